@@ -1,0 +1,33 @@
+/** The public contract's command ids (architecture.md). package.json must declare exactly these (a unit test checks). */
+export const CommandIds = {
+  openChat: 'deepseek.openChat',
+  newChat: 'deepseek.newChat',
+  explainSelection: 'deepseek.explainSelection',
+  refactorSelection: 'deepseek.refactorSelection',
+  fixDiagnostics: 'deepseek.fixDiagnostics',
+  setApiKey: 'deepseek.setApiKey',
+  clearApiKey: 'deepseek.clearApiKey',
+  showSpend: 'deepseek.showSpend',
+  resetSessionSpend: 'deepseek.resetSessionSpend',
+  showLastRequest: 'deepseek.showLastRequest',
+  toggleInlineCompletions: 'deepseek.toggleInlineCompletions',
+} as const;
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+export const CHAT_VIEW_ID = 'deepseek.chatView';
+
+/** Palette titles (shown as `DeepSeek: <title>`). */
+export const CommandTitles: Readonly<Record<CommandId, string>> = {
+  'deepseek.openChat': 'Open Chat',
+  'deepseek.newChat': 'New Chat',
+  'deepseek.explainSelection': 'Explain Selection',
+  'deepseek.refactorSelection': 'Refactor Selection',
+  'deepseek.fixDiagnostics': 'Fix Problems in Selection',
+  'deepseek.setApiKey': 'Set API Key',
+  'deepseek.clearApiKey': 'Clear API Key',
+  'deepseek.showSpend': 'Show Spend',
+  'deepseek.resetSessionSpend': 'Reset Session Spend',
+  'deepseek.showLastRequest': 'Show Last Request',
+  'deepseek.toggleInlineCompletions': 'Toggle Inline Completions',
+};

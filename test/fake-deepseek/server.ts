@@ -1,0 +1,554 @@
+import * as http from 'http';
+import type { AddressInfo, Socket } from 'net';
+import { PrefixCacheSimulator } from './prefixCache';
+import { countTokens, tokenize } from './tokenizer';
+import type { Fault, FakeConfig, LoggedRequest, ScriptedReply } from './types';
+
+export * from './types';
+
+const CONTROL_PREFIX = '/__fake';
+
+export function defaultConfig(): FakeConfig {
+  return {
+    models: ['deepseek-chat', 'deepseek-reasoner'],
+    reasoningModels: ['deepseek-reasoner'],
+    balance: {
+      is_available: true,
+      balance_infos: [{ currency: 'USD', total_balance: '10.00', granted_balance: '0.00', topped_up_balance: '10.00' }],
+    },
+    replies: [],
+    usageMode: 'lastChunk',
+    chunkChars: 12,
+    chunkDelayMs: 0,
+    keepAlives: 0,
+    keepAliveIntervalMs: 10,
+    cacheUnitTokens: 64,
+    simulator: false,
+  };
+}
+
+interface ChatMessage {
+  role: string;
+  content: unknown;
+  reasoning_content?: unknown;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The text the cache simulation sees for a chat request: every message in order, roles included. */
+export function serializeMessages(messages: readonly ChatMessage[]): string {
+  return messages
+    .map((m) => {
+      const content = typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '');
+      const reasoning = typeof m.reasoning_content === 'string' ? `<think>${m.reasoning_content}</think>` : '';
+      return `<|${m.role}|>${reasoning}${content}<|end|>`;
+    })
+    .join('');
+}
+
+/**
+ * A local, OpenAI-compatible fake of the DeepSeek API for tests and the offline simulator. It serves chat
+ * (streamed and not, with `reasoning_content`), FIM, models and balance; simulates the prefix cache; logs
+ * every request; and injects faults. A control API under `/__fake/` lets another process drive it.
+ */
+export class FakeDeepSeekServer {
+  private server: http.Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private config: FakeConfig;
+  private faults: Fault[] = [];
+  private log: LoggedRequest[] = [];
+  private seq = 0;
+  private idCounter = 0;
+  private cache: PrefixCacheSimulator;
+
+  constructor(private readonly initial: Partial<FakeConfig> = {}) {
+    this.config = { ...defaultConfig(), ...initial };
+    this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
+  }
+
+  /** Starts on 127.0.0.1 (port 0 = any free port) and returns the base URL, e.g. `http://127.0.0.1:1234`. */
+  async start(port = 0): Promise<string> {
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    return this.url;
+  }
+
+  get url(): string {
+    if (!this.server) {
+      throw new Error('fake DeepSeek server is not started');
+    }
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  get requests(): readonly LoggedRequest[] {
+    return this.log;
+  }
+
+  configure(patch: Partial<FakeConfig>): void {
+    const unitChanged = patch.cacheUnitTokens !== undefined && patch.cacheUnitTokens !== this.config.cacheUnitTokens;
+    this.config = { ...this.config, ...patch };
+    if (unitChanged) {
+      this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
+    }
+  }
+
+  get currentConfig(): Readonly<FakeConfig> {
+    return this.config;
+  }
+
+  injectFault(...faults: Fault[]): void {
+    this.faults.push(...faults);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  /** Back to the configuration given at construction: empty log, no faults, empty cache. */
+  reset(): void {
+    this.config = { ...defaultConfig(), ...this.initial };
+    this.faults = [];
+    this.log = [];
+    this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
+  }
+
+  private takeFault(route: string): Fault | undefined {
+    const index = this.faults.findIndex((f) => f.path === undefined || f.path === route);
+    if (index < 0) {
+      return undefined;
+    }
+    const fault = this.faults[index];
+    const remaining = (fault.times ?? 1) - 1;
+    if (remaining > 0) {
+      this.faults[index] = { ...fault, times: remaining };
+    } else {
+      this.faults.splice(index, 1);
+    }
+    return fault;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const route = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/\/+$/, '') || '/';
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch {
+      this.sendError(res, 400, 'Request body is not valid JSON', 'invalid_request_error');
+      return;
+    }
+
+    if (route.startsWith(CONTROL_PREFIX)) {
+      this.handleControl(req.method ?? 'GET', route.slice(CONTROL_PREFIX.length), body, res);
+      return;
+    }
+
+    const entry: LoggedRequest = {
+      seq: ++this.seq,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      route,
+      headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? ''])),
+      body,
+      receivedAt: Date.now(),
+    };
+    this.log.push(entry);
+    res.on('close', () => {
+      if (!res.writableFinished && entry.outcome === undefined) {
+        entry.outcome = 'aborted';
+      }
+    });
+
+    const known = ['/chat/completions', '/beta/chat/completions', '/beta/completions', '/completions', '/models', '/user/balance'];
+    if (!known.includes(route)) {
+      entry.outcome = 'error:404';
+      this.sendError(res, 404, `Not found: ${url.pathname}`, 'invalid_request_error');
+      return;
+    }
+
+    if (this.config.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.config.apiKey}`) {
+      entry.outcome = 'error:401';
+      const given = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      this.sendError(
+        res,
+        401,
+        `Authentication Fails, Your api key: ****${given.slice(-4)} is invalid`,
+        'authentication_error',
+      );
+      return;
+    }
+
+    const fault = this.takeFault(route);
+    if (fault?.kind === 'status') {
+      entry.outcome = `fault:status:${fault.status}`;
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) {
+        headers['retry-after'] = String(fault.retryAfter);
+      }
+      this.sendError(res, fault.status, fault.message ?? defaultStatusMessage(fault.status), 'fault', headers);
+      return;
+    }
+    if (fault?.kind === 'delay') {
+      await sleep(fault.ms);
+    }
+
+    switch (route) {
+      case '/models':
+        entry.outcome = 'ok';
+        this.sendJson(res, 200, {
+          object: 'list',
+          data: this.config.models.map((id) => ({ id, object: 'model', owned_by: this.config.simulator ? 'deepseek-assistant-simulator' : 'deepseek' })),
+        });
+        return;
+      case '/user/balance':
+        entry.outcome = 'ok';
+        this.sendJson(res, 200, this.config.balance);
+        return;
+      case '/chat/completions':
+      case '/beta/chat/completions':
+        await this.handleChat(body, entry, fault, res);
+        return;
+      default:
+        await this.handleFim(body, entry, fault, res, route);
+    }
+  }
+
+  private handleControl(method: string, path: string, body: unknown, res: http.ServerResponse): void {
+    if (method === 'GET' && path === '/requests') {
+      this.sendJson(res, 200, this.log);
+    } else if (method === 'POST' && path === '/reset') {
+      this.reset();
+      this.sendJson(res, 200, { ok: true });
+    } else if (method === 'POST' && path === '/faults') {
+      const faults = Array.isArray(body) ? body : [body];
+      this.injectFault(...(faults as Fault[]));
+      this.sendJson(res, 200, { ok: true, pending: this.faults.length });
+    } else if (method === 'POST' && path === '/config' && isRecord(body)) {
+      this.configure(body as Partial<FakeConfig>);
+      this.sendJson(res, 200, this.config);
+    } else if (method === 'POST' && path === '/cache/clear') {
+      this.clearCache();
+      this.sendJson(res, 200, { ok: true });
+    } else {
+      this.sendJson(res, 404, { error: `unknown control call ${method} ${path}` });
+    }
+  }
+
+  private validateModel(model: unknown, res: http.ServerResponse, entry: LoggedRequest): model is string {
+    if (typeof model !== 'string' || !this.config.models.includes(model)) {
+      entry.outcome = 'error:400';
+      this.sendError(res, 400, 'Model Not Exist', 'invalid_request_error');
+      return false;
+    }
+    return true;
+  }
+
+  private nextReply(messages: readonly ChatMessage[], reasoning: boolean): ScriptedReply {
+    const scripted = this.config.replies.shift();
+    if (scripted) {
+      return scripted;
+    }
+    const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+    const question = typeof lastUser?.content === 'string' ? lastUser.content.trim() : '';
+    const short = question.length > 80 ? `${question.slice(0, 77)}…` : question;
+    const who = this.config.simulator ? 'the offline simulator (no request reached DeepSeek)' : 'the fake DeepSeek server';
+    return {
+      ...(reasoning ? { reasoning: `The user asks: "${short}". I will answer briefly and note that this is ${who}.` } : {}),
+      content: `This answer comes from ${who}.\n\nYou asked: **${short || '(nothing)'}**\n\n\`\`\`ts\nconst answer = 42;\n\`\`\``,
+    };
+  }
+
+  private async handleChat(body: unknown, entry: LoggedRequest, fault: Fault | undefined, res: http.ServerResponse): Promise<void> {
+    if (!isRecord(body) || !Array.isArray(body.messages) || body.messages.length === 0) {
+      entry.outcome = 'error:400';
+      this.sendError(res, 400, 'messages: field required', 'invalid_request_error');
+      return;
+    }
+    if (!this.validateModel(body.model, res, entry)) {
+      return;
+    }
+    const model = body.model;
+    const messages = body.messages as ChatMessage[];
+    const thinking = isRecord(body.thinking) ? body.thinking.type === 'enabled' : undefined;
+    const reasoning = thinking ?? this.config.reasoningModels.includes(model);
+    const prompt = tokenize(serializeMessages(messages));
+    const cache = this.cache.lookupAndStore(prompt);
+    entry.cache = cache;
+
+    const reply = this.nextReply(messages, reasoning);
+    const limit = typeof body.max_tokens === 'number' && body.max_tokens > 0 ? body.max_tokens : Infinity;
+    let reasoningText = reasoning ? reply.reasoning ?? '' : '';
+    let contentText = reply.content;
+    let finishReason = reply.finishReason ?? 'stop';
+    const reasoningTokens = tokenize(reasoningText);
+    const contentTokens = tokenize(contentText);
+    if (reasoningTokens.length + contentTokens.length > limit) {
+      finishReason = 'length';
+      reasoningText = reasoningTokens.slice(0, limit).join('');
+      contentText = contentTokens.slice(0, Math.max(0, limit - reasoningTokens.length)).join('');
+    }
+    const usage = {
+      prompt_tokens: prompt.length,
+      completion_tokens: countTokens(reasoningText) + countTokens(contentText),
+      total_tokens: prompt.length + countTokens(reasoningText) + countTokens(contentText),
+      prompt_tokens_details: { cached_tokens: cache.hit },
+      prompt_cache_hit_tokens: cache.hit,
+      prompt_cache_miss_tokens: cache.miss,
+      ...(reasoning ? { completion_tokens_details: { reasoning_tokens: countTokens(reasoningText) } } : {}),
+    };
+    const id = `fake-${++this.idCounter}`;
+    const created = Math.floor(Date.now() / 1000);
+
+    if (body.stream !== true) {
+      await this.keepAliveLines(res, fault);
+      entry.outcome = entry.outcome ?? 'ok';
+      this.finishJson(res, {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        system_fingerprint: 'fp_fake',
+        choices: [{
+          index: 0,
+          message: { role: 'assistant', content: contentText, ...(reasoning ? { reasoning_content: reasoningText } : {}) },
+          logprobs: null,
+          finish_reason: finishReason,
+        }],
+        usage,
+      });
+      return;
+    }
+
+    const base = { id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake' };
+    const chunks: object[] = [
+      { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: null, ...(reasoning ? { reasoning_content: '' } : {}) }, logprobs: null, finish_reason: null }] },
+    ];
+    for (const piece of split(reasoningText, this.config.chunkChars)) {
+      chunks.push({ ...base, choices: [{ index: 0, delta: { content: null, reasoning_content: piece }, logprobs: null, finish_reason: null }] });
+    }
+    for (const piece of split(contentText, this.config.chunkChars)) {
+      chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece, ...(reasoning ? { reasoning_content: null } : {}) }, logprobs: null, finish_reason: null }] });
+    }
+    const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
+    const finalChunk: Record<string, unknown> = {
+      ...base,
+      choices: [{ index: 0, delta: { content: '' }, logprobs: null, finish_reason: finishReason }],
+    };
+    if (this.config.usageMode === 'lastChunk') {
+      finalChunk.usage = usage;
+    }
+    chunks.push(finalChunk);
+    if (this.config.usageMode === 'separateChunk' && includeUsage) {
+      chunks.push({ ...base, choices: [], usage });
+    }
+    await this.stream(res, entry, fault, chunks);
+  }
+
+  private async handleFim(body: unknown, entry: LoggedRequest, fault: Fault | undefined, res: http.ServerResponse, route: string): Promise<void> {
+    if (route === '/completions') {
+      entry.outcome = 'error:404';
+      this.sendError(res, 404, 'FIM completion is served under /beta/completions', 'invalid_request_error');
+      return;
+    }
+    if (!isRecord(body) || typeof body.prompt !== 'string') {
+      entry.outcome = 'error:400';
+      this.sendError(res, 400, 'prompt: field required', 'invalid_request_error');
+      return;
+    }
+    if (!this.validateModel(body.model, res, entry)) {
+      return;
+    }
+    const model = body.model;
+    if (this.config.reasoningModels.includes(model)) {
+      entry.outcome = 'error:400';
+      this.sendError(res, 400, `FIM completion is not supported by ${model}`, 'invalid_request_error');
+      return;
+    }
+    if (typeof body.max_tokens === 'number' && body.max_tokens > 4096) {
+      entry.outcome = 'error:422';
+      this.sendError(res, 422, 'max_tokens must be at most 4096 for FIM completion', 'invalid_request_error');
+      return;
+    }
+    const suffix = typeof body.suffix === 'string' ? body.suffix : '';
+    const prompt = tokenize(body.prompt);
+    const cache = this.cache.lookupAndStore(prompt);
+    entry.cache = cache;
+    let text = this.config.fimReply ?? fimCompletion(body.prompt, suffix);
+    const stops = Array.isArray(body.stop) ? body.stop.filter((s): s is string => typeof s === 'string') : typeof body.stop === 'string' ? [body.stop] : [];
+    let finishReason = 'stop';
+    for (const stop of stops) {
+      const at = text.indexOf(stop);
+      if (at >= 0) {
+        text = text.slice(0, at);
+      }
+    }
+    const limit = typeof body.max_tokens === 'number' && body.max_tokens > 0 ? body.max_tokens : Infinity;
+    const tokens = tokenize(text);
+    if (tokens.length > limit) {
+      text = tokens.slice(0, limit).join('');
+      finishReason = 'length';
+    }
+    const usage = {
+      prompt_tokens: prompt.length + countTokens(suffix),
+      completion_tokens: countTokens(text),
+      total_tokens: prompt.length + countTokens(suffix) + countTokens(text),
+      prompt_cache_hit_tokens: cache.hit,
+      prompt_cache_miss_tokens: cache.miss + countTokens(suffix),
+    };
+    const id = `fake-fim-${++this.idCounter}`;
+    const created = Math.floor(Date.now() / 1000);
+    if (body.stream !== true) {
+      await this.keepAliveLines(res, fault);
+      entry.outcome = entry.outcome ?? 'ok';
+      this.finishJson(res, {
+        id, object: 'text_completion', created, model,
+        choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason }],
+        usage,
+      });
+      return;
+    }
+    const base = { id, object: 'text_completion', created, model };
+    const chunks: object[] = split(text, this.config.chunkChars).map((piece) => ({
+      ...base, choices: [{ index: 0, text: piece, logprobs: null, finish_reason: null }],
+    }));
+    chunks.push({ ...base, choices: [{ index: 0, text: '', logprobs: null, finish_reason: finishReason }], usage });
+    await this.stream(res, entry, fault, chunks);
+  }
+
+  private async keepAliveLines(res: http.ServerResponse, fault: Fault | undefined): Promise<void> {
+    const count = fault?.kind === 'keepAlive' ? fault.count : this.config.keepAlives;
+    const interval = fault?.kind === 'keepAlive' ? fault.intervalMs ?? this.config.keepAliveIntervalMs : this.config.keepAliveIntervalMs;
+    if (count <= 0) {
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    for (let i = 0; i < count && !res.destroyed; i++) {
+      res.write('\n');
+      await sleep(interval);
+    }
+  }
+
+  private finishJson(res: http.ServerResponse, payload: object): void {
+    if (res.headersSent) {
+      res.end(JSON.stringify(payload));
+    } else {
+      this.sendJson(res, 200, payload);
+    }
+  }
+
+  private async stream(res: http.ServerResponse, entry: LoggedRequest, fault: Fault | undefined, chunks: readonly object[]): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.flushHeaders();
+    const keepAlives = fault?.kind === 'keepAlive' ? fault.count : this.config.keepAlives;
+    const keepAliveInterval = fault?.kind === 'keepAlive' ? fault.intervalMs ?? this.config.keepAliveIntervalMs : this.config.keepAliveIntervalMs;
+    for (let i = 0; i < keepAlives; i++) {
+      if (res.destroyed) return;
+      res.write(': keep-alive\n\n');
+      await sleep(keepAliveInterval);
+    }
+    for (let i = 0; i < chunks.length; i++) {
+      if (res.destroyed) {
+        return;
+      }
+      if (fault && 'afterChunks' in fault && i === fault.afterChunks) {
+        if (fault.kind === 'stall') {
+          entry.outcome = 'fault:stall';
+          return; // Silent with the connection open, until the client gives up or the server stops.
+        }
+        if (fault.kind === 'drop') {
+          entry.outcome = 'fault:drop';
+          res.socket?.destroy();
+          return;
+        }
+        if (fault.kind === 'malformed') {
+          entry.outcome = 'fault:malformed';
+          res.write('data: {"id": "broken", "choices": [{"delta": {"content": \n\n');
+        }
+      }
+      res.write(`data: ${JSON.stringify(chunks[i])}\n\n`);
+      if (this.config.chunkDelayMs > 0) {
+        await sleep(this.config.chunkDelayMs);
+      }
+    }
+    res.write('data: [DONE]\n\n');
+    entry.outcome = entry.outcome ?? 'ok';
+    res.end();
+  }
+
+  private sendJson(res: http.ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(payload);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  private sendError(res: http.ServerResponse, status: number, message: string, type: string, headers: Record<string, string> = {}): void {
+    this.sendJson(res, status, { error: { message, type, param: null, code: type } }, headers);
+  }
+}
+
+function defaultStatusMessage(status: number): string {
+  switch (status) {
+    case 400: return 'Invalid request format';
+    case 401: return 'Authentication Fails';
+    case 402: return 'Insufficient Balance';
+    case 422: return 'Invalid Parameters';
+    case 429: return 'Rate Limit Reached';
+    case 500: return 'Server Error';
+    case 503: return 'Server Overloaded';
+    default: return `Error ${status}`;
+  }
+}
+
+function split(text: string, size: number): string[] {
+  const chars = Array.from(text);
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += Math.max(1, size)) {
+    out.push(chars.slice(i, i + Math.max(1, size)).join(''));
+  }
+  return out;
+}
+
+/** A deterministic completion that depends on the prompt's last line, so tests can predict it. */
+function fimCompletion(prompt: string, suffix: string): string {
+  const lastLine = prompt.split('\n').pop() ?? '';
+  const indent = /^\s*/.exec(lastLine)?.[0] ?? '';
+  const closes = suffix.trimStart().startsWith('}') ? '' : '\n';
+  return `/* completion for: ${lastLine.trim().slice(0, 40)} */${closes}${indent}`.trimEnd();
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const parts: Buffer[] = [];
+  for await (const part of req) {
+    parts.push(part as Buffer);
+  }
+  const text = Buffer.concat(parts).toString('utf8');
+  return text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
+}

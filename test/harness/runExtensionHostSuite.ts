@@ -1,0 +1,58 @@
+import * as path from 'path';
+import { format } from 'util';
+import { launchChromium } from './browser';
+import { REPO_ROOT } from './paths';
+import { startTestEnvironment } from './testEnvironment';
+import { workbenchUrl } from './workbenchUrl';
+
+const SUITE_TIMEOUT_MS = 10 * 60_000;
+
+/** Workbench chatter that is not the suite's output (shown with DEEPSEEK_TEST_VERBOSE=1). */
+const WORKBENCH_NOISE =
+  /^(Resolving connection|Resolved connection|Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Updating additional builtin)/;
+
+/**
+ * Runs the mocha suite in out/test/suite inside a real VS Code extension host: VS Code's server with the
+ * smoke-test driver, opened in headless Chromium with the extension in development mode and a tests path.
+ * The workbench reports console output through `codeAutomationLog` and the result through
+ * `codeAutomationExit`. Resolves to the suite's exit code.
+ */
+export async function runExtensionHostSuite(): Promise<number> {
+  const env = await startTestEnvironment('extension-host', {
+    TEST_SUMMARY_FILE: process.env.TEST_SUMMARY_FILE ?? '',
+    TEST_SUITE_NAME: 'extension-host',
+  });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    let resolveExit: (code: number) => void = () => undefined;
+    const exit = new Promise<number>((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      const text = format(...(Array.isArray(args) ? args : [args]));
+      if (WORKBENCH_NOISE.test(text) && !process.env.DEEPSEEK_TEST_VERBOSE) return;
+      if (type === 'error') console.error(text);
+      else console.log(text);
+    });
+    await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+    page.on('pageerror', (err) => console.error(`[workbench] ${err.message}`));
+    const url = workbenchUrl({
+      serverUrl: env.vscode.url,
+      port: env.vscode.port,
+      workspace: env.workspace,
+      developExtension: true,
+      extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'),
+    });
+    console.log(`extension-host suite: VS Code at ${env.vscode.url}, fake DeepSeek at ${env.fakeUrl}`);
+    await page.goto(url);
+    const timeout = new Promise<number>((resolve) =>
+      setTimeout(() => {
+        console.error(`extension-host suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes`);
+        resolve(1);
+      }, SUITE_TIMEOUT_MS).unref(),
+    );
+    return await Promise.race([exit, timeout]);
+  } finally {
+    await browser.close();
+    await env.stop();
+  }
+}

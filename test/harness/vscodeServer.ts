@@ -1,0 +1,151 @@
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { CACHE_DIR, CODE_SERVER_VERSION, REPO_ROOT, SERVER_NODE_VERSION } from './paths';
+
+export interface VsCodeInstall {
+  readonly nodeBin: string;
+  readonly serverMain: string;
+  readonly dir: string;
+}
+
+function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): void {
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: 'inherit' });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
+  }
+}
+
+/**
+ * Installs VS Code (the server build inside the `code-server` npm package) and the Node 24 it needs into the
+ * cache folder, once. Later calls return at once.
+ */
+export function ensureVsCodeServer(): VsCodeInstall {
+  const dir = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}`);
+  const nodeBin = path.join(dir, 'node_modules', '.bin', 'node');
+  const serverMain = path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
+  const marker = path.join(dir, '.installed');
+  if (existsSync(marker) && existsSync(nodeBin) && existsSync(serverMain)) {
+    return { nodeBin, serverMain, dir };
+  }
+  const check = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'check-prerequisites.mjs')], { stdio: 'inherit' });
+  if (check.status !== 0) {
+    throw new Error('missing prerequisites (see above)');
+  }
+  console.log(`\nInstalling VS Code ${CODE_SERVER_VERSION} (code-server) and Node ${SERVER_NODE_VERSION} into ${path.relative(REPO_ROOT, dir)} — first run only, about 3 minutes.\n`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vscode-test-cache', private: true }, null, 2));
+  const npmArgs = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
+  run('npm', [...npmArgs, `node@${SERVER_NODE_VERSION}`], { cwd: dir });
+  // code-server's install script refuses any Node but 24: put that Node first on PATH for npm.
+  const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
+  run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
+  if (!existsSync(serverMain)) {
+    throw new Error(`code-server installed, but ${serverMain} is missing`);
+  }
+  writeFileSync(marker, new Date().toISOString());
+  return { nodeBin, serverMain, dir };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface VsCodeServerOptions {
+  /** Folder for user data, settings and extensions of this run (created if missing). */
+  readonly dataDir: string;
+  /** User settings written to `<dataDir>/server/data/User/settings.json`. */
+  readonly userSettings: Record<string, unknown>;
+  /** Extra environment for the server and so the extension host. */
+  readonly env: Record<string, string>;
+  /** Environment variables removed (e.g. DEEPSEEK_API_KEY, so tests start with no key). */
+  readonly unsetEnv?: readonly string[];
+  readonly port?: number;
+}
+
+export interface RunningVsCodeServer {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts VS Code's server on 127.0.0.1 with the smoke-test driver enabled, and waits until it serves. */
+export async function startVsCodeServer(install: VsCodeInstall, options: VsCodeServerOptions): Promise<RunningVsCodeServer> {
+  const port = options.port ?? (await freePort());
+  const serverData = path.join(options.dataDir, 'server');
+  const extensionsDir = path.join(options.dataDir, 'extensions');
+  for (const dir of [path.join(serverData, 'data', 'User'), path.join(serverData, 'data', 'Machine'), extensionsDir]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  writeFileSync(path.join(serverData, 'data', 'User', 'settings.json'), JSON.stringify(options.userSettings, null, 2));
+  writeFileSync(path.join(serverData, 'data', 'Machine', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false }, null, 2));
+
+  // No extension gallery: the machine has no internet, and tests must not try to reach it.
+  const env: NodeJS.ProcessEnv = { ...process.env, EXTENSIONS_GALLERY: '{}', ...options.env };
+  for (const name of options.unsetEnv ?? []) {
+    delete env[name];
+  }
+  const child: ChildProcess = spawn(
+    install.nodeBin,
+    [
+      install.serverMain,
+      '--host', '127.0.0.1',
+      '--port', String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--enable-smoke-test-driver',
+      '--disable-telemetry',
+      '--extensions-dir', extensionsDir,
+      '--server-data-dir', serverData,
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+    if (process.env.DEEPSEEK_TEST_VERBOSE) process.stderr.write(chunk);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`VS Code server exited with ${child.exitCode} before serving:\n${output}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`VS Code server did not start within 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  return {
+    url,
+    port,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}

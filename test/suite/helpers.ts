@@ -1,0 +1,38 @@
+import * as assert from 'assert/strict';
+import * as vscode from 'vscode';
+import type { DeepSeekAssistantApi } from '../../src/app/publicApi';
+import type { Notice } from '../../src/platform/notifier';
+import { FakeDeepSeekControl } from '../fake-deepseek/control';
+import { EXTENSION_ID } from '../harness/paths';
+
+export async function activateExtension(): Promise<DeepSeekAssistantApi> {
+  const extension = vscode.extensions.getExtension<DeepSeekAssistantApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is installed`);
+  return extension.activate();
+}
+
+export function fakeServer(): FakeDeepSeekControl {
+  const url = process.env.FAKE_DEEPSEEK_URL;
+  assert.ok(url, 'FAKE_DEEPSEEK_URL is set by the test harness');
+  return new FakeDeepSeekControl(url);
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails with `what` after the timeout. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits for a notice shown after `since` whose message matches. */
+export function waitForNotice(api: DeepSeekAssistantApi, pattern: RegExp, since = 0): Promise<Notice> {
+  return waitFor(`a notice matching ${pattern}`, () => api.recentNotices().find((n) => n.at >= since && pattern.test(n.message)));
+}

@@ -1,0 +1,73 @@
+import * as assert from 'assert/strict';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { CHAT_VIEW_ID, CommandIds, CommandTitles } from '../../src/commands/commandIds';
+import { SETTING_DEFINITIONS, SETTING_KEYS, SETTINGS_SECTION } from '../../src/core/settingsSchema';
+
+interface Manifest {
+  main: string;
+  engines: { vscode: string };
+  activationEvents: string[];
+  icon: string;
+  contributes: {
+    commands: { command: string; title: string; category: string }[];
+    configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; type: string }> };
+    menus: Record<string, { command: string }[]>;
+    keybindings: { command: string }[];
+    views: Record<string, { id: string; type: string }[]>;
+    viewsContainers: { activitybar: { id: string; icon: string }[] };
+  };
+}
+
+const root = path.resolve(__dirname, '../../..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+
+describe('package.json declares the public contract', () => {
+  it('declares exactly the contract commands, with their titles, in the DeepSeek category', () => {
+    const declared = manifest.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual(declared, Object.values(CommandIds).sort());
+    for (const c of manifest.contributes.commands) {
+      assert.equal(c.category, 'DeepSeek', c.command);
+      assert.equal(c.title, CommandTitles[c.command as keyof typeof CommandTitles], c.command);
+    }
+  });
+
+  it('declares every setting of the typed settings module, with the same default and a description', () => {
+    const props = manifest.contributes.configuration.properties;
+    assert.deepEqual(Object.keys(props).sort(), SETTING_KEYS.map((k) => `${SETTINGS_SECTION}.${k}`).sort());
+    for (const key of SETTING_KEYS) {
+      const prop = props[`${SETTINGS_SECTION}.${key}`];
+      assert.deepEqual(prop.default, SETTING_DEFINITIONS[key].defaultValue, key);
+      assert.ok(prop.markdownDescription && prop.markdownDescription.length > 30, `${key} has a markdownDescription`);
+    }
+  });
+
+  it('refers only to declared commands from menus and keybindings', () => {
+    const ids = new Set(manifest.contributes.commands.map((c) => c.command));
+    const used = [
+      ...Object.values(manifest.contributes.menus).flat().map((m) => m.command),
+      ...manifest.contributes.keybindings.map((k) => k.command),
+    ];
+    for (const id of used) {
+      assert.ok(ids.has(id), `${id} is declared`);
+    }
+    const contextMenu = manifest.contributes.menus['editor/context'].map((m) => m.command);
+    assert.deepEqual(contextMenu, [CommandIds.explainSelection, CommandIds.refactorSelection, CommandIds.fixDiagnostics]);
+  });
+
+  it('contributes the chat webview view in the DeepSeek activity-bar container', () => {
+    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), ['deepseek']);
+    assert.deepEqual(manifest.contributes.views.deepseek, [
+      { type: 'webview', id: CHAT_VIEW_ID, name: 'Chat', icon: 'media/deepseek.svg', contextualTitle: 'DeepSeek' },
+    ]);
+  });
+
+  it('activates lazily and points at files that exist', () => {
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+    assert.equal(manifest.main, './dist/extension.js');
+    assert.match(manifest.engines.vscode, /^\^1\.\d+\.0$/);
+    for (const file of [manifest.icon, manifest.contributes.viewsContainers.activitybar[0].icon]) {
+      assert.ok(readFileSync(path.join(root, file)).length > 0, file);
+    }
+  });
+});
