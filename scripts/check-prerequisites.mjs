@@ -1,35 +1,54 @@
-// Checks the system packages the VS Code test suites need, naming what is missing and how to install it.
-// Run first by `npm test`; also run by the test harness before it installs VS Code.
+// Checks the Debian packages that running VS Code here needs, naming what is missing and how to install it.
+//   node scripts/check-prerequisites.mjs            chromium + libkrb5-dev (what `npm test` needs)
+//   node scripts/check-prerequisites.mjs --vscode   libkrb5-dev only (installing VS Code for the demo)
+//   --install   install what is missing with apt-get when running as root (used by `npm run demo`)
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 
-const problems = [];
+const args = new Set(process.argv.slice(2));
+const wantChromium = !args.has('--vscode');
+const install = args.has('--install');
 
-const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  problems.push(`Chromium is missing (looked for ${chromium}). The UI tests drive VS Code in it.\n    Install: apt-get install -y chromium   (or set CHROMIUM_PATH)`);
-}
-
-let krb5 = existsSync('/usr/include/gssapi/gssapi.h') || existsSync('/usr/include/krb5.h');
-if (!krb5) {
+function hasKrb5() {
+  if (existsSync('/usr/include/gssapi/gssapi.h') || existsSync('/usr/include/krb5.h')) return true;
   try {
     execFileSync('krb5-config', ['--version'], { stdio: 'ignore' });
-    krb5 = true;
+    return true;
   } catch {
-    krb5 = false;
+    return false;
   }
 }
-if (!krb5) {
-  problems.push('libkrb5-dev is missing. Installing VS Code (code-server) for the tests compiles a native module that needs it.\n    Install: apt-get install -y libkrb5-dev');
+
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const checks = [
+  {
+    pkg: 'libkrb5-dev',
+    ok: hasKrb5,
+    why: 'installing VS Code (code-server) compiles a native module that needs it',
+  },
+  ...(wantChromium
+    ? [{ pkg: 'chromium', ok: () => existsSync(chromiumPath), why: `the UI tests drive VS Code in it (looked for ${chromiumPath}; or set CHROMIUM_PATH)` }]
+    : []),
+];
+
+let missing = checks.filter((c) => !c.ok());
+if (missing.length > 0 && install && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+  const pkgs = missing.map((c) => c.pkg);
+  console.log(`Installing ${pkgs.join(', ')} with apt-get…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
+  missing = checks.filter((c) => !c.ok());
 }
 
-const major = Number(process.versions.node.split('.')[0]);
-if (major < 20) {
-  problems.push(`Node.js ${process.versions.node} is too old: use Node.js 20 or newer.`);
-}
-
-if (problems.length > 0) {
-  console.error(`\nMissing prerequisites for the DeepSeek Assistant tests:\n\n  - ${problems.join('\n  - ')}\n`);
+if (Number(process.versions.node.split('.')[0]) < 20) {
+  console.error(`Node.js ${process.versions.node} is too old: use Node.js 20 or newer.`);
   process.exit(1);
 }
-console.log('prerequisites: chromium, libkrb5-dev, node ' + process.versions.node + ' — ok');
+if (missing.length > 0) {
+  console.error('\nMissing prerequisites:');
+  for (const c of missing) console.error(`  - ${c.pkg}: ${c.why}`);
+  console.error(`\nInstall them with:  sudo apt-get install -y ${missing.map((c) => c.pkg).join(' ')}\n(or run \`bash .ci/run\`, which installs them and runs the tests)\n`);
+  process.exit(1);
+}
+console.log(`prerequisites ok: ${checks.map((c) => c.pkg).join(', ')}, node ${process.versions.node}`);

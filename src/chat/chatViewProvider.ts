@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import { parseFromWebview, type HostMessage, type ViewState, type WebviewMessage } from '../webview/protocol';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';

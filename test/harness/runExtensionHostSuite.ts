@@ -17,11 +17,27 @@ const WORKBENCH_NOISE =
  * The workbench reports console output through `codeAutomationLog` and the result through
  * `codeAutomationExit`. Resolves to the suite's exit code.
  */
-export async function runExtensionHostSuite(): Promise<number> {
-  const env = await startTestEnvironment('extension-host', {
-    TEST_SUMMARY_FILE: process.env.TEST_SUMMARY_FILE ?? '',
-    TEST_SUITE_NAME: 'extension-host',
+export function runExtensionHostSuite(): Promise<number> {
+  return runInExtensionHost({
+    name: 'extension-host',
+    testsPath: path.join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'),
+    env: { TEST_SUMMARY_FILE: process.env.TEST_SUMMARY_FILE ?? '', TEST_SUITE_NAME: 'extension-host' },
   });
+}
+
+export interface ExtensionHostRun {
+  /** Names the scratch folder under .test-artifacts. */
+  readonly name: string;
+  /** Compiled module exporting run(), loaded inside the extension host. */
+  readonly testsPath: string;
+  readonly env?: Record<string, string>;
+  /** Receives every console line from the extension host (default: printed). */
+  readonly onLog?: (text: string) => void;
+}
+
+/** Loads the extension in a fresh VS Code and runs `testsPath` in its extension host; resolves to the exit code. */
+export async function runInExtensionHost(run: ExtensionHostRun): Promise<number> {
+  const env = await startTestEnvironment(run.name, run.env ?? {});
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -30,7 +46,8 @@ export async function runExtensionHostSuite(): Promise<number> {
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
       const text = format(...(Array.isArray(args) ? args : [args]));
       if (WORKBENCH_NOISE.test(text) && !process.env.DEEPSEEK_TEST_VERBOSE) return;
-      if (type === 'error') console.error(text);
+      if (run.onLog) run.onLog(text);
+      else if (type === 'error') console.error(text);
       else console.log(text);
     });
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
@@ -40,13 +57,13 @@ export async function runExtensionHostSuite(): Promise<number> {
       port: env.vscode.port,
       workspace: env.workspace,
       developExtension: true,
-      extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'),
+      extensionTestsPath: run.testsPath,
     });
-    console.log(`extension-host suite: VS Code at ${env.vscode.url}, fake DeepSeek at ${env.fakeUrl}`);
+    if (!run.onLog) console.log(`${run.name}: VS Code at ${env.vscode.url}, fake DeepSeek at ${env.fakeUrl}`);
     await page.goto(url);
     const timeout = new Promise<number>((resolve) =>
       setTimeout(() => {
-        console.error(`extension-host suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes`);
+        console.error(`${run.name} did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes`);
         resolve(1);
       }, SUITE_TIMEOUT_MS).unref(),
     );

@@ -24,6 +24,7 @@ export const TEST_USER_SETTINGS = {
   'update.mode': 'none',
   'chat.disableAIFeatures': true,
   'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export async function startTestEnvironment(name: string, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {

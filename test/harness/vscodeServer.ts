@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { CACHE_DIR, CODE_SERVER_VERSION, REPO_ROOT, SERVER_NODE_VERSION } from './paths';
@@ -21,7 +21,7 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
  * Installs VS Code (the server build inside the `code-server` npm package) and the Node 24 it needs into the
  * cache folder, once. Later calls return at once.
  */
-export function ensureVsCodeServer(): VsCodeInstall {
+export function ensureVsCodeServer(options: { installPrerequisites?: boolean } = {}): VsCodeInstall {
   const dir = path.join(CACHE_DIR, `code-server-${CODE_SERVER_VERSION}`);
   const nodeBin = path.join(dir, 'node_modules', '.bin', 'node');
   const serverMain = path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
@@ -29,7 +29,8 @@ export function ensureVsCodeServer(): VsCodeInstall {
   if (existsSync(marker) && existsSync(nodeBin) && existsSync(serverMain)) {
     return { nodeBin, serverMain, dir };
   }
-  const check = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'check-prerequisites.mjs')], { stdio: 'inherit' });
+  const checkArgs = [path.join(REPO_ROOT, 'scripts', 'check-prerequisites.mjs'), '--vscode', ...(options.installPrerequisites ? ['--install'] : [])];
+  const check = spawnSync(process.execPath, checkArgs, { stdio: 'inherit' });
   if (check.status !== 0) {
     throw new Error('missing prerequisites (see above)');
   }
@@ -69,6 +70,11 @@ export interface VsCodeServerOptions {
   /** Environment variables removed (e.g. DEEPSEEK_API_KEY, so tests start with no key). */
   readonly unsetEnv?: readonly string[];
   readonly port?: number;
+  /** The smoke-test driver lets a URL payload load a development extension and tests; VS Code then shows no
+   * notification toasts. Off for the demo, which installs the packaged extension instead. Default: on. */
+  readonly smokeTestDriver?: boolean;
+  /** Keep user settings already in the data folder and overlay `userSettings` (the demo keeps the user's). */
+  readonly mergeUserSettings?: boolean;
 }
 
 export interface RunningVsCodeServer {
@@ -85,7 +91,16 @@ export async function startVsCodeServer(install: VsCodeInstall, options: VsCodeS
   for (const dir of [path.join(serverData, 'data', 'User'), path.join(serverData, 'data', 'Machine'), extensionsDir]) {
     mkdirSync(dir, { recursive: true });
   }
-  writeFileSync(path.join(serverData, 'data', 'User', 'settings.json'), JSON.stringify(options.userSettings, null, 2));
+  const userSettingsFile = path.join(serverData, 'data', 'User', 'settings.json');
+  let previous: Record<string, unknown> = {};
+  if (options.mergeUserSettings && existsSync(userSettingsFile)) {
+    try {
+      previous = JSON.parse(readFileSync(userSettingsFile, 'utf8')) as Record<string, unknown>;
+    } catch {
+      previous = {};
+    }
+  }
+  writeFileSync(userSettingsFile, JSON.stringify({ ...previous, ...options.userSettings }, null, 2));
   writeFileSync(path.join(serverData, 'data', 'Machine', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false }, null, 2));
 
   // No extension gallery: the machine has no internet, and tests must not try to reach it.
@@ -101,7 +116,7 @@ export async function startVsCodeServer(install: VsCodeInstall, options: VsCodeS
       '--port', String(port),
       '--without-connection-token',
       '--accept-server-license-terms',
-      '--enable-smoke-test-driver',
+      ...(options.smokeTestDriver === false ? [] : ['--enable-smoke-test-driver']),
       '--disable-telemetry',
       '--extensions-dir', extensionsDir,
       '--server-data-dir', serverData,
@@ -148,4 +163,13 @@ export async function startVsCodeServer(install: VsCodeInstall, options: VsCodeS
       }
     },
   };
+}
+
+/** Installs a packaged extension into the server's extensions folder, as a user would. */
+export function installVsix(install: VsCodeInstall, dataDir: string, vsix: string): void {
+  run(
+    install.nodeBin,
+    [install.serverMain, '--extensions-dir', path.join(dataDir, 'extensions'), '--server-data-dir', path.join(dataDir, 'server'), '--install-extension', vsix, '--force', '--accept-server-license-terms'],
+    { cwd: REPO_ROOT, env: { ...process.env, EXTENSIONS_GALLERY: '{}' } },
+  );
 }

@@ -1,0 +1,68 @@
+import * as assert from 'assert/strict';
+import { Workbench } from './workbench';
+
+describe('UI: first run, API key and chat view (real VS Code in Chromium)', function () {
+  let wb: Workbench;
+
+  before(async () => {
+    wb = await Workbench.open('ui-first-run');
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('greets a user without a key with a prompt that can fix it, and a status-bar entry', async () => {
+    const toast = await wb.notification(/needs an API key/, 60_000);
+    await toast.getByRole('button', { name: 'Set API Key' }).waitFor();
+    await toast.getByRole('button', { name: 'Get a Key' }).waitFor();
+    const status = wb.statusBarItem();
+    await status.waitFor();
+    assert.match((await status.getAttribute('aria-label')) ?? '', /^DeepSeek: no API key/);
+    assert.match(await status.innerText(), /DeepSeek: set key/);
+    await wb.screenshot('01-first-run');
+  });
+
+  it('sets the key from the prompt in a password box, checks it, and the status bar turns ready', async () => {
+    await (await wb.notification(/needs an API key/)).getByRole('button', { name: 'Set API Key' }).click();
+    const input = wb.page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('sk-typed-in-the-ui-0042');
+    await wb.screenshot('02-password-box');
+    await wb.page.keyboard.press('Enter');
+    await wb.notification(/saved and accepted/);
+    await wb.page.locator('.part.statusbar [aria-label="DeepSeek: offline simulator, ready"]').first().waitFor();
+    const models = wb.env.fake.requests.filter((r) => r.route === '/models');
+    assert.equal(models.at(-1)?.headers.authorization, 'Bearer sk-typed-in-the-ui-0042');
+    const page = await wb.page.content();
+    assert.doesNotMatch(page, /sk-typed-in-the-ui/, 'the key is nowhere in the workbench DOM');
+  });
+
+  it('refuses a key with spaces in the input box itself', async () => {
+    await wb.runCommand('DeepSeek: Set API Key');
+    const input = wb.page.locator('.quick-input-widget input[type="password"]');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('sk-oops with space');
+    await wb.page.locator('.quick-input-widget').getByText(/no spaces or line breaks/).waitFor();
+    await wb.page.keyboard.press('Escape');
+  });
+
+  it('opens the chat view: a webview under a strict CSP showing the endpoint and key state', async () => {
+    await wb.runCommand('DeepSeek: Open Chat');
+    const frame = await wb.webviewFrame('main#root h2');
+    assert.equal(await frame.locator('h2').innerText(), 'DeepSeek Chat');
+    await frame.getByText(/Offline simulator \/ local endpoint/).waitFor();
+    await frame.getByText('API key stored in VS Code SecretStorage.').waitFor();
+    const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp ?? '', /default-src 'none'/);
+    assert.match(csp ?? '', /script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    assert.doesNotMatch(await frame.content(), /sk-typed-in-the-ui/);
+    await wb.screenshot('03-chat-view');
+  });
+
+  it('says plainly that a command is not built yet', async () => {
+    await wb.runCommand('DeepSeek: Explain Selection');
+    await wb.notification(/Explain Selection is not available yet/);
+    await wb.screenshot('04-not-yet-available');
+  });
+});

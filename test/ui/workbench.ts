@@ -1,0 +1,97 @@
+import { mkdirSync } from 'fs';
+import * as path from 'path';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../harness/browser';
+import { startTestEnvironment, type TestEnvironment } from '../harness/testEnvironment';
+import { workbenchUrl } from '../harness/workbenchUrl';
+
+/**
+ * Playwright's view of a real VS Code workbench with the extension loaded in development mode, against the
+ * fake DeepSeek server. Helpers act the way a user does: the command palette, notifications, the status bar
+ * and the webview's own DOM.
+ */
+export class Workbench {
+  private constructor(
+    readonly env: TestEnvironment,
+    private readonly browser: Browser,
+    readonly page: Page,
+  ) {}
+
+  static async open(name: string): Promise<Workbench> {
+    const env = await startTestEnvironment(name);
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (err) => {
+      if (process.env.DEEPSEEK_TEST_VERBOSE) console.error(`[workbench] ${err.message}`);
+    });
+    await page.goto(workbenchUrl({ serverUrl: env.vscode.url, port: env.vscode.port, workspace: env.workspace, developExtension: true }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return new Workbench(env, browser, page);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.env.stop();
+  }
+
+  /** The DeepSeek status-bar entry (its accessible label starts with "DeepSeek"). */
+  statusBarItem(): Locator {
+    return this.page.locator('.part.statusbar [aria-label^="DeepSeek"]').first();
+  }
+
+  /**
+   * A notification whose message matches, found in the notification centre: with the smoke-test driver on
+   * (needed to load the extension in development mode) VS Code shows no toasts, only the centre.
+   */
+  async notification(text: RegExp, timeoutMs = 30_000): Promise<Locator> {
+    const center = this.page.locator('.notifications-center.visible');
+    const row = center.locator('.monaco-list-row').filter({ hasText: text }).first();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (!(await center.isVisible())) {
+        await this.page.locator('.part.statusbar [aria-label^="Notifications"]').first().click();
+        await center.waitFor({ state: 'visible' });
+      }
+      if (await row.isVisible()) {
+        return row;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`no notification matching ${text}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+    await row.waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The frame of a webview whose document contains `selector` (webviews are nested iframes). */
+  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        const found = await frame.$(selector).catch(() => null);
+        if (found) return frame;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview frame contains ${selector}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const dir = path.join(this.env.dir, 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
