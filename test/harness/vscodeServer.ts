@@ -39,8 +39,12 @@ export function ensureVsCodeServer(options: { installPrerequisites?: boolean } =
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vscode-test-cache', private: true }, null, 2));
   const npmArgs = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
   run('npm', [...npmArgs, `node@${SERVER_NODE_VERSION}`], { cwd: dir });
-  // code-server's install script refuses any Node but 24: put that Node first on PATH for npm.
-  const env = { ...process.env, PATH: `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}` };
+  // code-server's install script refuses any Node but 24, judged from npm's user agent: put that Node first
+  // on PATH, and drop the npm_* variables an outer `npm test` set (they carry its Node 20 user agent).
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE' && name !== 'INIT_CWD'),
+  );
+  env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`;
   run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
   if (!existsSync(serverMain)) {
     throw new Error(`code-server installed, but ${serverMain} is missing`);
