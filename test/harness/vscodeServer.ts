@@ -37,7 +37,8 @@ export function ensureVsCodeServer(options: { installPrerequisites?: boolean } =
   console.log(`\nInstalling VS Code ${CODE_SERVER_VERSION} (code-server) and Node ${SERVER_NODE_VERSION} into ${path.relative(REPO_ROOT, dir)} — first run only, about 3 minutes.\n`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vscode-test-cache', private: true }, null, 2));
-  const npmArgs = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
+  // Saved to the cache folder's package.json: an unsaved node@24 would be pruned by the second install.
+  const npmArgs = ['install', '--no-audit', '--no-fund', '--loglevel=error'];
   run('npm', [...npmArgs, `node@${SERVER_NODE_VERSION}`], { cwd: dir });
   // code-server's install script refuses any Node but 24, judged from npm's user agent: put that Node first
   // on PATH, and drop the npm_* variables an outer `npm test` set (they carry its Node 20 user agent).
@@ -46,8 +47,10 @@ export function ensureVsCodeServer(options: { installPrerequisites?: boolean } =
   );
   env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`;
   run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
-  if (!existsSync(serverMain)) {
-    throw new Error(`code-server installed, but ${serverMain} is missing`);
+  for (const file of [nodeBin, serverMain]) {
+    if (!existsSync(file)) {
+      throw new Error(`VS Code install finished, but ${file} is missing`);
+    }
   }
   writeFileSync(marker, new Date().toISOString());
   return { nodeBin, serverMain, dir };
