@@ -7,6 +7,8 @@ export type FailureKind =
   | 'rateLimit'
   | 'server'
   | 'network'
+  | 'model'
+  | 'stream'
   | 'timeout'
   | 'cancelled'
   | 'unknown';

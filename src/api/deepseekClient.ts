@@ -1,0 +1,241 @@
+import type OpenAI from 'openai';
+import type { ApiFailure } from '../core/apiErrors';
+import { toFailure, withAvailableModels, withBalance, type FailureContext } from './failures';
+import { activityFetch, StreamWatchdog, type StallReason } from './streamWatchdog';
+import {
+  DEFAULT_TIMEOUTS,
+  type Balance,
+  type ChatRequest,
+  type ChatResult,
+  type FimRequest,
+  type FimResult,
+  type StreamEvent,
+  type StreamTimeouts,
+  type UsageFigures,
+} from './types';
+import { readBalance, readChunk, readUsage } from './wireFormat';
+
+export interface DeepSeekClientOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly timeouts?: Partial<StreamTimeouts>;
+  /** Retries of connection errors, 408, 409, 429 and 5xx by the SDK (honouring retry-after). Default 2. */
+  readonly maxRetries?: number;
+  /** Time allowed until response headers (the SDK's own timeout). Default 60 s. */
+  readonly requestTimeoutMs?: number;
+  /** Time allowed for a whole FIM request. Default 10 s. */
+  readonly fimTimeoutMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+export interface StreamOptions {
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: StreamEvent) => void;
+}
+
+type OpenAIConstructor = typeof OpenAI;
+let sdk: Promise<OpenAIConstructor> | undefined;
+
+/** The SDK is loaded on first use, so activation stays fast. */
+function loadSdk(): Promise<OpenAIConstructor> {
+  sdk ??= import('openai').then((m) => m.default);
+  return sdk;
+}
+
+/** `https://api.deepseek.com[/v1]` → `https://api.deepseek.com/beta` (FIM lives there). */
+export function betaBaseUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '')}/beta`;
+}
+
+/**
+ * The DeepSeek client on the `openai` SDK: streamed chat with reasoning, FIM, models and balance. Every call
+ * is cancellable; streams have their own first-token and idle timers; failures come back as user-facing
+ * `ApiFailure`s with partial output kept, never as exceptions (except from `listModels` / `balance`).
+ */
+export class DeepSeekClient {
+  readonly endpoint: string;
+  private readonly timeouts: StreamTimeouts;
+
+  constructor(private readonly options: DeepSeekClientOptions) {
+    this.endpoint = new URL(options.baseUrl).host;
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  }
+
+  private async sdkClient(baseURL: string, fetchImpl?: typeof fetch, timeout?: number): Promise<OpenAI> {
+    const OpenAIClient = await loadSdk();
+    return new OpenAIClient({
+      baseURL,
+      apiKey: this.options.apiKey,
+      timeout: timeout ?? this.options.requestTimeoutMs ?? 60_000,
+      maxRetries: this.options.maxRetries ?? 2,
+      ...(fetchImpl ? { fetch: fetchImpl } : this.options.fetch ? { fetch: this.options.fetch } : {}),
+    });
+  }
+
+  private context(extra: Partial<FailureContext>): FailureContext {
+    return { endpoint: this.endpoint, apiKey: this.options.apiKey, timeouts: this.timeouts, midStream: false, ...extra };
+  }
+
+  /** Streams a chat completion. Reasoning and content deltas reach `onEvent` in order. */
+  async streamChat(request: ChatRequest, options: StreamOptions = {}): Promise<ChatResult> {
+    const started = performance.now();
+    const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
+    const internal = new AbortController();
+    let stall: StallReason | undefined;
+    const watchdog = new StreamWatchdog(this.timeouts, (reason) => {
+      stall = reason;
+      internal.abort(new Error(`stream ${reason} timeout`));
+    });
+    const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
+    const reasoningParts: string[] = [];
+    const contentParts: string[] = [];
+    let finishReason: string | undefined;
+    let usage: UsageFigures | undefined;
+    let failure: ApiFailure | undefined;
+    try {
+      if (options.signal?.aborted) {
+        throw new Error('aborted before start');
+      }
+      const client = await this.sdkClient(this.options.baseUrl, activityFetch(watchdog, this.options.fetch ?? fetch));
+      const body: Record<string, unknown> = {
+        model: request.model,
+        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        stream: true,
+        stream_options: { include_usage: true },
+      };
+      if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
+      if (request.temperature !== undefined) body.temperature = request.temperature;
+      if (request.thinking !== undefined) body.thinking = { type: request.thinking };
+      const stream = await client.chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
+        { signal },
+      );
+      const onEvent = options.onEvent;
+      for await (const chunk of stream) {
+        const view = readChunk(chunk);
+        if (view.reasoning !== undefined) {
+          watchdog.token();
+          reasoningParts.push(view.reasoning);
+          onEvent?.({ type: 'reasoning', text: view.reasoning });
+        }
+        if (view.content !== undefined) {
+          watchdog.token();
+          contentParts.push(view.content);
+          onEvent?.({ type: 'content', text: view.content });
+        }
+        if (view.finishReason !== undefined) {
+          finishReason = view.finishReason;
+        }
+        if ((chunk as { usage?: unknown }).usage) {
+          usage = readUsage(chunk) ?? usage;
+        }
+      }
+      if (signal.aborted) {
+        // The SDK ends the iteration quietly on abort; report why it ended.
+        throw signal.reason ?? new Error('aborted');
+      }
+      if (finishReason === undefined) {
+        failure = { kind: 'stream', retryable: true, message: `The answer from ${this.endpoint} ended without a finish reason; it may be incomplete.` };
+      }
+    } catch (err) {
+      failure = toFailure(err, this.context({
+        model: request.model,
+        ...(options.signal ? { userSignal: options.signal } : {}),
+        ...(stall ? { stall } : {}),
+        midStream: watchdog.hasResponded,
+      }));
+      failure = await this.enrich(failure);
+    } finally {
+      watchdog.stop();
+    }
+    const partial = failure !== undefined || finishReason === 'length' || finishReason === 'insufficient_system_resource';
+    return {
+      model: request.model,
+      reasoning: reasoningParts.join(''),
+      content: contentParts.join(''),
+      finishReason,
+      usage,
+      partial,
+      failure,
+      durationMs: performance.now() - started,
+      firstTokenMs: watchdog.timeToFirstToken,
+      promptChars,
+    };
+  }
+
+  /** Fill-in-the-middle completion on `/beta/completions` (non-thinking models only). */
+  async fim(request: FimRequest, options: { signal?: AbortSignal } = {}): Promise<FimResult> {
+    const started = performance.now();
+    const promptChars = request.prompt.length + (request.suffix?.length ?? 0);
+    try {
+      const client = await this.sdkClient(betaBaseUrl(this.options.baseUrl), undefined, this.options.fimTimeoutMs ?? 10_000);
+      const body: Record<string, unknown> = { model: request.model, prompt: request.prompt };
+      if (request.suffix !== undefined) body.suffix = request.suffix;
+      if (request.maxTokens !== undefined) body.max_tokens = Math.min(request.maxTokens, 4096);
+      if (request.stop !== undefined) body.stop = request.stop.slice(0, 16);
+      if (request.temperature !== undefined) body.temperature = request.temperature;
+      const response = await client.completions.create(
+        body as unknown as OpenAI.CompletionCreateParamsNonStreaming,
+        { ...(options.signal ? { signal: options.signal } : {}), maxRetries: 0 },
+      );
+      const choice = response.choices[0];
+      return {
+        model: request.model,
+        text: choice?.text ?? '',
+        finishReason: choice?.finish_reason ?? undefined,
+        usage: readUsage(response),
+        failure: undefined,
+        durationMs: performance.now() - started,
+        promptChars,
+      };
+    } catch (err) {
+      const failure = await this.enrich(toFailure(err, this.context({ model: request.model, ...(options.signal ? { userSignal: options.signal } : {}) })));
+      return { model: request.model, text: '', finishReason: undefined, usage: undefined, failure, durationMs: performance.now() - started, promptChars };
+    }
+  }
+
+  /** `GET /models`: the ids this key can use. Throws an `ApiFailure`-carrying error on failure. */
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    try {
+      const client = await this.sdkClient(this.options.baseUrl, undefined, 15_000);
+      const page = await client.models.list(signal ? { signal } : undefined);
+      return page.data.map((m) => m.id).sort();
+    } catch (err) {
+      throw new ApiFailureError(toFailure(err, this.context(signal ? { userSignal: signal } : {})));
+    }
+  }
+
+  /** `GET /user/balance`. Throws an `ApiFailureError` on failure. */
+  async balance(signal?: AbortSignal): Promise<Balance> {
+    try {
+      const client = await this.sdkClient(this.options.baseUrl, undefined, 15_000);
+      const raw = await client.get<unknown>('/user/balance', signal ? { signal } : undefined);
+      const balance = readBalance(raw);
+      if (!balance) {
+        throw new Error('the balance response had an unexpected shape');
+      }
+      return balance;
+    } catch (err) {
+      if (err instanceof ApiFailureError) throw err;
+      throw new ApiFailureError(toFailure(err, this.context(signal ? { userSignal: signal } : {})));
+    }
+  }
+
+  /** Adds what the user needs to fix the failure: the balance for 402, the model list for unknown models. */
+  private async enrich(failure: ApiFailure): Promise<ApiFailure> {
+    if (failure.kind === 'balance') {
+      return withBalance(failure, await this.balance(AbortSignal.timeout(5000)).catch(() => undefined));
+    }
+    if (failure.kind === 'model') {
+      return withAvailableModels(failure, await this.listModels(AbortSignal.timeout(5000)).catch(() => undefined));
+    }
+    return failure;
+  }
+}
+
+export class ApiFailureError extends Error {
+  constructor(readonly failure: ApiFailure) {
+    super(failure.message);
+    this.name = 'ApiFailureError';
+  }
+}

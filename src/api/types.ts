@@ -1,0 +1,92 @@
+/** Shapes of the DeepSeek client's requests, stream events and results. */
+import type { ApiFailure } from '../core/apiErrors';
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  readonly role: ChatRole;
+  readonly content: string;
+}
+
+export interface ChatRequest {
+  readonly model: string;
+  readonly messages: readonly ChatMessage[];
+  readonly maxTokens?: number;
+  /** Ignored by the reasoner; sent only when set. */
+  readonly temperature?: number;
+  /** For models switched by the `thinking` parameter rather than by id (newer DeepSeek models). */
+  readonly thinking?: 'enabled' | 'disabled';
+}
+
+/** Token counts as DeepSeek reports them. Reasoning tokens are part of `outputTokens`. */
+export interface UsageFigures {
+  readonly promptTokens: number;
+  readonly hitTokens: number;
+  readonly missTokens: number;
+  readonly outputTokens: number;
+  readonly reasoningTokens: number;
+}
+
+export type StreamEvent =
+  | { readonly type: 'reasoning'; readonly text: string }
+  | { readonly type: 'content'; readonly text: string };
+
+export interface ChatResult {
+  readonly model: string;
+  readonly reasoning: string;
+  readonly content: string;
+  /** `stop`, `length`, `insufficient_system_resource`, … or undefined when the stream broke. */
+  readonly finishReason: string | undefined;
+  /** Undefined when the stream ended without usage (aborted or broken): price it as an estimate. */
+  readonly usage: UsageFigures | undefined;
+  /** True when the answer is incomplete: cancelled, timed out, dropped, or cut by `length`. */
+  readonly partial: boolean;
+  readonly failure: ApiFailure | undefined;
+  readonly durationMs: number;
+  /** Milliseconds to the first reasoning or content token, if any arrived. */
+  readonly firstTokenMs: number | undefined;
+  /** Characters sent in the prompt, for estimating cost when usage is missing. */
+  readonly promptChars: number;
+}
+
+export interface FimRequest {
+  readonly model: string;
+  readonly prompt: string;
+  readonly suffix?: string;
+  readonly maxTokens?: number;
+  readonly stop?: readonly string[];
+  readonly temperature?: number;
+}
+
+export interface FimResult {
+  readonly model: string;
+  readonly text: string;
+  readonly finishReason: string | undefined;
+  readonly usage: UsageFigures | undefined;
+  readonly failure: ApiFailure | undefined;
+  readonly durationMs: number;
+  readonly promptChars: number;
+}
+
+export interface BalanceInfo {
+  readonly currency: string;
+  readonly total: number;
+  readonly granted: number;
+  readonly toppedUp: number;
+}
+
+export interface Balance {
+  readonly isAvailable: boolean;
+  readonly balances: readonly BalanceInfo[];
+}
+
+export interface StreamTimeouts {
+  /** Silence (not even a keep-alive) before the first token. */
+  readonly firstTokenMs: number;
+  /** Silence between chunks once tokens flow. */
+  readonly idleMs: number;
+  /** How long keep-alives alone may hold a request in DeepSeek's queue. */
+  readonly maxQueueWaitMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: StreamTimeouts = { firstTokenMs: 60_000, idleMs: 30_000, maxQueueWaitMs: 10 * 60_000 };
