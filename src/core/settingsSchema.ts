@@ -4,13 +4,32 @@
  * `InMemorySettingsSource`. package.json's `contributes.configuration` must agree (a unit test checks).
  */
 
-export interface PriceEntry {
+/** Rates in USD per 1M tokens. */
+export interface PriceRates {
   /** USD per 1M prompt tokens served from the prefix cache. */
   readonly cacheHit: number;
   /** USD per 1M prompt tokens not in the cache. */
   readonly cacheMiss: number;
   /** USD per 1M output tokens (reasoning included). */
   readonly output: number;
+}
+
+/**
+ * Rates that apply during a time of day in UTC, such as an off-peak discount. `startUtc` is inclusive,
+ * `endUtc` exclusive; a window whose end is earlier than its start wraps past midnight (16:30–00:30).
+ */
+export interface PriceWindow extends PriceRates {
+  /** Shown in the readout, e.g. "off-peak". */
+  readonly name?: string;
+  /** "HH:MM", 00:00–23:59. */
+  readonly startUtc: string;
+  /** "HH:MM", 00:00–23:59; differs from startUtc. */
+  readonly endUtc: string;
+}
+
+/** A model's standard rates, and optional time-of-day windows (the first window that contains the time wins). */
+export interface PriceEntry extends PriceRates {
+  readonly windows?: readonly PriceWindow[];
 }
 
 export type PriceTable = Readonly<Record<string, PriceEntry>>;
@@ -67,19 +86,72 @@ function isNonNegativeNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
 
+/** A time of day "HH:MM" in 00:00–23:59, as price windows write it. */
+export const UTC_TIME_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function parseRates(v: Record<string, unknown>): PriceRates | undefined {
+  return isNonNegativeNumber(v.cacheHit) && isNonNegativeNumber(v.cacheMiss) && isNonNegativeNumber(v.output)
+    ? { cacheHit: v.cacheHit, cacheMiss: v.cacheMiss, output: v.output }
+    : undefined;
+}
+
+function parsePriceWindow(raw: unknown, where: string): { window?: PriceWindow; problem?: string } {
+  if (!isRecord(raw)) {
+    return { problem: `${where} must be an object {name?, startUtc, endUtc, cacheHit, cacheMiss, output}` };
+  }
+  const { name, startUtc, endUtc } = raw;
+  if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
+    return { problem: `${where} has a name that is not a non-empty string` };
+  }
+  if (typeof startUtc !== 'string' || !UTC_TIME_PATTERN.test(startUtc) || typeof endUtc !== 'string' || !UTC_TIME_PATTERN.test(endUtc)) {
+    return { problem: `${where} needs startUtc and endUtc as "HH:MM" UTC times (00:00–23:59)` };
+  }
+  if (startUtc === endUtc) {
+    return { problem: `${where} starts and ends at the same time` };
+  }
+  const rates = parseRates(raw);
+  if (!rates) {
+    return { problem: `${where} needs non-negative numbers cacheHit, cacheMiss and output` };
+  }
+  return { window: { ...(typeof name === 'string' ? { name: name.trim() } : {}), startUtc, endUtc, ...rates } };
+}
+
+function parsePriceEntry(model: string, raw: unknown): { entry?: PriceEntry; problem?: string } {
+  const rates = isRecord(raw) ? parseRates(raw) : undefined;
+  if (!isRecord(raw) || !rates) {
+    return { problem: `price for "${model}" needs non-negative numbers cacheHit, cacheMiss and output` };
+  }
+  if (raw.windows === undefined) {
+    return { entry: rates };
+  }
+  if (!Array.isArray(raw.windows)) {
+    return { problem: `price for "${model}" has windows that are not an array` };
+  }
+  const windows: PriceWindow[] = [];
+  for (const [i, item] of raw.windows.entries()) {
+    const parsed = parsePriceWindow(item, `price for "${model}" window ${i + 1}`);
+    if (!parsed.window) {
+      return { problem: parsed.problem };
+    }
+    windows.push(parsed.window);
+  }
+  return { entry: windows.length > 0 ? { ...rates, windows } : rates };
+}
+
 function parsePriceTable(raw: unknown): { table?: PriceTable; problem?: string } {
   if (!isRecord(raw)) {
-    return { problem: 'must be an object of model id → {cacheHit, cacheMiss, output}' };
+    return { problem: 'must be an object of model id → {cacheHit, cacheMiss, output, windows?}' };
   }
-  const table: Record<string, PriceEntry> = {};
+  const entries: [string, PriceEntry][] = [];
   for (const model of Object.keys(raw).sort()) {
-    const entry = raw[model];
-    if (!isRecord(entry) || !isNonNegativeNumber(entry.cacheHit) || !isNonNegativeNumber(entry.cacheMiss) || !isNonNegativeNumber(entry.output)) {
-      return { problem: `price for "${model}" needs non-negative numbers cacheHit, cacheMiss and output` };
+    const parsed = parsePriceEntry(model, raw[model]);
+    if (!parsed.entry) {
+      return { problem: parsed.problem };
     }
-    table[model] = { cacheHit: entry.cacheHit, cacheMiss: entry.cacheMiss, output: entry.output };
+    entries.push([model, parsed.entry]);
   }
-  return { table };
+  // fromEntries defines own properties, so even a model id such as "__proto__" is just a key.
+  return { table: Object.fromEntries(entries) };
 }
 
 type Check<T> = (raw: unknown) => { readonly ok: T } | { readonly problem: string };
