@@ -7,15 +7,14 @@ import { CHAT_VIEW_ID, CommandIds } from '../commands/commandIds';
 import { NOT_YET_AVAILABLE, showNotYetAvailable } from '../commands/notYetAvailable';
 import { ConfigurationService } from '../config/settings';
 import { describeEndpoint } from '../core/endpoint';
+import { RequestEngine } from '../engine/requestEngine';
 import { ChannelLogger } from '../platform/logger';
 import { Notifier } from '../platform/notifier';
+import { SPEND_SCHEME, SpendDocumentProvider } from '../spend/spendDocument';
+import { SpendService } from '../spend/spendService';
 import { StatusBarController } from '../status/statusBar';
 import type { DeepSeekAssistantApi } from './publicApi';
 
-/**
- * The composition root: creates every service once, wires them together, and registers every disposable on
- * `context.subscriptions`. Nothing here waits on the network, so activation stays fast.
- */
 export interface ActivationClock {
   /** Time to evaluate the bundle's modules (after VS Code read and compiled the file). */
   readonly bundleEvaluatedMs: number;
@@ -23,6 +22,10 @@ export interface ActivationClock {
   readonly activateStartedAt: number;
 }
 
+/**
+ * The composition root: creates every service once, wires them together, and registers every disposable on
+ * `context.subscriptions`. Nothing here waits on the network, so activation stays fast.
+ */
 export function compose(context: vscode.ExtensionContext, clock: ActivationClock): DeepSeekAssistantApi {
   const register = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
@@ -35,7 +38,11 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   const settings = register(new ConfigurationService(logger));
   const notifier = new Notifier(logger);
+  const spend = register(new SpendService(context.globalState, settings, notifier, logger));
+  const engine = register(new RequestEngine(keyStore, settings, spend, notifier, logger));
   const statusBar = register(new StatusBarController());
+  const spendDocument = register(new SpendDocumentProvider(spend));
+  register(vscode.workspace.registerTextDocumentContentProvider(SPEND_SCHEME, spendDocument));
   const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger };
 
   const chatView = register(
@@ -60,15 +67,25 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
 
-  const refresh = async (): Promise<void> => {
+  const refreshStatus = async (): Promise<void> => {
     const key = await keyStore.resolve();
-    statusBar.update(key, settings.get('baseUrl'));
+    statusBar.update({ key, baseUrl: settings.get('baseUrl'), spend: spend.view(), streaming: engine.inFlight > 0 });
+  };
+  const refreshAll = async (): Promise<void> => {
+    await refreshStatus();
     await chatView.refresh();
   };
 
   register(vscode.commands.registerCommand(CommandIds.setApiKey, (key?: unknown) => setApiKey(keyDeps, key)));
   register(vscode.commands.registerCommand(CommandIds.clearApiKey, () => clearApiKey(keyDeps)));
   register(vscode.commands.registerCommand(CommandIds.openChat, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)));
+  register(vscode.commands.registerCommand(CommandIds.showSpend, () => spendDocument.show()));
+  register(
+    vscode.commands.registerCommand(CommandIds.resetSessionSpend, () => {
+      spend.resetSession();
+      void notifier.info('DeepSeek session spend reset. Today\'s and all-time figures are kept.');
+    }),
+  );
   register(
     vscode.commands.registerCommand(CommandIds.toggleInlineCompletions, async () => {
       const enabled = !settings.get('inlineCompletions.enabled');
@@ -83,17 +100,18 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     register(vscode.commands.registerCommand(id, () => showNotYetAvailable(notifier, id)));
   }
 
-  register(keyStore.onDidChange(() => void refresh()));
+  register(keyStore.onDidChange(() => void refreshAll()));
+  register(spend.onDidChange(() => void refreshStatus()));
+  register(engine.onDidChangeActive(() => void refreshStatus()));
   register(
     settings.onDidChange((keys) => {
-      if (keys.includes('baseUrl')) {
-        void refresh();
-      }
+      if (keys.includes('baseUrl')) void refreshAll();
+      else if (keys.includes('budget.session') || keys.includes('pricing')) void refreshStatus();
     }),
   );
 
-  const startup = keyStore.resolve().then((key) => {
-    statusBar.update(key, settings.get('baseUrl'));
+  const startup = keyStore.resolve().then(async (key) => {
+    await refreshStatus();
     if (key.source === 'none') {
       void promptForMissingKey(keyDeps);
     }
@@ -119,6 +137,19 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       }
       return checkConnection(settings.get('baseUrl'), key.key);
     },
+    ask: async (prompt, options = {}) => {
+      const result = await engine.chat({
+        surface: 'chat',
+        role: options.role ?? 'chat',
+        messages: [{ role: 'user', content: prompt }],
+        ...(options.token ? { token: options.token } : {}),
+      });
+      if (result?.failure) {
+        void engine.reportFailure(result.failure);
+      }
+      return result;
+    },
+    spend: () => spend.view(),
     statusBar: () => statusBar.snapshot(),
     recentNotices: () => notifier.recent(),
   };

@@ -1,7 +1,10 @@
+import type * as vscode from 'vscode';
+import type { ConnectionResult } from '../api/connectionCheck';
+import type { ChatResult } from '../api/types';
 import type { ApiKeySource } from '../core/apiKey';
+import type { SpendView } from '../core/spendSummary';
 import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
-import type { ConnectionResult } from '../api/connectionCheck';
 
 /** What `activate()` returns: for other extensions, diagnostics and the extension-host tests. Never exposes the key. */
 export interface DeepSeekAssistantApi {
@@ -11,6 +14,13 @@ export interface DeepSeekAssistantApi {
   apiKeySource(): Promise<ApiKeySource>;
   /** Calls `GET /models` with the current key and endpoint. */
   checkConnection(): Promise<ConnectionResult>;
+  /**
+   * Sends one question through the extension's request pipeline (budget, ledger, status bar). Undefined when
+   * nothing was sent (no key, or the user declined to exceed the budget).
+   */
+  ask(prompt: string, options?: { role?: 'chat' | 'reasoner'; token?: vscode.CancellationToken }): Promise<ChatResult | undefined>;
+  /** Session, today and all-time spend figures. */
+  spend(): SpendView;
   statusBar(): StatusSnapshot;
   recentNotices(): readonly Notice[];
 }

@@ -7,8 +7,6 @@ export const PLANNED: Readonly<Partial<Record<CommandId, string>>> = {
   'deepseek.explainSelection': 'Explain, Refactor and Fix on the reasoner',
   'deepseek.refactorSelection': 'Explain, Refactor and Fix on the reasoner',
   'deepseek.fixDiagnostics': 'Explain, Refactor and Fix on the reasoner',
-  'deepseek.showSpend': 'the spend readout',
-  'deepseek.resetSessionSpend': 'the spend readout',
   'deepseek.showLastRequest': 'the context engine',
 };
 

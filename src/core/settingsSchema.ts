@@ -51,6 +51,7 @@ export interface Settings {
   readonly baseUrl: string;
   readonly 'models.chat': string;
   readonly 'models.reasoner': string;
+  readonly 'models.thinkingParameter': boolean;
   readonly pricing: PriceTable;
   readonly 'budget.session': number;
   readonly 'inlineCompletions.enabled': boolean;
@@ -231,6 +232,8 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
       : problem('must be an http(s) URL')),
   'models.chat': define('models.chat', 'deepseek-chat', checkModelId),
   'models.reasoner': define('models.reasoner', 'deepseek-reasoner', checkModelId),
+  'models.thinkingParameter': define('models.thinkingParameter', false, (raw) =>
+    typeof raw === 'boolean' ? { ok: raw } : problem('must be true or false')),
   pricing: define('pricing', DEFAULT_PRICING, (raw) => {
     const parsed = parsePriceTable(raw);
     return parsed.table ? { ok: parsed.table } : problem(parsed.problem ?? 'is invalid');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeKeySource, type ResolvedApiKey } from '../core/apiKey';
 import { describeEndpoint } from '../core/endpoint';
+import { statusLine, statusTooltip, type SpendView } from '../core/spendSummary';
 import { CommandIds } from '../commands/commandIds';
 
 export interface StatusSnapshot {
@@ -8,54 +9,65 @@ export interface StatusSnapshot {
   readonly tooltip: string;
   readonly accessibilityLabel: string;
   readonly command: string | undefined;
+  readonly level: 'normal' | 'warning' | 'error' | 'noKey';
+}
+
+export interface StatusState {
+  readonly key: ResolvedApiKey;
+  readonly baseUrl: string;
+  readonly spend: SpendView;
+  readonly streaming: boolean;
 }
 
 /**
- * The DeepSeek status-bar item. For now it shows whether a key is set and which endpoint requests go to
- * (saying plainly when that is a local simulator); the spend readout builds on it.
+ * The DeepSeek status-bar item: session spend and cache-hit rate, a spinner while a request streams, warning
+ * colours near the budget, the fallback provider when one is in use; the tooltip has the details and a click
+ * opens the full breakdown. Without a key it asks for one instead.
  */
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private snapshotValue: StatusSnapshot = { text: '', tooltip: '', accessibilityLabel: '', command: undefined };
+  private snapshotValue: StatusSnapshot = { text: '', tooltip: '', accessibilityLabel: '', command: undefined, level: 'normal' };
 
   constructor() {
     this.item = vscode.window.createStatusBarItem('deepseek.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'DeepSeek';
   }
 
-  update(key: ResolvedApiKey, baseUrl: string): void {
-    const endpoint = describeEndpoint(baseUrl);
+  update(state: StatusState): void {
+    const endpoint = describeEndpoint(state.baseUrl);
     const simulated = endpoint.kind === 'local';
-    const lines = [
-      '**DeepSeek Assistant**',
-      '',
-      `Endpoint: ${endpoint.label}`,
-      '',
-      describeKeySource(key.source),
-    ];
-    let text: string;
-    let accessibilityLabel: string;
-    let command: string;
-    if (key.source === 'none') {
-      text = '$(key) DeepSeek: set key';
-      accessibilityLabel = 'DeepSeek: no API key set. Activate to set one.';
-      command = CommandIds.setApiKey;
-      lines.push('', 'Click to set an API key.');
-      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    const keyLine = describeKeySource(state.key.source);
+    let snapshot: StatusSnapshot;
+    if (state.key.source === 'none') {
+      snapshot = {
+        text: '$(key) DeepSeek: set key',
+        accessibilityLabel: 'DeepSeek: no API key set. Activate to set one.',
+        tooltip: ['**DeepSeek Assistant**', '', `Endpoint: ${endpoint.label}`, '', keyLine, '', 'Click to set an API key.'].join('\n'),
+        command: CommandIds.setApiKey,
+        level: 'noKey',
+      };
     } else {
-      text = simulated ? '$(beaker) DeepSeek (simulator)' : '$(sparkle) DeepSeek';
-      accessibilityLabel = simulated ? 'DeepSeek: offline simulator, ready' : 'DeepSeek: ready';
-      command = CommandIds.openChat;
-      lines.push('', 'Click to open the chat.');
-      this.item.backgroundColor = undefined;
+      const line = statusLine(state.spend, { streaming: state.streaming, simulated });
+      snapshot = {
+        text: line.text,
+        accessibilityLabel: line.accessibilityLabel,
+        tooltip: statusTooltip(state.spend, { endpoint: endpoint.label, key: keyLine }),
+        command: CommandIds.showSpend,
+        level: line.level,
+      };
     }
-    const tooltip = lines.join('\n');
-    this.item.text = text;
-    this.item.tooltip = new vscode.MarkdownString(tooltip);
-    this.item.accessibilityInformation = { label: accessibilityLabel, role: 'button' };
-    this.item.command = command;
+    this.item.text = snapshot.text;
+    this.item.tooltip = new vscode.MarkdownString(snapshot.tooltip);
+    this.item.accessibilityInformation = { label: snapshot.accessibilityLabel, role: 'button' };
+    this.item.command = snapshot.command;
+    this.item.backgroundColor =
+      snapshot.level === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : snapshot.level === 'warning' || snapshot.level === 'noKey'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     this.item.show();
-    this.snapshotValue = { text, tooltip, accessibilityLabel, command };
+    this.snapshotValue = snapshot;
   }
 
   snapshot(): StatusSnapshot {

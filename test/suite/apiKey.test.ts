@@ -31,7 +31,7 @@ describe('API key in SecretStorage', () => {
     assert.equal(modelsCall?.headers.authorization, 'Bearer sk-test-roundtrip-1234', 'the stored key is what is sent');
     const status = await waitFor('status bar to show a ready key', () => {
       const s = api.statusBar();
-      return s.command === CommandIds.openChat ? s : undefined;
+      return s.command === CommandIds.showSpend ? s : undefined;
     });
     assert.match(status.accessibilityLabel, /^DeepSeek/);
     assert.doesNotMatch(JSON.stringify(status), /sk-test-roundtrip/, 'the key never shows in the status bar');

@@ -31,7 +31,7 @@ describe('UI: first run, API key and chat view (real VS Code in Chromium)', func
     await wb.screenshot('02-password-box');
     await wb.page.keyboard.press('Enter');
     await wb.notification(/saved and accepted/);
-    await wb.page.locator('.part.statusbar [aria-label="DeepSeek: offline simulator, ready"]').first().waitFor();
+    await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend $0.00"]').first().waitFor();
     const models = wb.env.fake.requests.filter((r) => r.route === '/models');
     assert.equal(models.at(-1)?.headers.authorization, 'Bearer sk-typed-in-the-ui-0042');
     const page = await wb.page.content();
@@ -58,6 +58,16 @@ describe('UI: first run, API key and chat view (real VS Code in Chromium)', func
     assert.match(csp ?? '', /script-src 'nonce-[A-Za-z0-9+/=]+'/);
     assert.doesNotMatch(await frame.content(), /sk-typed-in-the-ui/);
     await wb.screenshot('03-chat-view');
+  });
+
+  it('clicking the status bar opens the spend breakdown', async () => {
+    await wb.page.keyboard.press('Escape');
+    await wb.statusBarItem().click();
+    await wb.page.locator('.tabs-container .tab').filter({ hasText: /DeepSeek Spend/ }).first().waitFor();
+    const frame = await wb.webviewFrame('h1');
+    assert.match(await frame.locator('h1').first().innerText(), /DeepSeek spend/);
+    await frame.getByText('Recent requests').waitFor();
+    await wb.screenshot('05-spend-breakdown');
   });
 
   it('says plainly that a command is not built yet', async () => {

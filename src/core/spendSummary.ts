@@ -1,0 +1,166 @@
+/**
+ * What the status bar and the spend report say, computed from ledger figures. Pure, so the wording and the
+ * arithmetic are unit-tested; the glue only puts the strings on screen.
+ */
+import { checkBudget } from './budget';
+import { formatUsd } from './money';
+import { hitRate, type SpendRecord, type SpendTotals } from './spendLedger';
+
+export interface BalanceAmount {
+  readonly currency: string;
+  readonly total: number;
+}
+
+export interface SpendView {
+  readonly session: SpendTotals;
+  readonly today: SpendTotals;
+  readonly allTime: SpendTotals;
+  readonly budgetUsd: number;
+  /** Price table applied to the latest request, e.g. "deepseek-chat standard". */
+  readonly priceLabel?: string;
+  readonly balance?: { readonly amounts: readonly BalanceAmount[]; readonly fetchedAt: number };
+  /** Name of a fallback provider when the latest request used one. */
+  readonly fallbackProvider?: string;
+}
+
+export type StatusLevel = 'normal' | 'warning' | 'error';
+
+export interface StatusLine {
+  readonly text: string;
+  readonly accessibilityLabel: string;
+  readonly level: StatusLevel;
+}
+
+export function formatPercent(rate: number | undefined): string {
+  return rate === undefined ? '—' : `${Math.round(rate * 100)}%`;
+}
+
+const tokens = (n: number) => n.toLocaleString('en-US');
+
+/** `$(sparkle) $0.0031 · 82%`: session spend and the session's cache-hit rate. */
+export function statusLine(view: SpendView, options: { streaming: boolean; simulated: boolean }): StatusLine {
+  const spend = formatUsd(view.session.costUsd);
+  const rate = hitRate(view.session);
+  const icon = options.streaming ? '$(loading~spin)' : options.simulated ? '$(beaker)' : '$(sparkle)';
+  const via = view.fallbackProvider ? ` via ${view.fallbackProvider}` : '';
+  const text = `${icon} ${spend}${rate === undefined ? '' : ` · ${formatPercent(rate)}`}${via}`;
+  const budget = checkBudget({ budgetUsd: view.budgetUsd, sessionSpentUsd: view.session.costUsd, nextEstimateUsd: 0 });
+  const level: StatusLevel = budget.level === 'exceeds' || (budget.level === 'warn' && view.session.costUsd >= view.budgetUsd)
+    ? 'error'
+    : budget.level === 'warn' ? 'warning' : 'normal';
+  const who = options.simulated ? 'DeepSeek (offline simulator)' : 'DeepSeek';
+  const label = [
+    `${who}: session spend ${spend}`,
+    rate === undefined ? undefined : `cache-hit rate ${formatPercent(rate)}`,
+    options.streaming ? 'request in progress' : undefined,
+    view.fallbackProvider ? `using fallback provider ${view.fallbackProvider}` : undefined,
+    level !== 'normal' && budget.message ? budget.message : undefined,
+  ].filter((part): part is string => part !== undefined).join(', ');
+  return { text, accessibilityLabel: label, level };
+}
+
+function totalsRow(name: string, t: SpendTotals): string {
+  return `| ${name} | ${t.requests} | ${tokens(t.hitTokens)} | ${tokens(t.missTokens)} | ${tokens(t.outputTokens)} | ${formatPercent(hitRate(t))} | ${formatUsd(t.costUsd)} |`;
+}
+
+/** Markdown for the status-bar tooltip. */
+export function statusTooltip(view: SpendView, lines: { endpoint: string; key: string }): string {
+  const s = view.session;
+  const saved = Math.max(0, s.noCacheUsd - s.costUsd);
+  const out = [
+    '**DeepSeek Assistant — spend**',
+    '',
+    '| | requests | cache hit | cache miss | output | hit rate | cost |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    totalsRow('Session', s),
+    totalsRow('Today', view.today),
+    totalsRow('All time', view.allTime),
+    '',
+    `Saved by the cache this session: **${formatUsd(saved)}** (${formatUsd(s.noCacheUsd)} without it).`,
+  ];
+  if (s.estimatedRequests > 0) {
+    out.push('', `${s.estimatedRequests} request(s) priced from estimated tokens (the stream ended without usage).`);
+  }
+  if (view.budgetUsd > 0) {
+    out.push('', `Session budget: ${formatUsd(view.budgetUsd)}.`);
+  }
+  if (view.balance) {
+    const amounts = view.balance.amounts.map((a) => `${a.total.toFixed(2)} ${a.currency}`).join(', ') || 'unknown';
+    out.push('', `Account balance: ${amounts} (as of ${new Date(view.balance.fetchedAt).toISOString().slice(11, 16)} UTC).`);
+  }
+  out.push('', `Prices: ${view.priceLabel ?? 'default table'} (USD per 1M tokens, \`deepseek.pricing\`).`);
+  if (view.fallbackProvider) {
+    out.push('', `Fallback provider in use: ${view.fallbackProvider}.`);
+  }
+  out.push('', `Endpoint: ${lines.endpoint}`, '', lines.key, '', 'Click for the full breakdown.');
+  return out.join('\n');
+}
+
+export interface SpendReportInput {
+  readonly view: SpendView;
+  readonly sessionByModel: Readonly<Record<string, SpendTotals>>;
+  readonly sessionBySurface: Readonly<Record<string, SpendTotals>>;
+  readonly allTimeByModel: Readonly<Record<string, SpendTotals>>;
+  readonly records: readonly SpendRecord[];
+  readonly sessionStartedAt: number | undefined;
+  readonly generatedAt: number;
+}
+
+const HEADER = ['| | requests | cache hit | cache miss | output | hit rate | cost |', '|---|---:|---:|---:|---:|---:|---:|'];
+
+function breakdownTable(rows: Readonly<Record<string, SpendTotals>>): string[] {
+  const names = Object.keys(rows).filter((k) => rows[k].requests > 0).sort();
+  return names.length === 0 ? ['_No requests._'] : [...HEADER, ...names.map((n) => totalsRow(n, rows[n]))];
+}
+
+/** The readable breakdown that `DeepSeek: Show Spend` opens. */
+export function spendReport(input: SpendReportInput): string {
+  const { view } = input;
+  const recent = [...input.records].reverse().slice(0, 25);
+  const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+  const lines = [
+    '# DeepSeek spend',
+    '',
+    `Generated ${when(input.generatedAt)} UTC. Session started ${input.sessionStartedAt ? `${when(input.sessionStartedAt)} UTC` : '— (no request yet)'}.`,
+    '',
+    '## Totals',
+    '',
+    ...HEADER,
+    totalsRow('Session', view.session),
+    totalsRow('Today', view.today),
+    totalsRow('All time', view.allTime),
+    '',
+    `Saved by DeepSeek's prefix cache this session: **${formatUsd(Math.max(0, view.session.noCacheUsd - view.session.costUsd))}**; all time: **${formatUsd(Math.max(0, view.allTime.noCacheUsd - view.allTime.costUsd))}**.`,
+    '',
+    '## Session by model',
+    '',
+    ...breakdownTable(input.sessionByModel),
+    '',
+    '## Session by surface (completions, chat, commands)',
+    '',
+    ...breakdownTable(input.sessionBySurface),
+    '',
+    '## All time by model',
+    '',
+    ...breakdownTable(input.allTimeByModel),
+    '',
+    '## Recent requests',
+    '',
+  ];
+  if (recent.length === 0) {
+    lines.push('_No requests yet._');
+  } else {
+    lines.push('| time (UTC) | model | provider | surface | hit | miss | output (reasoning) | cost | price table |', '|---|---|---|---|---:|---:|---:|---:|---|');
+    for (const r of recent) {
+      const cost = `${formatUsd(r.costUsd)}${r.estimated ? ' (est.)' : ''}`;
+      const finish = r.finishReason && r.finishReason !== 'stop' ? ` ⚠ ${r.finishReason}` : '';
+      lines.push(`| ${when(r.at)} | ${r.model} | ${r.provider} | ${r.surface} | ${tokens(r.hitTokens)} | ${tokens(r.missTokens)} | ${tokens(r.outputTokens)} (${tokens(r.reasoningTokens)}) | ${cost}${finish} | ${r.priceLabel} |`);
+    }
+  }
+  if (view.balance) {
+    const amounts = view.balance.amounts.map((a) => `${a.total.toFixed(2)} ${a.currency}`).join(', ') || 'unknown';
+    lines.push('', `Account balance: ${amounts} (fetched ${when(view.balance.fetchedAt)} UTC).`);
+  }
+  lines.push('', '(est.) marks requests whose stream ended without usage: their tokens are estimated from text, prompt counted as cache miss.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,161 @@
+import * as vscode from 'vscode';
+import { DeepSeekClient } from '../api/deepseekClient';
+import type { ChatMessage, ChatResult, StreamEvent } from '../api/types';
+import type { ApiKeyStore } from '../auth/apiKeyStore';
+import type { ApiFailure } from '../core/apiErrors';
+import { checkBudget, estimateRequestCostUsd } from '../core/budget';
+import type { Logger } from '../core/logger';
+import type { Surface } from '../core/spendLedger';
+import { estimateTokens } from '../core/tokenEstimate';
+import type { ConfigurationService } from '../config/settings';
+import { toAbortSignal } from '../platform/cancellation';
+import type { Notifier } from '../platform/notifier';
+import type { SpendService } from '../spend/spendService';
+
+export type ModelRole = 'chat' | 'reasoner';
+
+export interface ChatTask {
+  readonly surface: Surface;
+  readonly role: ModelRole;
+  readonly messages: readonly ChatMessage[];
+  readonly maxTokens?: number;
+  readonly token?: vscode.CancellationToken;
+  readonly onEvent?: (event: StreamEvent) => void;
+}
+
+/** Expected output when estimating a request's cost for the budget check. */
+const EXPECTED_OUTPUT_TOKENS: Record<ModelRole, number> = { chat: 800, reasoner: 4000 };
+
+const PROVIDER = 'DeepSeek';
+
+/**
+ * The one request pipeline every surface goes through: key → budget → client → ledger. (Context, redaction
+ * and failover join it in later steps.) Surfaces get a ChatResult with partial output kept on failure; the
+ * ledger is updated for every request that reached the API, aborted ones priced as estimates.
+ */
+export class RequestEngine implements vscode.Disposable {
+  private readonly activeEmitter = new vscode.EventEmitter<number>();
+  /** Fires with the number of requests in flight. */
+  readonly onDidChangeActive = this.activeEmitter.event;
+  private active = 0;
+
+  constructor(
+    private readonly keyStore: ApiKeyStore,
+    private readonly settings: ConfigurationService,
+    private readonly spend: SpendService,
+    private readonly notifier: Notifier,
+    private readonly logger: Logger,
+  ) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  modelFor(role: ModelRole): string {
+    return this.settings.get(role === 'chat' ? 'models.chat' : 'models.reasoner');
+  }
+
+  async client(): Promise<DeepSeekClient | undefined> {
+    const key = await this.keyStore.resolve();
+    return key.key ? new DeepSeekClient({ baseUrl: this.settings.get('baseUrl'), apiKey: key.key }) : undefined;
+  }
+
+  /**
+   * Runs a chat request. Returns undefined when nothing was sent: no key (the user is asked for one) or the
+   * user declined to go past the session budget.
+   */
+  async chat(task: ChatTask): Promise<ChatResult | undefined> {
+    const client = await this.client();
+    if (!client) {
+      await this.reportFailure({ kind: 'auth', retryable: false, message: 'DeepSeek needs an API key before it can answer.' });
+      return undefined;
+    }
+    const model = this.modelFor(task.role);
+    if (!(await this.withinBudget(model, task))) {
+      return undefined;
+    }
+    const cancellation = toAbortSignal(task.token);
+    this.setActive(+1);
+    try {
+      const thinking = this.settings.get('models.thinkingParameter') ? (task.role === 'reasoner' ? 'enabled' : 'disabled') : undefined;
+      const result = await client.streamChat(
+        { model, messages: task.messages, ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(thinking ? { thinking } : {}) },
+        { signal: cancellation.signal, ...(task.onEvent ? { onEvent: task.onEvent } : {}) },
+      );
+      this.recordSpend(task.surface, result);
+      void this.spend.refreshBalance(() => client.balance());
+      return result;
+    } finally {
+      cancellation.dispose();
+      this.setActive(-1);
+    }
+  }
+
+  private recordSpend(surface: Surface, result: ChatResult): void {
+    const failedBeforeSending = result.failure && !result.usage && result.reasoning === '' && result.content === '' &&
+      ['auth', 'balance', 'invalid', 'model', 'network', 'rateLimit', 'server'].includes(result.failure.kind);
+    if (failedBeforeSending) {
+      return; // The API refused or was never reached: nothing billed.
+    }
+    this.spend.record({
+      model: result.model,
+      provider: PROVIDER,
+      surface,
+      price: this.spend.priceFor(result.model),
+      ...(result.finishReason ? { finishReason: result.finishReason } : {}),
+      usage: result.usage
+        ? { kind: 'reported', hitTokens: result.usage.hitTokens, missTokens: result.usage.missTokens, outputTokens: result.usage.outputTokens, reasoningTokens: result.usage.reasoningTokens }
+        : { kind: 'estimate', sent: result.promptChars, received: result.content, reasoning: result.reasoning },
+    });
+  }
+
+  private async withinBudget(model: string, task: ChatTask): Promise<boolean> {
+    const budgetUsd = this.settings.get('budget.session');
+    if (budgetUsd <= 0) {
+      return true;
+    }
+    const promptTokens = task.messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+    const check = checkBudget({
+      budgetUsd,
+      sessionSpentUsd: this.spend.view().session.costUsd,
+      nextEstimateUsd: estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, task.maxTokens ?? EXPECTED_OUTPUT_TOKENS[task.role]),
+    });
+    if (check.level === 'exceeds') {
+      const choice = await vscode.window.showWarningMessage(check.message ?? 'This request may exceed the session budget.', { modal: true }, 'Send Anyway');
+      this.logger.info(`budget: ${check.message ?? ''} → ${choice ?? 'cancelled'}`);
+      return choice === 'Send Anyway';
+    }
+    if (check.level === 'warn' && check.message) {
+      void this.notifier.warn(check.message);
+    }
+    return true;
+  }
+
+  /** Tells the user what went wrong with the action that fixes it. */
+  async reportFailure(failure: ApiFailure): Promise<void> {
+    if (failure.kind === 'cancelled') {
+      return;
+    }
+    if (failure.kind === 'auth') {
+      const choice = await this.notifier.error(failure.message, 'Set API Key');
+      if (choice === 'Set API Key') await vscode.commands.executeCommand('deepseek.setApiKey');
+    } else if (failure.kind === 'model') {
+      const choice = await this.notifier.error(failure.message, 'Open Settings');
+      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'deepseek.models');
+    } else if (failure.kind === 'balance') {
+      const choice = await this.notifier.error(failure.message, 'Top Up');
+      if (choice === 'Top Up') await vscode.env.openExternal(vscode.Uri.parse('https://platform.deepseek.com/top_up'));
+    } else {
+      await this.notifier.error(`DeepSeek: ${failure.message}`);
+    }
+  }
+
+  private setActive(delta: number): void {
+    this.active += delta;
+    this.activeEmitter.fire(this.active);
+  }
+
+  dispose(): void {
+    this.activeEmitter.dispose();
+  }
+}
