@@ -2,12 +2,16 @@ import * as vscode from 'vscode';
 import { checkConnection } from '../api/connectionCheck';
 import { ApiKeyStore } from '../auth/apiKeyStore';
 import { clearApiKey, promptForMissingKey, setApiKey, type ApiKeyCommandsDeps } from '../auth/apiKeyCommands';
+import { ChatContext } from '../chat/chatContext';
+import { ChatController } from '../chat/chatController';
 import { ChatViewProvider } from '../chat/chatViewProvider';
+import { ConversationStore } from '../chat/conversationStore';
+import { createReadPolicy } from '../chat/readPolicy';
+import { ProposedEdits } from '../review/proposedEdit';
 import { CHAT_VIEW_ID, CommandIds } from '../commands/commandIds';
 import { NOT_YET_AVAILABLE, showNotYetAvailable } from '../commands/notYetAvailable';
 import { ConfigurationService } from '../config/settings';
-import { describeEndpoint } from '../core/endpoint';
-import { RequestEngine } from '../engine/requestEngine';
+import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { ChannelLogger } from '../platform/logger';
 import { Notifier } from '../platform/notifier';
 import { SPEND_SCHEME, SpendDocumentProvider } from '../spend/spendDocument';
@@ -45,27 +49,27 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   register(vscode.workspace.registerTextDocumentContentProvider(SPEND_SCHEME, spendDocument));
   const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger };
 
-  const chatView = register(
-    new ChatViewProvider(
-      context.extensionUri,
-      {
-        currentState: async () => {
-          const key = await keyStore.resolve();
-          const endpoint = describeEndpoint(settings.get('baseUrl'));
-          return { keySource: key.source, endpointLabel: endpoint.label, simulated: endpoint.kind === 'local' };
-        },
-        runAction: async (action) => {
-          if (action === 'setApiKey') {
-            await vscode.commands.executeCommand(CommandIds.setApiKey);
-          } else {
-            await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:deepseek-assistant.deepseek-assistant');
-          }
-        },
-      },
-      logger,
-    ),
-  );
+  const chatView = register(new ChatViewProvider(context.extensionUri, logger));
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
+  const chatContext = register(
+    new ChatContext(createReadPolicy(() => settings.get('context.exclude')), () => vscode.workspace.isTrusted),
+  );
+  const edits = register(new ProposedEdits((message, ...actions) => notifier.info(message, ...actions)));
+  const chat = register(
+    new ChatController({
+      view: chatView,
+      store: new ConversationStore(context.workspaceState),
+      context: chatContext,
+      engine,
+      keyStore,
+      settings,
+      notifier,
+      logger,
+      edits,
+      globalState: context.globalState,
+    }),
+  );
+  chatView.setHandler(chat);
 
   const refreshStatus = async (): Promise<void> => {
     const key = await keyStore.resolve();
@@ -73,12 +77,18 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   };
   const refreshAll = async (): Promise<void> => {
     await refreshStatus();
-    await chatView.refresh();
+    await chat.refresh();
   };
 
   register(vscode.commands.registerCommand(CommandIds.setApiKey, (key?: unknown) => setApiKey(keyDeps, key)));
   register(vscode.commands.registerCommand(CommandIds.clearApiKey, () => clearApiKey(keyDeps)));
   register(vscode.commands.registerCommand(CommandIds.openChat, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)));
+  register(
+    vscode.commands.registerCommand(CommandIds.newChat, async () => {
+      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+      await chat.newChat();
+    }),
+  );
   register(vscode.commands.registerCommand(CommandIds.showSpend, () => spendDocument.show()));
   register(
     vscode.commands.registerCommand(CommandIds.resetSessionSpend, () => {
@@ -144,7 +154,11 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
         messages: [{ role: 'user', content: prompt }],
         ...(options.token ? { token: options.token } : {}),
       });
-      if (result?.failure) {
+      if (isNotSent(result)) {
+        void engine.reportFailure(RequestEngine.notSentFailure(result));
+        return undefined;
+      }
+      if (result.failure) {
         void engine.reportFailure(result.failure);
       }
       return result;

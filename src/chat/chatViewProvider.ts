@@ -1,24 +1,35 @@
 import type * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import { parseFromWebview, type HostMessage, type ViewState, type WebviewMessage } from '../webview/protocol';
+import { parseFromWebview, type HostMessage, type WebviewMessage } from '../webview/protocol';
 import { renderWebviewHtml, webviewRoots } from './webviewHtml';
 
-export interface ChatViewHost {
-  currentState(): Promise<ViewState>;
-  runAction(action: Extract<WebviewMessage, { type: 'action' }>['action']): Promise<void>;
+export interface ChatViewHandler {
+  onMessage(message: WebviewMessage): Promise<void>;
 }
 
-/** The chat sidebar view. It posts state after the webview's `ready` handshake and validates every message. */
+/**
+ * The chat sidebar's webview view: strict CSP, `ready` handshake, and validation of every message from the
+ * page before the handler sees it. Messages to the page are dropped while it is not ready; on `ready` the
+ * handler sends the full state, so a view that was hidden and shown again restores without asking the API.
+ */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private handler: ChatViewHandler | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly host: ChatViewHost,
     private readonly logger: Logger,
   ) {}
+
+  setHandler(handler: ChatViewHandler): void {
+    this.handler = handler;
+  }
+
+  get visible(): boolean {
+    return this.view?.visible === true;
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
@@ -34,10 +45,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     );
   }
 
-  /** Sends the current state if the webview is up; otherwise it is sent on the next `ready`. */
-  async refresh(): Promise<void> {
+  post(message: HostMessage): void {
     if (this.view && this.ready) {
-      await this.post({ type: 'state', state: await this.host.currentState() });
+      void this.view.webview.postMessage(message);
     }
   }
 
@@ -49,14 +59,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
     if (message.type === 'ready') {
       this.ready = true;
-      await this.refresh();
-    } else {
-      await this.host.runAction(message.action);
     }
-  }
-
-  private async post(message: HostMessage): Promise<void> {
-    await this.view?.webview.postMessage(message);
+    try {
+      await this.handler?.onMessage(message);
+    } catch (err) {
+      this.logger.error(`chat view: handling ${message.type} failed`, err);
+    }
   }
 
   dispose(): void {

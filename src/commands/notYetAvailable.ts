@@ -3,7 +3,6 @@ import { CommandTitles, type CommandId } from './commandIds';
 
 /** What each not-yet-built command tells the user, instead of failing silently. */
 export const PLANNED: Readonly<Partial<Record<CommandId, string>>> = {
-  'deepseek.newChat': 'the chat conversation',
   'deepseek.explainSelection': 'Explain, Refactor and Fix on the reasoner',
   'deepseek.refactorSelection': 'Explain, Refactor and Fix on the reasoner',
   'deepseek.fixDiagnostics': 'Explain, Refactor and Fix on the reasoner',

@@ -5,7 +5,7 @@ import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { checkBudget, estimateRequestCostUsd } from '../core/budget';
 import type { Logger } from '../core/logger';
-import type { Surface } from '../core/spendLedger';
+import type { SpendRecord, Surface } from '../core/spendLedger';
 import { estimateTokens } from '../core/tokenEstimate';
 import type { ConfigurationService } from '../config/settings';
 import { toAbortSignal } from '../platform/cancellation';
@@ -27,6 +27,18 @@ export interface ChatTask {
 const EXPECTED_OUTPUT_TOKENS: Record<ModelRole, number> = { chat: 800, reasoner: 4000 };
 
 const PROVIDER = 'DeepSeek';
+
+/** A chat result with the ledger record it produced (undefined when nothing was billed). */
+export type EngineResult = ChatResult & { readonly record?: SpendRecord };
+
+/** Nothing was sent: no API key, or the user declined to go past the session budget. */
+export interface NotSent {
+  readonly notSent: 'noKey' | 'budget';
+}
+
+export function isNotSent(result: EngineResult | NotSent): result is NotSent {
+  return 'notSent' in result;
+}
 
 /**
  * The one request pipeline every surface goes through: key → budget → client → ledger. (Context, redaction
@@ -61,18 +73,17 @@ export class RequestEngine implements vscode.Disposable {
   }
 
   /**
-   * Runs a chat request. Returns undefined when nothing was sent: no key (the user is asked for one) or the
-   * user declined to go past the session budget.
+   * Runs a chat request. Returns NotSent when nothing was sent: no key, or the user declined to go past the
+   * session budget. Failures come back in the result; the surface decides how to show them.
    */
-  async chat(task: ChatTask): Promise<ChatResult | undefined> {
+  async chat(task: ChatTask): Promise<EngineResult | NotSent> {
     const client = await this.client();
     if (!client) {
-      await this.reportFailure({ kind: 'auth', retryable: false, message: 'DeepSeek needs an API key before it can answer.' });
-      return undefined;
+      return { notSent: 'noKey' };
     }
     const model = this.modelFor(task.role);
     if (!(await this.withinBudget(model, task))) {
-      return undefined;
+      return { notSent: 'budget' };
     }
     const cancellation = toAbortSignal(task.token);
     this.setActive(+1);
@@ -82,22 +93,22 @@ export class RequestEngine implements vscode.Disposable {
         { model, messages: task.messages, ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(thinking ? { thinking } : {}) },
         { signal: cancellation.signal, ...(task.onEvent ? { onEvent: task.onEvent } : {}) },
       );
-      this.recordSpend(task.surface, result);
+      const record = this.recordSpend(task.surface, result);
       void this.spend.refreshBalance(() => client.balance());
-      return result;
+      return record ? { ...result, record } : result;
     } finally {
       cancellation.dispose();
       this.setActive(-1);
     }
   }
 
-  private recordSpend(surface: Surface, result: ChatResult): void {
+  private recordSpend(surface: Surface, result: ChatResult): SpendRecord | undefined {
     const failedBeforeSending = result.failure && !result.usage && result.reasoning === '' && result.content === '' &&
       ['auth', 'balance', 'invalid', 'model', 'network', 'rateLimit', 'server'].includes(result.failure.kind);
     if (failedBeforeSending) {
-      return; // The API refused or was never reached: nothing billed.
+      return undefined; // The API refused or was never reached: nothing billed.
     }
-    this.spend.record({
+    return this.spend.record({
       model: result.model,
       provider: PROVIDER,
       surface,
@@ -129,6 +140,13 @@ export class RequestEngine implements vscode.Disposable {
       void this.notifier.warn(check.message);
     }
     return true;
+  }
+
+  /** The failure to show for a request that was not sent. */
+  static notSentFailure(result: NotSent): ApiFailure {
+    return result.notSent === 'noKey'
+      ? { kind: 'auth', retryable: false, message: 'DeepSeek needs an API key before it can answer.' }
+      : { kind: 'cancelled', retryable: false, message: 'Not sent: the session budget would be exceeded.' };
   }
 
   /** Tells the user what went wrong with the action that fixes it. */

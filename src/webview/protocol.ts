@@ -1,58 +1,165 @@
 /**
  * The typed message protocol between the extension host and the chat webview. Shared by both bundles; pure
- * (no DOM, no `vscode`). The host validates every message that comes from the webview with `parseFromWebview`.
+ * (no DOM, no `vscode`). Each side validates what it receives: the host with `parseFromWebview` (the webview
+ * renders untrusted model output, so its messages are never trusted), the webview with `parseFromHost`.
  */
 
-export interface ViewState {
-  readonly keySource: 'secretStorage' | 'environment' | 'none';
+export type ModelChoice = 'chat' | 'reasoner';
+export type KeySource = 'secretStorage' | 'environment' | 'none';
+
+export interface ChipView {
+  readonly id: string;
+  readonly kind: 'currentFile' | 'selection' | 'pinned';
+  readonly label: string;
+  readonly detail?: string;
+}
+
+export type ErrorAction = 'setApiKey' | 'retry' | 'openSettings';
+
+export interface TurnFooter {
+  readonly model: string;
+  readonly hitTokens: number;
+  readonly missTokens: number;
+  readonly outputTokens: number;
+  readonly cost: string;
+  readonly estimated: boolean;
+}
+
+export interface TurnView {
+  readonly id: string;
+  readonly question: string;
+  readonly role: ModelChoice;
+  readonly model: string;
+  readonly reasoning: string;
+  readonly answer: string;
+  readonly status: 'streaming' | 'done' | 'stopped' | 'error';
+  readonly error?: { readonly message: string; readonly action?: ErrorAction };
+  /** Milliseconds spent on the chain-of-thought (first reasoning token to first answer token). */
+  readonly thoughtMs?: number;
+  readonly reasoningTokens?: number;
+  readonly footer?: TurnFooter;
+  /** Context attached to this turn, as chip labels. */
+  readonly context: readonly string[];
+}
+
+export interface ConversationSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly updatedAt: number;
+  readonly turns: number;
+}
+
+export interface ChatState {
+  readonly conversationId: string;
+  readonly turns: readonly TurnView[];
+  readonly model: ModelChoice;
+  readonly chips: readonly ChipView[];
+  readonly keySource: KeySource;
   readonly endpointLabel: string;
   readonly simulated: boolean;
+  readonly conversations: readonly ConversationSummary[];
+}
+
+export interface FileResult {
+  readonly path: string;
+  readonly label: string;
 }
 
 /** Host → webview. */
 export type HostMessage =
-  | { readonly type: 'state'; readonly state: ViewState };
+  | { readonly type: 'state'; readonly state: ChatState }
+  | { readonly type: 'turn'; readonly turn: TurnView }
+  | { readonly type: 'delta'; readonly turnId: string; readonly reasoning: string; readonly answer: string }
+  | { readonly type: 'chips'; readonly chips: readonly ChipView[] }
+  | { readonly type: 'fileResults'; readonly requestId: number; readonly files: readonly FileResult[] }
+  | { readonly type: 'focusInput' };
+
+export type CodeAction = 'copy' | 'insert' | 'apply';
 
 /** Webview → host. */
 export type WebviewMessage =
   | { readonly type: 'ready' }
-  | { readonly type: 'action'; readonly action: WebviewAction };
+  | { readonly type: 'ask'; readonly text: string; readonly model: ModelChoice }
+  | { readonly type: 'stop' }
+  | { readonly type: 'newChat' }
+  | { readonly type: 'openConversation'; readonly id: string }
+  | { readonly type: 'setModel'; readonly model: ModelChoice }
+  | { readonly type: 'removeChip'; readonly id: string }
+  | { readonly type: 'addCurrentFile' }
+  | { readonly type: 'searchFiles'; readonly requestId: number; readonly query: string }
+  | { readonly type: 'pinFile'; readonly path: string }
+  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly code: string; readonly language: string }
+  | { readonly type: 'errorAction'; readonly action: ErrorAction; readonly turnId: string }
+  | { readonly type: 'openLink'; readonly href: string };
 
-export const WEBVIEW_ACTIONS = ['setApiKey', 'openSettings'] as const;
-export type WebviewAction = (typeof WEBVIEW_ACTIONS)[number];
+const MAX_TEXT = 200_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const isString = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max;
+const isModel = (v: unknown): v is ModelChoice => v === 'chat' || v === 'reasoner';
+const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
+
 /** Returns the message if it is well-formed, otherwise undefined (the host ignores and logs it). */
 export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
-  if (!isRecord(raw)) {
-    return undefined;
-  }
+  if (!isRecord(raw)) return undefined;
   switch (raw.type) {
     case 'ready':
-      return { type: 'ready' };
-    case 'action':
-      return typeof raw.action === 'string' && (WEBVIEW_ACTIONS as readonly string[]).includes(raw.action)
-        ? { type: 'action', action: raw.action as WebviewAction }
+    case 'stop':
+    case 'newChat':
+    case 'addCurrentFile':
+      return { type: raw.type };
+    case 'ask':
+      return isString(raw.text) && raw.text.trim() !== '' && isModel(raw.model) ? { type: 'ask', text: raw.text, model: raw.model } : undefined;
+    case 'openConversation':
+      return isId(raw.id) ? { type: 'openConversation', id: raw.id } : undefined;
+    case 'setModel':
+      return isModel(raw.model) ? { type: 'setModel', model: raw.model } : undefined;
+    case 'removeChip':
+      return isString(raw.id, 4096) ? { type: 'removeChip', id: raw.id } : undefined;
+    case 'searchFiles':
+      return typeof raw.requestId === 'number' && Number.isInteger(raw.requestId) && isString(raw.query, 256)
+        ? { type: 'searchFiles', requestId: raw.requestId, query: raw.query }
         : undefined;
+    case 'pinFile':
+      return isString(raw.path, 4096) && raw.path !== '' ? { type: 'pinFile', path: raw.path } : undefined;
+    case 'codeAction':
+      return (raw.action === 'copy' || raw.action === 'insert' || raw.action === 'apply') && isString(raw.code) && isString(raw.language, 64)
+        ? { type: 'codeAction', action: raw.action, code: raw.code, language: raw.language }
+        : undefined;
+    case 'errorAction':
+      return (raw.action === 'setApiKey' || raw.action === 'retry' || raw.action === 'openSettings') && isId(raw.turnId)
+        ? { type: 'errorAction', action: raw.action, turnId: raw.turnId }
+        : undefined;
+    case 'openLink':
+      return isString(raw.href, 4096) && /^https?:\/\//i.test(raw.href) ? { type: 'openLink', href: raw.href } : undefined;
     default:
       return undefined;
   }
 }
 
+/**
+ * The webview trusts the host's shapes but still checks the discriminant, so a stray message cannot throw
+ * inside the render loop.
+ */
 export function parseFromHost(raw: unknown): HostMessage | undefined {
-  if (!isRecord(raw) || raw.type !== 'state' || !isRecord(raw.state)) {
-    return undefined;
+  if (!isRecord(raw)) return undefined;
+  switch (raw.type) {
+    case 'state':
+      return isRecord(raw.state) && Array.isArray(raw.state.turns) ? (raw as unknown as HostMessage) : undefined;
+    case 'turn':
+      return isRecord(raw.turn) && typeof raw.turn.id === 'string' ? (raw as unknown as HostMessage) : undefined;
+    case 'delta':
+      return typeof raw.turnId === 'string' && typeof raw.reasoning === 'string' && typeof raw.answer === 'string' ? (raw as unknown as HostMessage) : undefined;
+    case 'chips':
+      return Array.isArray(raw.chips) ? (raw as unknown as HostMessage) : undefined;
+    case 'fileResults':
+      return typeof raw.requestId === 'number' && Array.isArray(raw.files) ? (raw as unknown as HostMessage) : undefined;
+    case 'focusInput':
+      return { type: 'focusInput' };
+    default:
+      return undefined;
   }
-  const s = raw.state;
-  if (
-    (s.keySource === 'secretStorage' || s.keySource === 'environment' || s.keySource === 'none') &&
-    typeof s.endpointLabel === 'string' &&
-    typeof s.simulated === 'boolean'
-  ) {
-    return { type: 'state', state: { keySource: s.keySource, endpointLabel: s.endpointLabel, simulated: s.simulated } };
-  }
-  return undefined;
 }

@@ -26,7 +26,9 @@ export class Workbench {
     });
     await page.goto(workbenchUrl({ serverUrl: env.vscode.url, port: env.vscode.port, workspace: env.workspace, developExtension: true }));
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    return new Workbench(env, browser, page);
+    const wb = new Workbench(env, browser, page);
+    await wb.statusBarItem().waitFor({ timeout: 60_000 }); // the extension has activated
+    return wb;
   }
 
   async close(): Promise<void> {
@@ -71,6 +73,30 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
     await row.waitFor({ state: 'visible' });
     await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Types a key into the open "Set API Key" password box and accepts it. VS Code validates input
+   * asynchronously and ignores Enter while the previous value's validation message stands, so wait for it.
+   */
+  async enterApiKey(key: string): Promise<void> {
+    const box = this.page.locator('.quick-input-widget input[type="password"]');
+    await box.waitFor({ state: 'visible' });
+    await box.fill(key);
+    await this.page.locator('.quick-input-widget').getByText(/Enter your DeepSeek API key/).waitFor({ state: 'detached' });
+    await this.page.keyboard.press('Enter');
+    await box.waitFor({ state: 'hidden' });
+  }
+
+  /** Opens a workspace file with Quick Open, as a user would. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    await this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: relativePath.split('/').pop() ?? relativePath }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab').filter({ hasText: relativePath.split('/').pop() ?? relativePath }).first().waitFor();
   }
 
   /** The frame of a webview whose document contains `selector` (webviews are nested iframes). */

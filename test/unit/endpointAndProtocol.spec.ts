@@ -30,18 +30,33 @@ describe('API failure wording', () => {
 describe('webview protocol validation', () => {
   it('accepts well-formed messages from the webview', () => {
     assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
-    assert.deepEqual(parseFromWebview({ type: 'action', action: 'setApiKey' }), { type: 'action', action: 'setApiKey' });
+    assert.deepEqual(parseFromWebview({ type: 'ask', text: 'why?', model: 'reasoner' }), { type: 'ask', text: 'why?', model: 'reasoner' });
+    assert.deepEqual(parseFromWebview({ type: 'codeAction', action: 'apply', code: 'x', language: 'ts' }), { type: 'codeAction', action: 'apply', code: 'x', language: 'ts' });
+    assert.deepEqual(parseFromWebview({ type: 'openLink', href: 'https://example.com' }), { type: 'openLink', href: 'https://example.com' });
   });
 
-  it('rejects anything else', () => {
-    for (const bad of [null, 'ready', [], { type: 'action', action: 'rm -rf' }, { type: 'eval', code: '1' }, { type: 'action' }]) {
-      assert.equal(parseFromWebview(bad), undefined, JSON.stringify(bad));
+  it('rejects anything else: unknown types, bad fields, dangerous links, oversized text', () => {
+    const bad = [
+      null, 'ready', [], { type: 'eval', code: '1' },
+      { type: 'ask', text: '   ', model: 'chat' },
+      { type: 'ask', text: 'x', model: 'gpt-4' },
+      { type: 'ask', text: 'x'.repeat(200_001), model: 'chat' },
+      { type: 'codeAction', action: 'rm', code: 'x', language: 'ts' },
+      { type: 'openLink', href: 'javascript:alert(1)' },
+      { type: 'openLink', href: 'file:///etc/passwd' },
+      { type: 'openConversation', id: '../../etc' },
+      { type: 'errorAction', action: 'format', turnId: 't1' },
+      { type: 'searchFiles', requestId: 1.5, query: 'x' },
+    ];
+    for (const message of bad) {
+      assert.equal(parseFromWebview(message), undefined, JSON.stringify(message).slice(0, 80));
     }
   });
 
-  it('validates host state before the webview renders it', () => {
-    const state = { keySource: 'none', endpointLabel: 'DeepSeek API', simulated: false };
-    assert.deepEqual(parseFromHost({ type: 'state', state }), { type: 'state', state });
-    assert.equal(parseFromHost({ type: 'state', state: { ...state, keySource: 'other' } }), undefined);
+  it('checks host messages before the webview renders them', () => {
+    assert.equal(parseFromHost({ type: 'delta', turnId: 't', reasoning: 'a', answer: 'b' })?.type, 'delta');
+    assert.equal(parseFromHost({ type: 'delta', turnId: 't', reasoning: 1, answer: 'b' }), undefined);
+    assert.equal(parseFromHost({ type: 'state', state: { turns: 'no' } }), undefined);
+    assert.equal(parseFromHost({ type: 'unknown' }), undefined);
   });
 });

@@ -1,0 +1,190 @@
+import * as vscode from 'vscode';
+import type { ChipView, FileResult } from '../webview/protocol';
+
+/** Decides whether a file may be read for context; the context engine's exclusion rules plug in here. */
+export type ReadPolicy = (uri: vscode.Uri) => Promise<{ allowed: true } | { allowed: false; reason: string }>;
+
+export interface AttachedContext {
+  /** Labels of what was attached, for the turn's "Context:" line. */
+  readonly labels: string[];
+  /** The context text put before the question in the user message. */
+  readonly text: string;
+}
+
+const MAX_FILE_CHARS = 60_000;
+
+function languageOf(doc: vscode.TextDocument): string {
+  return doc.languageId === 'plaintext' ? '' : doc.languageId;
+}
+
+function fence(text: string, language: string): string {
+  const longest = Math.max(2, ...Array.from(text.matchAll(/`{3,}/g), (m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${language}\n${text}\n${ticks}`;
+}
+
+/**
+ * The context chips of the chat: the current file and selection (automatic, removable until the editor
+ * changes), and pinned files (added with "+ Current file" or an @ mention). Reads go through the ReadPolicy,
+ * so excluded and secret files are never read.
+ */
+export class ChatContext implements vscode.Disposable {
+  private readonly pinned = new Set<string>();
+  private dismissedCurrent: string | undefined;
+  private dismissedSelection: string | undefined;
+  private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly policy: ReadPolicy, private readonly trusted: () => boolean) {
+    this.subscriptions = [
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (editor && editor.document.uri.scheme !== 'output') {
+          this.lastEditor = editor;
+          this.dismissedCurrent = undefined;
+          this.emitter.fire();
+        }
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (e.textEditor === this.lastEditor || e.textEditor === vscode.window.activeTextEditor) {
+          this.lastEditor = e.textEditor;
+          this.dismissedSelection = undefined;
+          this.emitter.fire();
+        }
+      }),
+    ];
+  }
+
+  /** The editor code actions apply to: the active one, or the last one used before focus moved to the chat. */
+  editor(): vscode.TextEditor | undefined {
+    const active = vscode.window.activeTextEditor;
+    if (active && active.document.uri.scheme !== 'output') return active;
+    return this.lastEditor && vscode.window.visibleTextEditors.includes(this.lastEditor) ? this.lastEditor : this.lastEditor;
+  }
+
+  chips(): ChipView[] {
+    const chips: ChipView[] = [];
+    const editor = this.editor();
+    if (editor && this.trusted() && editor.document.uri.scheme === 'file') {
+      const path = vscode.workspace.asRelativePath(editor.document.uri);
+      if (this.dismissedCurrent !== path && !this.pinned.has(editor.document.uri.toString())) {
+        chips.push({ id: 'current', kind: 'currentFile', label: path, detail: 'Current file' });
+      }
+      const sel = editor.selection;
+      const selKey = `${path}:${sel.start.line}:${sel.end.line}`;
+      if (!sel.isEmpty && this.dismissedSelection !== selKey) {
+        chips.push({ id: 'selection', kind: 'selection', label: `${path}:${sel.start.line + 1}-${sel.end.line + 1}`, detail: 'Selection' });
+      }
+    }
+    for (const uri of [...this.pinned].sort()) {
+      chips.push({ id: `pin:${uri}`, kind: 'pinned', label: vscode.workspace.asRelativePath(vscode.Uri.parse(uri)), detail: 'Pinned file' });
+    }
+    return chips;
+  }
+
+  remove(id: string): void {
+    const editor = this.editor();
+    if (id === 'current' && editor) {
+      this.dismissedCurrent = vscode.workspace.asRelativePath(editor.document.uri);
+    } else if (id === 'selection' && editor) {
+      const sel = editor.selection;
+      this.dismissedSelection = `${vscode.workspace.asRelativePath(editor.document.uri)}:${sel.start.line}:${sel.end.line}`;
+    } else if (id.startsWith('pin:')) {
+      this.pinned.delete(id.slice(4));
+    }
+    this.emitter.fire();
+  }
+
+  /** Pins a file; returns a refusal reason when the read policy excludes it. */
+  async pin(uri: vscode.Uri): Promise<string | undefined> {
+    const verdict = await this.policy(uri);
+    if (!verdict.allowed) {
+      return verdict.reason;
+    }
+    this.pinned.add(uri.toString());
+    this.emitter.fire();
+    return undefined;
+  }
+
+  async pinCurrent(): Promise<string | undefined> {
+    const editor = this.editor();
+    if (!editor) return 'There is no open editor to add.';
+    this.dismissedCurrent = undefined;
+    return this.pin(editor.document.uri);
+  }
+
+  /** Workspace files matching a fuzzy query, excluded ones left out. */
+  async search(query: string): Promise<FileResult[]> {
+    const files = await vscode.workspace.findFiles('**/*', undefined, 5000);
+    const q = query.toLowerCase();
+    const scored = files
+      .map((uri) => ({ uri, path: vscode.workspace.asRelativePath(uri) }))
+      .map((f) => ({ ...f, score: fuzzyScore(f.path.toLowerCase(), q) }))
+      .filter((f) => f.score > 0)
+      .sort((a, b) => b.score - a.score || a.path.localeCompare(b.path))
+      .slice(0, 30);
+    const allowed: FileResult[] = [];
+    for (const f of scored) {
+      if ((await this.policy(f.uri)).allowed) allowed.push({ path: f.uri.toString(), label: f.path });
+      if (allowed.length >= 12) break;
+    }
+    return allowed;
+  }
+
+  /** Reads the chips' files (through the policy) into the text sent before the question. */
+  async attach(): Promise<AttachedContext> {
+    const labels: string[] = [];
+    const parts: string[] = [];
+    const editor = this.editor();
+    const chips = this.chips();
+    const read = async (uri: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
+      const verdict = await this.policy(uri);
+      return verdict.allowed ? vscode.workspace.openTextDocument(uri) : undefined;
+    };
+    for (const chip of chips) {
+      if (chip.kind === 'currentFile' && editor) {
+        const doc = await read(editor.document.uri);
+        if (doc) {
+          labels.push(chip.label);
+          parts.push(`File ${chip.label} (current file):\n${fence(doc.getText().slice(0, MAX_FILE_CHARS), languageOf(doc))}`);
+        }
+      } else if (chip.kind === 'selection' && editor) {
+        const doc = await read(editor.document.uri);
+        if (doc) {
+          labels.push(`selection ${chip.label}`);
+          parts.push(`Selected lines ${chip.label}:\n${fence(doc.getText(editor.selection), languageOf(doc))}`);
+        }
+      } else if (chip.kind === 'pinned') {
+        const doc = await read(vscode.Uri.parse(chip.id.slice(4)));
+        if (doc) {
+          labels.push(chip.label);
+          parts.push(`File ${chip.label}:\n${fence(doc.getText().slice(0, MAX_FILE_CHARS), languageOf(doc))}`);
+        }
+      }
+    }
+    return { labels, text: parts.join('\n\n') };
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.emitter.dispose();
+  }
+}
+
+/** Subsequence match with bonuses for consecutive characters and matches in the file name. */
+export function fuzzyScore(path: string, query: string): number {
+  if (!query) return 1;
+  let score = 0;
+  let from = 0;
+  let streak = 0;
+  const nameStart = path.lastIndexOf('/') + 1;
+  for (const ch of query) {
+    const at = path.indexOf(ch, from);
+    if (at < 0) return 0;
+    streak = at === from ? streak + 1 : 1;
+    score += 1 + streak + (at >= nameStart ? 2 : 0);
+    from = at + 1;
+  }
+  return score;
+}

@@ -1,0 +1,134 @@
+import type * as vscode from 'vscode';
+import type { TurnView } from '../webview/protocol';
+
+/** A turn as stored: the view plus the exact user message that was sent (history is append-only). */
+export interface StoredTurn extends TurnView {
+  readonly sentUserMessage: string;
+  readonly at: number;
+}
+
+export interface StoredConversation {
+  readonly id: string;
+  readonly title: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly turns: readonly StoredTurn[];
+}
+
+interface PersistedV1 {
+  readonly version: 1;
+  readonly activeId: string | undefined;
+  readonly conversations: readonly StoredConversation[];
+}
+
+const KEY = 'deepseek.chat.conversations.v1';
+const MAX_CONVERSATIONS = 50;
+export const CORRUPT_HISTORY_WARNING = 'DeepSeek chat history for this workspace was unreadable and has been reset.';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function isTurn(v: unknown): v is StoredTurn {
+  return isRecord(v) && typeof v.id === 'string' && typeof v.question === 'string' && typeof v.answer === 'string' &&
+    typeof v.reasoning === 'string' && typeof v.sentUserMessage === 'string' && (v.role === 'chat' || v.role === 'reasoner') &&
+    typeof v.model === 'string' && ['streaming', 'done', 'stopped', 'error'].includes(v.status as string) &&
+    Array.isArray(v.context) && typeof v.at === 'number';
+}
+
+function isConversation(v: unknown): v is StoredConversation {
+  return isRecord(v) && typeof v.id === 'string' && typeof v.title === 'string' && typeof v.createdAt === 'number' &&
+    typeof v.updatedAt === 'number' && Array.isArray(v.turns) && v.turns.every(isTurn);
+}
+
+let counter = 0;
+export function newId(prefix: string): string {
+  return `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/**
+ * Conversations of this workspace, kept in workspaceState so they survive reloads. Unreadable data is reset
+ * with a warning instead of breaking the chat.
+ */
+export class ConversationStore {
+  private conversations: StoredConversation[] = [];
+  private activeId: string | undefined;
+  readonly warning: string | undefined;
+
+  constructor(private readonly memento: vscode.Memento) {
+    const raw = memento.get<unknown>(KEY);
+    if (raw === undefined) {
+      return;
+    }
+    if (isRecord(raw) && raw.version === 1 && Array.isArray(raw.conversations) && raw.conversations.every(isConversation)) {
+      const data = raw as unknown as PersistedV1;
+      // A turn still "streaming" when the window closed was cut off: keep it, marked stopped.
+      this.conversations = data.conversations.map((c) => ({
+        ...c,
+        turns: c.turns.map((t) => (t.status === 'streaming' ? { ...t, status: 'stopped' as const } : t)),
+      }));
+      this.activeId = typeof data.activeId === 'string' ? data.activeId : undefined;
+    } else {
+      this.warning = CORRUPT_HISTORY_WARNING;
+      void this.save();
+    }
+  }
+
+  active(): StoredConversation {
+    let conversation = this.conversations.find((c) => c.id === this.activeId);
+    if (!conversation) {
+      conversation = { id: newId('c'), title: 'New chat', createdAt: Date.now(), updatedAt: Date.now(), turns: [] };
+      this.conversations.push(conversation);
+      this.activeId = conversation.id;
+    }
+    return conversation;
+  }
+
+  /** Starts a new conversation (an empty active one is reused). */
+  startNew(): StoredConversation {
+    const current = this.conversations.find((c) => c.id === this.activeId);
+    if (current && current.turns.length === 0) {
+      return current;
+    }
+    this.activeId = undefined;
+    const created = this.active();
+    void this.save();
+    return created;
+  }
+
+  open(id: string): StoredConversation | undefined {
+    const found = this.conversations.find((c) => c.id === id);
+    if (found) {
+      this.activeId = id;
+      void this.save();
+    }
+    return found;
+  }
+
+  /** Past conversations with at least one turn, newest first. */
+  list(): StoredConversation[] {
+    return this.conversations.filter((c) => c.turns.length > 0).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /** Adds or replaces a turn of the active conversation (by id) and saves. */
+  putTurn(turn: StoredTurn, persist = true): void {
+    const conversation = this.active();
+    const index = conversation.turns.findIndex((t) => t.id === turn.id);
+    const turns = index < 0 ? [...conversation.turns, turn] : conversation.turns.map((t, i) => (i === index ? turn : t));
+    const title = conversation.turns.length === 0 && index < 0 ? turn.question.replace(/\s+/g, ' ').slice(0, 60) : conversation.title;
+    this.replace({ ...conversation, title, turns, updatedAt: Date.now() });
+    if (persist) void this.save();
+  }
+
+  private replace(conversation: StoredConversation): void {
+    this.conversations = this.conversations.map((c) => (c.id === conversation.id ? conversation : c));
+  }
+
+  async save(): Promise<void> {
+    const kept = this.conversations
+      .filter((c) => c.turns.length > 0 || c.id === this.activeId)
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .slice(0, MAX_CONVERSATIONS);
+    this.conversations = kept;
+    const data: PersistedV1 = { version: 1, activeId: this.activeId, conversations: kept };
+    await this.memento.update(KEY, data);
+  }
+}

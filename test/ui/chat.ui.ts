@@ -1,0 +1,148 @@
+import * as assert from 'assert/strict';
+import type { Frame } from 'playwright-core';
+import { Workbench } from './workbench';
+
+describe('UI: chat sidebar (real VS Code in Chromium)', function () {
+  let wb: Workbench;
+  let chat: Frame;
+
+  before(async () => {
+    wb = await Workbench.open('ui-chat');
+    await wb.runCommand('DeepSeek: Set API Key');
+    await wb.enterApiKey('sk-ui-chat-tests-0001');
+    await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend"]').first().waitFor();
+    await wb.openFile('src/math.ts');
+    await wb.runCommand('DeepSeek: Open Chat');
+    chat = await wb.webviewFrame('textarea[aria-label="Ask DeepSeek"]');
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  const box = () => chat.locator('textarea[aria-label="Ask DeepSeek"]');
+  const lastTurn = () => chat.locator('article.turn').last();
+
+  async function ask(text: string): Promise<void> {
+    await box().fill(text);
+    await box().press('Enter');
+  }
+
+  it('streams the reasoning, then the answer, with a footer of tokens and cost', async () => {
+    await chat.locator('select[aria-label="Model"]').selectOption('reasoner');
+    wb.env.fake.configure({
+      chunkDelayMs: 25,
+      chunkChars: 6,
+      replies: [{ reasoning: 'The user wants the mean. mean() divides the sum by the length; an empty list throws. '.repeat(3), content: 'It returns the **average**.\n\n```ts\nmean([1, 2, 3]); // 2\n```' }],
+    });
+    await ask('What does mean() do?');
+    const reasoning = lastTurn().getByRole('region', { name: 'Reasoning' });
+    const answer = lastTurn().getByRole('region', { name: 'Answer' });
+    await reasoning.getByText(/The user wants the mean/).waitFor();
+    assert.equal((await answer.innerText()).trim(), '', 'the answer has not started while reasoning streams');
+    await answer.locator('strong', { hasText: 'average' }).waitFor();
+    await lastTurn().locator('.turn-footer', { hasText: /deepseek-reasoner · .* cached \/ .* uncached \/ .* output tokens · \$/ }).waitFor();
+    assert.match(await reasoning.locator('summary').innerText(), /^Thought for \d+(\.\d)? s · \d+ tokens$/);
+    assert.equal(await reasoning.evaluate((d) => (d as unknown as { open: boolean }).open), false, 'reasoning collapses when done');
+    assert.match(await lastTurn().locator('.context-used').innerText(), /src\/math\.ts/);
+    const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1);
+    const body = sent?.body as { model: string; messages: { role: string; content: string }[] };
+    assert.equal(body.model, 'deepseek-reasoner');
+    assert.match(body.messages.at(-1)!.content, /export function mean/, 'the current file went along as context');
+    await wb.screenshot('chat-01-answer');
+  });
+
+  it('sends history append-only and without earlier reasoning', async () => {
+    wb.env.fake.configure({ chunkDelayMs: 0, replies: [{ reasoning: 'Short thought.', content: 'Yes.' }] });
+    await ask('Is it pure?');
+    await lastTurn().getByRole('region', { name: 'Answer' }).getByText('Yes.').waitFor();
+    const [first, second] = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').slice(-2)
+      .map((r) => (r.body as { messages: { role: string; content: string; reasoning_content?: string }[] }).messages);
+    assert.deepEqual(second.slice(0, first.length), first, 'the earlier request is an exact prefix of the next');
+    assert.ok(second.every((m) => m.reasoning_content === undefined));
+    assert.doesNotMatch(JSON.stringify(second), /The user wants the mean/, 'earlier chain-of-thought is not sent back');
+  });
+
+  it('Stop cancels at once and keeps the partial answer', async () => {
+    await chat.locator('select[aria-label="Model"]').selectOption('chat');
+    wb.env.fake.configure({ chunkDelayMs: 40, chunkChars: 4, replies: [{ content: 'word '.repeat(400) }] });
+    await ask('Write a lot');
+    const answer = lastTurn().getByRole('region', { name: 'Answer' });
+    await answer.getByText(/word word word/).waitFor();
+    await chat.getByRole('button', { name: 'Stop' }).click();
+    await lastTurn().getByText('Stopped — the answer above is incomplete.').waitFor();
+    const kept = (await answer.innerText()).trim();
+    assert.ok(kept.length > 10 && kept.length < 'word '.repeat(400).length - 10, `kept a partial answer (${kept.length} chars)`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await answer.innerText()).trim(), kept, 'nothing more arrives after Stop');
+    assert.equal(wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1)?.outcome, 'aborted');
+  });
+
+  it('renders hostile model output inert', async () => {
+    wb.env.fake.configure({
+      chunkDelayMs: 0,
+      chunkChars: 7,
+      replies: [{
+        content: [
+          'Here: <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script>',
+          '',
+          '[click me](javascript:window.__pwned=3) [ok link](https://example.com/docs)',
+          '',
+          '<iframe src="https://example.com"></iframe>',
+          '',
+          '![tracker](https://evil.example/pixel.png)',
+          '',
+          '<a href="javascript:alert(1)" onclick="window.__pwned=4">raw</a>',
+        ].join('\n'),
+      }],
+    });
+    await ask('Show me something dangerous');
+    const answer = lastTurn().getByRole('region', { name: 'Answer' });
+    await answer.getByText('[image: tracker]').waitFor();
+    assert.equal(await answer.locator('img, script, iframe, object, embed').count(), 0);
+    const hrefs = await answer.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(hrefs.filter((h) => h !== null && !/^https:\/\//.test(h)), []);
+    assert.equal(await answer.locator('[onerror], [onclick]').count(), 0);
+    assert.match(await answer.innerText(), /<script>window.__pwned=2<\/script>/, 'HTML is shown as text');
+    await answer.getByText('click me').click();
+    assert.equal(await chat.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
+    await wb.screenshot('chat-02-hostile');
+  });
+
+  it('Apply to File opens a diff for review and writes nothing until accepted', async () => {
+    wb.env.fake.configure({ replies: [{ content: 'Whole file:\n\n```ts\nexport const add = (a: number, b: number): number => a + b;\n```' }] });
+    await ask('Rewrite add as an arrow function');
+    const apply = lastTurn().getByRole('button', { name: 'Apply code to file' });
+    await apply.waitFor();
+    await apply.click();
+    await wb.page.locator('.tabs-container .tab').filter({ hasText: /DeepSeek: Apply code block \(review\)/ }).first().waitFor();
+    await wb.screenshot('chat-03-apply-diff');
+    const prompt = await wb.notification(/apply this change to math\.ts\?/);
+    await prompt.getByRole('button', { name: 'Discard' }).click();
+    await wb.page.locator('.tabs-container .tab').filter({ hasText: /\(review\)/ }).first().waitFor({ state: 'detached' });
+    const tab = wb.page.locator('.tabs-container .tab').filter({ hasText: /^math\.ts/ }).first();
+    await tab.waitFor();
+    assert.doesNotMatch((await tab.getAttribute('class')) ?? '', /\bdirty\b/, 'discarding leaves the file untouched');
+  });
+
+  it('keeps the conversation across a window reload, without asking the API again', async () => {
+    const before = wb.env.fake.requests.length;
+    await wb.page.reload();
+    await wb.page.locator('.monaco-workbench').waitFor();
+    await wb.runCommand('DeepSeek: Open Chat');
+    chat = await wb.webviewFrame('article.turn');
+    await chat.locator('.question-text', { hasText: 'What does mean() do?' }).waitFor();
+    await chat.locator('strong', { hasText: 'average' }).first().waitFor();
+    assert.ok(await chat.getByText('Stopped — the answer above is incomplete.').count() >= 1);
+    const chatCalls = wb.env.fake.requests.slice(before).filter((r) => r.route === '/chat/completions');
+    assert.equal(chatCalls.length, 0);
+  });
+
+  it('New Chat starts empty and the past conversation can be reopened', async () => {
+    await chat.getByRole('button', { name: 'New Chat' }).click();
+    await chat.locator('article.turn').first().waitFor({ state: 'detached' });
+    await chat.getByRole('button', { name: 'History' }).click();
+    await chat.getByRole('option', { name: /What does mean\(\) do\?/ }).click();
+    await chat.locator('.question-text', { hasText: 'What does mean() do?' }).waitFor();
+  });
+});
