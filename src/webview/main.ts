@@ -1,3 +1,4 @@
+import { warmUp } from './markdown';
 import { StreamingMarkdown } from './streamingMarkdown';
 import {
   parseFromHost,
@@ -430,3 +431,4 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 post({ type: 'ready' });
+setTimeout(warmUp, 50);

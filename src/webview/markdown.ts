@@ -127,3 +127,15 @@ export function markdownFragment(text: string, blocks: CodeBlock[]): DocumentFra
   sanitizeFragment(template.content);
   return template.content;
 }
+
+/**
+ * Compiles the Markdown renderer and the common grammars ahead of the first answer (highlight.js compiles a
+ * language's regexes on first use, which would otherwise land in the first streamed frame).
+ */
+export function warmUp(): void {
+  const blocks: CodeBlock[] = [];
+  renderMarkdown('# w\n\n*a* `b` [c](https://x.y)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n', blocks);
+  for (const language of ['typescript', 'javascript', 'python', 'json', 'bash']) {
+    hljs.highlight('const x = 1; // y\nfunction f(a) { return "s" + a; }', { language, ignoreIllegals: true });
+  }
+}
