@@ -1,7 +1,9 @@
 // Builds two bundles: the extension host (Node, CommonJS, `vscode` external) and the chat webview (browser).
 // `--production` minifies without source maps; `--watch` rebuilds on change.
+// Then copies the tree-sitter runtime (`tree-sitter.cjs` + `.wasm`) and the grammar `.wasm` files listed in
+// src/context/treeSitterAssets.json into dist/, where src/context loads them by path (never inlined).
 import * as esbuild from 'esbuild';
-import { rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -40,7 +42,19 @@ const webview = {
   target: 'es2022',
 };
 
+/** Copies each tree-sitter asset from node_modules to dist/ (the list is shared with src/context/assets.ts). */
+function copyTreeSitterAssets() {
+  const manifest = JSON.parse(readFileSync('src/context/treeSitterAssets.json', 'utf8'));
+  const entries = [manifest.runtimeScript, manifest.runtimeWasm, ...Object.values(manifest.grammars)];
+  mkdirSync('dist', { recursive: true });
+  for (const { from, to } of entries) {
+    copyFileSync(`node_modules/${from}`, `dist/${to}`);
+  }
+  console.log(`[tree-sitter] copied ${entries.length} files to dist/`);
+}
+
 rmSync('dist', { recursive: true, force: true });
+copyTreeSitterAssets();
 
 if (watch) {
   const contexts = await Promise.all([esbuild.context(extension), esbuild.context(webview)]);

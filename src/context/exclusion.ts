@@ -1,0 +1,480 @@
+import { compileGlob, globSource } from './glob';
+import type { WorkspaceFs } from './workspaceFs';
+
+/**
+ * What the context engine must never read, and the only way it reads anything.
+ *
+ * Order of checks for a path (each step only runs if the previous ones allowed it):
+ *  1. by name alone, never touching the file: outside the workspace, secrets and keys (`.env*`, `*.pem`,
+ *     `*.key`, `id_rsa*`, …), dependency / VCS / build-output folders, binary extensions, the caller's globs
+ *     (`files.exclude` + `deepseek.context.exclude`), and `.gitignore` rules of the file's folders (reading
+ *     only the `.gitignore` files themselves);
+ *  2. `stat`: not a regular file (symbolic links are not followed), or larger than the size limit;
+ *  3. read: NUL bytes in the first 8 KB (binary). The text is only returned if it passes.
+ * In an untrusted workspace nothing is listed, stat'ed or read.
+ */
+
+export type ExclusionReason =
+  | 'untrusted'
+  | 'outside-workspace'
+  | 'secret'
+  | 'excluded-folder'
+  | 'binary'
+  | 'setting'
+  | 'gitignore'
+  | 'not-a-file'
+  | 'too-large'
+  | 'unreadable';
+
+export type Verdict = { readonly allowed: true } | { readonly allowed: false; readonly reason: ExclusionReason; readonly detail: string };
+
+export type ReadResult =
+  | { readonly ok: true; readonly path: string; readonly text: string; readonly size: number }
+  | { readonly ok: false; readonly path: string; readonly reason: ExclusionReason; readonly detail: string };
+
+export interface ListedFile {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** Secret and key files, matched against the file (or folder) name, case-insensitively. */
+export const ALWAYS_EXCLUDED_NAMES: readonly string[] = [
+  '.env*',
+  '*.pem',
+  '*.key',
+  '*.p12',
+  '*.pfx',
+  '*.keystore',
+  '*.jks',
+  'id_rsa*',
+  'id_dsa*',
+  'id_ecdsa*',
+  'id_ed25519*',
+  '.netrc',
+  '.npmrc',
+  '.pypirc',
+];
+
+/** Folders never walked or read, at any depth: dependencies, VCS data, build output, caches. */
+export const ALWAYS_EXCLUDED_FOLDERS: readonly string[] = [
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'out',
+  'build',
+  'target',
+  '.next',
+  'coverage',
+  '__pycache__',
+  '.venv',
+];
+
+/** Extensions of files that are not text, skipped without reading. */
+export const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
+  'png', 'jpg', 'jpeg', 'gif', 'bmp', 'ico', 'icns', 'webp', 'tif', 'tiff', 'psd', 'heic', 'avif',
+  'pdf', 'doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'odt', 'ods',
+  'zip', 'gz', 'tgz', 'bz2', 'xz', 'zst', '7z', 'rar', 'tar', 'jar', 'war', 'ear', 'whl', 'nupkg', 'vsix',
+  'exe', 'dll', 'so', 'dylib', 'o', 'obj', 'a', 'lib', 'pdb', 'class', 'pyc', 'pyo', 'pyd', 'wasm', 'node', 'bin', 'dat',
+  'woff', 'woff2', 'ttf', 'otf', 'eot',
+  'mp3', 'mp4', 'm4a', 'wav', 'ogg', 'flac', 'avi', 'mov', 'mkv', 'webm',
+  'sqlite', 'sqlite3', 'db', 'iso', 'dmg', 'img', 'deb', 'rpm',
+]);
+
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
+const SNIFF_BYTES = 8 * 1024;
+const DEFAULT_MAX_FILES = 50_000;
+/** Safety stop for pathological trees; results are only deterministic below it. */
+const MAX_ENTRIES_VISITED = 500_000;
+
+const SECRET_RES = ALWAYS_EXCLUDED_NAMES.map((g) => new RegExp(`^${globSource(g, { braces: false })}$`, 'i'));
+const EXCLUDED_FOLDERS = new Set(ALWAYS_EXCLUDED_FOLDERS);
+
+/** Makes `path` workspace-relative with forward slashes, or `undefined` if it is absolute or climbs out. */
+export function normalizePath(path: string): string | undefined {
+  const unified = path.replace(/\\/g, '/');
+  if (unified.startsWith('/') || /^[a-zA-Z]:/.test(unified)) {
+    return undefined;
+  }
+  const parts: string[] = [];
+  for (const part of unified.split('/')) {
+    if (part === '' || part === '.') {
+      continue;
+    }
+    if (part === '..') {
+      return undefined;
+    }
+    parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function basename(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? path : path.slice(slash + 1);
+}
+
+function extension(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// .gitignore
+
+export interface IgnoreRule {
+  /** Folder of the `.gitignore` ('' for the root); the pattern is relative to it. */
+  readonly base: string;
+  readonly negate: boolean;
+  readonly dirOnly: boolean;
+  readonly re: RegExp;
+  /** The line it came from, for messages. */
+  readonly source: string;
+}
+
+/**
+ * Parses a `.gitignore` in folder `base` (git's rules): blank lines and `#` comments skipped; trailing spaces
+ * dropped unless escaped; `!` negates; a trailing `/` matches folders only; a pattern with a `/` at the
+ * start or in the middle is anchored to `base`, otherwise it matches a name at any depth below `base`;
+ * `*`, `?`, `[…]`, `**`.
+ */
+export function parseGitignore(text: string, base: string): IgnoreRule[] {
+  const rules: IgnoreRule[] = [];
+  for (const rawLine of text.split(/\r?\n/)) {
+    let line = rawLine;
+    // Trailing spaces are ignored unless escaped with a backslash.
+    while (line.endsWith(' ') && !line.endsWith('\\ ')) {
+      line = line.slice(0, -1);
+    }
+    if (line === '' || line.startsWith('#')) {
+      continue;
+    }
+    let negate = false;
+    if (line.startsWith('!')) {
+      negate = true;
+      line = line.slice(1);
+    } else if (line.startsWith('\\!') || line.startsWith('\\#')) {
+      line = line.slice(1);
+    }
+    let dirOnly = false;
+    if (line.endsWith('/') && !line.endsWith('\\/')) {
+      dirOnly = true;
+      line = line.replace(/\/+$/, '');
+    }
+    if (line === '') {
+      continue;
+    }
+    const anchored = line.includes('/');
+    const body = globSource(line.replace(/^\/+/, ''), { braces: false, insideOnly: true });
+    const re = new RegExp(anchored ? `^${body}$` : `^(?:[^/]*/)*${body}$`);
+    rules.push({ base, negate, dirOnly, re, source: rawLine.trim() });
+  }
+  return rules;
+}
+
+/** The verdict of the rules (ordered root first, then line order) for a path: the last match wins. */
+export function matchIgnoreRules(rules: readonly IgnoreRule[], path: string, isDir: boolean): IgnoreRule | undefined {
+  let decisive: IgnoreRule | undefined;
+  for (const rule of rules) {
+    if (rule.dirOnly && !isDir) {
+      continue;
+    }
+    let relative: string;
+    if (rule.base === '') {
+      relative = path;
+    } else if (path.startsWith(`${rule.base}/`)) {
+      relative = path.slice(rule.base.length + 1);
+    } else {
+      continue;
+    }
+    if (rule.re.test(relative)) {
+      decisive = rule;
+    }
+  }
+  return decisive && !decisive.negate ? decisive : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policy by name
+
+export interface ExclusionOptions {
+  /** `files.exclude` (the keys set to true) and `deepseek.context.exclude`, as VS Code globs. */
+  readonly excludeGlobs?: readonly string[];
+  /** Workspace Trust: when false nothing is listed or read. */
+  readonly trusted: boolean;
+  /** Files larger than this are skipped (default 1 MiB). */
+  readonly maxFileBytes?: number;
+  /** At most this many files are listed (the first by path; default 50,000). */
+  readonly maxFiles?: number;
+}
+
+/**
+ * The verdict on a path from its name alone (no `.gitignore`, no file access). `isDir` says whether it names
+ * a folder (folder rules then apply to the name itself).
+ */
+export function checkName(path: string, isDir: boolean, globs: readonly ((p: string) => boolean)[]): Verdict {
+  const segments = path.split('/');
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    const segmentIsDir = isDir || i < segments.length - 1;
+    if (SECRET_RES.some((re) => re.test(segment))) {
+      return { allowed: false, reason: 'secret', detail: `${path} is a secret or key file (never read)` };
+    }
+    if (segmentIsDir && EXCLUDED_FOLDERS.has(segment)) {
+      return { allowed: false, reason: 'excluded-folder', detail: `${path} is inside ${segment}/ (never read)` };
+    }
+  }
+  if (!isDir && BINARY_EXTENSIONS.has(extension(basename(path)))) {
+    return { allowed: false, reason: 'binary', detail: `${path} is a binary file type` };
+  }
+  if (globs.some((matches) => matches(path))) {
+    return { allowed: false, reason: 'setting', detail: `${path} matches files.exclude or deepseek.context.exclude` };
+  }
+  return { allowed: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reader
+
+const ALLOWED: Verdict = { allowed: true };
+
+function refused(path: string, verdict: Verdict & { allowed: false }): ReadResult {
+  return { ok: false, path, reason: verdict.reason, detail: verdict.detail };
+}
+
+function hasNul(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, SNIFF_BYTES);
+  for (let i = 0; i < end; i++) {
+    if (bytes[i] === 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * The only holder of the `WorkspaceFs`: it lists and reads workspace files, and refuses excluded ones before
+ * touching them (see the order of checks above). Caches parsed `.gitignore` files and the listing until
+ * `invalidate`.
+ */
+export class ContextReader {
+  private readonly fs: WorkspaceFs;
+  private readonly trusted: boolean;
+  private readonly globs: readonly ((p: string) => boolean)[];
+  readonly maxFileBytes: number;
+  private readonly maxFiles: number;
+  /** Parsed `.gitignore` of a folder; `null` when it has none. */
+  private readonly ignoreFiles = new Map<string, readonly IgnoreRule[] | null>();
+  private listing: Promise<readonly ListedFile[]> | undefined;
+
+  constructor(fs: WorkspaceFs, options: ExclusionOptions) {
+    this.fs = fs;
+    this.trusted = options.trusted;
+    this.globs = (options.excludeGlobs ?? []).map(compileGlob);
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+  }
+
+  get isTrusted(): boolean {
+    return this.trusted;
+  }
+
+  /**
+   * May `path` be read? Decides from its name, the caller's globs and the `.gitignore` files of its folders,
+   * without stat'ing or opening the file itself (size and content are checked by `read`).
+   */
+  async check(path: string): Promise<Verdict> {
+    if (!this.trusted) {
+      return { allowed: false, reason: 'untrusted', detail: 'the workspace is not trusted' };
+    }
+    const normalized = normalizePath(path);
+    if (normalized === undefined || normalized === '') {
+      return { allowed: false, reason: 'outside-workspace', detail: `${path} is not a path inside the workspace` };
+    }
+    const byName = checkName(normalized, false, this.globs);
+    if (!byName.allowed) {
+      return byName;
+    }
+    const segments = normalized.split('/');
+    const rules: IgnoreRule[] = [];
+    let folder = '';
+    for (let i = 0; i < segments.length; i++) {
+      rules.push(...(await this.ignoreRulesOf(folder)));
+      const current = folder === '' ? segments[i] : `${folder}/${segments[i]}`;
+      const isDir = i < segments.length - 1;
+      const rule = matchIgnoreRules(rules, current, isDir);
+      if (rule) {
+        return { allowed: false, reason: 'gitignore', detail: `${normalized} is ignored by .gitignore (${rule.source})` };
+      }
+      folder = current;
+    }
+    return ALLOWED;
+  }
+
+  /** The text of `path`, or why it may not be read. Never opens an excluded file. */
+  async read(path: string): Promise<ReadResult> {
+    const verdict = await this.check(path);
+    if (!verdict.allowed) {
+      return refused(path, verdict);
+    }
+    return this.readChecked(normalizePath(path) as string, undefined);
+  }
+
+  /**
+   * The listing entry for one path (after a change event): `undefined` if it is excluded, missing, not a
+   * regular file or too large. Stats only a path that passed `check`.
+   */
+  async describe(path: string): Promise<ListedFile | undefined> {
+    const verdict = await this.check(path);
+    if (!verdict.allowed) {
+      return undefined;
+    }
+    const normalized = normalizePath(path) as string;
+    const stat = await this.fs.stat(normalized).catch(() => undefined);
+    return stat && stat.type === 'file' && stat.size <= this.maxFileBytes ? { path: normalized, size: stat.size, mtimeMs: stat.mtimeMs } : undefined;
+  }
+
+  /** `read` for a path that came from `listFiles` (its name was checked by the walk and its size is known). */
+  async readListed(file: ListedFile): Promise<ReadResult> {
+    if (!this.trusted) {
+      return { ok: false, path: file.path, reason: 'untrusted', detail: 'the workspace is not trusted' };
+    }
+    return this.readChecked(file.path, file.size);
+  }
+
+  private async readChecked(path: string, knownSize: number | undefined): Promise<ReadResult> {
+    let size = knownSize;
+    if (size === undefined) {
+      let stat;
+      try {
+        stat = await this.fs.stat(path);
+      } catch {
+        return { ok: false, path, reason: 'unreadable', detail: `${path} could not be stat'ed` };
+      }
+      if (!stat || stat.type !== 'file') {
+        return { ok: false, path, reason: 'not-a-file', detail: `${path} is not a regular file` };
+      }
+      size = stat.size;
+    }
+    if (size > this.maxFileBytes) {
+      return { ok: false, path, reason: 'too-large', detail: `${path} is larger than ${this.maxFileBytes} bytes` };
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readFile(path);
+    } catch {
+      return { ok: false, path, reason: 'unreadable', detail: `${path} could not be read` };
+    }
+    if (bytes.length > this.maxFileBytes) {
+      return { ok: false, path, reason: 'too-large', detail: `${path} is larger than ${this.maxFileBytes} bytes` };
+    }
+    if (hasNul(bytes)) {
+      return { ok: false, path, reason: 'binary', detail: `${path} looks binary (NUL bytes)` };
+    }
+    let text = decoder.decode(bytes);
+    if (text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1);
+    }
+    return { ok: true, path, text, size: bytes.length };
+  }
+
+  /**
+   * Every readable-by-name file of the workspace, sorted by path (plain code-unit order), with size and
+   * mtime. Excluded folders are not entered; excluded files are not stat'ed; files over the size limit are
+   * left out. Cached until `invalidate()`.
+   */
+  listFiles(): Promise<readonly ListedFile[]> {
+    if (!this.trusted) {
+      return Promise.resolve([]);
+    }
+    this.listing ??= this.walk().catch((err: unknown) => {
+      this.listing = undefined;
+      throw err;
+    });
+    return this.listing;
+  }
+
+  /** Forgets the listing; with a path, also that folder's `.gitignore` if the path is one. */
+  invalidate(path?: string): void {
+    this.listing = undefined;
+    if (path === undefined) {
+      this.ignoreFiles.clear();
+      return;
+    }
+    const normalized = normalizePath(path);
+    if (normalized !== undefined && basename(normalized) === '.gitignore') {
+      const slash = normalized.lastIndexOf('/');
+      this.ignoreFiles.delete(slash < 0 ? '' : normalized.slice(0, slash));
+    }
+  }
+
+  /** Rules of the `.gitignore` directly in `folder` (stat'ed and read at most once until invalidated). */
+  private async ignoreRulesOf(folder: string, knownPresent?: boolean): Promise<readonly IgnoreRule[]> {
+    const cached = this.ignoreFiles.get(folder);
+    if (cached !== undefined) {
+      return cached ?? [];
+    }
+    const path = folder === '' ? '.gitignore' : `${folder}/.gitignore`;
+    let rules: readonly IgnoreRule[] | null = null;
+    try {
+      const present = knownPresent ?? (await this.fs.stat(path))?.type === 'file';
+      if (present) {
+        rules = parseGitignore(decoder.decode(await this.fs.readFile(path)), folder);
+      }
+    } catch {
+      rules = null;
+    }
+    this.ignoreFiles.set(folder, rules);
+    return rules ?? [];
+  }
+
+  private async walk(): Promise<readonly ListedFile[]> {
+    const files: ListedFile[] = [];
+    let visited = 0;
+    const visit = async (folder: string, inherited: readonly IgnoreRule[]): Promise<void> => {
+      let entries;
+      try {
+        entries = await this.fs.readDirectory(folder);
+      } catch {
+        return;
+      }
+      visited += entries.length;
+      if (visited > MAX_ENTRIES_VISITED) {
+        return;
+      }
+      const hasIgnoreFile = entries.some((e) => e.name === '.gitignore' && e.type === 'file');
+      const own = hasIgnoreFile ? await this.ignoreRulesOf(folder, true) : await this.ignoreRulesOf(folder, false);
+      const rules = own.length > 0 ? [...inherited, ...own] : inherited;
+      const subfolders: string[] = [];
+      const candidates: string[] = [];
+      for (const entry of entries) {
+        const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
+        if (entry.type === 'directory') {
+          if (checkName(path, true, this.globs).allowed && !matchIgnoreRules(rules, path, true)) {
+            subfolders.push(path);
+          }
+        } else if (entry.type === 'file') {
+          if (checkName(path, false, this.globs).allowed && !matchIgnoreRules(rules, path, false)) {
+            candidates.push(path);
+          }
+        }
+        // Symbolic links and other entries are not followed.
+      }
+      const stats = await Promise.all(candidates.map((p) => this.fs.stat(p).catch(() => undefined)));
+      for (let i = 0; i < candidates.length; i++) {
+        const stat = stats[i];
+        if (stat && stat.type === 'file' && stat.size <= this.maxFileBytes) {
+          files.push({ path: candidates[i], size: stat.size, mtimeMs: stat.mtimeMs });
+        }
+      }
+      await Promise.all(subfolders.map((f) => visit(f, rules)));
+    };
+    await visit('', []);
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return files.length > this.maxFiles ? files.slice(0, this.maxFiles) : files;
+  }
+}

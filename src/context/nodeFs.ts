@@ -1,0 +1,48 @@
+import { promises as fsp, type Dirent, type Stats } from 'fs';
+import * as nodePath from 'path';
+import type { DirectoryEntry, EntryType, FileStat, WorkspaceFs } from './workspaceFs';
+
+function entryType(entry: Dirent | Stats): EntryType {
+  return entry.isSymbolicLink() ? 'symlink' : entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other';
+}
+
+/**
+ * `WorkspaceFs` on Node's `fs` for a workspace folder on disk. Symbolic links are reported as `symlink` and
+ * not followed (`lstat`), so a walk cannot leave the folder or loop.
+ */
+export class NodeWorkspaceFs implements WorkspaceFs {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = nodePath.resolve(root);
+  }
+
+  /** The absolute path of a workspace-relative one; refuses paths that climb out of the root. */
+  absolute(path: string): string {
+    if (path.split('/').includes('..') || nodePath.isAbsolute(path)) {
+      throw new Error(`Not a workspace-relative path: ${path}`);
+    }
+    return path === '' ? this.root : nodePath.join(this.root, ...path.split('/'));
+  }
+
+  async readDirectory(path: string): Promise<readonly DirectoryEntry[]> {
+    const entries = await fsp.readdir(this.absolute(path), { withFileTypes: true });
+    return entries.map((e) => ({ name: e.name, type: entryType(e) }));
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const s = await fsp.lstat(this.absolute(path));
+      return { type: entryType(s), size: s.size, mtimeMs: s.mtimeMs };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    return fsp.readFile(this.absolute(path));
+  }
+}
