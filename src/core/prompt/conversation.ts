@@ -1,0 +1,211 @@
+/**
+ * An append-only conversation: what was sent stays sent, byte for byte.
+ *
+ * - The system message (instructions, project facts, repo map, pinned files) is frozen by the first turn. When a
+ *   stable block changes later (a pinned file is edited), the change is attached to the *new* turn's user message
+ *   (as a diff or the updated text) instead of rewriting the system message, so the whole earlier prompt keeps
+ *   hitting the cache.
+ * - Each turn is frozen as the exact user text that was sent (with the context attached then) and the model's
+ *   answer exactly as it came back (only the answer; earlier turns' reasoning is never sent back, as the API
+ *   requires). Later turns append; nothing is re-rendered.
+ * - Last resort, when the history alone no longer fits the window: the oldest whole turns are dropped from the
+ *   front (see promptBuilder.ts). That changes the bytes after the system message once and is counted in
+ *   `cacheBreaks`; later turns are append-only again from the new start.
+ *
+ * The conversation also remembers what each file (and stable block) looked like when it was last shown, so a turn
+ * can say "unchanged since shown earlier" or send only a diff.
+ */
+import { estimateTokens } from '../tokenEstimate';
+import { MESSAGE_OVERHEAD_TOKENS } from './fitBudget';
+import type { PromptMessage } from './serialize';
+
+/** How a block was attached to a turn: what the model saw of it. */
+export interface TurnAttachment {
+  /** blockKey() of the block. */
+  readonly key: string;
+  /** `full` = whole text; `changes` = a diff against the previous version; `unchanged` = a reference. */
+  readonly mode: 'full' | 'changes' | 'unchanged';
+  /** The block's full (normalised) content at that time; undefined when it was cut short (not fully known). */
+  readonly content: string | undefined;
+}
+
+/** One completed exchange, as sent and received. */
+export interface FrozenTurn {
+  readonly user: string;
+  readonly assistant: string;
+  readonly userTokens: number;
+  readonly assistantTokens: number;
+  readonly attachments: readonly TurnAttachment[];
+}
+
+/** The frozen system message and the content of each stable block shown in it. */
+export interface SystemPrefix {
+  readonly text: string;
+  /** Estimated tokens of `text` (without the message overhead). */
+  readonly tokens: number;
+  /** blockKey → normalised content (for a block cut short: its full content when it was cut). */
+  readonly shown: ReadonlyMap<string, string>;
+}
+
+/** What the model has seen of a block: its content, and how many diffs in a row led to it. */
+export interface KnownContent {
+  readonly content: string;
+  readonly diffChain: number;
+}
+
+/** A turn built but not yet committed (see buildPrompt and Conversation.commit). */
+export interface PendingTurn {
+  /** The conversation revision the prompt was built against. */
+  readonly baseRevision: number;
+  readonly system: SystemPrefix;
+  /** Index of the first turn still sent (greater than the conversation's when this build dropped turns). */
+  readonly startTurn: number;
+  readonly user: string;
+  readonly userTokens: number;
+  readonly attachments: readonly TurnAttachment[];
+}
+
+/** JSON form, for persisting a chat across reloads. */
+export interface ConversationState {
+  readonly version: 1;
+  readonly system?: { readonly text: string; readonly shown: ReadonlyArray<readonly [string, string]> };
+  readonly turns: ReadonlyArray<{ readonly user: string; readonly assistant: string; readonly attachments: readonly TurnAttachment[] }>;
+  readonly startTurn: number;
+  readonly cacheBreaks: number;
+}
+
+export class Conversation {
+  private systemPrefix: SystemPrefix | undefined;
+  private readonly turnList: FrozenTurn[] = [];
+  private start = 0;
+  private breaks = 0;
+  private rev = 0;
+
+  /** The frozen system message, once the first turn is committed. */
+  get system(): SystemPrefix | undefined {
+    return this.systemPrefix;
+  }
+
+  /** Every committed turn, including any dropped from the front. */
+  get turns(): readonly FrozenTurn[] {
+    return this.turnList;
+  }
+
+  /** Index of the first turn still sent; turns before it were dropped to fit the window. */
+  get startTurn(): number {
+    return this.start;
+  }
+
+  /** How many times a commit rewrote something already sent (dropped turns or replaced the system message). */
+  get cacheBreaks(): number {
+    return this.breaks;
+  }
+
+  /** Increases with every commit; a prompt built against an older revision cannot be committed. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** The user/assistant messages sent from turn `from` on (default: the current start). */
+  historyMessages(from: number = this.start): PromptMessage[] {
+    const out: PromptMessage[] = [];
+    for (const turn of this.turnList.slice(from)) {
+      out.push({ role: 'user', content: turn.user }, { role: 'assistant', content: turn.assistant });
+    }
+    return out;
+  }
+
+  /** Estimated tokens of the history from turn `from` on, message overheads included. */
+  historyTokens(from: number = this.start): number {
+    let sum = 0;
+    for (let i = from; i < this.turnList.length; i++) {
+      sum += this.turnList[i].userTokens + this.turnList[i].assistantTokens + 2 * MESSAGE_OVERHEAD_TOKENS;
+    }
+    return sum;
+  }
+
+  /**
+   * What the model will have seen of each tracked block if the prompt starts with `system` and the turns from
+   * `from` on. A diff counts only if the version it applies to is itself known.
+   */
+  knownContents(system: SystemPrefix | undefined, from: number = this.start): Map<string, KnownContent> {
+    const known = new Map<string, KnownContent>();
+    for (const [key, content] of system?.shown ?? []) {
+      known.set(key, { content, diffChain: 0 });
+    }
+    for (const turn of this.turnList.slice(from)) {
+      for (const a of turn.attachments) {
+        const before = known.get(a.key);
+        if (a.content === undefined) {
+          known.delete(a.key);
+        } else if (a.mode === 'full') {
+          known.set(a.key, { content: a.content, diffChain: 0 });
+        } else if (a.mode === 'changes') {
+          if (before) {
+            known.set(a.key, { content: a.content, diffChain: before.diffChain + 1 });
+          } else {
+            known.delete(a.key);
+          }
+        }
+      }
+    }
+    return known;
+  }
+
+  /**
+   * Appends the turn a prompt was built for, with the model's answer. Pass the answer exactly as the model
+   * returned it — before restoring any redaction placeholders, and without its reasoning — so the next prompt
+   * repeats exactly what the model produced. Throws when the prompt was built against an earlier revision.
+   */
+  commit(built: { readonly pending: PendingTurn }, answer: string): void {
+    const p = built.pending;
+    if (p.baseRevision !== this.rev) {
+      throw new Error('This prompt was built for an earlier state of the conversation; build it again.');
+    }
+    const systemChanged = this.systemPrefix !== undefined && this.systemPrefix.text !== p.system.text;
+    const dropped = p.startTurn > this.start;
+    if (systemChanged || dropped) {
+      this.breaks++;
+    }
+    this.systemPrefix = p.system;
+    this.start = p.startTurn;
+    this.turnList.push({
+      user: p.user,
+      assistant: answer,
+      userTokens: p.userTokens,
+      assistantTokens: estimateTokens(answer),
+      attachments: p.attachments,
+    });
+    this.rev++;
+  }
+
+  toJSON(): ConversationState {
+    return {
+      version: 1,
+      ...(this.systemPrefix ? { system: { text: this.systemPrefix.text, shown: [...this.systemPrefix.shown] } } : {}),
+      turns: this.turnList.map((t) => ({ user: t.user, assistant: t.assistant, attachments: t.attachments })),
+      startTurn: this.start,
+      cacheBreaks: this.breaks,
+    };
+  }
+
+  static fromJSON(state: ConversationState): Conversation {
+    const c = new Conversation();
+    if (state.system) {
+      c.systemPrefix = { text: state.system.text, tokens: estimateTokens(state.system.text), shown: new Map(state.system.shown) };
+    }
+    for (const t of state.turns) {
+      c.turnList.push({
+        user: t.user,
+        assistant: t.assistant,
+        userTokens: estimateTokens(t.user),
+        assistantTokens: estimateTokens(t.assistant),
+        attachments: t.attachments,
+      });
+    }
+    c.start = Math.min(Math.max(0, Math.floor(state.startTurn)), c.turnList.length);
+    c.breaks = state.cacheBreaks;
+    c.rev = c.turnList.length;
+    return c;
+  }
+}
