@@ -186,6 +186,25 @@ export class ContextGatherer {
     return this.files as ListedFile[];
   }
 
+  /**
+   * On the first request: the declaration index, and (in parallel) the grammars of the workspace's main
+   * languages (at least 3 files and 2% of its source files), so a later request in another of those
+   * languages does not pay for loading a grammar. Other grammars load when a file needs them.
+   */
+  private async prepare(files: readonly ListedFile[]): Promise<void> {
+    const counts = new Map<LanguageId, number>();
+    let sources = 0;
+    for (const f of files) {
+      const language = languageForPath(f.path);
+      if (language) {
+        sources++;
+        counts.set(language, (counts.get(language) ?? 0) + 1);
+      }
+    }
+    const main = [...counts].filter(([, n]) => n >= 3 && n >= sources * 0.02).map(([language]) => language);
+    await Promise.all([this.index.ensureIndexed(files), ...main.map((language) => this.parser.load(language))]);
+  }
+
   /** The repo map of the saved workspace state (cached until a file changes). */
   async buildRepoMap(): Promise<string> {
     const files = await this.listFiles();
@@ -204,6 +223,7 @@ export class ContextGatherer {
       return EMPTY;
     }
     const files = await this.listFiles();
+    await this.prepare(files);
     const refused: { path: string; reason: ExclusionReason; detail: string }[] = [];
 
     let currentFile: ContextPieces['currentFile'];

@@ -5,15 +5,65 @@ import { compareStrings, type Declaration, type LanguageId, type RelatedDefiniti
 
 /**
  * Where symbols are declared in the workspace, built lazily:
- *  - a word index (`name → files whose text contains it as a word`) from one read of every source file,
- *    so finding candidates for a name costs a map lookup, not a scan;
+ *  - a candidate index (`name → files that appear to declare it`) from one read of every source file and a
+ *    lexical scan per language (`function x`, `class X`, `def x`, `fn x`, `func (r) X`, `type x(` at the
+ *    start of a line, `const x = (…) =>`, `} x_t;`, …), so a lookup parses only likely declaring files;
  *  - declarations per file (top level plus one level of members), extracted from a syntax tree when a
  *    file is first needed (repo map or a lookup) and kept as plain data (the tree is deleted).
- * Both are invalidated per file. Every read goes through the `ContextReader`.
+ * The scan only chooses which files to parse; what counts as a definition is decided by the syntax tree.
+ * Which files a lookup examines depends only on the workspace and the request, never on what is cached,
+ * so results are deterministic and the caches only make them faster. Both are invalidated per file; every
+ * read goes through the `ContextReader`.
  */
 
-const WORD = /[A-Za-z_$][\w$]*/g;
 const READ_CONCURRENCY = 32;
+
+/** Lexical hints of a declaration; group 1 is the declared name. Best effort: they only pick files to parse. */
+const KEYWORD = /\b(?:function\*?|class|interface|type|enum|struct|union|trait|def|func|fn|namespace|module|mod|record|macro_rules!)[ \t]+([A-Za-z_$][\w$]*)/g;
+const GO_METHOD = /\bfunc[ \t]*\([^)\n]*\)[ \t]*([A-Za-z_]\w*)/g;
+const JS_FUNCTION_VALUE = /\b(?:const|let|var)[ \t]+([A-Za-z_$][\w$]*)[ \t]*=[ \t]*(?:async[ \t]+)?(?:function\b|class\b|\([^)\n]*\)[^=\n;]*=>|[A-Za-z_$][\w$]*[ \t]*=>)/g;
+/** `long total(`, `public static Foo bar(`, `async method(`, `double Matrix::at(` at the start of a line. */
+const TYPED_CALLABLE = /^[ \t]*(?:[\w$:<>,*&[\]?.]+[ \t]+){1,8}[*&]*(?:[A-Za-z_]\w*::)*([A-Za-z_$][\w$]*)[ \t]*\(/gm;
+/** `name(…) … {` at the start of a line: methods, and C functions whose return type is on the line before. */
+const BARE_CALLABLE = /^[ \t]*([A-Za-z_$][\w$]*)[ \t]*(?:<[^>\n]*>)?\([^)\n]*\)[^;\n]*\{/gm;
+/** `Matrix::Matrix(` (C++ constructors and methods defined outside their class). */
+const CPP_QUALIFIED = /^[ \t]*(?:[A-Za-z_]\w*::)+([A-Za-z_~]\w*)[ \t]*\(/gm;
+/** Methods of a Go interface: `Name(args) results` alone on a line. */
+const GO_INTERFACE_METHOD = /^[ \t]+([A-Za-z_]\w*)\([^)\n]*\)[^{}=\n]*$/gm;
+const C_TYPEDEF_TAIL = /^\}[ \t]*([A-Za-z_]\w*)[ \t]*;/gm;
+const C_TYPEDEF = /\btypedef\b[^;{]*?([A-Za-z_]\w*)[ \t]*;/g;
+const CPP_ALIAS = /\busing[ \t]+([A-Za-z_]\w*)[ \t]*=/g;
+
+const HINTS_BY_LANGUAGE: Readonly<Record<LanguageId, readonly RegExp[]>> = {
+  typescript: [KEYWORD, JS_FUNCTION_VALUE, TYPED_CALLABLE, BARE_CALLABLE],
+  tsx: [KEYWORD, JS_FUNCTION_VALUE, TYPED_CALLABLE, BARE_CALLABLE],
+  javascript: [KEYWORD, JS_FUNCTION_VALUE, TYPED_CALLABLE, BARE_CALLABLE],
+  python: [KEYWORD],
+  go: [KEYWORD, GO_METHOD, GO_INTERFACE_METHOD],
+  rust: [KEYWORD],
+  java: [KEYWORD, TYPED_CALLABLE],
+  csharp: [KEYWORD, TYPED_CALLABLE, BARE_CALLABLE],
+  c: [KEYWORD, TYPED_CALLABLE, BARE_CALLABLE, C_TYPEDEF_TAIL, C_TYPEDEF],
+  cpp: [KEYWORD, TYPED_CALLABLE, BARE_CALLABLE, CPP_QUALIFIED, C_TYPEDEF_TAIL, C_TYPEDEF, CPP_ALIAS],
+};
+
+/** `return foo(` and the like are calls, not declarations. */
+const NOT_A_DECLARATION = /\b(?:return|new|else|throw|await|case|yield|delete|typeof|sizeof|in|of|not|and|or|goto|echo|print|do|then|co_return|co_yield)[ \t]+[*&]*[A-Za-z_$][\w$]*[ \t]*\($/;
+
+/** Names `text` (in `language`) appears to declare, deduplicated. */
+export function declarationHints(language: LanguageId, text: string): Set<string> {
+  const names = new Set<string>();
+  for (const re of HINTS_BY_LANGUAGE[language]) {
+    re.lastIndex = 0;
+    for (const match of text.matchAll(re)) {
+      const name = match[1];
+      if (name && name.length > 1 && !(match[0].endsWith('(') && NOT_A_DECLARATION.test(match[0]))) {
+        names.add(name);
+      }
+    }
+  }
+  return names;
+}
 
 export interface FindDefinitionsOptions {
   /** Looked at first, in this order (the current file, then open files). */
@@ -23,8 +73,9 @@ export interface FindDefinitionsOptions {
   /** Definitions per name (default 3) and in all (default 16). */
   readonly maxPerName?: number;
   readonly maxTotal?: number;
-  /** Files parsed for this lookup at most (default 64; files already indexed are free). */
-  readonly maxParses?: number;
+  /** Candidate files examined per name (default 8) and in all (default 64), in preference then path order. */
+  readonly maxFilesPerName?: number;
+  readonly maxFiles?: number;
   /**
    * A definition's text is included when it is at most this long (default 4,000 characters); never for
    * files in `overrides` (the current document is in the context already).
@@ -62,7 +113,7 @@ export class DeclarationIndex {
   private readonly reader: ContextReader;
   private readonly parser: ParserService;
   private readonly declarations = new Map<string, CachedDeclarations>();
-  /** word → ids of files containing it; an id is live while `pathOfId` has it. */
+  /** name → ids of files that appear to declare it; an id is live while `pathOfId` has it. */
   private readonly postings = new Map<string, number[]>();
   private readonly idOfPath = new Map<string, number>();
   private readonly pathOfId = new Map<number, string>();
@@ -135,7 +186,7 @@ export class DeclarationIndex {
     if (languageForPath(file.path)) {
       const text = await this.textOf(file);
       if (text !== undefined) {
-        this.indexWords(file.path, text);
+        this.indexHints(file.path, text);
         declarations = (await this.parser.declarationsOnce(file.path, text)) ?? [];
       }
     }
@@ -143,20 +194,15 @@ export class DeclarationIndex {
     return declarations;
   }
 
-  private indexWords(path: string, text: string): void {
-    if (this.idOfPath.has(path)) {
+  private indexHints(path: string, text: string): void {
+    const language = languageForPath(path, text);
+    if (this.idOfPath.has(path) || !language) {
       return;
     }
     const id = this.nextId++;
     this.idOfPath.set(path, id);
     this.pathOfId.set(id, path);
-    const words = new Set<string>();
-    for (const match of text.matchAll(WORD)) {
-      if (match[0].length > 1) {
-        words.add(match[0]);
-      }
-    }
-    for (const word of words) {
+    for (const word of declarationHints(language, text)) {
       const list = this.postings.get(word);
       if (list) {
         list.push(id);
@@ -181,23 +227,24 @@ export class DeclarationIndex {
     this.deadIds = 0;
   }
 
-  /** Reads every not-yet-indexed source file once and adds its words to the index. */
-  async ensureWordIndex(files: readonly ListedFile[]): Promise<void> {
+  /** Reads every not-yet-indexed source file once and adds its declaration hints to the index. */
+  async ensureIndexed(files: readonly ListedFile[]): Promise<void> {
     const missing = files.filter((f) => !this.idOfPath.has(f.path) && languageForPath(f.path) !== undefined);
     for (let i = 0; i < missing.length; i += READ_CONCURRENCY) {
       const batch = missing.slice(i, i + READ_CONCURRENCY);
       const results = await Promise.all(batch.map((f) => this.reader.readListed(f)));
-      for (const result of results) {
+      results.forEach((result, k) => {
         if (result.ok) {
-          this.indexWords(result.path, result.text);
+          this.indexHints(result.path, result.text);
+          this.rememberText(batch[k], result.text);
         }
-      }
+      });
     }
     this.compact();
   }
 
-  /** Paths of indexed files whose text contains `name` as a word. */
-  filesContaining(name: string): string[] {
+  /** Paths of indexed files that appear to declare `name`. */
+  filesDeclaring(name: string): string[] {
     const ids = this.postings.get(name) ?? [];
     const out: string[] = [];
     for (const id of ids) {
@@ -216,13 +263,14 @@ export class DeclarationIndex {
   async findDefinitions(names: readonly string[], files: readonly ListedFile[], options: FindDefinitionsOptions = {}): Promise<RelatedDefinition[]> {
     const maxPerName = options.maxPerName ?? 3;
     const maxTotal = options.maxTotal ?? 16;
-    let parsesLeft = options.maxParses ?? 64;
+    const maxFilesPerName = options.maxFilesPerName ?? 8;
+    const maxFiles = options.maxFiles ?? 64;
     const overrides = options.overrides ?? new Map<string, readonly Declaration[]>();
     const wanted = [...new Set(names)].filter((n) => n.length > 1);
     if (wanted.length === 0) {
       return [];
     }
-    await this.ensureWordIndex(files);
+    await this.ensureIndexed(files);
     const byPath = new Map(files.map((f) => [f.path, f]));
     const preferRank = new Map<string, number>();
     (options.prefer ?? []).forEach((p, i) => {
@@ -232,38 +280,35 @@ export class DeclarationIndex {
     });
     const rank = (path: string): number => preferRank.get(path) ?? Number.MAX_SAFE_INTEGER;
     const order = (a: string, b: string): number => rank(a) - rank(b) || compareStrings(a, b);
-
-    const candidates = new Set<string>();
     const from = options.language;
+    const usable = (path: string): boolean => {
+      if (!byPath.has(path) || overrides.has(path)) {
+        return false;
+      }
+      const language = from ? languageForPath(path) : undefined;
+      return !from || (language !== undefined && sameFamily(from, language));
+    };
+
+    // Which files to examine depends only on the index (the workspace) and the request: the first few
+    // likely declaring files per name, names in order of appearance, up to a total.
+    const examine: string[] = [...overrides.keys()];
+    const chosen = new Set<string>();
     for (const name of wanted) {
-      for (const path of this.filesContaining(name)) {
-        const language = from ? languageForPath(path) : undefined;
-        if (!from || (language && sameFamily(from, language))) {
-          candidates.add(path);
+      const candidates = this.filesDeclaring(name).filter(usable).sort(order).slice(0, maxFilesPerName);
+      for (const path of candidates) {
+        if (chosen.size >= maxFiles) {
+          break;
+        }
+        if (!chosen.has(path)) {
+          chosen.add(path);
+          examine.push(path);
         }
       }
-    }
-    for (const path of overrides.keys()) {
-      candidates.add(path);
     }
     const wantedSet = new Set(wanted);
     const found: Found[] = [];
-    for (const path of [...candidates].sort(order)) {
-      let declarations = overrides.get(path);
-      if (!declarations) {
-        const file = byPath.get(path);
-        if (!file) {
-          continue;
-        }
-        declarations = this.peek(file);
-        if (!declarations) {
-          if (parsesLeft <= 0) {
-            continue;
-          }
-          parsesLeft--;
-          declarations = await this.declarationsOf(file);
-        }
-      }
+    for (const path of examine) {
+      const declarations = overrides.get(path) ?? (await this.declarationsOf(byPath.get(path) as ListedFile));
       for (const declaration of flattenDeclarations(declarations)) {
         if (wantedSet.has(declaration.name)) {
           found.push({ name: declaration.name, path, declaration });

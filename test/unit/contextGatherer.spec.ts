@@ -2,6 +2,8 @@ import * as assert from 'assert/strict';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { ContextGatherer, type ContextSettings } from '../../src/context/contextGatherer';
+import { declarationHints, flattenDeclarations } from '../../src/context/declarationIndex';
+import { languageForPath } from '../../src/context/languages';
 import { NodeWorkspaceFs } from '../../src/context/nodeFs';
 import { ParserService } from '../../src/context/parserService';
 import type { Position } from '../../src/context/types';
@@ -85,6 +87,33 @@ describe('context: gatherer', function () {
     assert.ok(found.includes('node_new c/list.c'), found.join(', '));
     assert.ok(found.includes('node_t c/list.h'), found.join(', '));
     assert.ok(found.includes('list c/list.h'), found.join(', '));
+  });
+
+  it('the lexical pre-scan finds every declaration tree-sitter finds in the fixtures (except namespaces)', async () => {
+    const files = ['src/shapes/shapes.ts', 'src/app/main.ts', 'web/view.tsx', 'web/format.js', 'py/geometry.py', 'go/point.go', 'rust/src/lib.rs',
+      'java/src/main/java/com/example/Account.java', 'c/list.h', 'c/list.c', 'cpp/matrix.hpp', 'cpp/matrix.cpp', 'cs/Inventory.cs'];
+    for (const file of files) {
+      const text = fixture(file);
+      const declared = flattenDeclarations((await parser.declarationsOnce(file, text)) ?? []).filter((d) => d.kind !== 'namespace');
+      const hints = declarationHints(languageForPath(file, text)!, text);
+      assert.deepEqual(declared.filter((d) => !hints.has(d.name)).map((d) => d.name), [], file);
+    }
+    assert.deepEqual([...declarationHints('typescript', 'return compute(x);\nconst y = other(1);\n')], [], 'calls are not declarations');
+  });
+
+  it('gives the same definitions whatever was cached before', async () => {
+    const request = { currentFile: 'src/app/main.ts', selection: positionOf(fixture('src/app/main.ts'), 'shapes.push') };
+    const warmed = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), parser, settings: SETTINGS });
+    for (const file of ['c/list.c', 'src/shapes/shapes.ts', 'py/geometry.py']) {
+      await warmed.gather({ currentFile: file, selection: { line: 3, character: 0 } });
+    }
+    const freshParser = new ParserService(ASSETS);
+    try {
+      const fresh = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), parser: freshParser, settings: SETTINGS });
+      assert.deepEqual(await warmed.gather(request), await fresh.gather(request));
+    } finally {
+      freshParser.dispose();
+    }
   });
 
   it('prefers definitions in open files, and is deterministic', async () => {
