@@ -3,6 +3,8 @@ import { readdirSync, statSync } from 'fs';
 import * as path from 'path';
 import { runInExtensionHost } from '../test/harness/runExtensionHostSuite';
 import { benchClientStreaming } from './clientStreamBench';
+import { benchCache } from './cacheBench';
+import { benchContext } from './contextBench';
 import { benchLedger } from './ledgerBench';
 import { benchRender } from './renderBench';
 import { REPO_ROOT } from '../test/harness/paths';
@@ -15,6 +17,8 @@ import { REPO_ROOT } from '../test/harness/paths';
  * - activation inside a real VS Code (target: < 50 ms), over several fresh starts
  * - the client's streaming overhead per chunk over 10,000 chunks (target: < 0.05 ms/chunk)
  * - spend ledger: cost of recording a request and of writing the ledger
+ * - cache efficiency of the prompt builder on a replayed session (targets: ≥ 85% hits, ≥ 3× cheaper input)
+ * - context assembly on a 2,000-file workspace and tree-sitter reparse (targets: < 100 ms warm, < 2 s cold, < 5 ms)
  * - chat rendering: a 20,000-token answer in 5,000 chunks in headless Chromium (targets: no frame > 50 ms,
  *   script time < 2 s)
  */
@@ -112,6 +116,10 @@ async function main(): Promise<void> {
   for (const line of await benchClientStreaming()) console.log(line);
   console.log('');
   for (const line of benchLedger()) console.log(line);
+  console.log('');
+  for (const line of await benchCache()) console.log(line);
+  console.log('');
+  for (const line of await benchContext()) console.log(line);
   console.log('');
   for (const line of await benchRender()) console.log(line);
   console.log('');

@@ -6,7 +6,6 @@ import { ChatContext } from '../chat/chatContext';
 import { ChatController } from '../chat/chatController';
 import { ChatViewProvider } from '../chat/chatViewProvider';
 import { ConversationStore } from '../chat/conversationStore';
-import { createReadPolicy } from '../chat/readPolicy';
 import { ProposedEdits } from '../review/proposedEdit';
 import { CHAT_VIEW_ID, CommandIds } from '../commands/commandIds';
 import { NOT_YET_AVAILABLE, showNotYetAvailable } from '../commands/notYetAvailable';
@@ -17,6 +16,7 @@ import { Notifier } from '../platform/notifier';
 import { SPEND_SCHEME, SpendDocumentProvider } from '../spend/spendDocument';
 import { SpendService } from '../spend/spendService';
 import { StatusBarController } from '../status/statusBar';
+import { ContextService } from '../workspace/contextService';
 import type { DeepSeekAssistantApi } from './publicApi';
 
 export interface ActivationClock {
@@ -51,9 +51,8 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
 
   const chatView = register(new ChatViewProvider(context.extensionUri, logger));
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
-  const chatContext = register(
-    new ChatContext(createReadPolicy(() => settings.get('context.exclude')), () => vscode.workspace.isTrusted),
-  );
+  const contextService = register(new ContextService(context.extensionUri, settings, logger));
+  const chatContext = register(new ChatContext(contextService.readPolicy(), () => vscode.workspace.isTrusted));
   const edits = register(new ProposedEdits((message, ...actions) => notifier.info(message, ...actions)));
   const chat = register(
     new ChatController({
@@ -67,6 +66,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       logger,
       edits,
       globalState: context.globalState,
+      contextService,
     }),
   );
   chatView.setHandler(chat);

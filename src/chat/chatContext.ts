@@ -4,24 +4,6 @@ import type { ChipView, FileResult } from '../webview/protocol';
 /** Decides whether a file may be read for context; the context engine's exclusion rules plug in here. */
 export type ReadPolicy = (uri: vscode.Uri) => Promise<{ allowed: true } | { allowed: false; reason: string }>;
 
-export interface AttachedContext {
-  /** Labels of what was attached, for the turn's "Context:" line. */
-  readonly labels: string[];
-  /** The context text put before the question in the user message. */
-  readonly text: string;
-}
-
-const MAX_FILE_CHARS = 60_000;
-
-function languageOf(doc: vscode.TextDocument): string {
-  return doc.languageId === 'plaintext' ? '' : doc.languageId;
-}
-
-function fence(text: string, language: string): string {
-  const longest = Math.max(2, ...Array.from(text.matchAll(/`{3,}/g), (m) => m[0].length));
-  const ticks = '`'.repeat(longest + 1);
-  return `${ticks}${language}\n${text}\n${ticks}`;
-}
 
 /**
  * The context chips of the chat: the current file and selection (automatic, removable until the editor
@@ -132,38 +114,18 @@ export class ChatContext implements vscode.Disposable {
     return allowed;
   }
 
-  /** Reads the chips' files (through the policy) into the text sent before the question. */
-  async attach(): Promise<AttachedContext> {
-    const labels: string[] = [];
-    const parts: string[] = [];
-    const editor = this.editor();
-    const chips = this.chips();
-    const read = async (uri: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
-      const verdict = await this.policy(uri);
-      return verdict.allowed ? vscode.workspace.openTextDocument(uri) : undefined;
-    };
-    for (const chip of chips) {
-      if (chip.kind === 'currentFile' && editor) {
-        const doc = await read(editor.document.uri);
-        if (doc) {
-          labels.push(chip.label);
-          parts.push(`File ${chip.label} (current file):\n${fence(doc.getText().slice(0, MAX_FILE_CHARS), languageOf(doc))}`);
-        }
-      } else if (chip.kind === 'selection' && editor) {
-        const doc = await read(editor.document.uri);
-        if (doc) {
-          labels.push(`selection ${chip.label}`);
-          parts.push(`Selected lines ${chip.label}:\n${fence(doc.getText(editor.selection), languageOf(doc))}`);
-        }
-      } else if (chip.kind === 'pinned') {
-        const doc = await read(vscode.Uri.parse(chip.id.slice(4)));
-        if (doc) {
-          labels.push(chip.label);
-          parts.push(`File ${chip.label}:\n${fence(doc.getText().slice(0, MAX_FILE_CHARS), languageOf(doc))}`);
-        }
-      }
-    }
-    return { labels, text: parts.join('\n\n') };
+  /** Whether the current file chip is in the context (not removed by the user). */
+  includesCurrentFile(): boolean {
+    return this.chips().some((c) => c.kind === 'currentFile') || this.chips().some((c) => c.kind === 'pinned' && c.id === `pin:${this.editor()?.document.uri.toString()}`);
+  }
+
+  includesSelection(): boolean {
+    return this.chips().some((c) => c.kind === 'selection');
+  }
+
+  pinnedUris(): vscode.Uri[] {
+    const current = this.editor()?.document.uri.toString();
+    return [...this.pinned].filter((u) => u !== current).sort().map((u) => vscode.Uri.parse(u));
   }
 
   dispose(): void {

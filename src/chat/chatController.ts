@@ -12,19 +12,16 @@ import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
 import type { ChatState, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
 import type { ChatContext } from './chatContext';
+import { buildPrompt } from '../core/prompt/promptBuilder';
+import { budgetFor } from '../core/prompt/fitBudget';
+import type { ContextService } from '../workspace/contextService';
+import { collectContext } from '../workspace/contextBlocks';
 import type { ChatViewHandler, ChatViewProvider } from './chatViewProvider';
 import { newId, type ConversationStore, type StoredTurn } from './conversationStore';
 
 const MODEL_KEY = 'deepseek.chat.model';
 /** Deltas are coalesced for this long before crossing to the webview. */
 const DELTA_FLUSH_MS = 30;
-
-export const SYSTEM_PROMPT = [
-  'You are DeepSeek Assistant, a coding assistant inside Visual Studio Code.',
-  'Answer precisely and concisely in Markdown. Put code in fenced blocks with a language tag.',
-  'When you change code, show the complete changed function or file so it can be applied as is.',
-  'Context from the workspace, when attached, comes before the question.',
-].join('\n');
 
 export interface ChatControllerDeps {
   readonly view: ChatViewProvider;
@@ -37,6 +34,7 @@ export interface ChatControllerDeps {
   readonly logger: Logger;
   readonly edits: ProposedEdits;
   readonly globalState: vscode.Memento;
+  readonly contextService: ContextService;
 }
 
 function toView(turn: StoredTurn): TurnView {
@@ -147,26 +145,27 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     this.running?.cancel.cancel();
   }
 
-  /** History as sent before: earlier user messages exactly as they went out, answers without reasoning. */
-  private history(): ChatMessage[] {
-    const messages: ChatMessage[] = [{ role: 'system', content: SYSTEM_PROMPT }];
-    for (const turn of this.deps.store.active().turns) {
-      if (turn.answer !== '' && turn.status !== 'streaming') {
-        messages.push({ role: 'user', content: turn.sentUserMessage }, { role: 'assistant', content: turn.answer });
-      }
-    }
-    return messages;
-  }
-
   async ask(question: string, role: ModelChoice): Promise<void> {
     if (this.running) {
       void this.deps.notifier.info('DeepSeek is still answering. Stop it first, or wait.');
       return;
     }
     await this.deps.globalState.update(MODEL_KEY, role);
-    const attached = await this.deps.context.attach();
-    const sentUserMessage = attached.text ? `${attached.text}\n\nQuestion:\n${question}` : question;
-    const messages: ChatMessage[] = [...this.history(), { role: 'user', content: sentUserMessage }];
+    const collected = await collectContext(this.deps.contextService, this.deps.context.editor(), {
+      includeCurrentFile: this.deps.context.includesCurrentFile(),
+      includeSelection: this.deps.context.includesSelection(),
+      pinned: this.deps.context.pinnedUris(),
+    });
+    const conversation = this.deps.store.promptConversation();
+    const built = buildPrompt({
+      blocks: collected.blocks,
+      question,
+      conversation,
+      budget: budgetFor(role, this.deps.settings.get('context.maxTokens')),
+    });
+    const messages: ChatMessage[] = built.messages.map((m) => ({ role: m.role, content: m.content }));
+    const sentUserMessage = messages[messages.length - 1]?.content ?? question;
+    const attached = { labels: collected.labels };
     let turn: StoredTurn = {
       id: newId('t'),
       question,
@@ -226,6 +225,11 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
             : { message: 'Not sent: DeepSeek needs an API key.', action: 'setApiKey' },
         };
       } else {
+        if (result.content !== '') {
+          // What the model answered, as it answered (no reasoning): the next prompt repeats these bytes.
+          conversation.commit(built, result.content);
+          this.deps.store.setPromptState(conversation.toJSON());
+        }
         const thoughtMs = reasoningStartedAt !== undefined ? (answerStartedAt ?? Date.now()) - reasoningStartedAt : undefined;
         const record = result.record;
         turn = {

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { Conversation, type ConversationState } from '../core/prompt/conversation';
 import type { TurnView } from '../webview/protocol';
 
 /** A turn as stored: the view plus the exact user message that was sent (history is append-only). */
@@ -13,6 +14,8 @@ export interface StoredConversation {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly turns: readonly StoredTurn[];
+  /** The prompt builder's frozen prefix and history: exactly what was sent, so the next request hits the cache. */
+  readonly prompt?: ConversationState;
 }
 
 interface PersistedV1 {
@@ -106,6 +109,25 @@ export class ConversationStore {
   /** Past conversations with at least one turn, newest first. */
   list(): StoredConversation[] {
     return this.conversations.filter((c) => c.turns.length > 0).sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /** The active conversation's prompt history (a fresh one if none was saved or it cannot be read). */
+  promptConversation(): Conversation {
+    const state = this.active().prompt;
+    if (state) {
+      try {
+        return Conversation.fromJSON(state);
+      } catch {
+        // unreadable: start a new prefix; the visible turns stay
+      }
+    }
+    return new Conversation();
+  }
+
+  setPromptState(state: ConversationState): void {
+    const conversation = this.active();
+    this.replace({ ...conversation, prompt: state });
+    void this.save();
   }
 
   /** Adds or replaces a turn of the active conversation (by id) and saves. */

@@ -57,6 +57,7 @@ export interface Settings {
   readonly 'inlineCompletions.enabled': boolean;
   readonly 'privacy.redact': boolean;
   readonly 'context.exclude': readonly string[];
+  readonly 'context.maxTokens': number;
   readonly fallbackProviders: readonly FallbackProvider[];
 }
 
@@ -248,6 +249,10 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
     Array.isArray(raw) && raw.every((g) => typeof g === 'string')
       ? { ok: [...(raw as string[])] }
       : problem('must be an array of glob strings')),
+  'context.maxTokens': define('context.maxTokens', 128_000, (raw) =>
+    typeof raw === 'number' && Number.isInteger(raw) && raw >= 8_000 && raw <= 2_000_000
+      ? { ok: raw }
+      : problem('must be a whole number of tokens between 8000 and 2000000')),
   fallbackProviders: define('fallbackProviders', [], (raw) => {
     const parsed = parseFallbackProviders(raw);
     return typeof parsed === 'string' ? problem(parsed) : { ok: parsed };

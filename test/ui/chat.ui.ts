@@ -129,6 +129,7 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     const before = wb.env.fake.requests.length;
     await wb.page.reload();
     await wb.page.locator('.monaco-workbench').waitFor();
+    await wb.statusBarItem().waitFor({ timeout: 60_000 });
     await wb.runCommand('DeepSeek: Open Chat');
     chat = await wb.webviewFrame('article.turn');
     await chat.locator('.question-text', { hasText: 'What does mean() do?' }).waitFor();

@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import type { ContextPieces } from '../context/contextGatherer';
+import type { ContextBlock } from '../core/prompt/blocks';
+import { instructionsBlock } from '../core/prompt/instructions';
+import type { ContextService } from './contextService';
+
+/** Manifests whose content describes the project (read through the context engine's exclusion rules). */
+const MANIFESTS = ['package.json', 'pyproject.toml', 'go.mod', 'Cargo.toml', 'pom.xml', 'build.gradle', 'CMakeLists.txt'];
+const MANIFEST_LINES = 40;
+
+/** A deterministic summary of package.json: name, description, scripts and dependency names, sorted. */
+export function summarisePackageJson(text: string): string {
+  try {
+    const pkg = JSON.parse(text) as Record<string, unknown>;
+    const keys = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v as object).sort() : []);
+    const lines = [
+      `name: ${String(pkg.name ?? '?')}`,
+      ...(typeof pkg.description === 'string' ? [`description: ${pkg.description}`] : []),
+      ...(keys(pkg.scripts).length ? [`scripts: ${keys(pkg.scripts).join(', ')}`] : []),
+      ...(keys(pkg.dependencies).length ? [`dependencies: ${keys(pkg.dependencies).join(', ')}`] : []),
+      ...(keys(pkg.devDependencies).length ? [`devDependencies: ${keys(pkg.devDependencies).join(', ')}`] : []),
+    ];
+    return lines.join('\n');
+  } catch {
+    return text.split('\n').slice(0, MANIFEST_LINES).join('\n');
+  }
+}
+
+export interface CollectOptions {
+  readonly includeCurrentFile: boolean;
+  readonly includeSelection: boolean;
+  /** Pinned files, as URIs (read through the read policy by the caller's ContextService). */
+  readonly pinned: readonly vscode.Uri[];
+}
+
+export interface CollectedContext {
+  readonly blocks: ContextBlock[];
+  readonly labels: string[];
+  readonly pieces: ContextPieces | undefined;
+}
+
+/**
+ * Turns the workspace into prompt blocks, most stable first: instructions, project facts, repo map, pinned
+ * files, related definitions, current file, selection. Ids are workspace-relative paths, so the same state
+ * gives the same blocks.
+ */
+export async function collectContext(service: ContextService, editor: vscode.TextEditor | undefined, options: CollectOptions): Promise<CollectedContext> {
+  const blocks: ContextBlock[] = [instructionsBlock()];
+  const labels: string[] = [];
+  const pieces = await service.gather(editor);
+  const policy = service.readPolicy();
+  const root = service.root;
+  if (pieces && root) {
+    const facts: string[] = [];
+    for (const name of MANIFESTS) {
+      const uri = vscode.Uri.joinPath(root, name);
+      if (!(await policy(uri)).allowed) continue;
+      try {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        facts.push(`${name}:\n${name === 'package.json' ? summarisePackageJson(text) : text.split('\n').slice(0, MANIFEST_LINES).join('\n')}`);
+      } catch {
+        // no such manifest
+      }
+    }
+    if (facts.length) blocks.push({ kind: 'projectFacts', id: 'manifests', title: 'Project', content: facts.join('\n\n') });
+    if (pieces.repoMap) blocks.push({ kind: 'repoMap', id: 'repo', title: 'Repository map', content: pieces.repoMap });
+  }
+  for (const uri of options.pinned) {
+    if (!(await policy(uri)).allowed) continue;
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const rel = service.relative(uri) ?? uri.path;
+    blocks.push({ kind: 'pinnedFile', id: rel, title: rel, content: doc.getText() });
+    labels.push(rel);
+  }
+  if (pieces) {
+    for (const def of pieces.relatedDefinitions) {
+      if (def.text) {
+        blocks.push({ kind: 'recentFile', id: `${def.path}#${def.name}`, title: `${def.path}: ${def.signature}`, content: def.text });
+      }
+    }
+  }
+  const current = editor ? service.relative(editor.document.uri) : undefined;
+  if (editor && current && options.includeCurrentFile && (await policy(editor.document.uri)).allowed) {
+    blocks.push({ kind: 'currentFile', id: current, title: `${current} (current file)`, content: editor.document.getText() });
+    labels.push(current);
+  }
+  if (editor && current && options.includeSelection && !editor.selection.isEmpty && (await policy(editor.document.uri)).allowed) {
+    const sel = editor.selection;
+    const where = `${current}:${sel.start.line + 1}-${sel.end.line + 1}`;
+    const enclosing = pieces?.enclosingSymbol ? ` (in ${pieces.enclosingSymbol.kind} ${pieces.enclosingSymbol.name})` : '';
+    blocks.push({ kind: 'selection', id: where, title: `Selection ${where}${enclosing}`, content: editor.document.getText(sel) });
+    labels.push(`selection ${where}`);
+  }
+  if (pieces?.relatedDefinitions.length) labels.push(`${pieces.relatedDefinitions.length} related definition(s)`);
+  return { blocks, labels, pieces };
+}

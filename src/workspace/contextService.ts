@@ -1,0 +1,136 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { assetsInDirectory } from '../context/assets';
+import { ContextGatherer, type ContextPieces } from '../context/contextGatherer';
+import { NodeWorkspaceFs } from '../context/nodeFs';
+import { editForChange, ParserService } from '../context/parserService';
+import type { Logger } from '../core/logger';
+import type { ConfigurationService } from '../config/settings';
+import type { ReadPolicy } from '../chat/chatContext';
+
+/**
+ * VS Code glue for the context engine: one gatherer per workspace folder state (trust, files.exclude,
+ * deepseek.context.exclude), fed with file-system changes and with editor edits (incremental reparse).
+ * Nothing is created or read until the first request, and nothing at all in an untrusted workspace.
+ */
+export class ContextService implements vscode.Disposable {
+  private parser: ParserService | undefined;
+  private gatherer: ContextGatherer | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly settings: ConfigurationService,
+    private readonly logger: Logger,
+  ) {
+    const reset = () => {
+      this.gatherer = undefined;
+    };
+    this.subscriptions.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(reset),
+      vscode.workspace.onDidChangeWorkspaceFolders(reset),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('deepseek.context.exclude')) reset();
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const rel = this.relative(e.document.uri);
+        if (!rel || !this.parser?.has(rel)) return;
+        for (const change of e.contentChanges) {
+          this.parser.applyEdit(rel, editForChange(change), e.document.getText());
+        }
+      }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    this.subscriptions.push(
+      watcher,
+      watcher.onDidChange((uri) => this.changed(uri)),
+      watcher.onDidCreate((uri) => this.changed(uri)),
+      watcher.onDidDelete((uri) => {
+        const rel = this.relative(uri);
+        if (rel) this.gatherer?.fileDeleted(rel);
+      }),
+    );
+  }
+
+  get root(): vscode.Uri | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder?.uri.scheme === 'file' ? folder.uri : undefined;
+  }
+
+  /** Workspace-relative path with forward slashes, or undefined outside the (first, on-disk) folder. */
+  relative(uri: vscode.Uri): string | undefined {
+    const root = this.root;
+    if (!root || uri.scheme !== 'file') return undefined;
+    const rel = path.relative(root.fsPath, uri.fsPath);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined;
+  }
+
+  private changed(uri: vscode.Uri): void {
+    const rel = this.relative(uri);
+    if (rel) this.gatherer?.fileChanged(rel);
+  }
+
+  private excludeGlobs(): string[] {
+    const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude') ?? {};
+    return [...Object.keys(filesExclude).filter((glob) => filesExclude[glob] === true), ...this.settings.get('context.exclude')];
+  }
+
+  private current(): ContextGatherer | undefined {
+    const root = this.root;
+    if (!root) return undefined;
+    if (!this.gatherer) {
+      this.parser ??= new ParserService(assetsInDirectory(vscode.Uri.joinPath(this.extensionUri, 'dist').fsPath));
+      this.gatherer = new ContextGatherer({
+        fs: new NodeWorkspaceFs(root.fsPath),
+        parser: this.parser,
+        settings: { trusted: vscode.workspace.isTrusted, excludeGlobs: this.excludeGlobs() },
+      });
+    }
+    return this.gatherer;
+  }
+
+  /** Context for the active editor: repo map, current file, enclosing symbol, related definitions. */
+  async gather(editor: vscode.TextEditor | undefined): Promise<ContextPieces | undefined> {
+    const gatherer = this.current();
+    if (!gatherer || !vscode.workspace.isTrusted) return undefined;
+    const rel = editor ? this.relative(editor.document.uri) : undefined;
+    const started = performance.now();
+    try {
+      const sel = editor?.selection;
+      const pieces = await gatherer.gather({
+        ...(rel ? { currentFile: rel, currentText: editor?.document.getText() } : {}),
+        ...(sel ? { selection: { start: { line: sel.start.line, character: sel.start.character }, end: { line: sel.end.line, character: sel.end.character } } } : {}),
+        openFiles: vscode.window.visibleTextEditors.map((e) => this.relative(e.document.uri)).filter((p): p is string => p !== undefined),
+      });
+      this.logger.debug(`context gathered in ${(performance.now() - started).toFixed(1)} ms`);
+      return pieces;
+    } catch (err) {
+      this.logger.error('gathering context failed', err);
+      return undefined;
+    }
+  }
+
+  /** The read policy every surface uses: the context engine's exclusion rules, size limit and trust. */
+  readPolicy(): ReadPolicy {
+    return async (uri) => {
+      if (!vscode.workspace.isTrusted) return { allowed: false, reason: 'the workspace is not trusted' };
+      const rel = this.relative(uri);
+      const gatherer = this.current();
+      if (!rel || !gatherer) return { allowed: false, reason: `${uri.fsPath} is outside the workspace folder` };
+      const verdict = await gatherer.contextReader.check(rel);
+      if (!verdict.allowed) return { allowed: false, reason: verdict.detail };
+      try {
+        const stat = await vscode.workspace.fs.stat(uri);
+        if (stat.size > gatherer.contextReader.maxFileBytes) return { allowed: false, reason: `${rel} is larger than 1 MB` };
+      } catch {
+        return { allowed: false, reason: `${rel} could not be read` };
+      }
+      return { allowed: true };
+    };
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.parser?.dispose();
+  }
+}
