@@ -28,7 +28,7 @@ export {
 export { compileGlob } from './glob';
 export { languageForPath } from './languages';
 export { NodeWorkspaceFs } from './nodeFs';
-export { editForChange, ParserService, type ParserServiceOptions, type TreeEdit } from './parserService';
+export { editForChange, ParserService, type ContentChange, type ParserServiceOptions, type TreeEdit } from './parserService';
 export { buildRepoMap, compareImportance, type RepoMap, type RepoMapFile, type RepoMapOptions } from './repoMap';
 export * from './types';
 export type { DirectoryEntry, EntryType, FileStat, WorkspaceFs } from './workspaceFs';

@@ -87,11 +87,16 @@ function positionAfter(start: Position, inserted: string): Position {
   return { line: start.line + lines, character: inserted.length - lastBreak - 1 };
 }
 
-/**
- * The `TreeEdit` for one change as VS Code reports it (`TextDocumentContentChangeEvent`: the replaced range,
- * its offset and length, and the new text). Apply a document's changes one by one, in the order given.
- */
-export function editForChange(change: { readonly range: Range; readonly rangeOffset: number; readonly rangeLength: number; readonly text: string }): TreeEdit {
+/** One change as VS Code reports it (`TextDocumentContentChangeEvent`): the replaced range, its offset and length, the new text. */
+export interface ContentChange {
+  readonly range: Range;
+  readonly rangeOffset: number;
+  readonly rangeLength: number;
+  readonly text: string;
+}
+
+/** The `TreeEdit` for one change (see `ParserService.applyChanges` for a whole change event). */
+export function editForChange(change: ContentChange): TreeEdit {
   return {
     startIndex: change.rangeOffset,
     oldEndIndex: change.rangeOffset + change.rangeLength,
@@ -251,6 +256,50 @@ export class ParserService {
       oldEndPosition: toPoint(edit.oldEndPosition),
       newEndPosition: toPoint(edit.newEndPosition),
     });
+    const tree = this.parseWith(parser, newText, entry.tree);
+    if (!tree) {
+      this.forget(path);
+      return false;
+    }
+    entry.tree.delete();
+    entry.tree = tree;
+    entry.text = newText;
+    return true;
+  }
+
+  /**
+   * Updates the cached tree of `path` for one `onDidChangeTextDocument` event: every change is applied to
+   * the tree (`tree.edit`) and to the cached text in the order given (VS Code orders them so that this is
+   * valid), then one incremental reparse. `newText` is the document's text afterwards; if the changes do
+   * not produce it, the tree is forgotten and false returned (the next `parse` starts afresh).
+   */
+  applyChanges(path: string, changes: readonly ContentChange[], newText: string): boolean {
+    const entry = this.touch(path);
+    if (!entry) {
+      return false;
+    }
+    const parser = this.parsers.get(entry.language);
+    let text = entry.text;
+    for (const change of changes) {
+      if (change.rangeOffset < 0 || change.rangeLength < 0 || change.rangeOffset + change.rangeLength > text.length) {
+        this.forget(path);
+        return false;
+      }
+      const edit = editForChange(change);
+      entry.tree.edit({
+        startIndex: edit.startIndex,
+        oldEndIndex: edit.oldEndIndex,
+        newEndIndex: edit.newEndIndex,
+        startPosition: toPoint(edit.startPosition),
+        oldEndPosition: toPoint(edit.oldEndPosition),
+        newEndPosition: toPoint(edit.newEndPosition),
+      });
+      text = text.slice(0, change.rangeOffset) + change.text + text.slice(change.rangeOffset + change.rangeLength);
+    }
+    if (!parser || text !== newText) {
+      this.forget(path);
+      return false;
+    }
     const tree = this.parseWith(parser, newText, entry.tree);
     if (!tree) {
       this.forget(path);

@@ -227,9 +227,10 @@ function classify(language: LanguageId, node: Node, text: string, context: Conte
     case 'rust':
       switch (type) {
         case 'function_item':
-          return one({ kind: context === 'top' ? 'function' : 'method', name: name(), body: field(node, 'body'), container: owner });
-        case 'function_signature_item':
-          return one({ kind: context === 'top' ? 'function' : 'method', name: name(), container: owner });
+        case 'function_signature_item': {
+          const member = context === 'member' || (context === 'any' && owner !== undefined);
+          return one({ kind: member ? 'method' : 'function', name: name(), body: field(node, 'body'), container: owner });
+        }
         case 'struct_item':
         case 'union_item':
           return context === 'member' ? [] : one({ kind: 'struct', name: name(), body: field(node, 'body') });
@@ -538,13 +539,29 @@ function smallestNodeFor(root: Node, range: Range): Node {
   return node ?? root;
 }
 
-/** Names of the classes a node is nested in (Python methods know their class this way). */
-function enclosingOwner(language: LanguageId, node: Node, text: string): string | undefined {
+const OWNER_TYPES = new Set([
+  'class_definition',
+  'class_declaration',
+  'abstract_class_declaration',
+  'class',
+  'class_specifier',
+  'struct_specifier',
+  'interface_declaration',
+  'enum_declaration',
+  'record_declaration',
+  'struct_declaration',
+  'impl_item',
+  'trait_item',
+]);
+const FUNCTION_TYPES = new Set(['function_definition', 'function_declaration', 'function_item', 'method_declaration', 'method_definition', 'arrow_function', 'function_expression']);
+
+/** The class (impl, trait, …) a node is a direct member of, if any (methods learn their container this way). */
+function enclosingOwner(node: Node, text: string): string | undefined {
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'class_definition' || p.type === 'class_declaration' || p.type === 'class_specifier' || p.type === 'impl_item') {
-      return language === 'rust' ? textOf(field(p, 'type'), text) : textOf(field(p, 'name'), text) || undefined;
+    if (OWNER_TYPES.has(p.type)) {
+      return textOf(p.type === 'impl_item' ? field(p, 'type') : field(p, 'name'), text) || undefined;
     }
-    if (p.type === 'function_definition' || p.type === 'function_declaration') {
+    if (FUNCTION_TYPES.has(p.type)) {
       return undefined;
     }
   }
@@ -557,7 +574,7 @@ export function findEnclosingSymbol(language: LanguageId, root: Node, text: stri
     if (node.type === 'lexical_declaration' || node.type === 'variable_declaration' || node.type === 'type_declaration') {
       continue;
     }
-    const classified = classify(language, node, text, 'any', enclosingOwner(language, node, text));
+    const classified = classify(language, node, text, 'any', enclosingOwner(node, text));
     const c = classified[0];
     if (!c || (c.kind !== 'function' && c.kind !== 'method' && c.kind !== 'constructor' && c.kind !== 'class' && c.kind !== 'struct'
       && c.kind !== 'interface' && c.kind !== 'enum' && c.kind !== 'trait' && c.kind !== 'impl' && c.kind !== 'record')) {

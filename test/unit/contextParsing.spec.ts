@@ -258,6 +258,12 @@ describe('context: tree-sitter parsing', function () {
 
     const cases: [string, string, string, string][] = [
       ['py/geometry.py', 'math.hypot', 'length', 'Vector'],
+      ['py/geometry.py', 'a.x * b.x', 'dot', ''],
+      ['rust/src/lib.rs', 'store.count(n)', 'total', ''],
+      ['rust/src/lib.rs', 'unwrap_or(&0)', 'count', 'Inventory'],
+      ['java/src/main/java/com/example/Account.java', 'entries.add(amount)', 'deposit', 'Account'],
+      ['cpp/matrix.hpp', 'value < lo', 'clamp', ''],
+      ['go/point.go', 'math.Hypot', 'Distance', ''],
       ['go/point.go', 'p.X += dx', 'Translate', 'Point'],
       ['rust/src/lib.rs', 'saturating_sub', 'apply', 'Inventory'],
       ['java/src/main/java/com/example/Account.java', 'sum += e', 'balance', 'Account'],
@@ -273,6 +279,7 @@ describe('context: tree-sitter parsing', function () {
         const symbol = parser.enclosingSymbol(file, positionOf(text, needle));
         assert.equal(symbol?.name, name);
         assert.equal(symbol?.container ?? '', container);
+        assert.equal(symbol?.kind, container ? 'method' : 'function', 'a member is a method, a free function a function');
         assert.ok(symbol && symbol.text.includes(needle));
       });
     }
@@ -338,6 +345,22 @@ describe('context: tree-sitter parsing', function () {
       assert.equal(parser.applyEdit('bad.ts', edit, 'const b = 1;\n'), false, 'length does not fit');
       assert.equal(parser.has('bad.ts'), false, 'the stale tree is dropped');
       assert.equal(parser.applyEdit('never-parsed.ts', edit, 'x'), false);
+    });
+
+    it('applies a multi-change event (multi-cursor, VS Code order) with one reparse', async () => {
+      const text = 'export function a() {}\nexport function b() {}\nexport function c() {}\n';
+      await parser.parse('multi.ts', text);
+      // Rename b → bee and c → sea, as VS Code reports it: later changes first, offsets in the original text.
+      const changes = [
+        { range: { start: { line: 2, character: 16 }, end: { line: 2, character: 17 } }, rangeOffset: 62, rangeLength: 1, text: 'sea' },
+        { range: { start: { line: 1, character: 16 }, end: { line: 1, character: 17 } }, rangeOffset: 39, rangeLength: 1, text: 'bee' },
+      ];
+      const after = 'export function a() {}\nexport function bee() {}\nexport function sea() {}\n';
+      assert.equal(parser.applyChanges('multi.ts', changes, after), true);
+      assert.deepEqual(parser.declarations('multi.ts')?.map((d) => d.name), ['a', 'bee', 'sea']);
+      assert.deepEqual(parser.declarations('multi.ts'), await parser.declarationsOnce('fresh-multi.ts', after));
+      assert.equal(parser.applyChanges('multi.ts', changes, after), false, 'changes that do not give the new text');
+      assert.equal(parser.has('multi.ts'), false);
     });
 
     it('computes edit positions for multi-line insertions', () => {
