@@ -12,8 +12,9 @@ import { NOT_YET_AVAILABLE, showNotYetAvailable } from '../commands/notYetAvaila
 import { ConfigurationService } from '../config/settings';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { ChannelLogger } from '../platform/logger';
+import { MarkdownDocument } from '../platform/markdownDocument';
 import { Notifier } from '../platform/notifier';
-import { SPEND_SCHEME, SpendDocumentProvider } from '../spend/spendDocument';
+import { renderLastRequest } from '../engine/lastRequest';
 import { SpendService } from '../spend/spendService';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
@@ -43,10 +44,12 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   const settings = register(new ConfigurationService(logger));
   const notifier = new Notifier(logger);
   const spend = register(new SpendService(context.globalState, settings, notifier, logger));
-  const engine = register(new RequestEngine(keyStore, settings, spend, notifier, logger));
+  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger));
   const statusBar = register(new StatusBarController());
-  const spendDocument = register(new SpendDocumentProvider(spend));
-  register(vscode.workspace.registerTextDocumentContentProvider(SPEND_SCHEME, spendDocument));
+  const spendDocument = register(new MarkdownDocument('deepseek-spend', 'DeepSeek Spend', () => spend.report(), spend.onDidChange));
+  const lastRequestDocument = register(
+    new MarkdownDocument('deepseek-request', 'DeepSeek Last Request', () => renderLastRequest(engine.lastRequest), engine.onDidSend),
+  );
   const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger };
 
   const chatView = register(new ChatViewProvider(context.extensionUri, logger));
@@ -90,6 +93,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     }),
   );
   register(vscode.commands.registerCommand(CommandIds.showSpend, () => spendDocument.show()));
+  register(vscode.commands.registerCommand(CommandIds.showLastRequest, () => lastRequestDocument.show()));
   register(
     vscode.commands.registerCommand(CommandIds.resetSessionSpend, () => {
       spend.resetSession();
@@ -163,6 +167,8 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       }
       return result;
     },
+    askInChat: (question, role = 'chat') => chat.ask(question, role),
+    newChat: () => chat.newChat(),
     spend: () => spend.view(),
     statusBar: () => statusBar.snapshot(),
     recentNotices: () => notifier.recent(),

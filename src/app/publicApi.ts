@@ -5,6 +5,7 @@ import type { ApiKeySource } from '../core/apiKey';
 import type { SpendView } from '../core/spendSummary';
 import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
+import type { TurnView } from '../webview/protocol';
 
 /** What `activate()` returns: for other extensions, diagnostics and the extension-host tests. Never exposes the key. */
 export interface DeepSeekAssistantApi {
@@ -19,6 +20,10 @@ export interface DeepSeekAssistantApi {
    * nothing was sent (no key, or the user declined to exceed the budget).
    */
   ask(prompt: string, options?: { role?: 'chat' | 'reasoner'; token?: vscode.CancellationToken }): Promise<ChatResult | undefined>;
+  /** Sends a question through the chat view's pipeline (context, prompt builder, redaction); the finished turn. */
+  askInChat(question: string, role?: 'chat' | 'reasoner'): Promise<TurnView | undefined>;
+  /** Starts a new chat conversation. */
+  newChat(): Promise<void>;
   /** Session, today and all-time spend figures. */
   spend(): SpendView;
   statusBar(): StatusSnapshot;

@@ -95,7 +95,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       case 'ready':
         return this.refresh();
       case 'ask':
-        return this.ask(message.text, message.model);
+        await this.ask(message.text, message.model);
+        return;
       case 'stop':
         this.stop();
         return;
@@ -145,10 +146,11 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     this.running?.cancel.cancel();
   }
 
-  async ask(question: string, role: ModelChoice): Promise<void> {
+  /** Sends a question as the chat does; resolves with the finished turn (undefined if one is still running). */
+  async ask(question: string, role: ModelChoice): Promise<TurnView | undefined> {
     if (this.running) {
       void this.deps.notifier.info('DeepSeek is still answering. Stop it first, or wait.');
-      return;
+      return undefined;
     }
     await this.deps.globalState.update(MODEL_KEY, role);
     const collected = await collectContext(this.deps.contextService, this.deps.context.editor(), {
@@ -227,7 +229,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       } else {
         if (result.content !== '') {
           // What the model answered, as it answered (no reasoning): the next prompt repeats these bytes.
-          conversation.commit(built, result.content);
+          conversation.commit(built, result.rawContent);
           this.deps.store.setPromptState(conversation.toJSON());
         }
         const thoughtMs = reasoningStartedAt !== undefined ? (answerStartedAt ?? Date.now()) - reasoningStartedAt : undefined;
@@ -272,6 +274,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     }
     this.deps.store.putTurn(turn);
     this.deps.view.post({ type: 'turn', turn: toView(turn) });
+    return toView(turn);
   }
 
   private async errorAction(action: ErrorAction, turnId: string): Promise<void> {

@@ -6,7 +6,6 @@ export const PLANNED: Readonly<Partial<Record<CommandId, string>>> = {
   'deepseek.explainSelection': 'Explain, Refactor and Fix on the reasoner',
   'deepseek.refactorSelection': 'Explain, Refactor and Fix on the reasoner',
   'deepseek.fixDiagnostics': 'Explain, Refactor and Fix on the reasoner',
-  'deepseek.showLastRequest': 'the context engine',
 };
 
 export function notYetAvailableMessage(commandId: CommandId): string {

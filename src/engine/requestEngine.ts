@@ -1,6 +1,9 @@
+import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { DeepSeekClient } from '../api/deepseekClient';
 import type { ChatMessage, ChatResult, StreamEvent } from '../api/types';
+import { createStreamRestorer, Redactor, RedactionSummary, type RedactionFinding } from '../core/redaction/redactor';
+import type { LastRequest } from './lastRequest';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { checkBudget, estimateRequestCostUsd } from '../core/budget';
@@ -27,9 +30,13 @@ export interface ChatTask {
 const EXPECTED_OUTPUT_TOKENS: Record<ModelRole, number> = { chat: 800, reasoner: 4000 };
 
 const PROVIDER = 'DeepSeek';
+const SALT_KEY = 'deepseek.redactionSalt';
 
-/** A chat result with the ledger record it produced (undefined when nothing was billed). */
-export type EngineResult = ChatResult & { readonly record?: SpendRecord };
+/**
+ * A chat result with placeholders restored in `content` and `reasoning`, the answer as the model sent it
+ * (`rawContent`, for the prompt history), and the ledger record (undefined when nothing was billed).
+ */
+export type EngineResult = ChatResult & { readonly rawContent: string; readonly record?: SpendRecord };
 
 /** Nothing was sent: no API key, or the user declined to go past the session budget. */
 export interface NotSent {
@@ -50,8 +57,13 @@ export class RequestEngine implements vscode.Disposable {
   /** Fires with the number of requests in flight. */
   readonly onDidChangeActive = this.activeEmitter.event;
   private active = 0;
+  private redactor: Promise<Redactor> | undefined;
+  private last: LastRequest | undefined;
+  private readonly lastEmitter = new vscode.EventEmitter<void>();
+  readonly onDidSend = this.lastEmitter.event;
 
   constructor(
+    private readonly secrets: vscode.SecretStorage,
     private readonly keyStore: ApiKeyStore,
     private readonly settings: ConfigurationService,
     private readonly spend: SpendService,
@@ -61,6 +73,23 @@ export class RequestEngine implements vscode.Disposable {
 
   get inFlight(): number {
     return this.active;
+  }
+
+  get lastRequest(): LastRequest | undefined {
+    return this.last;
+  }
+
+  /** One Redactor per window, keyed by a per-installation random salt kept in SecretStorage. */
+  private getRedactor(): Promise<Redactor> {
+    this.redactor ??= (async () => {
+      let salt = await this.secrets.get(SALT_KEY);
+      if (!salt) {
+        salt = randomBytes(32).toString('hex');
+        await this.secrets.store(SALT_KEY, salt);
+      }
+      return new Redactor({ salt });
+    })();
+    return this.redactor;
   }
 
   modelFor(role: ModelRole): string {
@@ -88,14 +117,55 @@ export class RequestEngine implements vscode.Disposable {
     const cancellation = toAbortSignal(task.token);
     this.setActive(+1);
     try {
+      // Redact before anything leaves the machine; placeholders are stable, so the prefix cache still hits.
+      const redact = this.settings.get('privacy.redact');
+      const redactor = redact ? await this.getRedactor() : undefined;
+      const findings: RedactionFinding[] = [];
+      const messages = task.messages.map((m) => {
+        if (!redactor) return m;
+        const r = redactor.redact(m.content);
+        findings.push(...r.findings);
+        return { role: m.role, content: r.text };
+      });
+      this.last = { at: Date.now(), surface: task.surface, model, endpoint: client.endpoint, messages, redacted: redact, findings };
+      this.lastEmitter.fire();
+      if (findings.length > 0) {
+        this.logger.info(`redacted ${findings.length} value(s) before sending: ${RedactionSummary.of(findings).entries().map((e) => `${e.occurrences} ${e.kind}`).join(', ')}`);
+      }
+      const reasoningRestorer = redactor ? createStreamRestorer(redactor) : undefined;
+      const contentRestorer = redactor ? createStreamRestorer(redactor) : undefined;
+      const onEvent = task.onEvent;
       const thinking = this.settings.get('models.thinkingParameter') ? (task.role === 'reasoner' ? 'enabled' : 'disabled') : undefined;
       const result = await client.streamChat(
-        { model, messages: task.messages, ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(thinking ? { thinking } : {}) },
-        { signal: cancellation.signal, ...(task.onEvent ? { onEvent: task.onEvent } : {}) },
+        { model, messages, ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(thinking ? { thinking } : {}) },
+        {
+          signal: cancellation.signal,
+          ...(onEvent
+            ? {
+                onEvent: (event: StreamEvent) => {
+                  const restorer = event.type === 'reasoning' ? reasoningRestorer : contentRestorer;
+                  const text = restorer ? restorer.push(event.text) : event.text;
+                  if (text) onEvent({ type: event.type, text });
+                },
+              }
+            : {}),
+        },
       );
+      if (onEvent) {
+        const tailReasoning = reasoningRestorer?.flush();
+        const tailContent = contentRestorer?.flush();
+        if (tailReasoning) onEvent({ type: 'reasoning', text: tailReasoning });
+        if (tailContent) onEvent({ type: 'content', text: tailContent });
+      }
       const record = this.recordSpend(task.surface, result);
       void this.spend.refreshBalance(() => client.balance());
-      return record ? { ...result, record } : result;
+      const restored = {
+        ...result,
+        rawContent: result.content,
+        content: redactor ? redactor.restore(result.content) : result.content,
+        reasoning: redactor ? redactor.restore(result.reasoning) : result.reasoning,
+      };
+      return record ? { ...restored, record } : restored;
     } finally {
       cancellation.dispose();
       this.setActive(-1);
@@ -175,5 +245,6 @@ export class RequestEngine implements vscode.Disposable {
 
   dispose(): void {
     this.activeEmitter.dispose();
+    this.lastEmitter.dispose();
   }
 }

@@ -62,8 +62,8 @@ export async function collectContext(service: ContextService, editor: vscode.Tex
         // no such manifest
       }
     }
-    if (facts.length) blocks.push({ kind: 'projectFacts', id: 'manifests', title: 'Project', content: facts.join('\n\n') });
-    if (pieces.repoMap) blocks.push({ kind: 'repoMap', id: 'repo', title: 'Repository map', content: pieces.repoMap });
+    if (facts.length) blocks.push({ kind: 'projectFacts', id: 'manifests', title: 'manifests', content: facts.join('\n\n') });
+    if (pieces.repoMap) blocks.push({ kind: 'repoMap', id: 'repo', title: 'files and top-level declarations', content: pieces.repoMap });
   }
   for (const uri of options.pinned) {
     if (!(await policy(uri)).allowed) continue;

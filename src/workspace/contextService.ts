@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { assetsInDirectory } from '../context/assets';
 import { ContextGatherer, type ContextPieces } from '../context/contextGatherer';
 import { NodeWorkspaceFs } from '../context/nodeFs';
-import { editForChange, ParserService } from '../context/parserService';
+import { ParserService } from '../context/parserService';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
 import type { ReadPolicy } from '../chat/chatContext';
@@ -35,9 +35,7 @@ export class ContextService implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         const rel = this.relative(e.document.uri);
         if (!rel || !this.parser?.has(rel)) return;
-        for (const change of e.contentChanges) {
-          this.parser.applyEdit(rel, editForChange(change), e.document.getText());
-        }
+        this.parser.applyChanges(rel, e.contentChanges, e.document.getText());
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');

@@ -42,11 +42,11 @@ describe('activation (first start, no API key anywhere)', () => {
     const fake = fakeServer();
     await fake.reset();
     const since = Date.now();
-    for (const id of [CommandIds.explainSelection, CommandIds.refactorSelection, CommandIds.fixDiagnostics, CommandIds.showLastRequest]) {
+    for (const id of [CommandIds.explainSelection, CommandIds.refactorSelection, CommandIds.fixDiagnostics]) {
       await vscode.commands.executeCommand(id);
     }
     const notices = api.recentNotices().filter((n) => n.at >= since);
-    assert.equal(notices.length, 4);
+    assert.equal(notices.length, 3);
     for (const n of notices) {
       assert.match(n.message, /^DeepSeek: .+ is not available yet — it arrives with .+\. Nothing was sent\.$/);
     }

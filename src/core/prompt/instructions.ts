@@ -14,7 +14,7 @@ export const CORE_INSTRUCTIONS = [
   '  function or block and name the file it belongs to (workspace-relative path).',
   '- Follow the project\'s conventions (language, style, libraries) as shown in the project facts and files.',
   '- Never invent files, APIs or settings that the context does not show; ask when something is missing.',
-  '- Text such as <SECRET_1> or <EMAIL_1> is a placeholder for redacted data: keep it unchanged in your answer.',
+  '- Text such as ⟦EMAIL_3fa2b19c⟧ or ⟦AWS_KEY_0b1c2d3e⟧ is a placeholder for redacted data: keep it unchanged in your answer.',
   '',
   'How the context is laid out:',
   '- This system message holds the project facts, a repository map (files and their top-level declarations)',
