@@ -1,0 +1,138 @@
+/**
+ * Validation for the detectors whose values carry a check: payment cards (Luhn and issuer ranges), IBANs
+ * (country length and ISO 7064 mod 97-10), US social security numbers (the SSA's never-issued ranges),
+ * UK National Insurance numbers (HMRC's prefix rules) and Spanish DNI/NIE numbers (check letter).
+ */
+
+/** Luhn (mod 10) check over a string of digits. */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d+$/.test(digits)) {
+    return false;
+  }
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) {
+        d -= 9;
+      }
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * True when the digits have the length of a card from a known issuer range (Visa, Mastercard, Amex,
+ * Discover, JCB, Diners, UnionPay, Maestro). Keeps long numeric ids and timestamps that pass Luhn by
+ * chance (one in ten) from being taken for cards.
+ */
+export function cardIssuerValid(digits: string): boolean {
+  const n = digits.length;
+  const p2 = Number(digits.slice(0, 2));
+  const p3 = Number(digits.slice(0, 3));
+  const p4 = Number(digits.slice(0, 4));
+  if (digits[0] === '4') {
+    return n === 13 || n === 16 || n === 19;
+  }
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) {
+    return n === 16;
+  }
+  if (p2 === 34 || p2 === 37) {
+    return n === 15;
+  }
+  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) {
+    return n === 16 || n === 19;
+  }
+  if (p4 >= 3528 && p4 <= 3589) {
+    return n >= 16 && n <= 19;
+  }
+  if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) {
+    return n >= 14 && n <= 19;
+  }
+  if (p2 === 62) {
+    return n >= 16 && n <= 19;
+  }
+  if (p2 === 50 || (p2 >= 56 && p2 <= 58) || p2 === 67) {
+    return n >= 13 && n <= 19;
+  }
+  return false;
+}
+
+export function cardValid(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && cardIssuerValid(digits) && luhnValid(digits);
+}
+
+/** IBAN length per country (ISO 13616 registry). */
+export const IBAN_LENGTHS: Readonly<Record<string, number>> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29, BY: 28, CH: 21,
+  CR: 22, CY: 28, CZ: 24, DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FK: 18, FO: 18,
+  FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26,
+  IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20, LU: 20, LY: 25, LV: 21, MC: 27, MD: 24,
+  ME: 22, MK: 19, MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24, PL: 28, PS: 29,
+  PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24, SM: 27, SO: 23,
+  ST: 25, SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
+};
+
+/** ISO 7064 mod 97-10 over an IBAN without spaces (upper case). */
+export function ibanChecksumValid(iban: string): boolean {
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban)) {
+    return false;
+  }
+  const rearranged = iban.slice(4) + iban.slice(0, 4);
+  let rest = 0;
+  for (let i = 0; i < rearranged.length; i++) {
+    const c = rearranged.charCodeAt(i);
+    if (c >= 65) {
+      const v = c - 55; // A = 10 … Z = 35
+      rest = (rest * 100 + v) % 97;
+    } else {
+      rest = (rest * 10 + (c - 48)) % 97;
+    }
+  }
+  return rest === 1;
+}
+
+export function ibanValid(iban: string): boolean {
+  const length = IBAN_LENGTHS[iban.slice(0, 2)];
+  return length !== undefined && iban.length === length && ibanChecksumValid(iban);
+}
+
+/** Well-known SSNs that appear in advertising and documentation and were never anyone's number. */
+const EXAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
+
+/** US SSN rules: area not 000, 666 or 900–999; group not 00; serial not 0000. */
+export function ssnValid(digits: string): boolean {
+  if (!/^\d{9}$/.test(digits) || EXAMPLE_SSNS.has(digits)) {
+    return false;
+  }
+  const area = Number(digits.slice(0, 3));
+  const group = Number(digits.slice(3, 5));
+  const serial = Number(digits.slice(5));
+  return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0;
+}
+
+/** UK National Insurance number (no spaces, upper case): HMRC prefix rules, suffix A–D. */
+export function ninoValid(nino: string): boolean {
+  if (!/^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$/.test(nino)) {
+    return false;
+  }
+  return !['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ'].includes(nino.slice(0, 2));
+}
+
+const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
+/** The standard documentation examples (valid check letter, nobody's number). */
+const EXAMPLE_DNIS = new Set(['12345678Z', '00000000T', '99999999R', 'X1234567L']);
+
+/** Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter) with its mod-23 check letter. */
+export function spanishIdValid(id: string): boolean {
+  const m = /^([XYZ]|\d)(\d{7})([A-Z])$/.exec(id);
+  if (!m || EXAMPLE_DNIS.has(id)) {
+    return false;
+  }
+  const lead = m[1] === 'X' ? '0' : m[1] === 'Y' ? '1' : m[1] === 'Z' ? '2' : m[1];
+  return DNI_LETTERS[Number(lead + m[2]) % 23] === m[3];
+}
