@@ -6,6 +6,7 @@ import { benchClientStreaming } from './clientStreamBench';
 import { benchCache } from './cacheBench';
 import { benchContext } from './contextBench';
 import { benchLedger } from './ledgerBench';
+import { benchRedaction } from './redactionBench';
 import { benchRender } from './renderBench';
 import { REPO_ROOT } from '../test/harness/paths';
 
@@ -19,6 +20,7 @@ import { REPO_ROOT } from '../test/harness/paths';
  * - spend ledger: cost of recording a request and of writing the ledger
  * - cache efficiency of the prompt builder on a replayed session (targets: ≥ 85% hits, ≥ 3× cheaper input)
  * - context assembly on a 2,000-file workspace and tree-sitter reparse (targets: < 100 ms warm, < 2 s cold, < 5 ms)
+ * - redaction throughput on ~1 MB of mixed code (target: < 100 ms/MB)
  * - chat rendering: a 20,000-token answer in 5,000 chunks in headless Chromium (targets: no frame > 50 ms,
  *   script time < 2 s)
  */
@@ -120,6 +122,8 @@ async function main(): Promise<void> {
   for (const line of await benchCache()) console.log(line);
   console.log('');
   for (const line of await benchContext()) console.log(line);
+  console.log('');
+  for (const line of benchRedaction()) console.log(line);
   console.log('');
   for (const line of await benchRender()) console.log(line);
   console.log('');
