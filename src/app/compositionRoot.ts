@@ -8,7 +8,8 @@ import { ChatViewProvider } from '../chat/chatViewProvider';
 import { ConversationStore } from '../chat/conversationStore';
 import { ProposedEdits } from '../review/proposedEdit';
 import { CHAT_VIEW_ID, CommandIds } from '../commands/commandIds';
-import { NOT_YET_AVAILABLE, showNotYetAvailable } from '../commands/notYetAvailable';
+import { DeepSeekCodeActions } from '../commands/codeActions';
+import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { ChannelLogger } from '../platform/logger';
@@ -110,9 +111,10 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       return enabled;
     }),
   );
-  for (const id of NOT_YET_AVAILABLE) {
-    register(vscode.commands.registerCommand(id, () => showNotYetAvailable(notifier, id)));
+  for (const d of new ReasonerCommands({ chat, context: contextService, edits, notifier, settings }).register()) {
+    register(d);
   }
+  register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata));
 
   register(keyStore.onDidChange(() => void refreshAll()));
   register(spend.onDidChange(() => void refreshStatus()));

@@ -147,12 +147,12 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   }
 
   /** Sends a question as the chat does; resolves with the finished turn (undefined if one is still running). */
-  async ask(question: string, role: ModelChoice): Promise<TurnView | undefined> {
+  async ask(question: string, role: ModelChoice, options: { surface?: 'chat' | 'command'; token?: vscode.CancellationToken } = {}): Promise<TurnView | undefined> {
     if (this.running) {
       void this.deps.notifier.info('DeepSeek is still answering. Stop it first, or wait.');
       return undefined;
     }
-    await this.deps.globalState.update(MODEL_KEY, role);
+    if ((options.surface ?? 'chat') === 'chat') await this.deps.globalState.update(MODEL_KEY, role);
     const collected = await collectContext(this.deps.contextService, this.deps.context.editor(), {
       includeCurrentFile: this.deps.context.includesCurrentFile(),
       includeSelection: this.deps.context.includesSelection(),
@@ -184,6 +184,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     this.deps.view.post({ type: 'turn', turn: toView(turn) });
 
     const cancel = new vscode.CancellationTokenSource();
+    const outer = options.token?.onCancellationRequested(() => cancel.cancel());
     this.running = { turnId: turn.id, cancel };
     let pendingReasoning = '';
     let pendingAnswer = '';
@@ -201,7 +202,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     };
     try {
       const result = await this.deps.engine.chat({
-        surface: 'chat',
+        surface: options.surface ?? 'chat',
         role,
         messages,
         token: cancel.token,
@@ -269,6 +270,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       this.deps.logger.error('chat request failed', err);
       turn = { ...turn, status: 'error', error: { message: `Something went wrong: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' } };
     } finally {
+      outer?.dispose();
       cancel.dispose();
       this.running = undefined;
     }

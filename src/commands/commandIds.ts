@@ -11,6 +11,8 @@ export const CommandIds = {
   resetSessionSpend: 'deepseek.resetSessionSpend',
   showLastRequest: 'deepseek.showLastRequest',
   toggleInlineCompletions: 'deepseek.toggleInlineCompletions',
+  applyProposal: 'deepseek.applyProposal',
+  discardProposal: 'deepseek.discardProposal',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -30,4 +32,6 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   'deepseek.resetSessionSpend': 'Reset Session Spend',
   'deepseek.showLastRequest': 'Show Last Request',
   'deepseek.toggleInlineCompletions': 'Toggle Inline Completions',
+  'deepseek.applyProposal': 'Apply Proposed Change',
+  'deepseek.discardProposal': 'Discard Proposed Change',
 };

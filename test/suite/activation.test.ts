@@ -37,10 +37,11 @@ describe('activation (first start, no API key anywhere)', () => {
     assert.deepEqual(missing, [], 'every contributed command is registered');
   });
 
-  it('tells the user clearly when a command is not built yet, and sends nothing', async () => {
+  it('Explain, Refactor and Fix with no editor say what to do, and send nothing', async () => {
     const api = await activateExtension();
     const fake = fakeServer();
     await fake.reset();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const since = Date.now();
     for (const id of [CommandIds.explainSelection, CommandIds.refactorSelection, CommandIds.fixDiagnostics]) {
       await vscode.commands.executeCommand(id);
@@ -48,9 +49,9 @@ describe('activation (first start, no API key anywhere)', () => {
     const notices = api.recentNotices().filter((n) => n.at >= since);
     assert.equal(notices.length, 3);
     for (const n of notices) {
-      assert.match(n.message, /^DeepSeek: .+ is not available yet — it arrives with .+\. Nothing was sent\.$/);
+      assert.match(n.message, /^DeepSeek: .+ Nothing was sent\.$/);
     }
-    assert.ok(notices.some((n) => n.message.startsWith('DeepSeek: Explain Selection is not available yet')));
+    assert.match(notices[0].message, /open a file and select the code to explain/);
     assert.deepEqual(await fake.requests(), []);
   });
 

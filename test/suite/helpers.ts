@@ -33,6 +33,11 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 }
 
 /** Waits for a notice shown after `since` whose message matches. */
-export function waitForNotice(api: DeepSeekAssistantApi, pattern: RegExp, since = 0): Promise<Notice> {
-  return waitFor(`a notice matching ${pattern}`, () => api.recentNotices().find((n) => n.at >= since && pattern.test(n.message)));
+export async function waitForNotice(api: DeepSeekAssistantApi, pattern: RegExp, since = 0): Promise<Notice> {
+  try {
+    return await waitFor(`a notice matching ${pattern}`, () => api.recentNotices().find((n) => n.at >= since && pattern.test(n.message)));
+  } catch (err) {
+    const seen = api.recentNotices().filter((n) => n.at >= since).map((n) => n.message);
+    throw new Error(`${(err as Error).message}; notices since then: ${JSON.stringify(seen)}`);
+  }
 }

@@ -146,4 +146,32 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     await chat.getByRole('option', { name: /What does mean\(\) do\?/ }).click();
     await chat.locator('.question-text', { hasText: 'What does mean() do?' }).waitFor();
   });
+
+  it('Explain Selection from the command palette streams the reasoning into the chat view', async () => {
+    wb.env.fake.configure({ chunkDelayMs: 20, chunkChars: 6, replies: [{ reasoning: 'Looking at add(): it returns the sum of its two arguments. '.repeat(3), content: 'It **adds** two numbers.' }] });
+    await wb.page.keyboard.press('Escape');
+    // The browser test profile keeps no secrets across the reload above: set the key again if it is gone.
+    if (/no API key/.test((await wb.statusBarItem().getAttribute('aria-label')) ?? '')) {
+      await wb.runCommand('DeepSeek: Set API Key');
+      await wb.enterApiKey('sk-ui-chat-tests-0001');
+    }
+    await wb.openFile('src/math.ts');
+    await wb.page.locator('.editor-instance .view-line').filter({ hasText: 'export function add' }).first().click();
+    await wb.page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Shift+ArrowDown');
+    await wb.page.locator('.part.statusbar').getByText(/Ln 4, Col 1 \(\d+ selected\)/).waitFor();
+    await wb.runCommand('DeepSeek: Explain Selection');
+    chat = await wb.webviewFrame('article.turn');
+    const turn = chat.locator('article.turn').last();
+    await turn.locator('.question-text', { hasText: /Explain the selected code/ }).waitFor().catch(async (e: unknown) => {
+      await wb.screenshot('chat-04-explain-failed');
+      throw new Error(`${(e as Error).message}\nturns: ${JSON.stringify(await chat.locator('.question-text').allInnerTexts())}`);
+    });
+    await turn.locator('.question-text', { hasText: /Explain the selected code \(src\/math\.ts:1-4\)/ }).waitFor();
+    await turn.getByRole('region', { name: 'Reasoning' }).getByText(/Looking at add\(\)/).waitFor();
+    await turn.getByRole('region', { name: 'Answer' }).locator('strong', { hasText: 'adds' }).waitFor();
+    const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1)?.body as { model: string };
+    assert.equal(sent.model, 'deepseek-reasoner');
+    await wb.screenshot('chat-04-explain');
+  });
 });

@@ -67,9 +67,11 @@ describe('UI: first run, API key and chat view (real VS Code in Chromium)', func
     await wb.screenshot('05-spend-breakdown');
   });
 
-  it('says plainly that a command is not built yet', async () => {
+  it('Explain Selection with no editor open says what to do', async () => {
+    await wb.page.keyboard.press('Escape');
+    await wb.runCommand('View: Close All Editors');
     await wb.runCommand('DeepSeek: Explain Selection');
-    await wb.notification(/Explain Selection is not available yet/);
-    await wb.screenshot('04-not-yet-available');
+    await wb.notification(/open a file and select the code to explain\. Nothing was sent\./);
+    await wb.screenshot('04-explain-without-editor');
   });
 });
