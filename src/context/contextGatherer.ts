@@ -108,32 +108,34 @@ export class ContextGatherer {
 
   /** A file was created or its content changed on disk. */
   fileChanged(path: string): void {
-    const normalized = normalizePath(path);
-    if (normalized === undefined) {
-      return;
+    const normalized = this.noteChange(path);
+    if (normalized !== undefined) {
+      this.deleted.delete(normalized);
+      this.changed.add(normalized);
     }
-    if (normalized === '.gitignore' || normalized.endsWith('/.gitignore')) {
-      this.reader.invalidate(normalized);
-      this.listingStale = true;
-    }
-    this.deleted.delete(normalized);
-    this.changed.add(normalized);
-    this.repoMap = undefined;
   }
 
   /** A file or folder was deleted. */
   fileDeleted(path: string): void {
+    const normalized = this.noteChange(path);
+    if (normalized !== undefined) {
+      this.changed.delete(normalized);
+      this.deleted.add(normalized);
+    }
+  }
+
+  /** What every change invalidates: a .gitignore's rules and the listing, and the repo map. */
+  private noteChange(path: string): string | undefined {
     const normalized = normalizePath(path);
     if (normalized === undefined) {
-      return;
+      return undefined;
     }
     if (normalized === '.gitignore' || normalized.endsWith('/.gitignore')) {
       this.reader.invalidate(normalized);
       this.listingStale = true;
     }
-    this.changed.delete(normalized);
-    this.deleted.add(normalized);
     this.repoMap = undefined;
+    return normalized;
   }
 
   /** Forget the listing (e.g. after many changes at once); caches per file stay valid by size and mtime. */
