@@ -114,7 +114,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   for (const d of new ReasonerCommands({ chat, context: contextService, edits, notifier, settings }).register()) {
     register(d);
   }
-  register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata));
+  register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
 
   register(keyStore.onDidChange(() => void refreshAll()));
   register(spend.onDidChange(() => void refreshStatus()));

@@ -1,19 +1,30 @@
 import * as vscode from 'vscode';
 import { CommandIds } from './commandIds';
 
-export const EXPLAIN_KIND = vscode.CodeActionKind.Empty.append('deepseek').append('explain');
-export const REFACTOR_KIND = vscode.CodeActionKind.RefactorRewrite.append('deepseek');
-export const FIX_KIND = vscode.CodeActionKind.QuickFix.append('deepseek');
+/** The kinds, made on first use (not when the bundle loads). */
+function kinds() {
+  return {
+    explain: vscode.CodeActionKind.Empty.append('deepseek').append('explain'),
+    refactor: vscode.CodeActionKind.RefactorRewrite.append('deepseek'),
+    fix: vscode.CodeActionKind.QuickFix.append('deepseek'),
+  };
+}
 
 /**
  * The light bulb / Ctrl+.: Explain and Refactor on a selection, Fix with DeepSeek on a diagnostic. Computing
  * them is cheap and local — each action only carries a command; no request is made until one is picked.
  */
 export class DeepSeekCodeActions implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [EXPLAIN_KIND, REFACTOR_KIND, FIX_KIND] };
+  private readonly kinds = kinds();
+
+  static metadata(): vscode.CodeActionProviderMetadata {
+    const { explain, refactor, fix } = kinds();
+    return { providedCodeActionKinds: [explain, refactor, fix] };
+  }
 
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
+    const { explain: EXPLAIN_KIND, refactor: REFACTOR_KIND, fix: FIX_KIND } = this.kinds;
     const wants = (kind: vscode.CodeActionKind) => !context.only || context.only.contains(kind) || kind.contains(context.only);
     for (const diagnostic of context.diagnostics) {
       if (!wants(FIX_KIND)) break;
