@@ -107,6 +107,18 @@ export function editForChange(change: ContentChange): TreeEdit {
   };
 }
 
+/** Tells a tree about an edit, so the next parse can reuse it. */
+function editTree(tree: TreeSitter.Tree, edit: TreeEdit): void {
+  tree.edit({
+    startIndex: edit.startIndex,
+    oldEndIndex: edit.oldEndIndex,
+    newEndIndex: edit.newEndIndex,
+    startPosition: toPoint(edit.startPosition),
+    oldEndPosition: toPoint(edit.oldEndPosition),
+    newEndPosition: toPoint(edit.newEndPosition),
+  });
+}
+
 export class ParserService {
   private readonly assets: TreeSitterAssets;
   private readonly maxTrees: number;
@@ -248,23 +260,8 @@ export class ParserService {
       this.forget(path);
       return false;
     }
-    entry.tree.edit({
-      startIndex: edit.startIndex,
-      oldEndIndex: edit.oldEndIndex,
-      newEndIndex: edit.newEndIndex,
-      startPosition: toPoint(edit.startPosition),
-      oldEndPosition: toPoint(edit.oldEndPosition),
-      newEndPosition: toPoint(edit.newEndPosition),
-    });
-    const tree = this.parseWith(parser, newText, entry.tree);
-    if (!tree) {
-      this.forget(path);
-      return false;
-    }
-    entry.tree.delete();
-    entry.tree = tree;
-    entry.text = newText;
-    return true;
+    editTree(entry.tree, edit);
+    return this.reparse(path, entry, parser, newText);
   }
 
   /**
@@ -285,21 +282,18 @@ export class ParserService {
         this.forget(path);
         return false;
       }
-      const edit = editForChange(change);
-      entry.tree.edit({
-        startIndex: edit.startIndex,
-        oldEndIndex: edit.oldEndIndex,
-        newEndIndex: edit.newEndIndex,
-        startPosition: toPoint(edit.startPosition),
-        oldEndPosition: toPoint(edit.oldEndPosition),
-        newEndPosition: toPoint(edit.newEndPosition),
-      });
+      editTree(entry.tree, editForChange(change));
       text = text.slice(0, change.rangeOffset) + change.text + text.slice(change.rangeOffset + change.rangeLength);
     }
     if (!parser || text !== newText) {
       this.forget(path);
       return false;
     }
+    return this.reparse(path, entry, parser, newText);
+  }
+
+  /** Reparses an edited tree, reusing it; forgets the tree when the parse is cancelled by the time limit. */
+  private reparse(path: string, entry: CachedTree, parser: TreeSitter.Parser, newText: string): boolean {
     const tree = this.parseWith(parser, newText, entry.tree);
     if (!tree) {
       this.forget(path);
