@@ -42,7 +42,7 @@ export class ChatContext implements vscode.Disposable {
   editor(): vscode.TextEditor | undefined {
     const active = vscode.window.activeTextEditor;
     if (active && active.document.uri.scheme !== 'output') return active;
-    return this.lastEditor && vscode.window.visibleTextEditors.includes(this.lastEditor) ? this.lastEditor : this.lastEditor;
+    return this.lastEditor;
   }
 
   chips(): ChipView[] {
@@ -116,7 +116,8 @@ export class ChatContext implements vscode.Disposable {
 
   /** Whether the current file chip is in the context (not removed by the user). */
   includesCurrentFile(): boolean {
-    return this.chips().some((c) => c.kind === 'currentFile') || this.chips().some((c) => c.kind === 'pinned' && c.id === `pin:${this.editor()?.document.uri.toString()}`);
+    const pinnedCurrent = `pin:${this.editor()?.document.uri.toString()}`;
+    return this.chips().some((c) => c.kind === 'currentFile' || c.id === pinnedCurrent);
   }
 
   includesSelection(): boolean {

@@ -38,7 +38,7 @@ export interface ChatControllerDeps {
 }
 
 function toView(turn: StoredTurn): TurnView {
-  const { sentUserMessage: _sent, at: _at, ...view } = turn;
+  const { at: _at, ...view } = turn;
   return view;
 }
 
@@ -166,8 +166,6 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       budget: budgetFor(role, this.deps.settings.get('context.maxTokens')),
     });
     const messages: ChatMessage[] = built.messages.map((m) => ({ role: m.role, content: m.content }));
-    const sentUserMessage = messages[messages.length - 1]?.content ?? question;
-    const attached = { labels: collected.labels };
     let turn: StoredTurn = {
       id: newId('t'),
       question,
@@ -176,8 +174,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       reasoning: '',
       answer: '',
       status: 'streaming',
-      context: attached.labels,
-      sentUserMessage,
+      context: collected.labels,
       at: Date.now(),
     };
     this.deps.store.putTurn(turn);

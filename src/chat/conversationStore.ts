@@ -2,9 +2,8 @@ import type * as vscode from 'vscode';
 import { Conversation, type ConversationState } from '../core/prompt/conversation';
 import type { TurnView } from '../webview/protocol';
 
-/** A turn as stored: the view plus the exact user message that was sent (history is append-only). */
+/** A turn as stored: what the view shows, and when. What was sent lives in the conversation's `prompt`. */
 export interface StoredTurn extends TurnView {
-  readonly sentUserMessage: string;
   readonly at: number;
 }
 
@@ -32,7 +31,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function isTurn(v: unknown): v is StoredTurn {
   return isRecord(v) && typeof v.id === 'string' && typeof v.question === 'string' && typeof v.answer === 'string' &&
-    typeof v.reasoning === 'string' && typeof v.sentUserMessage === 'string' && (v.role === 'chat' || v.role === 'reasoner') &&
+    typeof v.reasoning === 'string' && (v.role === 'chat' || v.role === 'reasoner') &&
     typeof v.model === 'string' && ['streaming', 'done', 'stopped', 'error'].includes(v.status as string) &&
     Array.isArray(v.context) && typeof v.at === 'number';
 }

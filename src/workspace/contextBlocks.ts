@@ -80,11 +80,12 @@ export async function collectContext(service: ContextService, editor: vscode.Tex
     }
   }
   const current = editor ? service.relative(editor.document.uri) : undefined;
-  if (editor && current && options.includeCurrentFile && (await policy(editor.document.uri)).allowed) {
+  const currentReadable = editor && current ? (await policy(editor.document.uri)).allowed : false;
+  if (editor && current && options.includeCurrentFile && currentReadable) {
     blocks.push({ kind: 'currentFile', id: current, title: `${current} (current file)`, content: editor.document.getText() });
     labels.push(current);
   }
-  if (editor && current && options.includeSelection && !editor.selection.isEmpty && (await policy(editor.document.uri)).allowed) {
+  if (editor && current && options.includeSelection && !editor.selection.isEmpty && currentReadable) {
     const sel = editor.selection;
     const where = `${current}:${sel.start.line + 1}-${sel.end.line + 1}`;
     const enclosing = pieces?.enclosingSymbol ? ` (in ${pieces.enclosingSymbol.kind} ${pieces.enclosingSymbol.name})` : '';
