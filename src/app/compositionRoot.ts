@@ -169,8 +169,13 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       }
       return result;
     },
-    askInChat: (question, role = 'chat') => chat.ask(question, role),
+    askInChat: async (question, role = 'chat') => {
+      const turn = await chat.ask(question, role);
+      return turn === 'busy' ? undefined : turn;
+    },
     newChat: () => chat.newChat(),
+    stopChat: () => chat.stop(),
+    chatState: () => chat.state(),
     spend: () => spend.view(),
     statusBar: () => statusBar.snapshot(),
     recentNotices: () => notifier.recent(),

@@ -5,7 +5,7 @@ import type { ApiKeySource } from '../core/apiKey';
 import type { SpendView } from '../core/spendSummary';
 import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
-import type { TurnView } from '../webview/protocol';
+import type { ChatState, TurnView } from '../webview/protocol';
 
 /** What `activate()` returns: for other extensions, diagnostics and the extension-host tests. Never exposes the key. */
 export interface DeepSeekAssistantApi {
@@ -24,6 +24,10 @@ export interface DeepSeekAssistantApi {
   askInChat(question: string, role?: 'chat' | 'reasoner'): Promise<TurnView | undefined>;
   /** Starts a new chat conversation. */
   newChat(): Promise<void>;
+  /** Stops the answer streaming in the conversation shown; resolves once it has settled. */
+  stopChat(): Promise<void>;
+  /** What the chat view shows (or would show): the conversation, its turns, the history list. */
+  chatState(): Promise<ChatState>;
   /** Session, today and all-time spend figures. */
   spend(): SpendView;
   statusBar(): StatusSnapshot;

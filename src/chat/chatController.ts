@@ -1,27 +1,23 @@
 import * as vscode from 'vscode';
-import type { ChatMessage } from '../api/types';
 import type { ApiKeyStore } from '../auth/apiKeyStore';
 import { CommandIds } from '../commands/commandIds';
-import type { ApiFailure } from '../core/apiErrors';
 import { describeEndpoint } from '../core/endpoint';
 import type { Logger } from '../core/logger';
-import { formatUsd } from '../core/money';
 import type { ConfigurationService } from '../config/settings';
-import { isNotSent, type RequestEngine } from '../engine/requestEngine';
+import type { RequestEngine } from '../engine/requestEngine';
 import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
 import type { ChatState, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
 import type { ChatContext } from './chatContext';
-import { buildPrompt } from '../core/prompt/promptBuilder';
-import { budgetFor } from '../core/prompt/fitBudget';
 import type { ContextService } from '../workspace/contextService';
-import { collectContext } from '../workspace/contextBlocks';
 import type { ChatViewHandler, ChatViewProvider } from './chatViewProvider';
-import { newId, type ConversationStore, type StoredTurn } from './conversationStore';
+import { ChatSession, toView, type ChatSessionEvents } from './chatSession';
+import type { ConversationStore } from './conversationStore';
 
 const MODEL_KEY = 'deepseek.chat.model';
-/** Deltas are coalesced for this long before crossing to the webview. */
-const DELTA_FLUSH_MS = 30;
+
+/** Why a question was not sent while the conversation is still answering. */
+export const BUSY_MESSAGE = 'DeepSeek is still answering in this chat. Stop it or wait for the answer, then send again.';
 
 export interface ChatControllerDeps {
   readonly view: ChatViewProvider;
@@ -37,32 +33,43 @@ export interface ChatControllerDeps {
   readonly contextService: ContextService;
 }
 
-function toView(turn: StoredTurn): TurnView {
-  const { at: _at, ...view } = turn;
-  return view;
-}
-
-function errorAction(failure: ApiFailure): ErrorAction | undefined {
-  if (failure.kind === 'auth') return 'setApiKey';
-  if (failure.kind === 'model') return 'openSettings';
-  if (failure.kind === 'invalid' || failure.kind === 'balance') return undefined;
-  return 'retry';
+/** A command's request, run as the first turn of a conversation of its own. */
+export interface CommandRequest {
+  /** The conversation's title and the user's turn as shown: "Explain `mean` · src/math.ts:5–10". */
+  readonly label: string;
+  /** The instruction sent to the reasoner. */
+  readonly prompt: string;
+  readonly token?: vscode.CancellationToken;
 }
 
 /**
- * The chat: turns the webview's messages into requests through the engine, streams reasoning and answer
- * back (coalesced per ~30 ms), keeps conversations append-only and persisted, and carries out code-block
- * actions (copy, insert, apply as a reviewed diff).
+ * The chat: one ChatSession per conversation (each owns its turns and its lock), the view showing the active
+ * one. Messages to the view name the conversation they belong to, so an answer streaming in a conversation
+ * the view no longer shows lands where it began and nowhere else. Also carries out code-block actions
+ * (copy, insert, apply as a reviewed diff).
  */
 export class ChatController implements ChatViewHandler, vscode.Disposable {
-  private running: { turnId: string; cancel: vscode.CancellationTokenSource } | undefined;
+  private readonly sessions = new Map<string, ChatSession>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly events: ChatSessionEvents;
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.subscriptions.push(deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: deps.context.chips() })));
     if (deps.store.warning) {
       void deps.notifier.warn(deps.store.warning);
     }
+    this.events = {
+      turn: (session, turn) => {
+        if (this.isShown(session)) deps.view.post({ type: 'turn', conversationId: session.id, turn });
+      },
+      delta: (session, turnId, delta) => {
+        if (this.isShown(session)) deps.view.post({ type: 'delta', conversationId: session.id, turnId, ...delta });
+      },
+      busy: (session) => {
+        // The history list marks conversations that are answering.
+        if (!this.isShown(session)) void this.refresh();
+      },
+    };
   }
 
   get model(): ModelChoice {
@@ -70,10 +77,44 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     return saved === 'reasoner' ? 'reasoner' : 'chat';
   }
 
+  private isShown(session: ChatSession): boolean {
+    return this.deps.store.active().id === session.id;
+  }
+
+  private session(id: string): ChatSession | undefined {
+    let session = this.sessions.get(id);
+    if (!session) {
+      const conversation = this.deps.store.get(id);
+      if (!conversation) return undefined;
+      session = new ChatSession(conversation, {
+        store: this.deps.store,
+        engine: this.deps.engine,
+        settings: this.deps.settings,
+        contextService: this.deps.contextService,
+        logger: this.deps.logger,
+        contextFor: () => ({
+          editor: this.deps.context.editor(),
+          options: {
+            includeCurrentFile: this.deps.context.includesCurrentFile(),
+            includeSelection: this.deps.context.includesSelection(),
+            pinned: this.deps.context.pinnedUris(),
+          },
+        }),
+      }, this.events);
+      this.sessions.set(id, session);
+    }
+    return session;
+  }
+
+  /** The session of the conversation the view shows. */
+  private shown(): ChatSession {
+    return this.session(this.deps.store.active().id) as ChatSession;
+  }
+
   async state(): Promise<ChatState> {
     const key = await this.deps.keyStore.resolve();
     const endpoint = describeEndpoint(this.deps.settings.get('baseUrl'));
-    const conversation = this.deps.store.active();
+    const conversation = this.shown().snapshot();
     return {
       conversationId: conversation.id,
       turns: conversation.turns.map(toView),
@@ -82,7 +123,13 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       keySource: key.source,
       endpointLabel: endpoint.label,
       simulated: endpoint.kind === 'local',
-      conversations: this.deps.store.list().map((c) => ({ id: c.id, title: c.title, updatedAt: c.updatedAt, turns: c.turns.length })),
+      conversations: this.deps.store.list().map((c) => ({
+        id: c.id,
+        title: c.title,
+        updatedAt: c.updatedAt,
+        turns: c.turns.length,
+        ...(this.sessions.get(c.id)?.busy ? { answering: true } : {}),
+      })),
     };
   }
 
@@ -93,17 +140,18 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   async onMessage(message: WebviewMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
+      case 'resync':
         return this.refresh();
-      case 'ask':
-        await this.ask(message.text, message.model);
+      case 'ask': {
+        const turn = await this.ask(message.text, message.model, { fromView: true });
+        if (turn === 'busy') this.deps.view.post({ type: 'askRefused', text: message.text, reason: BUSY_MESSAGE });
         return;
+      }
       case 'stop':
-        this.stop();
-        return;
+        return this.stop();
       case 'newChat':
         return this.newChat();
       case 'openConversation':
-        this.stop();
         this.deps.store.open(message.id);
         return this.refresh();
       case 'setModel':
@@ -135,145 +183,47 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     }
   }
 
+  /**
+   * Shows a new conversation. An answer still streaming in the one shown before goes on and lands there
+   * (History marks it as answering); Stop it first to stop paying for it.
+   */
   async newChat(): Promise<void> {
-    this.stop();
     this.deps.store.startNew();
     await this.refresh();
     this.deps.view.post({ type: 'focusInput' });
   }
 
-  stop(): void {
-    this.running?.cancel.cancel();
+  /** Stops the answer streaming in the conversation shown; resolves once it has settled. */
+  stop(): Promise<void> {
+    return this.shown().stop();
   }
 
-  /** Sends a question as the chat does; resolves with the finished turn (undefined if one is still running). */
-  async ask(question: string, role: ModelChoice, options: { surface?: 'chat' | 'command'; token?: vscode.CancellationToken } = {}): Promise<TurnView | undefined> {
-    if (this.running) {
-      void this.deps.notifier.info('DeepSeek is still answering. Stop it first, or wait.');
-      return undefined;
+  /**
+   * Sends a question in the conversation shown, as the chat does; resolves with the finished turn, or 'busy'
+   * (nothing sent) when that conversation is still answering.
+   */
+  async ask(question: string, role: ModelChoice, options: { fromView?: boolean } = {}): Promise<TurnView | 'busy'> {
+    const session = this.shown();
+    if (session.busy) {
+      if (!options.fromView) void this.deps.notifier.info(BUSY_MESSAGE);
+      return 'busy';
     }
-    if ((options.surface ?? 'chat') === 'chat') await this.deps.globalState.update(MODEL_KEY, role);
-    const collected = await collectContext(this.deps.contextService, this.deps.context.editor(), {
-      includeCurrentFile: this.deps.context.includesCurrentFile(),
-      includeSelection: this.deps.context.includesSelection(),
-      pinned: this.deps.context.pinnedUris(),
-    });
-    const conversation = this.deps.store.promptConversation();
-    const built = buildPrompt({
-      blocks: collected.blocks,
-      question,
-      conversation,
-      budget: budgetFor(role, this.deps.settings.get('context.maxTokens')),
-    });
-    const messages: ChatMessage[] = built.messages.map((m) => ({ role: m.role, content: m.content }));
-    let turn: StoredTurn = {
-      id: newId('t'),
-      question,
-      role,
-      model: this.deps.engine.modelFor(role),
-      reasoning: '',
-      answer: '',
-      status: 'streaming',
-      context: collected.labels,
-      at: Date.now(),
-    };
-    this.deps.store.putTurn(turn);
-    this.deps.view.post({ type: 'turn', turn: toView(turn) });
+    // No await between the check and ask(): the session's lock is taken before anything else can run.
+    const pending = session.ask({ question, role, surface: 'chat' });
+    void this.deps.globalState.update(MODEL_KEY, role);
+    return (await pending) ?? 'busy';
+  }
 
-    const cancel = new vscode.CancellationTokenSource();
-    const outer = options.token?.onCancellationRequested(() => cancel.cancel());
-    this.running = { turnId: turn.id, cancel };
-    let pendingReasoning = '';
-    let pendingAnswer = '';
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let reasoningStartedAt: number | undefined;
-    let answerStartedAt: number | undefined;
-    const flush = () => {
-      timer = undefined;
-      if (pendingReasoning || pendingAnswer) {
-        this.deps.view.post({ type: 'delta', turnId: turn.id, reasoning: pendingReasoning, answer: pendingAnswer });
-        turn = { ...turn, reasoning: turn.reasoning + pendingReasoning, answer: turn.answer + pendingAnswer };
-        pendingReasoning = '';
-        pendingAnswer = '';
-      }
-    };
-    try {
-      const result = await this.deps.engine.chat({
-        surface: options.surface ?? 'chat',
-        role,
-        messages,
-        token: cancel.token,
-        onEvent: (event) => {
-          if (event.type === 'reasoning') {
-            reasoningStartedAt ??= Date.now();
-            pendingReasoning += event.text;
-          } else {
-            answerStartedAt ??= Date.now();
-            pendingAnswer += event.text;
-          }
-          timer ??= setTimeout(flush, DELTA_FLUSH_MS);
-        },
-      });
-      clearTimeout(timer);
-      flush();
-      if (isNotSent(result)) {
-        turn = {
-          ...turn,
-          status: 'error',
-          error: result.notSent === 'budget'
-            ? { message: 'Not sent: the session budget would be exceeded.', action: 'retry' }
-            : { message: 'Not sent: DeepSeek needs an API key.', action: 'setApiKey' },
-        };
-      } else {
-        if (result.content !== '') {
-          // What the model answered, as it answered (no reasoning): the next prompt repeats these bytes.
-          conversation.commit(built, result.rawContent);
-          this.deps.store.setPromptState(conversation.toJSON());
-        }
-        const thoughtMs = reasoningStartedAt !== undefined ? (answerStartedAt ?? Date.now()) - reasoningStartedAt : undefined;
-        const record = result.record;
-        turn = {
-          ...turn,
-          reasoning: result.reasoning,
-          answer: result.content,
-          status: result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done',
-          ...(thoughtMs !== undefined ? { thoughtMs } : {}),
-          ...(result.usage?.reasoningTokens ? { reasoningTokens: result.usage.reasoningTokens } : {}),
-          ...(record
-            ? {
-                footer: {
-                  model: record.model,
-                  hitTokens: record.hitTokens,
-                  missTokens: record.missTokens,
-                  outputTokens: record.outputTokens,
-                  cost: formatUsd(record.costUsd),
-                  estimated: record.estimated,
-                },
-              }
-            : {}),
-        };
-        if (result.failure && result.failure.kind !== 'cancelled') {
-          const action = errorAction(result.failure);
-          turn = { ...turn, error: { message: result.failure.message, ...(action ? { action } : {}) } };
-        } else if (result.finishReason === 'length') {
-          turn = { ...turn, error: { message: 'The answer was cut off at the output token limit.' } };
-        } else if (result.finishReason === 'insufficient_system_resource') {
-          turn = { ...turn, error: { message: 'DeepSeek stopped early (insufficient system resource).', action: 'retry' } };
-        }
-      }
-    } catch (err) {
-      clearTimeout(timer);
-      flush();
-      this.deps.logger.error('chat request failed', err);
-      turn = { ...turn, status: 'error', error: { message: `Something went wrong: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' } };
-    } finally {
-      outer?.dispose();
-      cancel.dispose();
-      this.running = undefined;
-    }
-    this.deps.store.putTurn(turn);
-    this.deps.view.post({ type: 'turn', turn: toView(turn) });
-    return toView(turn);
+  /**
+   * Runs a command (Explain, Refactor, Fix) as the first turn of a conversation of its own, titled after what
+   * it acts on, so it sends no chat history; the view shows it, and it can be continued as a chat.
+   */
+  async runCommand(request: CommandRequest): Promise<TurnView | undefined> {
+    const conversation = this.deps.store.create(request.label);
+    const session = this.session(conversation.id) as ChatSession;
+    const pending = session.ask({ question: request.label, prompt: request.prompt, role: 'reasoner', surface: 'command', ...(request.token ? { token: request.token } : {}) });
+    await this.refresh();
+    return pending;
   }
 
   private async errorAction(action: ErrorAction, turnId: string): Promise<void> {
@@ -283,8 +233,11 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     } else if (action === 'openSettings') {
       await vscode.commands.executeCommand('workbench.action.openSettings', 'deepseek.models');
     } else {
-      const turn = this.deps.store.active().turns.find((t) => t.id === turnId);
-      if (turn) await this.ask(turn.question, turn.role);
+      const session = this.shown();
+      const turn = session.turn(turnId);
+      if (!turn) return;
+      const retried = await session.ask({ question: turn.question, ...(turn.prompt !== undefined ? { prompt: turn.prompt } : {}), role: turn.role, surface: turn.prompt !== undefined ? 'command' : 'chat' });
+      if (!retried) this.deps.view.post({ type: 'askRefused', reason: BUSY_MESSAGE });
     }
   }
 
@@ -312,7 +265,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   }
 
   dispose(): void {
-    this.stop();
+    for (const session of this.sessions.values()) session.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
 }

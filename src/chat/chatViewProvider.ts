@@ -9,8 +9,9 @@ export interface ChatViewHandler {
 
 /**
  * The chat sidebar's webview view: strict CSP, `ready` handshake, and validation of every message from the
- * page before the handler sees it. Messages to the page are dropped while it is not ready; on `ready` the
- * handler sends the full state, so a view that was hidden and shown again restores without asking the API.
+ * page before the handler sees it. A hidden view's page is discarded (retainContextWhenHidden is off), so
+ * messages are dropped from hiding until the page that is loaded again says `ready`; the handler then sends
+ * the whole state, so a view that was hidden and shown again resynchronises without asking the API.
  */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -38,6 +39,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'DeepSeek Chat');
     this.disposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
+      view.onDidChangeVisibility(() => {
+        this.ready = view.visible;
+        // A page that outlived being hidden gets the state now; one loaded again asks with `ready` (and a
+        // delta it cannot place makes it ask with `resync`).
+        if (view.visible) void this.handler?.onMessage({ type: 'resync' });
+      }),
       view.onDidDispose(() => {
         this.view = undefined;
         this.ready = false;

@@ -1,10 +1,12 @@
 import type * as vscode from 'vscode';
-import { Conversation, type ConversationState } from '../core/prompt/conversation';
+import type { ConversationState } from '../core/prompt/conversation';
 import type { TurnView } from '../webview/protocol';
 
 /** A turn as stored: what the view shows, and when. What was sent lives in the conversation's `prompt`. */
 export interface StoredTurn extends TurnView {
   readonly at: number;
+  /** The words sent for this turn when they differ from what it shows (a command's instruction); used by Retry. */
+  readonly prompt?: string;
 }
 
 export interface StoredConversation {
@@ -110,32 +112,29 @@ export class ConversationStore {
     return this.conversations.filter((c) => c.turns.length > 0).sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
-  /** The active conversation's prompt history (a fresh one if none was saved or it cannot be read). */
-  promptConversation(): Conversation {
-    const state = this.active().prompt;
-    if (state) {
-      try {
-        return Conversation.fromJSON(state);
-      } catch {
-        // unreadable: start a new prefix; the visible turns stay
-      }
-    }
-    return new Conversation();
+  get(id: string): StoredConversation | undefined {
+    return this.conversations.find((c) => c.id === id);
   }
 
-  setPromptState(state: ConversationState): void {
-    const conversation = this.active();
-    this.replace({ ...conversation, prompt: state });
+  /** A new conversation titled `title`, made the active one (the view shows it). */
+  create(title: string): StoredConversation {
+    const conversation: StoredConversation = { id: newId('c'), title, createdAt: Date.now(), updatedAt: Date.now(), turns: [] };
+    this.conversations.push(conversation);
+    this.activeId = conversation.id;
     void this.save();
+    return conversation;
   }
 
-  /** Adds or replaces a turn of the active conversation (by id) and saves. */
-  putTurn(turn: StoredTurn, persist = true): void {
-    const conversation = this.active();
-    const index = conversation.turns.findIndex((t) => t.id === turn.id);
-    const turns = index < 0 ? [...conversation.turns, turn] : conversation.turns.map((t, i) => (i === index ? turn : t));
-    const title = conversation.turns.length === 0 && index < 0 ? turn.question.replace(/\s+/g, ' ').slice(0, 60) : conversation.title;
-    this.replace({ ...conversation, title, turns, updatedAt: Date.now() });
+  /**
+   * Stores a conversation's new state, by its id (its session is its only writer); `persist` also saves.
+   * A conversation dropped meanwhile (over the limit) is added back: a turn is never lost.
+   */
+  put(conversation: StoredConversation, persist = true): void {
+    if (this.conversations.some((c) => c.id === conversation.id)) {
+      this.replace(conversation);
+    } else {
+      this.conversations.push(conversation);
+    }
     if (persist) void this.save();
   }
 

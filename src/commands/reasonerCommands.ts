@@ -32,7 +32,10 @@ interface Target {
   readonly editor: vscode.TextEditor;
   readonly range: vscode.Range;
   readonly text: string;
+  /** `path:start-end`, as the instruction names the code. */
   readonly label: string;
+  /** What the chat shows: "`mean` · src/math.ts:5–10" (the symbol's name when the code lies in one). */
+  readonly shortLabel: string;
 }
 
 /**
@@ -67,9 +70,8 @@ export class ReasonerCommands {
     const verdict = await this.deps.context.readPolicy()(editor.document.uri);
     if (!verdict.allowed) return this.refuse(`${verdict.reason}.`);
     let range: vscode.Range = editor.selection;
+    const symbol = (await this.deps.context.gather(editor))?.enclosingSymbol;
     if (range.isEmpty) {
-      const pieces = await this.deps.context.gather(editor);
-      const symbol = pieces?.enclosingSymbol;
       if (!symbol) return this.refuse(`select the code to ${what} (there is no function or class around the cursor).`);
       range = new vscode.Range(symbol.range.start.line, symbol.range.start.character, symbol.range.end.line, symbol.range.end.character);
       editor.selection = new vscode.Selection(range.start, range.end);
@@ -82,22 +84,32 @@ export class ReasonerCommands {
       return this.refuse(`the selection is about ${tokens.toLocaleString('en-US')} tokens, more than fits in one request (about ${limit.toLocaleString('en-US')}). Select less.`);
     }
     const rel = this.deps.context.relative(editor.document.uri) ?? editor.document.uri.path.split('/').pop() ?? 'file';
-    return { editor, range, text, label: `${rel}:${range.start.line + 1}-${range.end.line + 1}` };
+    const lines = `${range.start.line + 1}–${range.end.line + 1}`;
+    return {
+      editor,
+      range,
+      text,
+      label: `${rel}:${range.start.line + 1}-${range.end.line + 1}`,
+      shortLabel: `${symbol ? `\`${symbol.name}\` · ` : ''}${rel}:${lines}`,
+    };
   }
 
-  /** Streams the question through the chat view with a cancellable progress notification. */
-  private async ask(question: string, title: string) {
+  /**
+   * Runs the instruction as a conversation of its own (no chat history is sent along), shown in the chat
+   * view as `label`, with a cancellable progress notification.
+   */
+  private async ask(label: string, prompt: string, title: string) {
     await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `DeepSeek: ${title}…`, cancellable: true },
-      (_progress, token) => this.deps.chat.ask(question, 'reasoner', { surface: 'command', token }),
+      (_progress, token) => this.deps.chat.runCommand({ label, prompt, token }),
     );
   }
 
   async explain(uriArg?: unknown, rangeArg?: unknown): Promise<void> {
     const target = await this.target(uriArg, rangeArg, 'explain');
     if (!target) return;
-    await this.ask(`Explain the selected code (${target.label}): what it does, how, and anything surprising.`, 'Explaining');
+    await this.ask(`Explain ${target.shortLabel}`, `Explain the selected code (${target.label}): what it does, how, and anything surprising.`, 'Explaining');
   }
 
   async refactor(arg?: unknown, rangeArg?: unknown): Promise<string | undefined> {
@@ -115,7 +127,8 @@ export class ReasonerCommands {
     const question =
       `Refactor the selected code (${target.label}). Goal: ${goal}\n` +
       'Reply with the complete replacement for exactly the selected code in one fenced code block, then explain the change briefly.';
-    return this.propose(target, question, 'Refactoring', 'DeepSeek: Refactor');
+    const shortGoal = goal.length > 60 ? `${goal.slice(0, 59)}…` : goal;
+    return this.propose(target, `Refactor ${target.shortLabel} — ${shortGoal}`, question, 'Refactoring', 'DeepSeek: Refactor');
   }
 
   async fix(uriArg?: unknown, rangeArg?: unknown): Promise<string | undefined> {
@@ -139,12 +152,13 @@ export class ReasonerCommands {
     const question =
       `Fix these problems in the selected code (${target.label}):\n${problems}\n` +
       'Reply with the complete corrected replacement for exactly the selected code in one fenced code block, then explain the fix briefly.';
-    return this.propose(target, question, 'Fixing', 'DeepSeek: Fix');
+    const count = inRange.length === 1 ? '1 problem' : `${inRange.length} problems`;
+    return this.propose(target, `Fix ${count} in ${target.shortLabel}`, question, 'Fixing', 'DeepSeek: Fix');
   }
 
-  private async propose(target: Target, question: string, progressTitle: string, title: string): Promise<string | undefined> {
+  private async propose(target: Target, label: string, question: string, progressTitle: string, title: string): Promise<string | undefined> {
     const version = target.editor.document.version;
-    const turn = await this.ask(question, progressTitle);
+    const turn = await this.ask(label, question, progressTitle);
     if (!turn || turn.status !== 'done') return undefined; // stopped or failed: the chat shows why
     const block = replacementBlock(turn.answer);
     if (!block) {

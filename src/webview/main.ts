@@ -58,8 +58,10 @@ const form = el('form', { class: 'composer' });
 const input = el('textarea', { 'aria-label': 'Ask DeepSeek', placeholder: 'Ask DeepSeek… (Enter to send, Shift+Enter for a new line, @ to add a file)', rows: '3' });
 const sendButton = el('button', { type: 'submit' }, 'Send');
 const stopButton = el('button', { type: 'button', class: 'stop', hidden: '' }, 'Stop');
-form.append(input, el('div', { class: 'composer-buttons' }));
-(form.lastElementChild as HTMLElement).append(sendButton, stopButton);
+const composerHint = el('div', { class: 'composer-hint', role: 'status', 'aria-live': 'polite' });
+const composerButtons = el('div', { class: 'composer-buttons' });
+composerButtons.append(sendButton, stopButton);
+form.append(input, composerButtons, composerHint);
 root.replaceChildren(header, historyList, notice, conversation, chips, mentionList, form);
 input.value = local.draft;
 
@@ -89,6 +91,11 @@ function footerText(view: TurnView): string {
 function renderTurnChrome(entry: NonNullable<ReturnType<typeof turns.get>>): void {
   const { view, node } = entry;
   node.dataset.status = view.status;
+  // The context is known once the host has gathered it, after the turn first shows.
+  const question = node.querySelector('.question') as HTMLElement;
+  let contextUsed = question.querySelector('.context-used');
+  if (view.context.length && !contextUsed) contextUsed = question.appendChild(el('div', { class: 'context-used' }));
+  if (contextUsed) contextUsed.textContent = view.context.length ? `Context: ${view.context.join(', ')}` : '';
   entry.reasoningBox.hidden = view.reasoning === '' && !(view.role === 'reasoner' && view.status === 'streaming');
   entry.summary.textContent = reasoningSummary(view);
   const answerRegion = node.querySelector('.answer') as HTMLElement;
@@ -118,7 +125,6 @@ function createTurn(view: TurnView): void {
   const node = el('article', { class: 'turn', 'data-turn': view.id });
   const question = el('div', { class: 'question' });
   question.append(el('div', { class: 'who' }, 'You'), el('div', { class: 'question-text' }, view.question));
-  if (view.context.length) question.append(el('div', { class: 'context-used' }, `Context: ${view.context.join(', ')}`));
   const reasoningBox = el('details', { class: 'reasoning', role: 'region', 'aria-label': 'Reasoning' });
   const summary = el('summary');
   const reasoningText = el('div', { class: 'reasoning-text' });
@@ -140,6 +146,7 @@ function createTurn(view: TurnView): void {
 }
 
 function updateTurn(view: TurnView): void {
+  awaitingTurn = false;
   const entry = turns.get(view.id);
   if (!entry) {
     createTurn(view);
@@ -147,10 +154,18 @@ function updateTurn(view: TurnView): void {
     scrollToEnd();
     return;
   }
-  const wasStreaming = entry.view.status === 'streaming';
-  if (view.reasoning.length > entry.reasoningText.textContent!.length) {
-    entry.reasoningText.append(view.reasoning.slice(entry.reasoningText.textContent!.length));
+  const shownReasoning = entry.reasoningText.textContent ?? '';
+  if (!view.reasoning.startsWith(shownReasoning) || !view.answer.startsWith(entry.answer.value)) {
+    // What is shown is not a prefix of the host's turn: render the turn again from the host's copy.
+    const old = entry.node;
+    createTurn(view);
+    const fresh = turns.get(view.id)?.node;
+    if (fresh) old.replaceWith(fresh);
+    setBusy(isBusy());
+    return;
   }
+  const wasStreaming = entry.view.status === 'streaming';
+  if (view.reasoning.length > shownReasoning.length) entry.reasoningText.append(view.reasoning.slice(shownReasoning.length));
   if (view.answer.length > entry.answer.value.length) entry.answer.append(view.answer.slice(entry.answer.value.length));
   entry.view = view;
   if (wasStreaming && view.status !== 'streaming') {
@@ -171,9 +186,13 @@ function scrollToEnd(): void {
   });
 }
 
-function applyDelta(turnId: string, reasoning: string, answer: string): void {
+function applyDelta(turnId: string, reasoning: string, answer: string, reasoningAt: number, answerAt: number): void {
   const entry = turns.get(turnId);
-  if (!entry) return;
+  if (!entry || (entry.reasoningText.textContent ?? '').length !== reasoningAt || entry.answer.value.length !== answerAt) {
+    // This view missed part of the stream (it was hidden, or reloaded): ask for the host's whole state.
+    post({ type: 'resync' });
+    return;
+  }
   if (reasoning) {
     entry.reasoningText.append(reasoning);
     entry.view = { ...entry.view, reasoning: entry.view.reasoning + reasoning };
@@ -190,13 +209,18 @@ function applyDelta(turnId: string, reasoning: string, answer: string): void {
   scrollToEnd();
 }
 
+/** True from sending a question until the host shows its turn (or refuses it). */
+let awaitingTurn = false;
+
 function isBusy(): boolean {
-  return [...turns.values()].some((t) => t.view.status === 'streaming');
+  return awaitingTurn || [...turns.values()].some((t) => t.view.status === 'streaming');
 }
 
 function setBusy(busy: boolean): void {
   stopButton.hidden = !busy;
   sendButton.disabled = busy;
+  sendButton.title = busy ? 'DeepSeek is answering: Stop it or wait, then send' : 'Send (Enter)';
+  if (!busy) composerHint.textContent = '';
 }
 
 function renderChips(list: readonly ChipView[]): void {
@@ -228,7 +252,7 @@ function renderNotice(s: ChatState): void {
 function renderHistory(s: ChatState): void {
   historyList.replaceChildren();
   for (const c of s.conversations) {
-    const item = el('li', { role: 'option', tabindex: '0', 'aria-selected': String(c.id === s.conversationId) }, `${c.title} (${c.turns})`);
+    const item = el('li', { role: 'option', tabindex: '0', 'aria-selected': String(c.id === s.conversationId) }, `${c.title} (${c.turns}${c.answering ? ', answering…' : ''})`);
     const open = () => {
       historyList.hidden = true;
       historyButton.setAttribute('aria-expanded', 'false');
@@ -248,6 +272,7 @@ function renderHistory(s: ChatState): void {
 
 function renderState(s: ChatState): void {
   state = s;
+  awaitingTurn = false;
   modelSelect.value = s.model;
   turns.clear();
   conversation.replaceChildren();
@@ -316,7 +341,14 @@ input.addEventListener('input', () => {
 // ---------- sending ----------
 function send(): void {
   const text = input.value.trim();
-  if (!text || isBusy()) return;
+  if (!text) return;
+  if (isBusy()) {
+    // One answer at a time per chat: the question stays in the box.
+    composerHint.textContent = 'DeepSeek is still answering. Stop it or wait, then press Enter again — your question stays here.';
+    return;
+  }
+  awaitingTurn = true;
+  setBusy(true);
   post({ type: 'ask', text, model: modelSelect.value as ModelChoice });
   if (local.history[local.history.length - 1] !== text) local.history.push(text);
   local.history = local.history.slice(-100);
@@ -408,11 +440,23 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       renderState(message.state);
       break;
     case 'turn':
-      if (state && conversation.contains(empty)) empty.remove();
+      if (message.conversationId !== state?.conversationId) break; // another conversation's turn
+      if (conversation.contains(empty)) empty.remove();
       updateTurn(message.turn);
       break;
     case 'delta':
-      applyDelta(message.turnId, message.reasoning, message.answer);
+      if (message.conversationId !== state?.conversationId) break;
+      applyDelta(message.turnId, message.reasoning, message.answer, message.reasoningAt, message.answerAt);
+      break;
+    case 'askRefused':
+      awaitingTurn = false;
+      setBusy(isBusy());
+      if (message.text && input.value.trim() === '') {
+        input.value = message.text;
+        local.draft = message.text;
+        persistLocal();
+      }
+      composerHint.textContent = message.reason;
       break;
     case 'chips':
       renderChips(message.chips);

@@ -47,6 +47,8 @@ export interface ConversationSummary {
   readonly title: string;
   readonly updatedAt: number;
   readonly turns: number;
+  /** An answer is still streaming in it. */
+  readonly answering?: boolean;
 }
 
 export interface ChatState {
@@ -68,8 +70,23 @@ export interface FileResult {
 /** Host → webview. */
 export type HostMessage =
   | { readonly type: 'state'; readonly state: ChatState }
-  | { readonly type: 'turn'; readonly turn: TurnView }
-  | { readonly type: 'delta'; readonly turnId: string; readonly reasoning: string; readonly answer: string }
+  /** A turn of conversation `conversationId` started, changed or finished: its whole state. */
+  | { readonly type: 'turn'; readonly conversationId: string; readonly turn: TurnView }
+  /**
+   * Text streamed into a turn. `reasoningAt` / `answerAt` are the lengths the turn had before this delta: a view
+   * that holds a different length missed something and asks for a `resync` instead of appending.
+   */
+  | {
+      readonly type: 'delta';
+      readonly conversationId: string;
+      readonly turnId: string;
+      readonly reasoning: string;
+      readonly answer: string;
+      readonly reasoningAt: number;
+      readonly answerAt: number;
+    }
+  /** A question was not sent (the conversation is still answering): why, and the text to put back. */
+  | { readonly type: 'askRefused'; readonly reason: string; readonly text?: string }
   | { readonly type: 'chips'; readonly chips: readonly ChipView[] }
   | { readonly type: 'fileResults'; readonly requestId: number; readonly files: readonly FileResult[] }
   | { readonly type: 'focusInput' };
@@ -79,6 +96,8 @@ export type CodeAction = 'copy' | 'insert' | 'apply';
 /** Webview → host. */
 export type WebviewMessage =
   | { readonly type: 'ready' }
+  /** The view's copy went out of step with the host's (a missed delta): send the whole state again. */
+  | { readonly type: 'resync' }
   | { readonly type: 'ask'; readonly text: string; readonly model: ModelChoice }
   | { readonly type: 'stop' }
   | { readonly type: 'newChat' }
@@ -107,6 +126,7 @@ export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
   if (!isRecord(raw)) return undefined;
   switch (raw.type) {
     case 'ready':
+    case 'resync':
     case 'stop':
     case 'newChat':
     case 'addCurrentFile':
@@ -150,9 +170,14 @@ export function parseFromHost(raw: unknown): HostMessage | undefined {
     case 'state':
       return isRecord(raw.state) && Array.isArray(raw.state.turns) ? (raw as unknown as HostMessage) : undefined;
     case 'turn':
-      return isRecord(raw.turn) && typeof raw.turn.id === 'string' ? (raw as unknown as HostMessage) : undefined;
+      return typeof raw.conversationId === 'string' && isRecord(raw.turn) && typeof raw.turn.id === 'string' ? (raw as unknown as HostMessage) : undefined;
     case 'delta':
-      return typeof raw.turnId === 'string' && typeof raw.reasoning === 'string' && typeof raw.answer === 'string' ? (raw as unknown as HostMessage) : undefined;
+      return typeof raw.conversationId === 'string' && typeof raw.turnId === 'string' && typeof raw.reasoning === 'string' &&
+        typeof raw.answer === 'string' && typeof raw.reasoningAt === 'number' && typeof raw.answerAt === 'number'
+        ? (raw as unknown as HostMessage)
+        : undefined;
+    case 'askRefused':
+      return typeof raw.reason === 'string' && (raw.text === undefined || typeof raw.text === 'string') ? (raw as unknown as HostMessage) : undefined;
     case 'chips':
       return Array.isArray(raw.chips) ? (raw as unknown as HostMessage) : undefined;
     case 'fileResults':

@@ -7,7 +7,6 @@ import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers
 type Body = { model: string; messages: { role: string; content: string }[] };
 
 describe('Explain, Refactor, Fix and code actions on the reasoner', function () {
-  this.timeout(60_000);
   const fake = fakeServer();
   let doc: vscode.TextDocument;
   let editor: vscode.TextEditor;

@@ -17,8 +17,8 @@ export function fakeServer(): FakeDeepSeekControl {
   return new FakeDeepSeekControl(url);
 }
 
-/** Polls until `probe` returns a value (not undefined), or fails with `what` after the timeout. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+/** Polls until `probe` returns a value (not undefined), or fails with `what` after the timeout (a ceiling for a wedged test, not a budget). */
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -8,7 +8,7 @@ import SummaryReporter from '../harness/summaryReporter';
  * Files run in name order; `activation.test.js` comes first and sees the extension's first start.
  */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30_000, reporter: SummaryReporter });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 180_000, reporter: SummaryReporter });
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(__dirname, file));
   }

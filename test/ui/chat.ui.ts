@@ -16,6 +16,10 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     chat = await wb.webviewFrame('textarea[aria-label="Ask DeepSeek"]');
   });
 
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
   after(async () => {
     await wb?.close();
   });
@@ -129,7 +133,7 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     const before = wb.env.fake.requests.length;
     await wb.page.reload();
     await wb.page.locator('.monaco-workbench').waitFor();
-    await wb.statusBarItem().waitFor({ timeout: 60_000 });
+    await wb.statusBarItem().waitFor();
     await wb.runCommand('DeepSeek: Open Chat');
     chat = await wb.webviewFrame('article.turn');
     await chat.locator('.question-text', { hasText: 'What does mean() do?' }).waitFor();
@@ -163,15 +167,16 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     await wb.runCommand('DeepSeek: Explain Selection');
     chat = await wb.webviewFrame('article.turn');
     const turn = chat.locator('article.turn').last();
-    await turn.locator('.question-text', { hasText: /Explain the selected code/ }).waitFor().catch(async (e: unknown) => {
+    await turn.locator('.question-text', { hasText: /^Explain .*src\/math\.ts:1–4$/ }).waitFor().catch(async (e: unknown) => {
       await wb.screenshot('chat-04-explain-failed');
       throw new Error(`${(e as Error).message}\nturns: ${JSON.stringify(await chat.locator('.question-text').allInnerTexts())}`);
     });
-    await turn.locator('.question-text', { hasText: /Explain the selected code \(src\/math\.ts:1-4\)/ }).waitFor();
+    assert.equal(await chat.locator('article.turn').count(), 1, 'Explain opened a conversation of its own');
     await turn.getByRole('region', { name: 'Reasoning' }).getByText(/Looking at add\(\)/).waitFor();
     await turn.getByRole('region', { name: 'Answer' }).locator('strong', { hasText: 'adds' }).waitFor();
-    const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1)?.body as { model: string };
+    const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1)?.body as { model: string; messages: { role: string; content: string }[] };
     assert.equal(sent.model, 'deepseek-reasoner');
+    assert.match(sent.messages.at(-1)!.content, /Explain the selected code \(src\/math\.ts:1-4\)/, 'the instruction went out; the label is what the chat shows');
     await wb.screenshot('chat-04-explain');
   });
 });

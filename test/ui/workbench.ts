@@ -6,6 +6,13 @@ import { startTestEnvironment, type TestEnvironment } from '../harness/testEnvir
 import { workbenchUrl } from '../harness/workbenchUrl';
 
 /**
+ * How long any UI step may wait for the product's own signal (a label, a region, a request in the fake's log)
+ * before the test fails. A ceiling for a wedged test, not a budget: every wait ends as soon as its signal shows,
+ * and a busy 2-core CI machine can take tens of seconds for a first start or a first request.
+ */
+export const UI_WAIT_MS = 120_000;
+
+/**
  * Playwright's view of a real VS Code workbench with the extension loaded in development mode, against the
  * fake DeepSeek server. Helpers act the way a user does: the command palette, notifications, the status bar
  * and the webview's own DOM.
@@ -21,13 +28,14 @@ export class Workbench {
     const env = await startTestEnvironment(name);
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(UI_WAIT_MS);
     page.on('pageerror', (err) => {
       if (process.env.DEEPSEEK_TEST_VERBOSE) console.error(`[workbench] ${err.message}`);
     });
     await page.goto(workbenchUrl({ serverUrl: env.vscode.url, port: env.vscode.port, workspace: env.workspace, developExtension: true }));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor();
     const wb = new Workbench(env, browser, page);
-    await wb.statusBarItem().waitFor({ timeout: 60_000 }); // the extension has activated
+    await wb.statusBarItem().waitFor(); // the extension has activated
     return wb;
   }
 
@@ -45,7 +53,7 @@ export class Workbench {
    * A notification whose message matches, found in the notification centre: with the smoke-test driver on
    * (needed to load the extension in development mode) VS Code shows no toasts, only the centre.
    */
-  async notification(text: RegExp, timeoutMs = 30_000): Promise<Locator> {
+  async notification(text: RegExp, timeoutMs = UI_WAIT_MS): Promise<Locator> {
     const center = this.page.locator('.notifications-center.visible');
     const row = center.locator('.monaco-list-row').filter({ hasText: text }).first();
     const deadline = Date.now() + timeoutMs;
@@ -104,7 +112,7 @@ export class Workbench {
   }
 
   /** The frame of a webview whose document contains `selector` (webviews are nested iframes). */
-  async webviewFrame(selector: string, timeoutMs = 30_000): Promise<Frame> {
+  async webviewFrame(selector: string, timeoutMs = UI_WAIT_MS): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       for (const frame of this.page.frames()) {

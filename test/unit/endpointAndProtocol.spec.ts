@@ -54,8 +54,14 @@ describe('webview protocol validation', () => {
   });
 
   it('checks host messages before the webview renders them', () => {
-    assert.equal(parseFromHost({ type: 'delta', turnId: 't', reasoning: 'a', answer: 'b' })?.type, 'delta');
-    assert.equal(parseFromHost({ type: 'delta', turnId: 't', reasoning: 1, answer: 'b' }), undefined);
+    const delta = { type: 'delta', conversationId: 'c1', turnId: 't', reasoning: 'a', answer: 'b', reasoningAt: 0, answerAt: 3 };
+    assert.equal(parseFromHost(delta)?.type, 'delta');
+    assert.equal(parseFromHost({ ...delta, reasoning: 1 }), undefined);
+    assert.equal(parseFromHost({ ...delta, answerAt: undefined }), undefined, 'a delta without its offset cannot be placed');
+    assert.equal(parseFromHost({ ...delta, conversationId: undefined }), undefined, 'a delta names its conversation');
+    assert.equal(parseFromHost({ type: 'turn', turn: { id: 't' } }), undefined, 'a turn names its conversation');
+    assert.equal(parseFromHost({ type: 'askRefused', reason: 'busy', text: 'q' })?.type, 'askRefused');
+    assert.equal(parseFromHost({ type: 'askRefused', reason: 3 }), undefined);
     assert.equal(parseFromHost({ type: 'state', state: { turns: 'no' } }), undefined);
     assert.equal(parseFromHost({ type: 'unknown' }), undefined);
   });

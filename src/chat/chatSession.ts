@@ -1,0 +1,286 @@
+import * as vscode from 'vscode';
+import type { ChatMessage } from '../api/types';
+import type { ApiFailure } from '../core/apiErrors';
+import type { Logger } from '../core/logger';
+import { formatUsd } from '../core/money';
+import { budgetFor } from '../core/prompt/fitBudget';
+import { Conversation } from '../core/prompt/conversation';
+import { buildPrompt } from '../core/prompt/promptBuilder';
+import type { ConfigurationService } from '../config/settings';
+import { isNotSent, type EngineResult, type NotSent, type RequestEngine } from '../engine/requestEngine';
+import type { ErrorAction, ModelChoice, TurnView } from '../webview/protocol';
+import type { ContextService } from '../workspace/contextService';
+import { collectContext, type CollectOptions } from '../workspace/contextBlocks';
+import { newId, type ConversationStore, type StoredConversation, type StoredTurn } from './conversationStore';
+
+/** Deltas are coalesced for this long before crossing to the webview. */
+const DELTA_FLUSH_MS = 30;
+
+/** What a session needs from the rest of the extension. */
+export interface ChatSessionDeps {
+  readonly store: ConversationStore;
+  readonly engine: RequestEngine;
+  readonly settings: ConfigurationService;
+  readonly contextService: ContextService;
+  readonly logger: Logger;
+  /** The editor and chips the next request takes its context from. */
+  readonly contextFor: () => { editor: vscode.TextEditor | undefined; options: CollectOptions };
+}
+
+/** What a session tells its owner: a turn started, changed or finished; text streamed into it. */
+export interface ChatSessionEvents {
+  turn(session: ChatSession, turn: TurnView): void;
+  /** `reasoningAt` / `answerAt`: how much of each the view already has, so it can tell a gap from a delta. */
+  delta(session: ChatSession, turnId: string, delta: { reasoning: string; answer: string; reasoningAt: number; answerAt: number }): void;
+  busy(session: ChatSession, busy: boolean): void;
+}
+
+export interface AskRequest {
+  /** What the user's turn shows ("Explain `mean` · src/math.ts:5–10", or the question typed). */
+  readonly question: string;
+  /** What is sent as the user's words, when it differs from what is shown (a command's instruction). */
+  readonly prompt?: string;
+  readonly role: ModelChoice;
+  readonly surface: 'chat' | 'command';
+  readonly token?: vscode.CancellationToken;
+}
+
+export function toView(turn: StoredTurn): TurnView {
+  const { at: _at, prompt: _prompt, ...view } = turn;
+  return view;
+}
+
+function errorAction(failure: ApiFailure): ErrorAction | undefined {
+  if (failure.kind === 'auth') return 'setApiKey';
+  if (failure.kind === 'model') return 'openSettings';
+  if (failure.kind === 'invalid' || failure.kind === 'balance') return undefined;
+  return 'retry';
+}
+
+/**
+ * One conversation and the answer streaming in it. The session owns its turns and its prompt history in
+ * memory and is the only writer of its conversation: a turn is always committed into the conversation it
+ * began in, whichever conversation the view shows by then. One answer at a time: the lock is taken before
+ * the first await, so a second question while one streams is refused (the caller says why), never sent.
+ */
+export class ChatSession implements vscode.Disposable {
+  private data: StoredConversation;
+  private prompt: Conversation | undefined;
+  private running: { readonly turnId: string; readonly cancel: vscode.CancellationTokenSource; readonly done: Promise<unknown> } | undefined;
+
+  constructor(
+    conversation: StoredConversation,
+    private readonly deps: ChatSessionDeps,
+    private readonly events: ChatSessionEvents,
+  ) {
+    this.data = conversation;
+  }
+
+  get id(): string {
+    return this.data.id;
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** The conversation as it is now, the streaming turn included. */
+  snapshot(): StoredConversation {
+    return this.data;
+  }
+
+  turn(turnId: string): StoredTurn | undefined {
+    return this.data.turns.find((t) => t.id === turnId);
+  }
+
+  /** Stops the answer streaming in this conversation; resolves once the stream has settled and the turn is saved. */
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    running.cancel.cancel();
+    await running.done.catch(() => undefined);
+  }
+
+  /**
+   * Sends a question as the next turn of this conversation; resolves with the finished turn, or undefined
+   * when the conversation is still answering (nothing was sent).
+   */
+  ask(request: AskRequest): Promise<TurnView | undefined> {
+    if (this.running) return Promise.resolve(undefined);
+    const cancel = new vscode.CancellationTokenSource();
+    const turnId = newId('t');
+    const done = this.run(turnId, request, cancel);
+    this.running = { turnId, cancel, done };
+    this.events.busy(this, true);
+    return done.finally(() => {
+      cancel.dispose();
+      this.running = undefined;
+      this.events.busy(this, false);
+    });
+  }
+
+  private promptHistory(): Conversation {
+    if (!this.prompt) {
+      try {
+        this.prompt = this.data.prompt ? Conversation.fromJSON(this.data.prompt) : new Conversation();
+      } catch {
+        this.deps.logger.warn(`chat: the prompt history of conversation ${this.data.id} was unreadable; starting a new prefix (the visible turns stay)`);
+        this.prompt = new Conversation();
+      }
+    }
+    return this.prompt;
+  }
+
+  /** Replaces (or appends) a turn in this conversation, in memory; `persist` also saves it. */
+  private put(turn: StoredTurn, persist: boolean): void {
+    const index = this.data.turns.findIndex((t) => t.id === turn.id);
+    const turns = index < 0 ? [...this.data.turns, turn] : this.data.turns.map((t, i) => (i === index ? turn : t));
+    const title = this.data.turns.length === 0 && index < 0 && this.data.title === 'New chat'
+      ? turn.question.replace(/\s+/g, ' ').slice(0, 60)
+      : this.data.title;
+    this.data = { ...this.data, title, turns, updatedAt: Date.now() };
+    this.deps.store.put(this.data, persist);
+  }
+
+  private async run(turnId: string, request: AskRequest, cancel: vscode.CancellationTokenSource): Promise<TurnView> {
+    const outer = request.token?.onCancellationRequested(() => cancel.cancel());
+    const { role } = request;
+    let turn: StoredTurn = {
+      id: turnId,
+      question: request.question,
+      ...(request.prompt !== undefined && request.prompt !== request.question ? { prompt: request.prompt } : {}),
+      role,
+      model: this.deps.engine.modelFor(role),
+      reasoning: '',
+      answer: '',
+      status: 'streaming',
+      context: [],
+      at: Date.now(),
+    };
+    // The turn is shown (and saved) at once, before context is gathered, so the question never vanishes.
+    this.put(turn, true);
+    this.events.turn(this, toView(turn));
+
+    let pendingReasoning = '';
+    let pendingAnswer = '';
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let reasoningStartedAt: number | undefined;
+    let answerStartedAt: number | undefined;
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (!pendingReasoning && !pendingAnswer) return;
+      const delta = { reasoning: pendingReasoning, answer: pendingAnswer, reasoningAt: turn.reasoning.length, answerAt: turn.answer.length };
+      turn = { ...turn, reasoning: turn.reasoning + pendingReasoning, answer: turn.answer + pendingAnswer };
+      pendingReasoning = '';
+      pendingAnswer = '';
+      this.put(turn, false);
+      this.events.delta(this, turn.id, delta);
+    };
+    try {
+      const { editor, options } = this.deps.contextFor();
+      const collected = await collectContext(this.deps.contextService, editor, options);
+      turn = { ...turn, context: collected.labels };
+      this.put(turn, false);
+      this.events.turn(this, toView(turn));
+      const conversation = this.promptHistory();
+      const built = buildPrompt({
+        blocks: collected.blocks,
+        question: request.prompt ?? request.question,
+        conversation,
+        budget: budgetFor(role, this.deps.settings.get('context.maxTokens')),
+      });
+      const messages: ChatMessage[] = built.messages.map((m) => ({ role: m.role, content: m.content }));
+      if (cancel.token.isCancellationRequested) {
+        // Stopped while the context was gathered: nothing went out.
+        turn = { ...turn, status: 'stopped' };
+        return this.settle(turn);
+      }
+      const result: EngineResult | NotSent = await this.deps.engine.chat({
+            surface: request.surface,
+            role,
+            messages,
+            token: cancel.token,
+            onEvent: (event) => {
+              if (event.type === 'reasoning') {
+                reasoningStartedAt ??= Date.now();
+                pendingReasoning += event.text;
+              } else {
+                answerStartedAt ??= Date.now();
+                pendingAnswer += event.text;
+              }
+              timer ??= setTimeout(flush, DELTA_FLUSH_MS);
+            },
+          });
+      flush();
+      if (isNotSent(result)) {
+        turn = { ...turn, status: 'error', ...notSentError(result) };
+      } else {
+        if (result.content !== '') {
+          // What the model answered, as it answered (no reasoning): the next prompt repeats these bytes.
+          conversation.commit(built, result.rawContent);
+          this.data = { ...this.data, prompt: conversation.toJSON() };
+        }
+        turn = finishedTurn(turn, result, reasoningStartedAt, answerStartedAt);
+      }
+    } catch (err) {
+      flush();
+      this.deps.logger.error('chat request failed', err);
+      turn = { ...turn, status: 'error', error: { message: `Something went wrong: ${err instanceof Error ? err.message : String(err)}`, action: 'retry' } };
+    } finally {
+      outer?.dispose();
+    }
+    return this.settle(turn);
+  }
+
+  /** Saves the finished turn and shows it. */
+  private settle(turn: StoredTurn): TurnView {
+    this.put(turn, true);
+    this.events.turn(this, toView(turn));
+    return toView(turn);
+  }
+
+  dispose(): void {
+    this.running?.cancel.cancel();
+  }
+}
+
+function notSentError(result: NotSent): Pick<StoredTurn, 'error'> {
+  return result.notSent === 'budget'
+    ? { error: { message: 'Not sent: the session budget would be exceeded.', action: 'retry' } }
+    : { error: { message: 'Not sent: DeepSeek needs an API key.', action: 'setApiKey' } };
+}
+
+function finishedTurn(turn: StoredTurn, result: EngineResult, reasoningStartedAt: number | undefined, answerStartedAt: number | undefined): StoredTurn {
+  const thoughtMs = reasoningStartedAt !== undefined ? (answerStartedAt ?? Date.now()) - reasoningStartedAt : undefined;
+  const record = result.record;
+  let finished: StoredTurn = {
+    ...turn,
+    reasoning: result.reasoning,
+    answer: result.content,
+    status: result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done',
+    ...(thoughtMs !== undefined ? { thoughtMs } : {}),
+    ...(result.usage?.reasoningTokens ? { reasoningTokens: result.usage.reasoningTokens } : {}),
+    ...(record
+      ? {
+          footer: {
+            model: record.model,
+            hitTokens: record.hitTokens,
+            missTokens: record.missTokens,
+            outputTokens: record.outputTokens,
+            cost: formatUsd(record.costUsd),
+            estimated: record.estimated,
+          },
+        }
+      : {}),
+  };
+  if (result.failure && result.failure.kind !== 'cancelled') {
+    const action = errorAction(result.failure);
+    finished = { ...finished, error: { message: result.failure.message, ...(action ? { action } : {}) } };
+  } else if (result.finishReason === 'length') {
+    finished = { ...finished, error: { message: 'The answer was cut off at the output token limit.' } };
+  } else if (result.finishReason === 'insufficient_system_resource') {
+    finished = { ...finished, error: { message: 'DeepSeek stopped early (insufficient system resource).', action: 'retry' } };
+  }
+  return finished;
+}
