@@ -1,36 +1,26 @@
 import * as assert from 'assert/strict';
 import type { Frame } from 'playwright-core';
-import { Workbench } from './workbench';
+import { chatView, Workbench } from './workbench';
 
 describe('UI: chat sidebar (real VS Code in Chromium)', function () {
   let wb: Workbench;
   let chat: Frame;
 
   before(async () => {
-    wb = await Workbench.open('ui-chat');
-    await wb.runCommand('DeepSeek: Set API Key');
-    await wb.enterApiKey('sk-ui-chat-tests-0001');
-    await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend"]').first().waitFor();
+    wb = await Workbench.openWithKey('ui-chat', 'sk-ui-chat-tests-0001');
     await wb.openFile('src/math.ts');
-    await wb.runCommand('DeepSeek: Open Chat');
-    chat = await wb.webviewFrame('textarea[aria-label="Ask DeepSeek"]');
+    chat = await wb.openChat();
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+    await wb.screenshotIfFailed(this.currentTest);
   });
 
   after(async () => {
     await wb?.close();
   });
 
-  const box = () => chat.locator('textarea[aria-label="Ask DeepSeek"]');
-  const lastTurn = () => chat.locator('article.turn').last();
-
-  async function ask(text: string): Promise<void> {
-    await box().fill(text);
-    await box().press('Enter');
-  }
+  const { lastTurn, ask } = chatView(() => chat);
 
   it('streams the reasoning, then the answer, with a footer of tokens and cost', async () => {
     await chat.locator('select[aria-label="Model"]').selectOption('reasoner');

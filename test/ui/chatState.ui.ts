@@ -1,7 +1,7 @@
 import * as assert from 'assert/strict';
 import type { Frame } from 'playwright-core';
 import type { LoggedRequest } from '../fake-deepseek/types';
-import { Workbench } from './workbench';
+import { chatView, Workbench } from './workbench';
 
 /** A reply whose every word is numbered, so a dropped, doubled or reordered piece shows. */
 function numbered(count: number): string {
@@ -13,24 +13,19 @@ describe('UI: the chat view always shows the truth (hide/show, quick sends, New 
   let chat: Frame;
 
   before(async () => {
-    wb = await Workbench.open('ui-chat-state');
-    await wb.runCommand('DeepSeek: Set API Key');
-    await wb.enterApiKey('sk-ui-chat-state-0001');
-    await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend"]').first().waitFor();
-    await wb.runCommand('DeepSeek: Open Chat');
-    chat = await wb.webviewFrame('textarea[aria-label="Ask DeepSeek"]');
+    wb = await Workbench.openWithKey('ui-chat-state', 'sk-ui-chat-state-0001');
+    chat = await wb.openChat();
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
+    await wb.screenshotIfFailed(this.currentTest);
   });
 
   after(async () => {
     await wb?.close();
   });
 
-  const box = () => chat.locator('textarea[aria-label="Ask DeepSeek"]');
-  const lastTurn = () => chat.locator('article.turn').last();
+  const { box, lastTurn, ask } = chatView(() => chat);
   const chatRequests = (): LoggedRequest[] => wb.env.fake.requests.filter((r) => r.route === '/chat/completions');
   /** Until the fake has finished (or dropped) every chat request it received. */
   async function requestsSettled(): Promise<void> {
@@ -38,11 +33,6 @@ describe('UI: the chat view always shows the truth (hide/show, quick sends, New 
       if (chatRequests().every((r) => r.outcome !== undefined)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-
-  async function ask(text: string): Promise<void> {
-    await box().fill(text);
-    await box().press('Enter');
   }
 
   it('an answer streaming while the view is hidden comes back whole when it is shown again', async () => {

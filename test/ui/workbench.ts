@@ -39,6 +39,26 @@ export class Workbench {
     return wb;
   }
 
+  /** Opens a workbench and sets an API key, as a user would; resolves once the status bar says it is ready. */
+  static async openWithKey(name: string, apiKey: string): Promise<Workbench> {
+    const wb = await Workbench.open(name);
+    await wb.runCommand('DeepSeek: Set API Key');
+    await wb.enterApiKey(apiKey);
+    await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend"]').first().waitFor();
+    return wb;
+  }
+
+  /** Opens the DeepSeek chat view from the palette; its frame once the composer shows. */
+  async openChat(): Promise<Frame> {
+    await this.runCommand('DeepSeek: Open Chat');
+    return this.webviewFrame('textarea[aria-label="Ask DeepSeek"]');
+  }
+
+  /** For an afterEach hook: what the screen showed when a test failed. */
+  async screenshotIfFailed(test: Mocha.Test | undefined): Promise<void> {
+    if (test?.state === 'failed') await this.screenshot(`failed-${test.title.slice(0, 40).replace(/\W+/g, '-')}`);
+  }
+
   async close(): Promise<void> {
     await this.browser.close();
     await this.env.stop();
@@ -132,4 +152,17 @@ export class Workbench {
     await this.page.screenshot({ path: file });
     return file;
   }
+}
+
+/** The chat view's composer and turns, in whichever frame shows the chat now (it changes when the view reloads). */
+export function chatView(frame: () => Frame): { box(): Locator; lastTurn(): Locator; ask(text: string): Promise<void> } {
+  const box = () => frame().locator('textarea[aria-label="Ask DeepSeek"]');
+  return {
+    box,
+    lastTurn: () => frame().locator('article.turn').last(),
+    ask: async (text: string) => {
+      await box().fill(text);
+      await box().press('Enter');
+    },
+  };
 }
