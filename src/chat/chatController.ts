@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../api/types';
-import type { ApiKeyStore } from '../auth/apiKeyStore';
-import { CommandIds } from '../commands/commandIds';
+import type { ApiKeyStore } from '../platform/apiKeyStore';
+import { CommandIds } from '../core/commandIds';
 import type { ApiFailure } from '../core/apiErrors';
 import { describeEndpoint } from '../core/endpoint';
 import type { Logger } from '../core/logger';

@@ -1,15 +1,20 @@
 import * as vscode from 'vscode';
-import type { ChatController } from '../chat/chatController';
 import { matchTrailingNewline, replacementBlock } from '../core/codeBlocks';
 import { estimateTokens } from '../core/tokenEstimate';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
 import type { ContextService } from '../workspace/contextService';
-import { CHAT_VIEW_ID, CommandIds } from './commandIds';
+import { CHAT_VIEW_ID, CommandIds } from '../core/commandIds';
+
+/** What the commands need of the chat surface (the wiring passes the chat controller; commands do not import it). */
+export interface ReasonerChat {
+  /** Asks in the chat view; resolves with the finished turn, or undefined when nothing was asked. */
+  ask(question: string, role: 'reasoner', options: { surface: 'command'; token: vscode.CancellationToken }): Promise<{ readonly status: string; readonly answer: string } | undefined>;
+}
 
 export interface ReasonerCommandDeps {
-  readonly chat: ChatController;
+  readonly chat: ReasonerChat;
   readonly context: ContextService;
   readonly edits: ProposedEdits;
   readonly notifier: Notifier;

@@ -4,7 +4,7 @@ import { DeepSeekClient } from '../api/deepseekClient';
 import type { ChatMessage, ChatResult, StreamEvent } from '../api/types';
 import { createStreamRestorer, Redactor, RedactionSummary, type RedactionFinding } from '../core/redaction/redactor';
 import type { LastRequest } from './lastRequest';
-import type { ApiKeyStore } from '../auth/apiKeyStore';
+import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { checkBudget, estimateRequestCostUsd } from '../core/budget';
 import type { Logger } from '../core/logger';
