@@ -69,7 +69,7 @@ export class ReasonerCommands {
     }
     if (!editor) return this.refuse(`open a file and select the code to ${what}.`);
     if (rangeArg instanceof vscode.Range) editor.selection = new vscode.Selection(rangeArg.start, rangeArg.end);
-    const verdict = await this.deps.context.readPolicy()(editor.document.uri);
+    const verdict = await this.deps.context.readPolicy().check(editor.document.uri);
     if (!verdict.allowed) return this.refuse(`${verdict.reason}.`);
     let range: vscode.Range = editor.selection;
     if (range.isEmpty) {
