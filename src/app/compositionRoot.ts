@@ -173,6 +173,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     newChat: () => chat.newChat(),
     spend: () => spend.view(),
     statusBar: () => statusBar.snapshot(),
+    chatViewVisible: () => chatView.visible,
     recentNotices: () => notifier.recent(),
   };
 }
