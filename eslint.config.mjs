@@ -1,6 +1,43 @@
-// Lint with zero warnings (`npm run lint`). Layer rules keep src/core free of `vscode` and of the layers above it.
+// Lint with zero warnings (`npm run lint`). `local/layers` (scripts/eslint-layers.mjs) enforces the layers below
+// by the resolved path of every import; test/unit/layers.spec.ts proves it reports wrong-way imports.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.mjs';
+
+/** Services below the surfaces: vscode glue with no UI of its own, and the layers under it. */
+const SERVICES = ['core', 'api', 'config', 'platform', 'spend', 'review', 'workspace'];
+
+/**
+ * The layers of src/, lowest first (README, "Layout"). A layer imports its own folder and the layers in `may`,
+ * nothing else; `vscode: false` forbids the `vscode` module, `node: false` Node's modules, and `entry` lists the
+ * only files of a layer that other layers may import.
+ */
+const LAYERS = {
+  core: { may: [], vscode: false, why: 'src/core is pure TypeScript, importable from plain Node tests' },
+  api: { may: ['core'], vscode: false, why: 'src/api is the HTTP client, usable outside VS Code' },
+  context: { may: ['core'], vscode: false, why: 'src/context works on plain files in plain Node; src/workspace is its VS Code glue' },
+  webview: {
+    may: [],
+    vscode: false,
+    node: false,
+    entry: ['protocol'],
+    why: 'the webview runs in a browser and shares only src/webview/protocol.ts with the host',
+  },
+  platform: { may: ['core'] },
+  config: { may: ['core', 'platform'] },
+  spend: { may: ['core', 'api', 'config', 'platform'] },
+  review: { may: ['core', 'platform'] },
+  workspace: { may: ['core', 'context', 'config', 'platform'] },
+  engine: { may: ['core', 'api', 'config', 'platform', 'spend'] },
+  // Surfaces: the engine and the services, never another surface (what they share lives below them).
+  chat: { may: [...SERVICES, 'engine', 'webview'] },
+  commands: { may: [...SERVICES, 'engine'] },
+  status: { may: [...SERVICES, 'engine'] },
+  auth: { may: [...SERVICES, 'engine'] },
+  // The composition root wires everything; the entry file only starts it.
+  app: { may: [...SERVICES, 'context', 'engine', 'chat', 'commands', 'status', 'auth', 'webview'] },
+  extension: { may: ['app', 'platform'] },
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.test-artifacts/**', 'test/fixtures/**'] },
@@ -23,28 +60,9 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/core is pure TypeScript: no vscode import (architecture.md).' }],
-        patterns: [{
-          group: ['../api/*', '../app/*', '../auth/*', '../chat/*', '../commands/*', '../config/*', '../platform/*', '../status/*', '../webview/*', '../context/*', '../engine/*'],
-          message: 'src/core must not import from the layers above it.',
-        }],
-      }],
-    },
-  },
-  {
-    files: ['src/api/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/api is the HTTP client: no vscode import.' }] }],
-    },
-  },
-  {
-    files: ['src/webview/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The webview runs in a browser: no vscode import.' }] }],
-    },
+    files: ['src/**/*.ts'],
+    plugins: { local: layers },
+    rules: { 'local/layers': ['error', { root: 'src', layers: LAYERS }] },
   },
   {
     files: ['test/**/*.ts'],

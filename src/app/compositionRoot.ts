@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { checkConnection } from '../api/connectionCheck';
-import { ApiKeyStore } from '../auth/apiKeyStore';
+import { ApiKeyStore } from '../platform/apiKeyStore';
 import { clearApiKey, promptForMissingKey, setApiKey, type ApiKeyCommandsDeps } from '../auth/apiKeyCommands';
 import { ChatContext } from '../chat/chatContext';
 import { ChatController } from '../chat/chatController';
 import { ChatViewProvider } from '../chat/chatViewProvider';
 import { ConversationStore } from '../chat/conversationStore';
 import { ProposedEdits } from '../review/proposedEdit';
-import { CHAT_VIEW_ID, CommandIds } from '../commands/commandIds';
+import { CHAT_VIEW_ID, CommandIds } from '../core/commandIds';
 import { DeepSeekCodeActions } from '../commands/codeActions';
 import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
@@ -178,6 +178,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     chatState: () => chat.state(),
     spend: () => spend.view(),
     statusBar: () => statusBar.snapshot(),
+    chatViewVisible: () => chatView.visible,
     recentNotices: () => notifier.recent(),
   };
 }

@@ -31,5 +31,7 @@ export interface DeepSeekAssistantApi {
   /** Session, today and all-time spend figures. */
   spend(): SpendView;
   statusBar(): StatusSnapshot;
+  /** Whether the chat view has been resolved and is on screen (read-only, for tests and diagnostics). */
+  chatViewVisible(): boolean;
   recentNotices(): readonly Notice[];
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { checkConnection } from '../api/connectionCheck';
-import { CommandIds } from '../commands/commandIds';
+import { CommandIds } from '../core/commandIds';
 import { API_KEY_ENV_VAR, validateApiKeyInput } from '../core/apiKey';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
-import type { ApiKeyStore } from './apiKeyStore';
+import type { ApiKeyStore } from '../platform/apiKeyStore';
 
 export const SET_API_KEY_ACTION = 'Set API Key';
 

@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
 import type { ChipView, FileResult } from '../webview/protocol';
-
-/** Decides whether a file may be read for context; the context engine's exclusion rules plug in here. */
-export type ReadPolicy = (uri: vscode.Uri) => Promise<{ allowed: true } | { allowed: false; reason: string }>;
-
+import type { ReadPolicy } from '../workspace/readPolicy';
 
 /**
  * The context chips of the chat: the current file and selection (automatic, removable until the editor
- * changes), and pinned files (added with "+ Current file" or an @ mention). Reads go through the ReadPolicy,
- * so excluded and secret files are never read.
+ * changes), and pinned files (added with "+ Current file" or an @ mention). Every file goes through the
+ * ReadPolicy (the workspace walk's rules), so excluded, secret, binary, oversized and linked-out files are
+ * refused with a reason instead of being read.
  */
 export class ChatContext implements vscode.Disposable {
   private readonly pinned = new Set<string>();
@@ -78,11 +76,14 @@ export class ChatContext implements vscode.Disposable {
     this.emitter.fire();
   }
 
-  /** Pins a file; returns a refusal reason when the read policy excludes it. */
+  /**
+   * Pins a file; returns a refusal reason when the read policy refuses it. The file is read once here, so
+   * binary content is refused now rather than when the next question is sent.
+   */
   async pin(uri: vscode.Uri): Promise<string | undefined> {
-    const verdict = await this.policy(uri);
-    if (!verdict.allowed) {
-      return verdict.reason;
+    const read = await this.policy.read(uri);
+    if (!read.ok) {
+      return read.reason;
     }
     this.pinned.add(uri.toString());
     this.emitter.fire();
@@ -108,7 +109,7 @@ export class ChatContext implements vscode.Disposable {
       .slice(0, 30);
     const allowed: FileResult[] = [];
     for (const f of scored) {
-      if ((await this.policy(f.uri)).allowed) allowed.push({ path: f.uri.toString(), label: f.path });
+      if ((await this.policy.check(f.uri)).allowed) allowed.push({ path: f.uri.toString(), label: f.path });
       if (allowed.length >= 12) break;
     }
     return allowed;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ApiKeyStore } from '../auth/apiKeyStore';
-import { CommandIds } from '../commands/commandIds';
+import type { ApiKeyStore } from '../platform/apiKeyStore';
+import { CommandIds } from '../core/commandIds';
 import { describeEndpoint } from '../core/endpoint';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';

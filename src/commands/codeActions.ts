@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommandIds } from './commandIds';
+import { CommandIds } from '../core/commandIds';
 
 /** The kinds, made on first use (not when the bundle loads). */
 function kinds() {

@@ -1,15 +1,23 @@
 import * as vscode from 'vscode';
-import type { ChatController } from '../chat/chatController';
 import { matchTrailingNewline, replacementBlock } from '../core/codeBlocks';
 import { estimateTokens } from '../core/tokenEstimate';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
 import type { ContextService } from '../workspace/contextService';
-import { CHAT_VIEW_ID, CommandIds } from './commandIds';
+import { CHAT_VIEW_ID, CommandIds } from '../core/commandIds';
+
+/** What the commands need of the chat surface (the wiring passes the chat controller; commands do not import it). */
+export interface ReasonerChat {
+  /**
+   * Runs `prompt` on the reasoner as the first turn of a conversation of its own, shown in the chat view as
+   * `label`; resolves with the finished turn, or undefined when nothing was asked.
+   */
+  runCommand(request: { label: string; prompt: string; token?: vscode.CancellationToken }): Promise<{ readonly status: string; readonly answer: string } | undefined>;
+}
 
 export interface ReasonerCommandDeps {
-  readonly chat: ChatController;
+  readonly chat: ReasonerChat;
   readonly context: ContextService;
   readonly edits: ProposedEdits;
   readonly notifier: Notifier;
@@ -67,7 +75,7 @@ export class ReasonerCommands {
     }
     if (!editor) return this.refuse(`open a file and select the code to ${what}.`);
     if (rangeArg instanceof vscode.Range) editor.selection = new vscode.Selection(rangeArg.start, rangeArg.end);
-    const verdict = await this.deps.context.readPolicy()(editor.document.uri);
+    const verdict = await this.deps.context.readPolicy().check(editor.document.uri);
     if (!verdict.allowed) return this.refuse(`${verdict.reason}.`);
     let range: vscode.Range = editor.selection;
     const symbol = (await this.deps.context.gather(editor))?.enclosingSymbol;

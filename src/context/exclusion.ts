@@ -9,7 +9,9 @@ import type { WorkspaceFs } from './workspaceFs';
  *     `*.key`, `id_rsa*`, …), dependency / VCS / build-output folders, binary extensions, the caller's globs
  *     (`files.exclude` + `deepseek.context.exclude`), and `.gitignore` rules of the file's folders (reading
  *     only the `.gitignore` files themselves);
- *  2. `stat`: not a regular file (symbolic links are not followed), or larger than the size limit;
+ *  2. `stat`: not a regular file (the walk does not follow symbolic links; a path the user names, e.g. a pinned
+ *     file, may lead through one only to a file inside the workspace that passes step 1 too), or larger than
+ *     the size limit;
  *  3. read: NUL bytes in the first 8 KB (binary). The text is only returned if it passes.
  * In an untrusted workspace nothing is listed, stat'ed or read.
  */
@@ -31,6 +33,11 @@ export type Verdict = { readonly allowed: true } | { readonly allowed: false; re
 export type ReadResult =
   | { readonly ok: true; readonly path: string; readonly text: string; readonly size: number }
   | { readonly ok: false; readonly path: string; readonly reason: ExclusionReason; readonly detail: string };
+
+export type ReadFailure = Extract<ReadResult, { readonly ok: false }>;
+
+/** A path the user named, once checked: `target` is the file it leads to (itself unless it is a link). */
+export type NamedFile = { readonly ok: true; readonly path: string; readonly target: string; readonly size: number } | ReadFailure;
 
 export interface ListedFile {
   readonly path: string;
@@ -256,6 +263,14 @@ function hasNul(bytes: Uint8Array): boolean {
 
 const decoder = new TextDecoder('utf-8');
 
+/** A size limit as people say it (1048576 → "1 MB"). */
+function sizeText(bytes: number): string {
+  const mb = 1024 * 1024;
+  if (bytes >= mb && bytes % mb === 0) return `${bytes / mb} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
 /**
  * The only holder of the `WorkspaceFs`: it lists and reads workspace files, and refuses excluded ones before
  * touching them (see the order of checks above). Caches parsed `.gitignore` files and the listing until
@@ -325,6 +340,67 @@ export class ContextReader {
   }
 
   /**
+   * A path the user named (a pinned file, the open editor's file), judged by the walk's rules without reading
+   * its content: `check`; then, where the file system has links, where it leads — outside the workspace is
+   * refused, and inside, the target must pass `check` too; then `stat`: a regular file within the size limit.
+   */
+  async inspectNamed(path: string): Promise<NamedFile> {
+    const verdict = await this.check(path);
+    if (!verdict.allowed) {
+      return { ok: false, path, reason: verdict.reason, detail: verdict.detail };
+    }
+    const named = normalizePath(path) as string;
+    let target = named;
+    if (this.fs.realPath) {
+      let real: string | null | undefined;
+      try {
+        real = await this.fs.realPath(named);
+      } catch {
+        return { ok: false, path, reason: 'unreadable', detail: `${named} could not be read` };
+      }
+      if (real === undefined) {
+        return { ok: false, path, reason: 'unreadable', detail: `${named} does not exist` };
+      }
+      if (real === null) {
+        return { ok: false, path, reason: 'outside-workspace', detail: `${named} is a symbolic link that leads outside the workspace` };
+      }
+      if (real !== named) {
+        const linked = await this.check(real);
+        if (!linked.allowed) {
+          return { ok: false, path, reason: linked.reason, detail: `${named} is a symbolic link to ${real}, and ${linked.detail}` };
+        }
+        target = real;
+      }
+    }
+    let stat;
+    try {
+      stat = await this.fs.stat(target);
+    } catch {
+      return { ok: false, path, reason: 'unreadable', detail: `${named} could not be stat'ed` };
+    }
+    if (!stat) {
+      return { ok: false, path, reason: 'unreadable', detail: `${named} does not exist` };
+    }
+    if (stat.type !== 'file') {
+      return { ok: false, path, reason: 'not-a-file', detail: stat.type === 'symlink' ? `${named} is a symbolic link (not followed)` : `${named} is not a regular file` };
+    }
+    if (stat.size > this.maxFileBytes) {
+      return { ok: false, path, reason: 'too-large', detail: `${named} is larger than ${sizeText(this.maxFileBytes)}` };
+    }
+    return { ok: true, path: named, target, size: stat.size };
+  }
+
+  /** `inspectNamed`, then the text; refused when it looks binary. Never opens a file that failed a check. */
+  async readNamed(path: string): Promise<ReadResult> {
+    const found = await this.inspectNamed(path);
+    if (!found.ok) {
+      return found;
+    }
+    const result = await this.readChecked(found.target, found.size);
+    return result.ok || found.target === found.path ? result : { ...result, path, detail: `${found.path} (a link to ${found.target}): ${result.detail}` };
+  }
+
+  /**
    * The listing entry for one path (after a change event): `undefined` if it is excluded, missing, not a
    * regular file or too large. Stats only a path that passed `check`.
    */
@@ -361,7 +437,7 @@ export class ContextReader {
       size = stat.size;
     }
     if (size > this.maxFileBytes) {
-      return { ok: false, path, reason: 'too-large', detail: `${path} is larger than ${this.maxFileBytes} bytes` };
+      return { ok: false, path, reason: 'too-large', detail: `${path} is larger than ${sizeText(this.maxFileBytes)}` };
     }
     let bytes: Uint8Array;
     try {
@@ -370,7 +446,7 @@ export class ContextReader {
       return { ok: false, path, reason: 'unreadable', detail: `${path} could not be read` };
     }
     if (bytes.length > this.maxFileBytes) {
-      return { ok: false, path, reason: 'too-large', detail: `${path} is larger than ${this.maxFileBytes} bytes` };
+      return { ok: false, path, reason: 'too-large', detail: `${path} is larger than ${sizeText(this.maxFileBytes)}` };
     }
     if (hasNul(bytes)) {
       return { ok: false, path, reason: 'binary', detail: `${path} looks binary (NUL bytes)` };

@@ -8,10 +8,11 @@ function entryType(entry: Dirent | Stats): EntryType {
 
 /**
  * `WorkspaceFs` on Node's `fs` for a workspace folder on disk. Symbolic links are reported as `symlink` and
- * not followed (`lstat`), so a walk cannot leave the folder or loop.
+ * not followed (`lstat`), so a walk cannot leave the folder or loop; `realPath` says where one leads.
  */
 export class NodeWorkspaceFs implements WorkspaceFs {
   readonly root: string;
+  private realRoot: Promise<string> | undefined;
 
   constructor(root: string) {
     this.root = nodePath.resolve(root);
@@ -44,5 +45,25 @@ export class NodeWorkspaceFs implements WorkspaceFs {
 
   async readFile(path: string): Promise<Uint8Array> {
     return fsp.readFile(this.absolute(path));
+  }
+
+  async realPath(path: string): Promise<string | null | undefined> {
+    let real: string;
+    try {
+      real = await fsp.realpath(this.absolute(path));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') {
+        return undefined;
+      }
+      throw err;
+    }
+    // The root itself may be reached through a link (e.g. /tmp on macOS): compare real paths.
+    this.realRoot ??= fsp.realpath(this.root).catch(() => this.root);
+    const rel = nodePath.relative(await this.realRoot, real);
+    if (rel === '..' || rel.startsWith(`..${nodePath.sep}`) || nodePath.isAbsolute(rel)) {
+      return null;
+    }
+    return rel.split(nodePath.sep).join('/');
   }
 }

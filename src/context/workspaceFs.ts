@@ -26,4 +26,10 @@ export interface WorkspaceFs {
   stat(path: string): Promise<FileStat | undefined>;
   /** The bytes of a file. Rejects if it does not exist. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Where `path` leads once symbolic links (the file's and its folders') are followed: a workspace-relative
+   * path, `null` when it leads outside the workspace, `undefined` when it does not exist. A file system
+   * without links (the in-memory double) leaves it out.
+   */
+  realPath?(path: string): Promise<string | null | undefined>;
 }

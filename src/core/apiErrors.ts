@@ -1,4 +1,7 @@
-/** User-facing wording for API failures (deepseek-api.md's error table). Pure, so every surface says the same. */
+/**
+ * User-facing wording for API failures (DeepSeek's error codes, api-docs.deepseek.com/quick_start/error_codes).
+ * Pure, so every surface says the same.
+ */
 
 export type FailureKind =
   | 'auth'

@@ -1,4 +1,8 @@
-/** The one logging interface. The VS Code implementation writes to a LogOutputChannel; tests use `MemoryLogger`. */
+/**
+ * The one logging interface. The extension's implementation is `ChannelLogger` (src/platform/logger.ts, a
+ * LogOutputChannel); `MemoryLogger` keeps the lines in memory for tests that build services themselves
+ * (test/suite/pinned.test.ts).
+ */
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
   debug(message: string, ...args: unknown[]): void;

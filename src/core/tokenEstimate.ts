@@ -1,6 +1,7 @@
 /**
  * Token estimates for when the API reports no usage (an aborted stream): about 0.3 tokens per English/ASCII
- * character and 0.6 per CJK character (deepseek-api.md). Counted in tenths of a token so the sum is exact,
+ * character and 0.6 per CJK character (DeepSeek's "Token & Token Usage",
+ * api-docs.deepseek.com/quick_start/token_usage). Counted in tenths of a token so the sum is exact,
  * then rounded up: an estimate should not undercount what was billed.
  */
 

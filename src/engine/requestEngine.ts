@@ -4,7 +4,7 @@ import { DeepSeekClient } from '../api/deepseekClient';
 import type { ChatMessage, ChatResult, StreamEvent } from '../api/types';
 import { createStreamRestorer, Redactor, RedactionSummary, type RedactionFinding } from '../core/redaction/redactor';
 import type { LastRequest } from './lastRequest';
-import type { ApiKeyStore } from '../auth/apiKeyStore';
+import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { checkBudget, estimateRequestCostUsd } from '../core/budget';
 import type { Logger } from '../core/logger';
@@ -48,9 +48,11 @@ export function isNotSent(result: EngineResult | NotSent): result is NotSent {
 }
 
 /**
- * The one request pipeline every surface goes through: key → budget → client → ledger. (Context, redaction
- * and failover join it in later steps.) Surfaces get a ChatResult with partial output kept on failure; the
- * ledger is updated for every request that reached the API, aborted ones priced as estimates.
+ * The one request pipeline every surface goes through: key → budget → redact → client (streamed, placeholders
+ * restored as they arrive) → ledger. The surface brings the messages, context already in them (built with
+ * src/workspace and the prompt builder); one provider only, failover between providers is not in it yet.
+ * Surfaces get a ChatResult with partial output kept on failure; the ledger is updated for every request that
+ * reached the API, aborted ones priced as estimates.
  */
 export class RequestEngine implements vscode.Disposable {
   private readonly activeEmitter = new vscode.EventEmitter<number>();

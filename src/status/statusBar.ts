@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { describeKeySource, type ResolvedApiKey } from '../core/apiKey';
 import { describeEndpoint } from '../core/endpoint';
 import { statusLine, statusTooltip, type SpendView } from '../core/spendSummary';
-import { CommandIds } from '../commands/commandIds';
+import { CommandIds } from '../core/commandIds';
 
 export interface StatusSnapshot {
   readonly text: string;

@@ -29,7 +29,7 @@ export function summarisePackageJson(text: string): string {
 export interface CollectOptions {
   readonly includeCurrentFile: boolean;
   readonly includeSelection: boolean;
-  /** Pinned files, as URIs (read through the read policy by the caller's ContextService). */
+  /** Pinned files, as URIs (read here through the ContextService's read policy). */
   readonly pinned: readonly vscode.Uri[];
 }
 
@@ -53,23 +53,23 @@ export async function collectContext(service: ContextService, editor: vscode.Tex
   if (pieces && root) {
     const facts: string[] = [];
     for (const name of MANIFESTS) {
-      const uri = vscode.Uri.joinPath(root, name);
-      if (!(await policy(uri)).allowed) continue;
-      try {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-        facts.push(`${name}:\n${name === 'package.json' ? summarisePackageJson(text) : text.split('\n').slice(0, MANIFEST_LINES).join('\n')}`);
-      } catch {
-        // no such manifest
-      }
+      const read = await policy.read(vscode.Uri.joinPath(root, name));
+      if (!read.ok) continue; // no such manifest, or refused
+      facts.push(`${name}:\n${name === 'package.json' ? summarisePackageJson(read.text) : read.text.split('\n').slice(0, MANIFEST_LINES).join('\n')}`);
     }
     if (facts.length) blocks.push({ kind: 'projectFacts', id: 'manifests', title: 'manifests', content: facts.join('\n\n') });
     if (pieces.repoMap) blocks.push({ kind: 'repoMap', id: 'repo', title: 'files and top-level declarations', content: pieces.repoMap });
   }
   for (const uri of options.pinned) {
-    if (!(await policy(uri)).allowed) continue;
-    const doc = await vscode.workspace.openTextDocument(uri);
     const rel = service.relative(uri) ?? uri.path;
-    blocks.push({ kind: 'pinnedFile', id: rel, title: rel, content: doc.getText() });
+    const read = await policy.read(uri);
+    if (!read.ok) {
+      labels.push(`not sent: ${read.reason}`); // e.g. the pinned file became binary or too large since
+      continue;
+    }
+    // An open document with unsaved edits is sent as the user sees it; it passed the policy on disk.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    blocks.push({ kind: 'pinnedFile', id: rel, title: rel, content: open?.isDirty ? open.getText() : read.text });
     labels.push(rel);
   }
   if (pieces) {
@@ -80,7 +80,7 @@ export async function collectContext(service: ContextService, editor: vscode.Tex
     }
   }
   const current = editor ? service.relative(editor.document.uri) : undefined;
-  const currentReadable = editor && current ? (await policy(editor.document.uri)).allowed : false;
+  const currentReadable = editor && current ? (await policy.check(editor.document.uri)).allowed : false;
   if (editor && current && options.includeCurrentFile && currentReadable) {
     blocks.push({ kind: 'currentFile', id: current, title: `${current} (current file)`, content: editor.document.getText() });
     labels.push(current);

@@ -6,12 +6,14 @@ import { NodeWorkspaceFs } from '../context/nodeFs';
 import { ParserService } from '../context/parserService';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
-import type { ReadPolicy } from '../chat/chatContext';
+import type { ReadPolicy } from './readPolicy';
 
 /**
  * VS Code glue for the context engine: one gatherer per workspace folder state (trust, files.exclude,
  * deepseek.context.exclude), fed with file-system changes and with editor edits (incremental reparse).
- * Nothing is created or read until the first request, and nothing at all in an untrusted workspace.
+ * At activation it only subscribes: trust, folder, configuration and document events, and one file-system
+ * watcher. The parser and the gatherer are created on the first request or read-policy check, and nothing
+ * is read in an untrusted workspace.
  */
 export class ContextService implements vscode.Disposable {
   private parser: ParserService | undefined;
@@ -89,8 +91,9 @@ export class ContextService implements vscode.Disposable {
 
   /** Context for the active editor: repo map, current file, enclosing symbol, related definitions. */
   async gather(editor: vscode.TextEditor | undefined): Promise<ContextPieces | undefined> {
+    if (!vscode.workspace.isTrusted) return undefined;
     const gatherer = this.current();
-    if (!gatherer || !vscode.workspace.isTrusted) return undefined;
+    if (!gatherer) return undefined;
     const rel = editor ? this.relative(editor.document.uri) : undefined;
     const started = performance.now();
     try {
@@ -108,22 +111,31 @@ export class ContextService implements vscode.Disposable {
     }
   }
 
-  /** The read policy every surface uses: the context engine's exclusion rules, size limit and trust. */
+  /**
+   * The read policy every surface uses: the same `ContextReader` as the workspace walk (exclusion rules,
+   * links, size, binary), behind Workspace Trust and the workspace folder.
+   */
   readPolicy(): ReadPolicy {
-    return async (uri) => {
-      if (!vscode.workspace.isTrusted) return { allowed: false, reason: 'the workspace is not trusted' };
+    const locate = (uri: vscode.Uri) => {
+      if (!vscode.workspace.isTrusted) return { refused: 'the workspace is not trusted' };
       const rel = this.relative(uri);
       const gatherer = this.current();
-      if (!rel || !gatherer) return { allowed: false, reason: `${uri.fsPath} is outside the workspace folder` };
-      const verdict = await gatherer.contextReader.check(rel);
-      if (!verdict.allowed) return { allowed: false, reason: verdict.detail };
-      try {
-        const stat = await vscode.workspace.fs.stat(uri);
-        if (stat.size > gatherer.contextReader.maxFileBytes) return { allowed: false, reason: `${rel} is larger than 1 MB` };
-      } catch {
-        return { allowed: false, reason: `${rel} could not be read` };
-      }
-      return { allowed: true };
+      if (!rel || !gatherer) return { refused: `${uri.scheme === 'file' ? uri.fsPath : uri.toString()} is outside the workspace folder` };
+      return { rel, reader: gatherer.contextReader };
+    };
+    return {
+      check: async (uri) => {
+        const at = locate(uri);
+        if (!at.reader) return { allowed: false, reason: at.refused };
+        const verdict = await at.reader.inspectNamed(at.rel);
+        return verdict.ok ? { allowed: true } : { allowed: false, reason: verdict.detail };
+      },
+      read: async (uri) => {
+        const at = locate(uri);
+        if (!at.reader) return { ok: false, reason: at.refused };
+        const result = await at.reader.readNamed(at.rel);
+        return result.ok ? { ok: true, text: result.text } : { ok: false, reason: result.detail };
+      },
     };
   }
 

@@ -1,17 +1,31 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
-import { CommandIds } from '../../src/commands/commandIds';
+import { CommandIds } from '../../src/core/commandIds';
 import { EXTENSION_ID } from '../harness/paths';
-import { activateExtension, fakeServer, waitForNotice } from './helpers';
+import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
 
 describe('activation (first start, no API key anywhere)', () => {
-  it('activates and reports how long activation took', async () => {
+  it('activates, and its timing is a measurement of this activation in this extension host', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    const alreadyActive = extension.isActive;
+    const calledAt = performance.now();
     const api = await activateExtension();
-    assert.equal(api.version, vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.version);
+    const resolvedAt = performance.now();
+    assert.equal(api.version, extension.packageJSON.version);
     const { bundleEvaluatedMs, activateMs, totalMs } = api.activation;
-    assert.ok(activateMs > 0 && bundleEvaluatedMs >= 0);
-    assert.equal(totalMs, bundleEvaluatedMs + activateMs);
-    console.log(`      activation: modules ${bundleEvaluatedMs.toFixed(1)} ms + activate() ${activateMs.toFixed(1)} ms`);
+    for (const [name, ms] of Object.entries(api.activation)) {
+      assert.ok(Number.isFinite(ms) && ms > 0, `${name} is a positive number of milliseconds: ${ms}`);
+    }
+    // The test shares the extension's process and clock: performance.now() counts from the host's start, so
+    // the extension cannot have spent more time activating than the host has existed.
+    assert.ok(totalMs < resolvedAt, `activation (${totalMs.toFixed(1)} ms) fits in the host's lifetime (${resolvedAt.toFixed(1)} ms)`);
+    if (!alreadyActive) {
+      assert.ok(activateMs <= resolvedAt - calledAt, `activate() (${activateMs.toFixed(1)} ms) ran while the test waited (${(resolvedAt - calledAt).toFixed(1)} ms)`);
+    }
+    // activate() waits on nothing (no network, no file reads): even on a loaded machine it is well under this.
+    assert.ok(activateMs < 2_000, `activate() took ${activateMs.toFixed(1)} ms`);
+    console.log(`      activation: modules ${bundleEvaluatedMs.toFixed(1)} ms + activate() ${activateMs.toFixed(1)} ms${alreadyActive ? ' (already active at test start)' : ''}`);
   });
 
   it('prompts for a key with actions that fix it, and says so in the status bar', async () => {
@@ -56,9 +70,10 @@ describe('activation (first start, no API key anywhere)', () => {
   });
 
   it('opens the chat view', async () => {
-    await activateExtension();
+    const api = await activateExtension();
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await waitFor('the chat view to be hidden', () => (api.chatViewVisible() ? undefined : true));
     await vscode.commands.executeCommand(CommandIds.openChat);
-    // The view's focus command exists only for a contributed view; reaching here without error is the check,
-    // and the UI suite checks what the view shows.
+    await waitFor('the chat view to be resolved and visible', () => (api.chatViewVisible() ? true : undefined));
   });
 });

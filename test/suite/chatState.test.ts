@@ -1,6 +1,6 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
-import { CommandIds } from '../../src/commands/commandIds';
+import { CommandIds } from '../../src/core/commandIds';
 import type { LoggedRequest } from '../fake-deepseek/types';
 import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
-import { CommandIds } from '../../src/commands/commandIds';
+import { CommandIds } from '../../src/core/commandIds';
 import { activateExtension, waitForNotice } from './helpers';
 
 describe('settings', () => {

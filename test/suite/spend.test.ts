@@ -1,11 +1,11 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
-import { CommandIds } from '../../src/commands/commandIds';
+import { CommandIds } from '../../src/core/commandIds';
 import { formatUsd } from '../../src/core/money';
 import type { LoggedRequest } from '../fake-deepseek/types';
 import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
 
-/** The default price table (architecture.md), USD per 1M tokens, written out independently of the code. */
+/** The default price table (README, "Settings"), USD per 1M tokens, written out independently of the code. */
 const DEFAULT_PRICES = {
   'deepseek-chat': { hit: 0.07, miss: 0.27, output: 1.1 },
   'deepseek-reasoner': { hit: 0.14, miss: 0.55, output: 2.19 },

@@ -1,4 +1,7 @@
 import * as assert from 'assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ContextReader, matchIgnoreRules, normalizePath, parseGitignore } from '../../src/context/exclusion';
 import { compileGlob } from '../../src/context/glob';
 import { NodeWorkspaceFs } from '../../src/context/nodeFs';
@@ -281,6 +284,104 @@ describe('context: exclusion', () => {
       assert.ok(!listed.includes('logs/debug.log'), 'ignored by *.log');
       assert.ok(listed.includes('src/shapes/shapes.ts'));
       assert.deepEqual(listed, [...listed].sort());
+    });
+  });
+
+  describe('a file the user names (pinned files): the walk rules, links followed only inside', () => {
+    let tmp: string;
+    let root: string;
+
+    before(() => {
+      tmp = mkdtempSync(path.join(os.tmpdir(), 'pinned-'));
+      root = path.join(tmp, 'workspace');
+      mkdirSync(path.join(root, 'src'), { recursive: true });
+      mkdirSync(path.join(root, 'generated'), { recursive: true });
+      writeFileSync(path.join(tmp, 'outside.txt'), 'OUTSIDE-THE-WORKSPACE\n');
+      mkdirSync(path.join(tmp, 'elsewhere'));
+      writeFileSync(path.join(tmp, 'elsewhere', 'notes.txt'), 'OUTSIDE-TOO\n');
+      writeFileSync(path.join(root, 'src', 'app.ts'), 'export const app = 1;\n');
+      writeFileSync(path.join(root, '.env'), 'TOKEN=correct-horse\n');
+      writeFileSync(path.join(root, 'src', 'blob.txt'), Buffer.from([0x68, 0x69, 0x00, 0x01, 0x02]));
+      writeFileSync(path.join(root, 'logo.png'), 'not really a png');
+      writeFileSync(path.join(root, 'src', 'big.ts'), 'x'.repeat(1024 * 1024 + 1));
+      writeFileSync(path.join(root, 'generated', 'api.ts'), 'export const generated = 1;\n');
+      writeFileSync(path.join(root, '.gitignore'), 'secret-notes.md\n');
+      writeFileSync(path.join(root, 'secret-notes.md'), 'ignored\n');
+      symlinkSync(path.join(tmp, 'outside.txt'), path.join(root, 'src', 'outside-link.ts'));
+      symlinkSync(path.join(tmp, 'elsewhere'), path.join(root, 'linked-folder'));
+      symlinkSync('app.ts', path.join(root, 'src', 'alias.ts'));
+      symlinkSync(path.join('..', '.env'), path.join(root, 'src', 'settings.ts'));
+    });
+
+    after(() => rmSync(tmp, { recursive: true, force: true }));
+
+    const reader = (options: { excludeGlobs?: string[]; trusted?: boolean } = {}) =>
+      new ContextReader(new NodeWorkspaceFs(root), { trusted: options.trusted ?? true, excludeGlobs: options.excludeGlobs ?? [] });
+
+    it('refuses a symbolic link that leads outside the workspace', async () => {
+      const result = await reader().readNamed('src/outside-link.ts');
+      assert.equal(result.ok, false);
+      assert.equal(!result.ok && result.reason, 'outside-workspace');
+      assert.match(!result.ok ? result.detail : '', /^src\/outside-link\.ts is a symbolic link that leads outside the workspace$/);
+      const inspected = await reader().inspectNamed('src/outside-link.ts');
+      assert.equal(!inspected.ok && inspected.reason, 'outside-workspace');
+    });
+
+    it('refuses a file inside a linked folder that leads outside', async () => {
+      const result = await reader().readNamed('linked-folder/notes.txt');
+      assert.equal(!result.ok && result.reason, 'outside-workspace');
+    });
+
+    it('follows a link inside the workspace only to a target that passes the same checks', async () => {
+      const alias = await reader().readNamed('src/alias.ts');
+      assert.equal(alias.ok && alias.text, 'export const app = 1;\n');
+      const toEnv = await reader().readNamed('src/settings.ts');
+      assert.equal(!toEnv.ok && toEnv.reason, 'secret');
+      assert.match(!toEnv.ok ? toEnv.detail : '', /src\/settings\.ts is a symbolic link to \.env, and \.env is a secret/);
+    });
+
+    it('refuses a binary file: by content with a clear reason, by extension without reading it', async () => {
+      const blob = await reader().readNamed('src/blob.txt');
+      assert.equal(!blob.ok && blob.reason, 'binary');
+      assert.equal(!blob.ok && blob.detail, 'src/blob.txt looks binary (NUL bytes)');
+      const png = await reader().readNamed('logo.png');
+      assert.equal(!png.ok && png.reason, 'binary');
+      assert.equal(!png.ok && png.detail, 'logo.png is a binary file type');
+    });
+
+    it('refuses a file over 1 MB, saying so in MB', async () => {
+      const big = await reader().readNamed('src/big.ts');
+      assert.equal(!big.ok && big.reason, 'too-large');
+      assert.equal(!big.ok && big.detail, 'src/big.ts is larger than 1 MB');
+      assert.equal((await reader().inspectNamed('src/big.ts')).ok, false);
+    });
+
+    it('refuses excluded files: secrets, deepseek.context.exclude / files.exclude globs, .gitignore', async () => {
+      const env = await reader().readNamed('.env');
+      assert.equal(!env.ok && env.reason, 'secret');
+      const generated = await reader({ excludeGlobs: ['generated/**'] }).readNamed('generated/api.ts');
+      assert.equal(!generated.ok && generated.reason, 'setting');
+      assert.equal((await reader().readNamed('generated/api.ts')).ok, true, 'the same file without the glob is read');
+      const ignoredFile = await reader().readNamed('secret-notes.md');
+      assert.equal(!ignoredFile.ok && ignoredFile.reason, 'gitignore');
+    });
+
+    it('refuses missing files and folders, and everything in an untrusted workspace', async () => {
+      const missing = await reader().readNamed('src/missing.ts');
+      assert.equal(!missing.ok && missing.detail, 'src/missing.ts does not exist');
+      const folder = await reader().readNamed('src');
+      assert.equal(!folder.ok && folder.reason, 'not-a-file');
+      const untrusted = await reader({ trusted: false }).readNamed('src/app.ts');
+      assert.equal(!untrusted.ok && untrusted.reason, 'untrusted');
+    });
+
+    it('inspects without reading content, and never reads an oversized file (in-memory workspace)', async () => {
+      const fs = new SpyFs({ 'data/huge.json': { size: 5 * 1024 * 1024 }, 'src/a.ts': 'a' });
+      const spyReader = new ContextReader(fs, { trusted: true });
+      assert.deepEqual(await spyReader.inspectNamed('src/a.ts'), { ok: true, path: 'src/a.ts', target: 'src/a.ts', size: 1 });
+      const huge = await spyReader.readNamed('data/huge.json');
+      assert.equal(!huge.ok && huge.reason, 'too-large');
+      assert.deepEqual(fs.touched('readFile').filter((p) => !p.endsWith('.gitignore')), []);
     });
   });
 });

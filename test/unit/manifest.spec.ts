@@ -1,7 +1,7 @@
 import * as assert from 'assert/strict';
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { CHAT_VIEW_ID, CommandIds, CommandTitles } from '../../src/commands/commandIds';
+import { CHAT_VIEW_ID, CommandIds, CommandTitles } from '../../src/core/commandIds';
 import { SETTING_DEFINITIONS, SETTING_KEYS, SETTINGS_SECTION } from '../../src/core/settingsSchema';
 
 interface Manifest {

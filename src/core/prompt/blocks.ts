@@ -2,8 +2,9 @@
  * Context blocks and their stability ranks.
  *
  * DeepSeek bills a prompt prefix it has seen recently at about a quarter of the price, and only a prefix that is
- * identical from the first token counts (deepseek-api.md, "Context cache"). So blocks are ordered by how rarely
- * they change, most stable first: a change to one block can only invalidate the cache from that block onward.
+ * identical from the first token counts (DeepSeek's "Context Caching" guide, api-docs.deepseek.com/guides/kv_cache).
+ * So blocks are ordered by how rarely they change, most stable first: a change to one block can only invalidate
+ * the cache from that block onward.
  *
  * Kinds in stability order (rank 0 first):
  *  - `instructions`  fixed rules of the assistant; the same for every task, so chat and commands share them

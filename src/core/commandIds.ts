@@ -1,4 +1,7 @@
-/** The public contract's command ids (architecture.md). package.json must declare exactly these (a unit test checks). */
+/**
+ * The public contract's command ids (README, "Commands") and the chat view's id. package.json must declare exactly
+ * these (a unit test checks). Plain data in core, so every surface and the wiring import them from one place.
+ */
 export const CommandIds = {
   openChat: 'deepseek.openChat',
   newChat: 'deepseek.newChat',
