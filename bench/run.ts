@@ -17,7 +17,8 @@ import { REPO_ROOT } from '../test/harness/paths';
  * - load cost of the bundle in plain Node (read + compile + evaluate)
  * - activation inside a real VS Code (target: < 50 ms), over several fresh starts
  * - the client's streaming overhead per chunk over 10,000 chunks (target: < 0.05 ms/chunk)
- * - spend ledger: cost of recording a request and of writing the ledger
+ * - spend ledger: recording a request, merging another window's events, log lines, compaction, and the
+ *   shared ledger's file appends and re-reads in a temporary directory
  * - cache efficiency of the prompt builder on a replayed session (targets: ≥ 85% hits, ≥ 3× cheaper input)
  * - context assembly on a 2,000-file workspace and tree-sitter reparse (targets: < 100 ms warm, < 2 s cold, < 5 ms)
  * - redaction throughput on ~1 MB of mixed code (target: < 100 ms/MB)
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   console.log('');
   for (const line of await benchClientStreaming()) console.log(line);
   console.log('');
-  for (const line of benchLedger()) console.log(line);
+  for (const line of await benchLedger()) console.log(line);
   console.log('');
   for (const line of await benchCache()) console.log(line);
   console.log('');

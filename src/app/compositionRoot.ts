@@ -1,3 +1,4 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { checkConnection } from '../api/connectionCheck';
 import { ApiKeyStore } from '../platform/apiKeyStore';
@@ -44,7 +45,16 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   const settings = register(new ConfigurationService(logger));
   const notifier = new Notifier(logger);
-  const spend = register(new SpendService(context.globalState, settings, notifier, logger));
+  const spend = register(
+    new SpendService({
+      // The ledger every window shares; globalStorageUri is a file: URI wherever this (Node) extension host runs.
+      storageDir: context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'spend') : undefined,
+      legacyState: context.globalState,
+      settings,
+      notifier,
+      logger,
+    }),
+  );
   const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger));
   const statusBar = register(new StatusBarController());
   const spendDocument = register(new MarkdownDocument('deepseek-spend', 'DeepSeek Spend', () => spend.report(), spend.onDidChange));

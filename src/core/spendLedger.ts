@@ -1,12 +1,18 @@
 /**
  * The spend ledger: every priced request, and running totals for the session, today and all time, with
- * per-model and per-surface breakdowns. Pure and synchronous: the glue layer persists `toJSON()` (e.g. in
- * globalState) and raises change events. Totals are summed in whole pico-dollars, so they never drift.
+ * per-model and per-surface breakdowns. Pure and synchronous; totals are summed in whole pico-dollars, so they
+ * never drift.
  *
- * Session: survives a window reload (it is persisted), ends on `resetSession()`, and a new one starts by
- * itself when the previous request is more than `sessionIdleMs` (4 h) old. Today: the local calendar day
- * given by `dayKey`. Reads never change the ledger: a session or day that has run out reads as empty, and
- * the next `record()` starts the new one.
+ * The ledger is a set of events — priced requests and session resets — each with an id, so that the events of
+ * several windows can be merged: adding an event that is already there changes nothing. Old events are folded
+ * into a `LedgerFold` (the totals they add up to, plus the most recent records); the ledger is that fold plus
+ * the events not folded yet, replayed in time order. The glue layer (src/spend) persists events as lines of an
+ * append-only log and folds in a snapshot file (see spendLog.ts).
+ *
+ * Session: shared by every window, survives a window reload, ends on `resetSession()` (in any window), and a
+ * new one starts by itself when the previous request is more than `sessionIdleMs` (4 h) old. Today: the local
+ * calendar day given by `dayKey`. Reads never change the ledger: a session or day that has run out reads as
+ * empty, and the next `record()` starts the new one. At most `maxRecords` (200) recent records are kept.
  */
 import { fromPicoUsd, toPicoUsd } from './money';
 import { noPriceLabel, priceUsagePico, tokenCount, type ResolvedPrice } from './pricing';
@@ -33,6 +39,8 @@ export interface SpendTotals {
 
 /** One priced request. */
 export interface SpendRecord {
+  /** Unique across windows; merging the same record twice counts it once. */
+  readonly id: string;
   /** When it was recorded, ms since the epoch. */
   readonly at: number;
   readonly model: string;
@@ -52,6 +60,33 @@ export interface SpendRecord {
   /** Which price table applied, or "no price for <model>". */
   readonly priceLabel: string;
   readonly finishReason?: string;
+}
+
+/** "Reset Session Spend" at `at`: the session restarts empty there, in every window. */
+export interface SessionReset {
+  readonly id: string;
+  readonly at: number;
+}
+
+/** What the ledger is made of. */
+export type LedgerEvent =
+  | { readonly type: 'record'; readonly record: SpendRecord }
+  | { readonly type: 'resetSession'; readonly reset: SessionReset };
+
+export const eventId = (e: LedgerEvent): string => (e.type === 'record' ? e.record.id : e.reset.id);
+export const eventAt = (e: LedgerEvent): number => (e.type === 'record' ? e.record.at : e.reset.at);
+
+/**
+ * Time order (a reset before the records of the same millisecond: `resetSession()` dates itself after every
+ * record it knows), ties broken by id, so every window replays the same events the same way.
+ */
+export function compareEvents(a: LedgerEvent, b: LedgerEvent): number {
+  const d = eventAt(a) - eventAt(b);
+  if (d !== 0) return d;
+  if (a.type !== b.type) return a.type === 'resetSession' ? -1 : 1;
+  const ia = eventId(a);
+  const ib = eventId(b);
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
 }
 
 /** Usage as the API reported it (a provider without cache figures reports every prompt token as a miss). */
@@ -88,15 +123,21 @@ export interface RecordInput {
   readonly finishReason?: string;
 }
 
-export interface SpendLedgerOptions {
-  /** The clock, ms since the epoch. Default Date.now. */
-  readonly now?: () => number;
+/** How events are folded; every window must use the same values. */
+export interface FoldOptions {
   /** The calendar day of a moment. Default: local YYYY-MM-DD. */
   readonly dayKey?: (ms: number) => string;
   /** A session ends when its last request is older than this. Default 4 hours. */
   readonly sessionIdleMs?: number;
   /** How many recent records are kept. Default 200. */
   readonly maxRecords?: number;
+}
+
+export interface SpendLedgerOptions extends FoldOptions {
+  /** The clock, ms since the epoch. Default Date.now. */
+  readonly now?: () => number;
+  /** A new unique event id. Default: 128 random bits in hex. */
+  readonly newId?: () => string;
 }
 
 /** Totals with their per-model and per-surface breakdowns, as persisted. */
@@ -106,22 +147,33 @@ export interface PersistedScopeV1 {
   readonly bySurface: Readonly<Record<Surface, SpendTotals>>;
 }
 
-/** The persisted form of a ledger: plain JSON. */
+/** The form version 1 persisted in globalState (`deepseek.spendLedger.v1`); read once, to migrate it. */
 export interface PersistedLedgerV1 {
   readonly version: 1;
-  /** Oldest first. */
-  readonly records: readonly SpendRecord[];
+  /** Oldest first; without ids. */
+  readonly records: readonly Omit<SpendRecord, 'id'>[];
   readonly session: PersistedScopeV1 & { readonly startedAt: number; readonly lastAt: number | null };
   readonly today: { readonly day: string; readonly totals: SpendTotals };
   readonly allTime: PersistedScopeV1;
 }
 
+/** The persisted form of a fold (inside the snapshot file). */
+export interface PersistedFold {
+  readonly allTime: PersistedScopeV1;
+  /** Totals per calendar day; only the most recent days are kept. */
+  readonly days: Readonly<Record<string, SpendTotals>>;
+  /** startedAt is null when no session has started (no request, no reset yet). */
+  readonly session: PersistedScopeV1 & { readonly startedAt: number | null; readonly lastAt: number | null; readonly resetId?: string };
+  /** The most recent records, oldest first. */
+  readonly recent: readonly SpendRecord[];
+}
+
 export const DEFAULT_SESSION_IDLE_MS = 4 * 60 * 60 * 1000;
 export const DEFAULT_MAX_RECORDS = 200;
+/** Days of daily totals a persisted fold keeps. */
+export const KEPT_DAYS = 8;
 
 export const UNREADABLE_HISTORY_WARNING = 'DeepSeek spend history was unreadable and has been reset.';
-export const NEWER_HISTORY_WARNING =
-  'DeepSeek spend history was saved by a newer version of DeepSeek Assistant and has been reset.';
 
 /** The local calendar day of `ms` as YYYY-MM-DD. */
 export function localDayKey(ms: number): string {
@@ -134,6 +186,15 @@ export function localDayKey(ms: number): string {
 export function hitRate(totals: Pick<SpendTotals, 'hitTokens' | 'missTokens'>): number | undefined {
   const prompt = totals.hitTokens + totals.missTokens;
   return prompt > 0 ? totals.hitTokens / prompt : undefined;
+}
+
+/** 128 random bits in hex (not for secrets: only to tell events apart). */
+export function randomEventId(): string {
+  let id = '';
+  for (let i = 0; i < 8; i++) {
+    id += Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
+  }
+  return id;
 }
 
 /** Mutable sums; money in pico-dollars. */
@@ -154,8 +215,10 @@ interface Scope {
 }
 
 interface SessionScope extends Scope {
-  readonly startedAt: number;
+  readonly startedAt: number | null;
   lastAt: number | null;
+  /** The reset that started it, if one did. */
+  readonly resetId?: string;
 }
 
 const emptyTally = (): Tally => ({
@@ -168,25 +231,31 @@ const emptyScope = (): Scope => ({
   bySurface: { completion: emptyTally(), chat: emptyTally(), command: emptyTally() },
 });
 
-function addToTally(t: Tally, r: SpendRecord, costPico: number, noCachePico: number): void {
+const cloneScope = (s: Scope): Scope => ({
+  totals: { ...s.totals },
+  byModel: new Map([...s.byModel].map(([m, t]) => [m, { ...t }])),
+  bySurface: { completion: { ...s.bySurface.completion }, chat: { ...s.bySurface.chat }, command: { ...s.bySurface.command } },
+});
+
+function addToTally(t: Tally, r: SpendRecord): void {
   t.requests += 1;
   t.hitTokens += r.hitTokens;
   t.missTokens += r.missTokens;
   t.outputTokens += r.outputTokens;
-  t.costPico += costPico;
-  t.noCachePico += noCachePico;
+  t.costPico += toPicoUsd(r.costUsd);
+  t.noCachePico += toPicoUsd(r.noCacheUsd);
   t.estimatedRequests += r.estimated ? 1 : 0;
 }
 
-function addToScope(scope: Scope, r: SpendRecord, costPico: number, noCachePico: number): void {
-  addToTally(scope.totals, r, costPico, noCachePico);
+function addToScope(scope: Scope, r: SpendRecord): void {
+  addToTally(scope.totals, r);
   let model = scope.byModel.get(r.model);
   if (!model) {
     model = emptyTally();
     scope.byModel.set(r.model, model);
   }
-  addToTally(model, r, costPico, noCachePico);
-  addToTally(scope.bySurface[r.surface], r, costPico, noCachePico);
+  addToTally(model, r);
+  addToTally(scope.bySurface[r.surface], r);
 }
 
 function totalsOf(t: Tally): SpendTotals {
@@ -216,24 +285,216 @@ function tokensOf(text: string | number | undefined): number {
   return typeof text === 'string' ? estimateTokens(text) : estimateTokensFromLength(text);
 }
 
+interface ResolvedFoldOptions {
+  readonly dayKey: (ms: number) => string;
+  readonly sessionIdleMs: number;
+  readonly maxRecords: number;
+}
+
+export function resolveFoldOptions(o: FoldOptions = {}): ResolvedFoldOptions {
+  return {
+    dayKey: o.dayKey ?? localDayKey,
+    sessionIdleMs: o.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+    maxRecords: Math.max(1, Math.floor(o.maxRecords ?? DEFAULT_MAX_RECORDS)),
+  };
+}
+
+/**
+ * Events folded into totals: all time, per day, the session as of the latest event, and the most recent
+ * records (whose ids also catch an event folded twice). Applying events in time order gives the exact
+ * figures; an event older than ones already folded (a window that wrote late) still counts exactly in all
+ * time and its day, and in the session when it falls after the session's start.
+ */
+export class LedgerFold {
+  private recentIds: Set<string>;
+
+  private constructor(
+    private readonly allTime: Scope,
+    private readonly days: Map<string, Tally>,
+    private session: SessionScope,
+    private readonly recent: SpendRecord[],
+  ) {
+    this.recentIds = new Set(recent.map((r) => r.id));
+  }
+
+  static empty(): LedgerFold {
+    return new LedgerFold(emptyScope(), new Map(), { ...emptyScope(), startedAt: null, lastAt: null }, []);
+  }
+
+  clone(): LedgerFold {
+    const s = this.session;
+    return new LedgerFold(
+      cloneScope(this.allTime),
+      new Map([...this.days].map(([d, t]) => [d, { ...t }])),
+      { ...cloneScope(s), startedAt: s.startedAt, lastAt: s.lastAt },
+      this.recent.slice(),
+    );
+  }
+
+  /** Whether a record with this id is among the folded recent records. */
+  hasRecord(id: string): boolean {
+    return this.recentIds.has(id);
+  }
+
+  /** Folds one event in; false when it was a record already folded (nothing changed). */
+  apply(event: LedgerEvent, options: ResolvedFoldOptions): boolean {
+    if (event.type === 'resetSession') {
+      const { at, id } = event.reset;
+      // The reset that started this session seen again, or one older than its start, changes nothing.
+      const s = this.session;
+      if (s.startedAt === null || (at >= s.startedAt && id !== s.resetId)) {
+        this.session = { ...emptyScope(), startedAt: at, lastAt: null, resetId: id };
+      }
+      return true;
+    }
+    const r = event.record;
+    if (this.recentIds.has(r.id)) {
+      return false;
+    }
+    addToScope(this.allTime, r);
+    const day = options.dayKey(r.at);
+    let dayTally = this.days.get(day);
+    if (!dayTally) {
+      dayTally = emptyTally();
+      this.days.set(day, dayTally);
+    }
+    addToTally(dayTally, r);
+    if (this.session.lastAt !== null && r.at - this.session.lastAt > options.sessionIdleMs) {
+      this.session = { ...emptyScope(), startedAt: r.at, lastAt: null };
+    }
+    const s = this.session;
+    if (s.startedAt === null || r.at >= s.startedAt) {
+      addToScope(s, r);
+      this.session = { ...s, startedAt: s.startedAt ?? r.at, lastAt: Math.max(s.lastAt ?? r.at, r.at) };
+    }
+    this.insertRecent(r, options.maxRecords);
+    return true;
+  }
+
+  private insertRecent(r: SpendRecord, max: number): void {
+    const key: LedgerEvent = { type: 'record', record: r };
+    let i = this.recent.length;
+    while (i > 0 && compareEvents({ type: 'record', record: this.recent[i - 1] }, key) > 0) {
+      i--;
+    }
+    this.recent.splice(i, 0, r);
+    this.recentIds.add(r.id);
+    while (this.recent.length > max) {
+      const dropped = this.recent.shift();
+      if (dropped) this.recentIds.delete(dropped.id);
+    }
+  }
+
+  /** This session's scope as of `now`: undefined when it ran out (its last request is too old). */
+  liveSession(now: number, idleMs: number): SessionScope | undefined {
+    const s = this.session;
+    return s.lastAt !== null && now - s.lastAt > idleMs ? undefined : s;
+  }
+
+  totalsForDay(day: string): SpendTotals {
+    return totalsOf(this.days.get(day) ?? emptyTally());
+  }
+
+  get allTimeTotals(): SpendTotals {
+    return totalsOf(this.allTime.totals);
+  }
+
+  breakdownOf(scope: Scope | undefined, by: 'model' | 'surface'): Readonly<Record<string, SpendTotals>> {
+    const json = scopeToJson(scope ?? emptyScope());
+    return by === 'model' ? json.byModel : json.bySurface;
+  }
+
+  get allTimeScope(): Scope {
+    return this.allTime;
+  }
+
+  get records(): readonly SpendRecord[] {
+    return this.recent;
+  }
+
+  toJSON(): PersistedFold {
+    const s = this.session;
+    const days = [...this.days.keys()].sort().slice(-KEPT_DAYS);
+    return {
+      allTime: scopeToJson(this.allTime),
+      days: Object.fromEntries(days.map((d) => [d, totalsOf(this.days.get(d) ?? emptyTally())])),
+      session: { ...scopeToJson(s), startedAt: s.startedAt, lastAt: s.lastAt, ...(s.resetId !== undefined ? { resetId: s.resetId } : {}) },
+      recent: this.recent.map((r) => ({ ...r })),
+    };
+  }
+
+  /** Reads a persisted fold back; undefined on anything unexpected. */
+  static parse(raw: unknown, options: ResolvedFoldOptions): LedgerFold | undefined {
+    if (!isRecord(raw) || !isRecord(raw.session) || !isRecord(raw.days) || !Array.isArray(raw.recent)) {
+      return undefined;
+    }
+    const allTime = parseScope(raw.allTime);
+    const session = parseScope(raw.session);
+    const { startedAt, lastAt, resetId } = raw.session;
+    if (!allTime || !session || (startedAt !== null && !isAmount(startedAt)) || (lastAt !== null && !isAmount(lastAt))
+      || (resetId !== undefined && typeof resetId !== 'string')) {
+      return undefined;
+    }
+    const days = new Map<string, Tally>();
+    for (const [day, value] of Object.entries(raw.days)) {
+      const t = parseTally(value);
+      if (!t || day === '' || t.requests > allTime.totals.requests) return undefined;
+      days.set(day, t);
+    }
+    const recent: SpendRecord[] = [];
+    for (const item of raw.recent) {
+      const r = parseSpendRecord(item);
+      if (!r || typeof r.id !== 'string') return undefined;
+      recent.push(r as SpendRecord);
+    }
+    if (session.totals.requests > allTime.totals.requests || recent.length > allTime.totals.requests) {
+      return undefined;
+    }
+    recent.sort((a, b) => compareEvents({ type: 'record', record: a }, { type: 'record', record: b }));
+    return new LedgerFold(allTime, days, { ...session, startedAt, lastAt, ...(resetId !== undefined ? { resetId } : {}) }, recent.slice(-options.maxRecords));
+  }
+
+  /**
+   * The ledger version 1 kept in globalState, as a fold (its records get ids derived from their place and
+   * time, so two windows migrating the same data name them alike). Undefined data → undefined; unreadable
+   * data → a warning.
+   */
+  static fromV1(raw: unknown, options: ResolvedFoldOptions): { fold?: LedgerFold; warning?: string } {
+    if (raw === undefined) {
+      return {};
+    }
+    const state = parseV1(raw);
+    if (!state) {
+      return { warning: UNREADABLE_HISTORY_WARNING };
+    }
+    const days = new Map<string, Tally>([[state.today.day, state.today.totals]]);
+    const recent = state.records.map((r, i) => ({ ...r, id: `v1-${i}-${r.at}` }));
+    return { fold: new LedgerFold(state.allTime, days, state.session, recent.slice(-options.maxRecords)) };
+  }
+}
+
+/**
+ * The ledger: a fold (events already folded, e.g. read from a snapshot) plus the events not folded yet, kept
+ * by id. Totals are the events replayed in time order on top of the fold, recomputed only when an event
+ * arrives out of order.
+ */
 export class SpendLedger {
   private readonly now: () => number;
-  private readonly dayKey: (ms: number) => string;
-  private readonly sessionIdleMs: number;
-  private readonly maxRecords: number;
-  private recent: SpendRecord[] = [];
-  private sessionScope: SessionScope;
-  private todayScope: { day: string; totals: Tally };
-  private allTimeScope: Scope = emptyScope();
+  private readonly newId: () => string;
+  private readonly options: ResolvedFoldOptions;
+  private base = LedgerFold.empty();
+  private readonly live = new Map<string, LedgerEvent>();
+  private current: LedgerFold | undefined;
+  private lastApplied: LedgerEvent | undefined;
 
   constructor(options: SpendLedgerOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.dayKey = options.dayKey ?? localDayKey;
-    this.sessionIdleMs = options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS;
-    this.maxRecords = Math.max(1, Math.floor(options.maxRecords ?? DEFAULT_MAX_RECORDS));
-    const at = this.now();
-    this.sessionScope = { ...emptyScope(), startedAt: at, lastAt: null };
-    this.todayScope = { day: this.dayKey(at), totals: emptyTally() };
+    this.newId = options.newId ?? randomEventId;
+    this.options = resolveFoldOptions(options);
+  }
+
+  get foldOptions(): ResolvedFoldOptions {
+    return this.options;
   }
 
   /**
@@ -243,7 +504,6 @@ export class SpendLedger {
    */
   record(input: RecordInput): SpendRecord {
     const at = this.now();
-    this.rollOver(at);
     const { usage } = input;
     const estimated = usage.kind === 'estimate';
     const reasoningTokens = estimated ? tokensOf(usage.reasoning) : tokenCount(usage.reasoningTokens ?? 0);
@@ -252,6 +512,7 @@ export class SpendLedger {
       : { hitTokens: tokenCount(usage.hitTokens), missTokens: tokenCount(usage.missTokens), outputTokens: tokenCount(usage.outputTokens) };
     const pico = input.price ? priceUsagePico(input.price, tokens) : { total: 0, noCache: 0 };
     const record: SpendRecord = {
+      id: this.newId(),
       at,
       model: input.model,
       provider: input.provider,
@@ -264,114 +525,121 @@ export class SpendLedger {
       priceLabel: input.price ? input.price.label : noPriceLabel(input.model),
       ...(input.finishReason !== undefined ? { finishReason: input.finishReason } : {}),
     };
-    addToScope(this.sessionScope, record, pico.total, pico.noCache);
-    addToScope(this.allTimeScope, record, pico.total, pico.noCache);
-    addToTally(this.todayScope.totals, record, pico.total, pico.noCache);
-    this.sessionScope.lastAt = at;
-    this.recent.push(record);
-    if (this.recent.length > this.maxRecords) {
-      this.recent.splice(0, this.recent.length - this.maxRecords);
-    }
+    this.add([{ type: 'record', record }]);
     return record;
   }
 
-  /** Starts a new session now; today's and all-time totals are kept. */
-  resetSession(): void {
-    this.sessionScope = { ...emptyScope(), startedAt: this.now(), lastAt: null };
+  /**
+   * Starts a new session now (or just after the latest record, if the clock says otherwise: every record seen
+   * before the reset stays out of the new session); today's and all-time totals are kept. Returns the event.
+   */
+  resetSession(): SessionReset {
+    const latest = this.lastRecord?.at;
+    const now = this.now();
+    const reset: SessionReset = { id: this.newId(), at: latest !== undefined && latest >= now ? latest + 1 : now };
+    this.add([{ type: 'resetSession', reset }]);
+    return reset;
+  }
+
+  /** Merges events (from this window or another); returns those that were new. */
+  add(events: Iterable<LedgerEvent>): LedgerEvent[] {
+    const added: LedgerEvent[] = [];
+    for (const event of events) {
+      const id = eventId(event);
+      if (this.live.has(id) || (event.type === 'record' && this.base.hasRecord(id))) {
+        continue;
+      }
+      this.live.set(id, event);
+      added.push(event);
+      if (this.current && (!this.lastApplied || compareEvents(event, this.lastApplied) >= 0)) {
+        this.current.apply(event, this.options);
+        this.lastApplied = event;
+      } else {
+        this.current = undefined;
+      }
+    }
+    return added;
+  }
+
+  /** Replaces everything: a new fold (e.g. after a compaction) and the events not in it. */
+  rebase(base: LedgerFold, events: Iterable<LedgerEvent>): void {
+    this.base = base;
+    this.live.clear();
+    this.current = undefined;
+    this.lastApplied = undefined;
+    this.add(events);
+  }
+
+  /** How many events are not folded. */
+  get unfoldedEvents(): number {
+    return this.live.size;
   }
 
   /** This session's totals (empty when the session has run out). */
   get session(): SpendTotals {
-    return totalsOf(this.liveSession()?.totals ?? emptyTally());
+    return this.breakdownTotals(this.liveSession());
   }
 
   /** Totals for the current local day. */
   get today(): SpendTotals {
-    return totalsOf(this.todayScope.day === this.dayKey(this.now()) ? this.todayScope.totals : emptyTally());
+    return this.state().totalsForDay(this.options.dayKey(this.now()));
   }
 
   get allTime(): SpendTotals {
-    return totalsOf(this.allTimeScope.totals);
+    return this.state().allTimeTotals;
   }
 
-  /** When the current session started; undefined when it has run out and the next request starts one. */
+  /** When the current session started; undefined before any request or reset, or when it has run out. */
   get sessionStartedAt(): number | undefined {
-    return this.liveSession()?.startedAt;
+    return this.liveSession()?.startedAt ?? undefined;
   }
 
   /** Totals per model id, or per surface (all three surfaces always present), for the session or all time. */
   breakdown(scope: 'session' | 'allTime', by: 'model' | 'surface'): Readonly<Record<string, SpendTotals>> {
-    const source = scope === 'session' ? this.liveSession() ?? emptyScope() : this.allTimeScope;
-    const json = scopeToJson(source);
-    return by === 'model' ? json.byModel : json.bySurface;
+    const state = this.state();
+    return state.breakdownOf(scope === 'session' ? this.liveSession() : state.allTimeScope, by);
   }
 
   /** The most recent records, oldest first (at most `maxRecords`). */
   get records(): readonly SpendRecord[] {
-    return this.recent.slice();
+    return this.state().records.slice();
   }
 
   get lastRecord(): SpendRecord | undefined {
-    return this.recent[this.recent.length - 1];
+    const records = this.state().records;
+    return records[records.length - 1];
   }
 
-  /** The plain-JSON form to persist; `SpendLedger.restore` reads it back. */
-  toJSON(): PersistedLedgerV1 {
-    const s = this.sessionScope;
-    return {
-      version: 1,
-      records: this.recent.map((r) => ({ ...r })),
-      session: { ...scopeToJson(s), startedAt: s.startedAt, lastAt: s.lastAt },
-      today: { day: this.todayScope.day, totals: totalsOf(this.todayScope.totals) },
-      allTime: scopeToJson(this.allTimeScope),
-    };
+  /** Everything folded: the fold a compaction of all events would write. */
+  fold(): LedgerFold {
+    return this.state().clone();
   }
 
-  /**
-   * Reads persisted data back. Never throws: nothing stored (undefined) gives an empty ledger; anything
-   * unreadable — wrong types, negative or non-finite numbers, missing fields, inconsistent sums, an
-   * unknown version — gives an empty ledger and a warning sentence for the user.
-   */
-  static restore(raw: unknown, options: SpendLedgerOptions = {}): { ledger: SpendLedger; warning?: string } {
-    const ledger = new SpendLedger(options);
-    if (raw === undefined) {
-      return { ledger };
-    }
-    if (isRecord(raw) && typeof raw.version === 'number' && raw.version > 1) {
-      return { ledger, warning: NEWER_HISTORY_WARNING };
-    }
-    const state = parsePersisted(raw);
-    if (!state) {
-      return { ledger, warning: UNREADABLE_HISTORY_WARNING };
-    }
-    ledger.recent = state.records.slice(-ledger.maxRecords);
-    ledger.sessionScope = state.session;
-    ledger.todayScope = state.today;
-    ledger.allTimeScope = state.allTime;
-    return { ledger };
+  private breakdownTotals(scope: Scope | undefined): SpendTotals {
+    return totalsOf(scope?.totals ?? emptyTally());
   }
 
   private liveSession(): SessionScope | undefined {
-    const s = this.sessionScope;
-    return s.lastAt !== null && this.now() - s.lastAt > this.sessionIdleMs ? undefined : s;
+    return this.state().liveSession(this.now(), this.options.sessionIdleMs);
   }
 
-  /** Starts a new session or day if the request at `at` falls after the old one ran out. */
-  private rollOver(at: number): void {
-    const s = this.sessionScope;
-    if (s.lastAt !== null && at - s.lastAt > this.sessionIdleMs) {
-      this.sessionScope = { ...emptyScope(), startedAt: at, lastAt: null };
+  private state(): LedgerFold {
+    if (!this.current) {
+      const state = this.base.clone();
+      const events = [...this.live.values()].sort(compareEvents);
+      for (const e of events) {
+        state.apply(e, this.options);
+      }
+      this.current = state;
+      this.lastApplied = events[events.length - 1];
     }
-    const day = this.dayKey(at);
-    if (day !== this.todayScope.day) {
-      this.todayScope = { day, totals: emptyTally() };
-    }
+    return this.current;
   }
 }
 
 // ---- reading persisted data back: every check returns undefined on anything unexpected ----
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -428,37 +696,41 @@ function parseScope(v: unknown): Scope | undefined {
   return { totals, byModel, bySurface: { completion, chat, command } };
 }
 
-function parseSpendRecord(v: unknown): SpendRecord | undefined {
+/** A record as persisted; `id` is required unless `withoutId` (version 1 had none). */
+export function parseSpendRecord(v: unknown): SpendRecord | undefined;
+export function parseSpendRecord(v: unknown, withoutId: true): Omit<SpendRecord, 'id'> | undefined;
+export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | Omit<SpendRecord, 'id'> | undefined {
   if (!isRecord(v)) {
     return undefined;
   }
-  const { at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, finishReason } = v;
-  if (!isAmount(at) || typeof model !== 'string' || typeof provider !== 'string' || !isSurface(surface)
+  const { id, at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, finishReason } = v;
+  if ((!withoutId && (typeof id !== 'string' || id === '')) || !isAmount(at) || typeof model !== 'string' || typeof provider !== 'string' || !isSurface(surface)
     || !isCount(hitTokens) || !isCount(missTokens) || !isCount(outputTokens) || !isCount(reasoningTokens)
     || !isAmount(costUsd) || !isAmount(noCacheUsd) || typeof estimated !== 'boolean' || typeof priceLabel !== 'string'
     || (finishReason !== undefined && typeof finishReason !== 'string')) {
     return undefined;
   }
   return {
+    ...(withoutId ? {} : { id: id as string }),
     at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel,
     ...(typeof finishReason === 'string' ? { finishReason } : {}),
   };
 }
 
-interface LedgerState {
-  readonly records: SpendRecord[];
+interface V1State {
+  readonly records: Omit<SpendRecord, 'id'>[];
   readonly session: SessionScope;
   readonly today: { day: string; totals: Tally };
   readonly allTime: Scope;
 }
 
-function parsePersisted(raw: unknown): LedgerState | undefined {
+function parseV1(raw: unknown): V1State | undefined {
   if (!isRecord(raw) || raw.version !== 1 || !Array.isArray(raw.records) || !isRecord(raw.session) || !isRecord(raw.today)) {
     return undefined;
   }
-  const records: SpendRecord[] = [];
+  const records: Omit<SpendRecord, 'id'>[] = [];
   for (const item of raw.records) {
-    const r = parseSpendRecord(item);
+    const r = parseSpendRecord(item, true);
     if (!r) {
       return undefined;
     }

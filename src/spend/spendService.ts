@@ -1,41 +1,71 @@
+import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
 import type { Logger } from '../core/logger';
 import { resolvePrice, type ResolvedPrice } from '../core/pricing';
-import { SpendLedger, type RecordInput, type SpendRecord } from '../core/spendLedger';
+import type { RecordInput, SpendLedger, SpendRecord } from '../core/spendLedger';
 import { spendReport, type SpendView } from '../core/spendSummary';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
+import { SharedLedger } from './sharedLedger';
 
-const STORAGE_KEY = 'deepseek.spendLedger.v1';
+/** Where version 1 kept the whole ledger (globalState); migrated once into the shared ledger, then only read. */
+export const LEGACY_STORAGE_KEY = 'deepseek.spendLedger.v1';
 /** The balance is fetched at most this often (never per keystroke). */
 export const BALANCE_REFRESH_MS = 5 * 60_000;
 
+export interface SpendServiceDeps {
+  /** The shared ledger's directory (under the extension's global storage); undefined keeps it in memory. */
+  readonly storageDir: string | undefined;
+  /** globalState, for the version-1 ledger. */
+  readonly legacyState: vscode.Memento;
+  readonly settings: ConfigurationService;
+  readonly notifier: Notifier;
+  readonly logger: Logger;
+}
+
 /**
- * Owns the spend ledger in the extension host: restores it from global storage (a corrupt store is reset
- * with a warning), records each request, persists after every change, and keeps the account balance.
+ * Owns the spend ledger in the extension host: the ledger every window shares (src/spend/sharedLedger.ts),
+ * records each request, re-reads other windows' spend when this window gains focus or the files change, and
+ * keeps the account balance.
  */
 export class SpendService implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
-  private ledger: SpendLedger;
+  private readonly shared: SharedLedger;
+  private readonly focus: vscode.Disposable;
+  private readonly settings: ConfigurationService;
+  private readonly logger: Logger;
   private balance: { value: Balance; fetchedAt: number } | undefined;
   private balanceInFlight: Promise<void> | undefined;
   private lastBalanceAttempt = 0;
+  /** Resolves when the ledger has been read (or failed to be, in which case it is this window's only). */
+  readonly ready: Promise<void>;
 
-  constructor(
-    private readonly storage: vscode.Memento,
-    private readonly settings: ConfigurationService,
-    notifier: Notifier,
-    private readonly logger: Logger,
-  ) {
-    const { ledger, warning } = SpendLedger.restore(storage.get<unknown>(STORAGE_KEY));
-    this.ledger = ledger;
-    if (warning) {
-      logger.warn(warning);
-      void notifier.warn(warning);
-      void this.persist();
-    }
+  constructor(deps: SpendServiceDeps) {
+    this.settings = deps.settings;
+    this.logger = deps.logger;
+    this.shared = new SharedLedger({
+      dir: deps.storageDir,
+      legacyV1: () => deps.legacyState.get<unknown>(LEGACY_STORAGE_KEY),
+      logger: deps.logger,
+      warnUser: (message) => void deps.notifier.warn(message),
+      onChange: () => this.emitter.fire(),
+      newId: () => randomUUID(),
+    });
+    this.ready = this.shared.open();
+    this.focus = vscode.window.onDidChangeWindowState((state) => {
+      if (state.focused) void this.refresh();
+    });
+  }
+
+  private get ledger(): SpendLedger {
+    return this.shared.ledger;
+  }
+
+  /** Reads what other windows recorded since the last read (their spend counts in this window's figures). */
+  async refresh(): Promise<void> {
+    await this.shared.refresh();
   }
 
   priceFor(model: string, at = new Date()): ResolvedPrice | undefined {
@@ -43,19 +73,18 @@ export class SpendService implements vscode.Disposable {
   }
 
   record(input: RecordInput): SpendRecord {
-    const record = this.ledger.record(input);
+    const record = this.shared.record(input);
     this.logger.info(
       `request ${record.surface} ${record.model}: hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
         ` → $${record.costUsd.toFixed(6)}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
     );
-    void this.persist();
     this.emitter.fire();
     return record;
   }
 
+  /** Starts a new session in every window; today's and all-time figures are kept. */
   resetSession(): void {
-    this.ledger.resetSession();
-    void this.persist();
+    this.shared.resetSession();
     this.emitter.fire();
   }
 
@@ -105,15 +134,10 @@ export class SpendService implements vscode.Disposable {
     return this.balanceInFlight;
   }
 
-  private async persist(): Promise<void> {
-    try {
-      await this.storage.update(STORAGE_KEY, this.ledger.toJSON());
-    } catch (err) {
-      this.logger.error('could not save the spend ledger', err);
-    }
-  }
-
+  /** Writes pending records synchronously (the window may be closing) and stops watching. */
   dispose(): void {
+    this.shared.dispose();
+    this.focus.dispose();
     this.emitter.dispose();
   }
 }

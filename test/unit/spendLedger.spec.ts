@@ -2,18 +2,23 @@ import * as assert from 'assert/strict';
 import { resolvePrice, type ResolvedPrice } from '../../src/core/pricing';
 import { DEFAULT_PRICING } from '../../src/core/settingsSchema';
 import {
-  DEFAULT_SESSION_IDLE_MS, hitRate, SpendLedger, type PersistedLedgerV1, type RecordInput, type SpendLedgerOptions, type SpendTotals,
+  DEFAULT_SESSION_IDLE_MS, hitRate, LedgerFold, resolveFoldOptions, SpendLedger, type LedgerEvent, type RecordInput, type SpendLedgerOptions,
+  type SpendRecord, type SpendTotals,
 } from '../../src/core/spendLedger';
+import v1Fixture from './spendLedgerV1.fixture.json';
 
 const HOUR = 60 * 60 * 1000;
 const START = Date.UTC(2025, 0, 15, 9, 0);
 const chatPrice = resolvePrice(DEFAULT_PRICING, 'deepseek-chat', new Date(START))!;
 const reasonerPrice = resolvePrice(DEFAULT_PRICING, 'deepseek-reasoner', new Date(START))!;
 
-/** A ledger on a hand-driven clock whose days are UTC days, so tests do not depend on the machine's zone. */
-function clockedLedger(extra: Partial<SpendLedgerOptions> = {}) {
+const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** A ledger on a hand-driven clock whose days are UTC days (tests do not depend on the zone), with ids `<prefix>1`, `<prefix>2`, …. */
+function clockedLedger(extra: Partial<SpendLedgerOptions> = {}, prefix = 'id') {
   const clock = { t: START };
-  const options: SpendLedgerOptions = { now: () => clock.t, dayKey: (ms) => new Date(ms).toISOString().slice(0, 10), ...extra };
+  let n = 0;
+  const options: SpendLedgerOptions = { now: () => clock.t, dayKey: utcDay, newId: () => `${prefix}${++n}`, ...extra };
   return { clock, options, ledger: new SpendLedger(options) };
 }
 
@@ -31,7 +36,7 @@ describe('spend ledger: recording', () => {
       usage: { kind: 'reported', hitTokens: 12_345, missTokens: 678, outputTokens: 910, reasoningTokens: 400 },
     });
     assert.deepEqual(record, {
-      at: START, model: 'deepseek-reasoner', provider: 'DeepSeek', surface: 'command',
+      id: 'id1', at: START, model: 'deepseek-reasoner', provider: 'DeepSeek', surface: 'command',
       hitTokens: 12_345, missTokens: 678, outputTokens: 910, reasoningTokens: 400,
       costUsd: 0.0040941, noCacheUsd: 0.00915555, estimated: false, priceLabel: 'deepseek-reasoner standard', finishReason: 'stop',
     });
@@ -183,11 +188,97 @@ describe('spend ledger: session and day', () => {
     const t = new Date(2025, 2, 9, 23, 30).getTime();
     const ledger = new SpendLedger({ now: () => t });
     ledger.record(reported('deepseek-chat', chatPrice, 1, 0, 0));
-    assert.equal(ledger.toJSON().today.day, '2025-03-09');
+    assert.deepEqual(Object.keys(ledger.fold().toJSON().days), ['2025-03-09']);
+  });
+
+  it('has no session start before the first request or reset', () => {
+    const { ledger, clock } = clockedLedger();
+    assert.equal(ledger.sessionStartedAt, undefined);
+    clock.t += 5000;
+    ledger.record(reported('deepseek-chat', chatPrice, 1, 0, 0));
+    assert.equal(ledger.sessionStartedAt, START + 5000);
   });
 });
 
-describe('spend ledger: persistence', () => {
+
+const recordEvents = (ledger: SpendLedger): LedgerEvent[] => ledger.records.map((record) => ({ type: 'record', record }));
+
+describe('spend ledger: merging events of several windows', () => {
+  it('counts an event merged twice once', () => {
+    const a = clockedLedger({}, 'a');
+    const b = clockedLedger({}, 'b');
+    a.ledger.record(reported('deepseek-chat', chatPrice, 1_000_000, 0, 0));
+    b.ledger.add(recordEvents(a.ledger));
+    assert.deepEqual(b.ledger.add(recordEvents(a.ledger)), [], 'nothing new the second time');
+    b.ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 0));
+    a.ledger.add(recordEvents(b.ledger));
+    for (const l of [a.ledger, b.ledger]) {
+      assert.equal(l.allTime.requests, 2);
+      assert.equal(l.session.costUsd, 0.34);
+      assert.equal(l.today.costUsd, 0.34);
+    }
+    assert.deepEqual(a.ledger.records, b.ledger.records);
+  });
+
+  it('gives the same figures whatever order the events arrive in', () => {
+    const a = clockedLedger({}, 'a');
+    const events: LedgerEvent[] = [];
+    for (let i = 0; i < 30; i++) {
+      a.clock.t += (i % 7 === 6 ? 5 * HOUR : 60_000);
+      if (i === 20) events.push({ type: 'resetSession', reset: a.ledger.resetSession() });
+      events.push({ type: 'record', record: a.ledger.record(reported('deepseek-chat', chatPrice, i, 100 - i, 7, { surface: i % 2 ? 'chat' : 'completion' })) });
+    }
+    const shuffled = shuffle(events, 7);
+    const b = clockedLedger({}, 'b');
+    b.clock.t = a.clock.t;
+    for (const e of shuffled) b.ledger.add([e]);
+    assert.deepEqual(b.ledger.session, a.ledger.session);
+    assert.deepEqual(b.ledger.today, a.ledger.today);
+    assert.deepEqual(b.ledger.allTime, a.ledger.allTime);
+    assert.deepEqual(b.ledger.breakdown('session', 'surface'), a.ledger.breakdown('session', 'surface'));
+    assert.deepEqual(b.ledger.records, a.ledger.records);
+    assert.equal(b.ledger.sessionStartedAt, a.ledger.sessionStartedAt);
+  });
+
+  it("resets every window's session with one window's reset, keeping records made after it", () => {
+    const a = clockedLedger({}, 'a');
+    const b = clockedLedger({}, 'b');
+    b.clock.t = a.clock.t;
+    a.ledger.record(reported('deepseek-chat', chatPrice, 1_000_000, 0, 0));
+    a.clock.t += 1000;
+    b.clock.t += 1000;
+    const reset = a.ledger.resetSession();
+    b.clock.t += 1000;
+    const late = b.ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 0));
+    b.ledger.add([...recordEvents(a.ledger), { type: 'resetSession', reset }]);
+    a.ledger.add([{ type: 'record', record: late }]);
+    for (const l of [a.ledger, b.ledger]) {
+      assert.equal(l.session.costUsd, 0.27, 'only the request after the reset');
+      assert.equal(l.allTime.costUsd, 0.34);
+      assert.equal(l.sessionStartedAt, START + 1000);
+    }
+  });
+
+  it('rebases on a new fold without losing or doubling the events not in it', () => {
+    const { ledger, clock } = clockedLedger();
+    for (let i = 0; i < 5; i++) {
+      clock.t += 1000;
+      ledger.record(reported('deepseek-chat', chatPrice, 1_000_000, 0, 0));
+    }
+    const all = recordEvents(ledger);
+    const fold = LedgerFold.empty();
+    const options = resolveFoldOptions({ dayKey: utcDay });
+    for (const e of all.slice(0, 3)) fold.apply(e, options);
+    const before = ledger.allTime;
+    ledger.rebase(fold, all); // The three folded ones come along again: counted once.
+    assert.deepEqual(ledger.allTime, before);
+    assert.equal(ledger.unfoldedEvents, 2);
+  });
+});
+
+describe('spend ledger: persisted fold', () => {
+  const options = resolveFoldOptions({ dayKey: utcDay });
+
   function busyLedger() {
     const setup = clockedLedger();
     const { ledger, clock } = setup;
@@ -200,92 +291,109 @@ describe('spend ledger: persistence', () => {
     return setup;
   }
 
-  it('round-trips through toJSON and JSON text to an equal ledger that keeps working', () => {
-    const { ledger, options, clock } = busyLedger();
-    const saved = ledger.toJSON();
-    assert.equal(saved.version, 1);
-    const { ledger: back, warning } = SpendLedger.restore(JSON.parse(JSON.stringify(saved)), options);
-    assert.equal(warning, undefined);
+  it('round-trips through JSON text to an equal ledger that keeps working', () => {
+    const { ledger, options: ledgerOptions, clock } = busyLedger();
+    const saved = ledger.fold().toJSON();
+    const back = LedgerFold.parse(JSON.parse(JSON.stringify(saved)), options);
+    assert.ok(back);
     assert.deepEqual(back.toJSON(), saved);
-    assert.deepEqual(back.session, ledger.session);
-    assert.deepEqual(back.today, ledger.today);
-    assert.deepEqual(back.allTime, ledger.allTime);
-    assert.deepEqual(back.breakdown('session', 'model'), ledger.breakdown('session', 'model'));
-    assert.deepEqual(back.records, ledger.records);
+    const reloaded = new SpendLedger(ledgerOptions);
+    reloaded.rebase(back, []);
+    assert.deepEqual(reloaded.session, ledger.session);
+    assert.deepEqual(reloaded.today, ledger.today);
+    assert.deepEqual(reloaded.allTime, ledger.allTime);
+    assert.deepEqual(reloaded.breakdown('session', 'model'), ledger.breakdown('session', 'model'));
+    assert.deepEqual(reloaded.records, ledger.records);
     clock.t += 1000;
-    back.record(reported('deepseek-chat', chatPrice, 1_000_000, 0, 0));
-    assert.equal(back.allTime.requests, 5);
-    assert.equal(back.session.requests, 5, 'the session survives a reload');
+    reloaded.record(reported('deepseek-chat', chatPrice, 1_000_000, 0, 0));
+    assert.equal(reloaded.allTime.requests, 5);
+    assert.equal(reloaded.session.requests, 5, 'the session survives a reload');
+    assert.equal(Object.getPrototypeOf(saved.allTime.byModel), Object.prototype, 'a model named __proto__ is just a key');
   });
 
-  it('restores a session that ran out while the window was closed as a new session', () => {
-    const { ledger, options, clock } = busyLedger();
-    clock.t += 5 * HOUR;
-    const { ledger: back } = SpendLedger.restore(ledger.toJSON(), options);
-    assert.deepEqual(back.session, EMPTY);
-    assert.equal(back.allTime.requests, 4);
-  });
-
-  it('gives an empty ledger, without a warning, when nothing was stored', () => {
-    const { ledger, warning } = SpendLedger.restore(undefined);
-    assert.equal(warning, undefined);
-    assert.deepEqual(ledger.allTime, EMPTY);
-  });
-
-  it('keeps only the newest records when fewer are allowed', () => {
-    const { ledger, options } = busyLedger();
-    const { ledger: back } = SpendLedger.restore(ledger.toJSON(), { ...options, maxRecords: 2 });
-    assert.deepEqual(back.records, ledger.records.slice(-2));
-  });
-
-  it('resets unreadable data to an empty ledger with a warning, never throwing', () => {
-    const { ledger, options } = busyLedger();
-    const good = ledger.toJSON();
+  it('refuses unreadable folds rather than guessing', () => {
+    const good = busyLedger().ledger.fold().toJSON();
     const copy = (): any => JSON.parse(JSON.stringify(good));
     const corrupt: [string, unknown][] = [
       ['null', null],
       ['a string', 'garbage'],
-      ['a number', 42],
-      ['an array', [good]],
-      ['no version', { ...copy(), version: undefined }],
-      ['only a version', { version: 1 }],
-      ['negative tokens in a record', (() => { const c = copy(); c.records[0].hitTokens = -5; return c; })()],
-      ['negative tokens in totals', (() => { const c = copy(); c.allTime.totals.missTokens = -1; return c; })()],
-      ['NaN cost', { ...good, allTime: { ...good.allTime, totals: { ...good.allTime.totals, costUsd: Number.NaN } } }],
-      ['infinite cost in a record', { ...good, records: [{ ...good.records[0], costUsd: Infinity }] }],
-      ['fractional tokens', (() => { const c = copy(); c.session.totals.outputTokens = 1.5; return c; })()],
-      ['an unknown surface', (() => { const c = copy(); c.records[0].surface = 'telepathy'; return c; })()],
-      ['a missing field', (() => { const c = copy(); delete c.today.totals.requests; return c; })()],
-      ['a missing surface', (() => { const c = copy(); delete c.allTime.bySurface.chat; return c; })()],
+      ['negative tokens in a record', (() => { const c = copy(); c.recent[0].hitTokens = -5; return c; })()],
+      ['a record without id', (() => { const c = copy(); delete c.recent[0].id; return c; })()],
+      ['NaN cost', (() => { const c = copy(); c.allTime.totals.costUsd = Number.NaN; return c; })()],
       ['breakdowns that do not add up', (() => { const c = copy(); c.allTime.byModel['deepseek-chat'].requests += 1; return c; })()],
-      ['today bigger than all time', (() => { const c = copy(); c.today.totals.requests = 99; return c; })()],
+      ['a day bigger than all time', (() => { const c = copy(); c.days['2025-01-15'].requests = 99; return c; })()],
       ['a bad lastAt', (() => { const c = copy(); c.session.lastAt = 'yesterday'; return c; })()],
-      ['records not an array', { ...good, records: {} }],
     ];
     for (const [what, raw] of corrupt) {
-      let result: ReturnType<typeof SpendLedger.restore> | undefined;
-      assert.doesNotThrow(() => { result = SpendLedger.restore(raw, options); }, what);
-      assert.equal(result?.warning, 'DeepSeek spend history was unreadable and has been reset.', what);
-      assert.deepEqual(result?.ledger.allTime, EMPTY, what);
-      assert.deepEqual(result?.ledger.records, [], what);
-      assert.deepEqual(result?.ledger.session, EMPTY, what);
+      assert.equal(LedgerFold.parse(raw, options), undefined, what);
     }
   });
 
-  it('resets data from a newer version, saying so', () => {
-    const { ledger, warning } = SpendLedger.restore({ version: 99, anything: true });
-    assert.match(warning ?? '', /newer version .* has been reset/);
-    assert.deepEqual(ledger.allTime, EMPTY);
-  });
-
-  it('persists plain JSON with the documented shape', () => {
-    const { ledger } = busyLedger();
-    const saved: PersistedLedgerV1 = ledger.toJSON();
-    assert.deepEqual(Object.keys(saved).sort(), ['allTime', 'records', 'session', 'today', 'version']);
-    assert.equal(saved.session.startedAt, START);
-    assert.equal(saved.session.lastAt, START + 2000);
-    assert.equal(saved.today.day, '2025-01-15');
-    assert.deepEqual(Object.keys(saved.allTime.byModel).sort(), ['__proto__', 'deepseek-chat', 'deepseek-reasoner', 'other']);
-    assert.equal(Object.getPrototypeOf(saved.allTime.byModel), Object.prototype, 'a model named __proto__ is just a key');
+  it('keeps the daily totals of the last days only', () => {
+    const { ledger, clock } = clockedLedger();
+    for (let d = 0; d < 12; d++) {
+      clock.t = START + d * 24 * HOUR;
+      ledger.record(reported('deepseek-chat', chatPrice, 1, 0, 0));
+    }
+    const days = Object.keys(ledger.fold().toJSON().days);
+    assert.equal(days.length, 8);
+    assert.equal(days.at(-1), utcDay(clock.t));
+    assert.equal(ledger.allTime.requests, 12);
   });
 });
+
+describe('spend ledger: migrating version 1 (globalState)', () => {
+  const options = resolveFoldOptions({ dayKey: utcDay });
+  const at = (v1Fixture.session.lastAt as number) + 60_000;
+
+  it('keeps every figure of the version-1 ledger', () => {
+    const { fold, warning } = LedgerFold.fromV1(v1Fixture, options);
+    assert.equal(warning, undefined);
+    assert.ok(fold);
+    const ledger = new SpendLedger({ now: () => at, dayKey: utcDay });
+    ledger.rebase(fold, []);
+    assert.deepEqual(ledger.allTime, v1Fixture.allTime.totals);
+    assert.deepEqual(ledger.session, v1Fixture.session.totals);
+    assert.deepEqual(ledger.today, v1Fixture.today.totals);
+    assert.equal(ledger.sessionStartedAt, v1Fixture.session.startedAt);
+    assert.deepEqual(ledger.breakdown('allTime', 'model'), v1Fixture.allTime.byModel);
+    assert.deepEqual(ledger.breakdown('session', 'surface'), v1Fixture.session.bySurface);
+    assert.deepEqual(ledger.records.map(({ id: _id, ...r }) => r), v1Fixture.records);
+    assert.ok(ledger.records.every((r: SpendRecord) => r.id.startsWith('v1-')));
+  });
+
+  it('names migrated records alike in every window, so migrating twice is seen as the same data', () => {
+    const one = LedgerFold.fromV1(v1Fixture, options).fold!;
+    const two = LedgerFold.fromV1(JSON.parse(JSON.stringify(v1Fixture)), options).fold!;
+    assert.deepEqual(one.toJSON(), two.toJSON());
+  });
+
+  it('continues the migrated session', () => {
+    const ledger = new SpendLedger({ now: () => at, dayKey: utcDay });
+    ledger.rebase(LedgerFold.fromV1(v1Fixture, options).fold!, []);
+    ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 0));
+    assert.equal(ledger.session.requests, v1Fixture.session.totals.requests + 1);
+    assert.equal(ledger.allTime.requests, v1Fixture.allTime.totals.requests + 1);
+  });
+
+  it('gives nothing for nothing, and a warning for unreadable or newer data', () => {
+    assert.deepEqual(LedgerFold.fromV1(undefined, options), {});
+    for (const raw of [null, 'garbage', { version: 1 }, { ...v1Fixture, records: {} }, { version: 99 }]) {
+      const result = LedgerFold.fromV1(raw, options);
+      assert.equal(result.fold, undefined);
+      assert.equal(result.warning, 'DeepSeek spend history was unreadable and has been reset.');
+    }
+  });
+});
+
+/** A deterministic shuffle (Fisher–Yates on a small LCG). */
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = items.slice();
+  let x = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

@@ -1,0 +1,274 @@
+import * as assert from 'assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { MemoryLogger } from '../../src/core/logger';
+import { resolvePrice } from '../../src/core/pricing';
+import { DEFAULT_PRICING } from '../../src/core/settingsSchema';
+import { SEGMENT_PATTERN } from '../../src/core/spendLog';
+import type { RecordInput } from '../../src/core/spendLedger';
+import { LOCK_FILE, SNAPSHOT_FILE } from '../../src/spend/ledgerFiles';
+import { SharedLedger, type SharedLedgerOptions } from '../../src/spend/sharedLedger';
+import v1Fixture from './spendLedgerV1.fixture.json';
+
+const price = resolvePrice(DEFAULT_PRICING, 'deepseek-chat', new Date())!;
+/** $0.27 per request: 1M prompt tokens, all missed. */
+const DOLLAR_27: RecordInput = { model: 'deepseek-chat', provider: 'DeepSeek', surface: 'chat', price, usage: { kind: 'reported', hitTokens: 0, missTokens: 1_000_000, outputTokens: 0 } };
+const oneToken = (n: number): RecordInput => ({ ...DOLLAR_27, finishReason: `#${n}`, usage: { kind: 'reported', hitTokens: 0, missTokens: 1, outputTokens: 0 } });
+
+const segments = (dir: string) => readdirSync(dir).filter((f) => SEGMENT_PATTERN.test(f));
+
+describe('shared spend ledger: two windows on one directory', function () {
+  this.timeout(20_000);
+  let dir: string;
+  const open: SharedLedger[] = [];
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'deepseek-ledger-'));
+  });
+
+  afterEach(() => {
+    for (const l of open.splice(0)) l.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function window(extra: Partial<SharedLedgerOptions> = {}): Promise<{ shared: SharedLedger; logger: MemoryLogger; warnings: string[] }> {
+    const logger = new MemoryLogger();
+    const warnings: string[] = [];
+    const shared = new SharedLedger({ dir, logger, watch: false, pollMs: 0, warnUser: (m) => warnings.push(m), ...extra });
+    open.push(shared);
+    await shared.open();
+    return { shared, logger, warnings };
+  }
+
+  const requestsIn = (s: SharedLedger) => s.ledger.allTime.requests;
+
+  it('loses nothing and counts nothing twice when both record at once', async () => {
+    const a = (await window()).shared;
+    const b = (await window()).shared;
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < 100; i++) {
+      a.record(oneToken(i));
+      b.record(oneToken(1000 + i));
+      if (i % 10 === 0) writes.push(a.flush(), b.flush(), a.refresh().then(() => undefined), b.refresh().then(() => undefined));
+    }
+    await Promise.all([...writes, a.flush(), b.flush()]);
+    await Promise.all([a.refresh(), b.refresh()]);
+    for (const s of [a, b]) {
+      assert.equal(requestsIn(s), 200);
+      assert.equal(s.ledger.session.missTokens, 200);
+      assert.equal(new Set(s.ledger.records.map((r) => r.id)).size, 200);
+    }
+    // A third window opened afterwards reads the same union from the files alone.
+    const c = (await window()).shared;
+    assert.equal(requestsIn(c), 200);
+    assert.deepEqual(c.ledger.session, a.ledger.session);
+  });
+
+  it('shows another window its session reset, and each window its union', async () => {
+    const a = (await window()).shared;
+    const b = (await window()).shared;
+    a.record(DOLLAR_27);
+    await a.flush();
+    await b.refresh();
+    assert.equal(b.ledger.session.costUsd, 0.27);
+    b.resetSession();
+    await b.flush();
+    await a.refresh();
+    assert.equal(a.ledger.session.requests, 0);
+    assert.equal(a.ledger.allTime.costUsd, 0.27);
+  });
+
+  it('debounces: records made together are written in one append, and pending ones are written on dispose', async () => {
+    const a = (await window({ debounceMs: 60_000 })).shared;
+    for (let i = 0; i < 20; i++) a.record(oneToken(i));
+    assert.deepEqual(segments(dir), [], 'nothing written yet');
+    a.dispose(); // Synchronous: written before the window goes away.
+    const [seg] = segments(dir);
+    assert.equal(readFileSync(path.join(dir, seg), 'utf8').trim().split('\n').length, 20);
+    const b = (await window()).shared;
+    assert.equal(requestsIn(b), 20);
+  });
+
+  it('writes a record within the debounce interval by itself', async () => {
+    const a = (await window({ debounceMs: 30 })).shared;
+    a.record(DOLLAR_27);
+    await new Promise((r) => setTimeout(r, 200));
+    await a.flush();
+    const b = (await window()).shared;
+    assert.equal(requestsIn(b), 1);
+  });
+
+  it('survives a crash mid-write: the torn last line is skipped, the records before it are kept', async () => {
+    const a = (await window()).shared;
+    for (let i = 0; i < 5; i++) a.record(oneToken(i));
+    await a.flush();
+    const [seg] = segments(dir);
+    const file = path.join(dir, seg);
+    const size = readFileSync(file).length;
+    a.record(oneToken(99));
+    await a.flush();
+    truncateSync(file, size + 40); // The sixth line cut off mid-way, as by a crash.
+    open.splice(open.indexOf(a), 1); // The crashed window never disposes.
+    const b = (await window()).shared;
+    assert.equal(requestsIn(b), 5);
+    b.record(oneToken(6));
+    await b.flush();
+    const c = (await window()).shared;
+    assert.equal(requestsIn(c), 6, "the torn line does not swallow the next window's record");
+  });
+
+  it('skips a garbage line with a warning instead of resetting the history', async () => {
+    const a = (await window()).shared;
+    a.record(oneToken(1));
+    await a.flush();
+    const [seg] = segments(dir);
+    appendFileSync(path.join(dir, seg), 'this is not json\n{"type":"record","id":"x"}\n');
+    a.record(oneToken(2));
+    a.dispose();
+    const { shared: b, logger, warnings } = await window();
+    assert.equal(requestsIn(b), 2);
+    assert.equal(logger.lines.filter((l) => l.level === 'warn' && /unreadable record/.test(l.message)).length, 2);
+    assert.deepEqual(warnings, [], 'a bad line is for the log, not a pop-up');
+  });
+
+  it('folds old events into the snapshot and deletes dead segments, counting each record once', async () => {
+    const a = (await window({ cutoffMs: -60_000 })).shared;
+    for (let i = 0; i < 10; i++) a.record(oneToken(i));
+    a.dispose();
+    const [seg] = segments(dir);
+    const old = new Date(Date.now() - 3 * 60 * 60_000);
+    utimesSync(path.join(dir, seg), old, old); // Its writer is long gone.
+    const b = (await window({ cutoffMs: -60_000 })).shared; // Opening compacts.
+    assert.deepEqual(segments(dir), [], 'the dead segment is folded and deleted');
+    assert.equal(requestsIn(b), 10);
+    assert.equal(b.ledger.unfoldedEvents, 0);
+    const c = (await window()).shared;
+    assert.equal(requestsIn(c), 10);
+    assert.equal(c.ledger.records.length, 10);
+  });
+
+  it('keeps events appended while a compaction runs, and counts the folded ones once', async () => {
+    const a = (await window({ cutoffMs: -60_000 })).shared;
+    const b = (await window({ cutoffMs: -60_000 })).shared;
+    for (let i = 0; i < 50; i++) a.record(oneToken(i));
+    await a.flush();
+    // b compacts while a keeps appending to the segment being folded.
+    const appends: Promise<void>[] = [];
+    for (let i = 50; i < 100; i++) {
+      a.record(oneToken(i));
+      appends.push(a.flush());
+      if (i === 60) appends.push(b.compact());
+    }
+    await Promise.all(appends);
+    await b.compact();
+    for (let i = 100; i < 110; i++) a.record(oneToken(i));
+    await a.flush();
+    await Promise.all([a.refresh(), b.refresh()]);
+    assert.ok(existsSync(path.join(dir, SNAPSHOT_FILE)));
+    for (const s of [a, b]) assert.equal(requestsIn(s), 110);
+    const c = (await window()).shared;
+    assert.equal(requestsIn(c), 110);
+    assert.equal(c.ledger.session.missTokens, 110);
+  });
+
+  it('does not compact while another window holds the lock, and breaks a stale lock', async () => {
+    const a = (await window({ cutoffMs: -60_000 })).shared;
+    for (let i = 0; i < 3; i++) a.record(oneToken(i));
+    await a.flush();
+    const before = readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8');
+    writeFileSync(path.join(dir, LOCK_FILE), '{}');
+    await a.compact();
+    assert.equal(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8'), before, 'the lock is respected');
+    const stale = new Date(Date.now() - 60_000);
+    utimesSync(path.join(dir, LOCK_FILE), stale, stale);
+    await a.compact();
+    assert.notEqual(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8'), before, 'a stale lock is broken');
+    assert.equal(existsSync(path.join(dir, LOCK_FILE)), false);
+    assert.equal(requestsIn(a), 3);
+  });
+
+  it('migrates the version-1 ledger once, even when two windows start together', async () => {
+    const legacyV1 = () => v1Fixture;
+    const [a, b] = await Promise.all([window({ legacyV1 }), window({ legacyV1 })]);
+    const total = v1Fixture.allTime.totals.requests;
+    for (const s of [a.shared, b.shared]) {
+      await s.refresh();
+      assert.equal(requestsIn(s), total);
+      assert.equal(s.ledger.allTime.costUsd, v1Fixture.allTime.totals.costUsd);
+    }
+    a.shared.record(DOLLAR_27);
+    a.shared.dispose();
+    const c = (await window({ legacyV1 })).shared; // Version 1 is still in globalState: not imported again.
+    assert.equal(requestsIn(c), total + 1);
+  });
+
+  it('warns once about an unreadable version-1 ledger and starts empty', async () => {
+    const { shared, warnings } = await window({ legacyV1: () => ({ version: 1, records: 'x' }) });
+    assert.equal(requestsIn(shared), 0);
+    assert.deepEqual(warnings, ['DeepSeek spend history was unreadable and has been reset.']);
+    const again = await window({ legacyV1: () => ({ version: 1, records: 'x' }) });
+    assert.deepEqual(again.warnings, [], 'the snapshot exists now: no second migration, no second warning');
+  });
+
+  it('sets an unreadable snapshot aside and keeps the log', async () => {
+    const a = (await window()).shared;
+    a.record(oneToken(1));
+    a.dispose();
+    writeFileSync(path.join(dir, SNAPSHOT_FILE), '{"version":2,"garbage');
+    const { shared, warnings } = await window();
+    assert.equal(requestsIn(shared), 1);
+    assert.match(warnings[0] ?? '', /partly unreadable/);
+    assert.ok(readdirSync(dir).some((f) => f.startsWith('snapshot.unreadable-')));
+  });
+
+  it("leaves a newer version's history alone and counts in memory", async () => {
+    writeFileSync(path.join(dir, SNAPSHOT_FILE), JSON.stringify({ version: 3 }));
+    const { shared, warnings } = await window();
+    assert.equal(shared.shared, false);
+    assert.match(warnings[0] ?? '', /newer version/);
+    shared.record(DOLLAR_27);
+    assert.equal(shared.ledger.session.costUsd, 0.27);
+    shared.dispose();
+    assert.equal(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8'), JSON.stringify({ version: 3 }));
+    assert.deepEqual(segments(dir), []);
+  });
+
+  it('keeps counting in memory when the directory cannot be created', async () => {
+    const file = path.join(dir, 'not-a-dir');
+    writeFileSync(file, '');
+    const logger = new MemoryLogger();
+    const shared = new SharedLedger({ dir: path.join(file, 'spend'), logger, watch: false, pollMs: 0 });
+    open.push(shared);
+    await shared.open();
+    assert.equal(shared.shared, false);
+    shared.record(DOLLAR_27);
+    assert.equal(shared.ledger.allTime.requests, 1);
+  });
+
+  it('starts a new segment rather than appending to one that changed under it', async () => {
+    const a = (await window()).shared;
+    a.record(oneToken(1));
+    await a.flush();
+    const [first] = segments(dir);
+    appendFileSync(path.join(dir, first), '{"type":"rec'); // A torn write of this window's own.
+    a.record(oneToken(2));
+    await a.flush();
+    assert.equal(segments(dir).length, 2);
+    const b = (await window()).shared;
+    assert.equal(requestsIn(b), 2);
+  });
+
+  it('picks up another window through the directory watcher', async () => {
+    const a = (await window()).shared;
+    let changes = 0;
+    const b = (await window({ watch: true, onChange: () => changes++ })).shared;
+    changes = 0;
+    a.record(DOLLAR_27);
+    await a.flush();
+    const deadline = Date.now() + 5000;
+    while (requestsIn(b) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(requestsIn(b), 1);
+    assert.ok(changes >= 1);
+  });
+});
