@@ -17,6 +17,7 @@ import { ChannelLogger } from '../platform/logger';
 import { MarkdownDocument } from '../platform/markdownDocument';
 import { Notifier } from '../platform/notifier';
 import { renderLastRequest } from '../engine/lastRequest';
+import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import { SpendService } from '../spend/spendService';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
@@ -168,6 +169,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
         surface: 'chat',
         role: options.role ?? 'chat',
         messages: [{ role: 'user', content: prompt }],
+        budget: modalBudgetPolicy(notifier),
         ...(options.token ? { token: options.token } : {}),
       });
       if (isNotSent(result)) {

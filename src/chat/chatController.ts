@@ -7,6 +7,7 @@ import type { ConfigurationService } from '../config/settings';
 import type { RequestEngine } from '../engine/requestEngine';
 import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
+import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import type { ChatState, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
 import type { ChatContext } from './chatContext';
 import type { ContextService } from '../workspace/contextService';
@@ -92,6 +93,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         settings: this.deps.settings,
         contextService: this.deps.contextService,
         logger: this.deps.logger,
+        budget: modalBudgetPolicy(this.deps.notifier),
         contextFor: () => ({
           editor: this.deps.context.editor(),
           options: {

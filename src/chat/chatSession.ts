@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatMessage } from '../api/types';
 import type { ApiFailure } from '../core/apiErrors';
+import type { BudgetPolicy } from '../core/budget';
 import type { Logger } from '../core/logger';
 import { formatUsd } from '../core/money';
 import { budgetFor } from '../core/prompt/fitBudget';
@@ -23,6 +24,8 @@ export interface ChatSessionDeps {
   readonly settings: ConfigurationService;
   readonly contextService: ContextService;
   readonly logger: Logger;
+  /** Asked near and past the session budget (the modal "Send Anyway" for chat and commands). */
+  readonly budget: BudgetPolicy;
   /** The editor and chips the next request takes its context from. */
   readonly contextFor: () => { editor: vscode.TextEditor | undefined; options: CollectOptions };
 }
@@ -201,6 +204,7 @@ export class ChatSession implements vscode.Disposable {
             role,
             messages,
             token: cancel.token,
+            budget: this.deps.budget,
             onEvent: (event) => {
               if (event.type === 'reasoning') {
                 reasoningStartedAt ??= Date.now();

@@ -6,7 +6,7 @@ import { createStreamRestorer, Redactor, RedactionSummary, type RedactionFinding
 import type { LastRequest } from './lastRequest';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
-import { checkBudget, estimateRequestCostUsd } from '../core/budget';
+import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { Logger } from '../core/logger';
 import type { SpendRecord, Surface } from '../core/spendLedger';
 import { estimateTokens } from '../core/tokenEstimate';
@@ -24,6 +24,11 @@ export interface ChatTask {
   readonly maxTokens?: number;
   readonly token?: vscode.CancellationToken;
   readonly onEvent?: (event: StreamEvent) => void;
+  /**
+   * What to do near and past the session budget: the surface decides (chat and commands pass the modal
+   * policy from src/spend/budgetPolicy.ts; completions can decline silently). The engine opens no dialog.
+   */
+  readonly budget: BudgetPolicy;
 }
 
 /** Expected output when estimating a request's cost for the budget check. */
@@ -50,9 +55,10 @@ export function isNotSent(result: EngineResult | NotSent): result is NotSent {
 /**
  * The one request pipeline every surface goes through: key → budget → redact → client (streamed, placeholders
  * restored as they arrive) → ledger. The surface brings the messages, context already in them (built with
- * src/workspace and the prompt builder); one provider only, failover between providers is not in it yet.
- * Surfaces get a ChatResult with partial output kept on failure; the ledger is updated for every request that
- * reached the API, aborted ones priced as estimates.
+ * src/workspace and the prompt builder), and its budget policy; one provider only, failover between providers
+ * is not in it yet. Surfaces get a ChatResult with partial output kept on failure; the ledger is updated for
+ * every request that reached the API, aborted ones priced as estimates. The budget gate reserves each
+ * admitted request's estimate until its spend is recorded.
  */
 export class RequestEngine implements vscode.Disposable {
   private readonly activeEmitter = new vscode.EventEmitter<number>();
@@ -60,6 +66,7 @@ export class RequestEngine implements vscode.Disposable {
   readonly onDidChangeActive = this.activeEmitter.event;
   private active = 0;
   private redactor: Promise<Redactor> | undefined;
+  private readonly budgetGate = new BudgetGate();
   private last: LastRequest | undefined;
   private readonly lastEmitter = new vscode.EventEmitter<void>();
   readonly onDidSend = this.lastEmitter.event;
@@ -113,7 +120,8 @@ export class RequestEngine implements vscode.Disposable {
       return { notSent: 'noKey' };
     }
     const model = this.modelFor(task.role);
-    if (!(await this.withinBudget(model, task))) {
+    const reservation = await this.admit(model, task);
+    if (!reservation) {
       return { notSent: 'budget' };
     }
     const cancellation = toAbortSignal(task.token);
@@ -169,6 +177,8 @@ export class RequestEngine implements vscode.Disposable {
       };
       return record ? { ...restored, record } : restored;
     } finally {
+      // After the spend is recorded (or the request failed): the estimate no longer holds budget.
+      reservation.release();
       cancellation.dispose();
       this.setActive(-1);
     }
@@ -192,26 +202,24 @@ export class RequestEngine implements vscode.Disposable {
     });
   }
 
-  private async withinBudget(model: string, task: ChatTask): Promise<boolean> {
+  /**
+   * Admits the request against the session budget (every window's session spend, plus the estimates of this
+   * window's requests still running); undefined when the task's policy declined to go past it.
+   */
+  private async admit(model: string, task: ChatTask): Promise<BudgetReservation | undefined> {
     const budgetUsd = this.settings.get('budget.session');
-    if (budgetUsd <= 0) {
-      return true;
+    let nextEstimateUsd = 0;
+    if (budgetUsd > 0) {
+      await this.spend.refresh(); // Other windows' spend counts against the same session.
+      const promptTokens = task.messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+      nextEstimateUsd = estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, task.maxTokens ?? EXPECTED_OUTPUT_TOKENS[task.role]);
     }
-    const promptTokens = task.messages.reduce((n, m) => n + estimateTokens(m.content), 0);
-    const check = checkBudget({
-      budgetUsd,
-      sessionSpentUsd: this.spend.view().session.costUsd,
-      nextEstimateUsd: estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, task.maxTokens ?? EXPECTED_OUTPUT_TOKENS[task.role]),
-    });
-    if (check.level === 'exceeds') {
-      const choice = await vscode.window.showWarningMessage(check.message ?? 'This request may exceed the session budget.', { modal: true }, 'Send Anyway');
-      this.logger.info(`budget: ${check.message ?? ''} → ${choice ?? 'cancelled'}`);
-      return choice === 'Send Anyway';
+    // No await between reading the session spend and the gate's reservation: concurrent requests see each other.
+    const admission = await this.budgetGate.admit({ budgetUsd, sessionSpentUsd: this.spend.view().session.costUsd, nextEstimateUsd }, task.budget);
+    if (admission.check.level === 'exceeds') {
+      this.logger.info(`budget: ${admission.check.message ?? ''} → ${admission.admitted ? 'sent anyway' : 'not sent'}`);
     }
-    if (check.level === 'warn' && check.message) {
-      void this.notifier.warn(check.message);
-    }
-    return true;
+    return admission.admitted ? admission.reservation : undefined;
   }
 
   /** The failure to show for a request that was not sent. */
