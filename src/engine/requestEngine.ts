@@ -8,6 +8,7 @@ import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { Logger } from '../core/logger';
+import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
 import { estimateTokens } from '../core/tokenEstimate';
 import type { ConfigurationService } from '../config/settings';
@@ -37,6 +38,13 @@ const EXPECTED_OUTPUT_TOKENS: Record<ModelRole, number> = { chat: 800, reasoner:
 const PROVIDER = 'DeepSeek';
 const SALT_KEY = 'deepseek.redactionSalt';
 
+/** Why a request was refused when redaction is on but the redactor could not start. */
+export function redactorFailedMessage(err: unknown): string {
+  const reason = err instanceof Error ? err.message : String(err);
+  return `Not sent: redaction is on (deepseek.privacy.redact) but could not start, because VS Code's secret storage failed (${reason}). ` +
+    'Nothing left this machine. Try again; if it keeps failing, check the system keychain.';
+}
+
 /**
  * A chat result with placeholders restored in `content` and `reasoning`, the answer as the model sent it
  * (`rawContent`, for the prompt history), and the ledger record (undefined when nothing was billed).
@@ -52,12 +60,21 @@ export function isNotSent(result: EngineResult | NotSent): result is NotSent {
   return 'notSent' in result;
 }
 
+/** A result for a request refused before anything was sent. */
+function notSentResult(model: string, failure: ApiFailure): EngineResult {
+  return {
+    model, reasoning: '', content: '', rawContent: '', finishReason: undefined, usage: undefined, partial: false,
+    failure, durationMs: 0, firstTokenMs: undefined, promptChars: 0,
+  };
+}
+
 /**
- * The one request pipeline every surface goes through: key → budget → redact → client (streamed, placeholders
- * restored as they arrive) → ledger. The surface brings the messages, context already in them (built with
- * src/workspace and the prompt builder), and its budget policy; one provider only, failover between providers
- * is not in it yet. Surfaces get a ChatResult with partial output kept on failure; the ledger is updated for
- * every request that reached the API, aborted ones priced as estimates. The budget gate reserves each
+ * The one request pipeline every surface goes through: key → redactor → budget → redact → client (streamed,
+ * placeholders restored as they arrive) → ledger. The surface brings the messages, context already in them
+ * (built with src/workspace and the prompt builder), and its budget policy; one provider only, failover
+ * between providers is not in it yet. Surfaces get a ChatResult with partial output kept on failure; the
+ * ledger is updated for every request that reached the API, aborted ones priced as estimates. With redaction
+ * on, a request whose redactor cannot start is not sent (privacy fails closed). The budget gate reserves each
  * admitted request's estimate until its spend is recorded.
  */
 export class RequestEngine implements vscode.Disposable {
@@ -65,7 +82,6 @@ export class RequestEngine implements vscode.Disposable {
   /** Fires with the number of requests in flight. */
   readonly onDidChangeActive = this.activeEmitter.event;
   private active = 0;
-  private redactor: Promise<Redactor> | undefined;
   private readonly budgetGate = new BudgetGate();
   private last: LastRequest | undefined;
   private readonly lastEmitter = new vscode.EventEmitter<void>();
@@ -88,18 +104,18 @@ export class RequestEngine implements vscode.Disposable {
     return this.last;
   }
 
-  /** One Redactor per window, keyed by a per-installation random salt kept in SecretStorage. */
-  private getRedactor(): Promise<Redactor> {
-    this.redactor ??= (async () => {
-      let salt = await this.secrets.get(SALT_KEY);
-      if (!salt) {
-        salt = randomBytes(32).toString('hex');
-        await this.secrets.store(SALT_KEY, salt);
-      }
-      return new Redactor({ salt });
-    })();
-    return this.redactor;
-  }
+  /**
+   * One Redactor per window, keyed by a per-installation random salt kept in SecretStorage. A failure (the
+   * secret storage refused) is not kept: the next request tries again.
+   */
+  private readonly getRedactor = onceSucceeded(async () => {
+    let salt = await this.secrets.get(SALT_KEY);
+    if (!salt) {
+      salt = randomBytes(32).toString('hex');
+      await this.secrets.store(SALT_KEY, salt);
+    }
+    return new Redactor({ salt });
+  });
 
   modelFor(role: ModelRole): string {
     return this.settings.get(role === 'chat' ? 'models.chat' : 'models.reasoner');
@@ -120,6 +136,17 @@ export class RequestEngine implements vscode.Disposable {
       return { notSent: 'noKey' };
     }
     const model = this.modelFor(task.role);
+    // Redact before anything leaves the machine; placeholders are stable, so the prefix cache still hits.
+    const redact = this.settings.get('privacy.redact');
+    let redactor: Redactor | undefined;
+    if (redact) {
+      try {
+        redactor = await this.getRedactor();
+      } catch (err) {
+        this.logger.error('redaction could not start; the request was not sent', err);
+        return notSentResult(model, { kind: 'unknown', retryable: true, message: redactorFailedMessage(err) });
+      }
+    }
     const reservation = await this.admit(model, task);
     if (!reservation) {
       return { notSent: 'budget' };
@@ -127,9 +154,6 @@ export class RequestEngine implements vscode.Disposable {
     const cancellation = toAbortSignal(task.token);
     this.setActive(+1);
     try {
-      // Redact before anything leaves the machine; placeholders are stable, so the prefix cache still hits.
-      const redact = this.settings.get('privacy.redact');
-      const redactor = redact ? await this.getRedactor() : undefined;
       const findings: RedactionFinding[] = [];
       const messages = task.messages.map((m) => {
         if (!redactor) return m;
