@@ -1,9 +1,34 @@
 import * as assert from 'assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/core/commandIds';
 import { formatUsd } from '../../src/core/money';
 import type { LoggedRequest } from '../fake-deepseek/types';
+import { EXTENSION_ID } from '../harness/paths';
 import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
+
+/** The shared ledger's folder: `<server data>/…/globalStorage/<extension id>/spend`, next to this test's workspace. */
+function ledgerDir(): string | undefined {
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!workspace) return undefined;
+  const search = (dir: string, depth: number): string | undefined => {
+    const candidate = path.join(dir, 'globalStorage', EXTENSION_ID, 'spend');
+    if (existsSync(candidate)) return candidate;
+    if (depth === 0) return undefined;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name !== 'extensions' && entry.name !== 'logs') {
+        const found = search(path.join(dir, entry.name), depth - 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return search(path.join(workspace, '..', 'vscode'), 4);
+}
+
+const segmentsText = (dir: string) =>
+  readdirSync(dir).filter((f) => f.startsWith('seg-') && f.endsWith('.jsonl')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
 
 /** The default price table (README, "Settings"), USD per 1M tokens, written out independently of the code. */
 const DEFAULT_PRICES = {
@@ -151,6 +176,31 @@ describe('spend readout in the status bar', () => {
     assert.match(text, /## Session by model[\s\S]*\| deepseek-chat \| 1 \|/);
     assert.match(text, /## Session by surface[\s\S]*\| chat \| 1 \|/);
     assert.match(text, /## Recent requests[\s\S]*\| deepseek-chat \| DeepSeek \| chat \|/);
+  });
+
+  it("keeps this window's spend on disk and adds another window's to the status bar, once", async () => {
+    const api = await activateExtension();
+    const mine = await api.ask('for the shared ledger');
+    assert.ok(mine?.usage);
+    const dir = await waitFor('the shared ledger folder', ledgerDir);
+    await waitFor("this window's record in its log", () => (segmentsText(dir).includes(`"missTokens":${mine.usage?.missTokens}`) ? true : undefined));
+    const before = await waitFor('one request this session', () => (api.spend().session.requests === 1 ? api.spend() : undefined));
+
+    // Another window's records, as it writes them; the first one twice (a write it retried), in two files.
+    const now = Date.now();
+    const record = (id: string, missTokens: number) => JSON.stringify({
+      type: 'record', id, at: now, model: 'deepseek-chat', provider: 'DeepSeek', surface: 'command',
+      hitTokens: 0, missTokens, outputTokens: 0, reasoningTokens: 0, costUsd: (missTokens * 0.27) / 1e6, noCacheUsd: (missTokens * 0.27) / 1e6,
+      estimated: false, priceLabel: 'deepseek-chat standard',
+    });
+    writeFileSync(path.join(dir, `seg-${now.toString(36)}-0123456789abcdef.jsonl`), `${record(`other-${now}-1`, 1_000_000)}\n`);
+    writeFileSync(path.join(dir, `seg-${(now + 1).toString(36)}-fedcba9876543210.jsonl`), `${record(`other-${now}-1`, 1_000_000)}\n${record(`other-${now}-2`, 100_000)}\n`);
+
+    const after = await waitFor("the other window's spend", () => (api.spend().session.requests >= 3 ? api.spend() : undefined));
+    assert.equal(after.session.requests, 3, 'the record written twice counts once');
+    assert.ok(Math.abs(after.session.costUsd - (before.session.costUsd + 0.297)) < 1e-12, `${after.session.costUsd}`);
+    assert.equal(after.allTime.requests, before.allTime.requests + 2);
+    await waitFor('the status bar to show the union', () => (api.statusBar().text.includes(formatUsd(after.session.costUsd)) ? true : undefined));
   });
 
   it('says what to do when the key is rejected, and bills nothing', async () => {
