@@ -511,20 +511,22 @@ export class SpendLedger {
       ? { hitTokens: 0, missTokens: tokensOf(usage.sent), outputTokens: tokensOf(usage.received) + reasoningTokens }
       : { hitTokens: tokenCount(usage.hitTokens), missTokens: tokenCount(usage.missTokens), outputTokens: tokenCount(usage.outputTokens) };
     const pico = input.price ? priceUsagePico(input.price, tokens) : { total: 0, noCache: 0 };
-    const record: SpendRecord = {
+    const record: { -readonly [K in keyof SpendRecord]: SpendRecord[K] } = {
       id: this.newId(),
       at,
       model: input.model,
       provider: input.provider,
       surface: input.surface,
-      ...tokens,
+      hitTokens: tokens.hitTokens,
+      missTokens: tokens.missTokens,
+      outputTokens: tokens.outputTokens,
       reasoningTokens,
       costUsd: fromPicoUsd(pico.total),
       noCacheUsd: fromPicoUsd(pico.noCache),
       estimated,
       priceLabel: input.price ? input.price.label : noPriceLabel(input.model),
-      ...(input.finishReason !== undefined ? { finishReason: input.finishReason } : {}),
     };
+    if (input.finishReason !== undefined) record.finishReason = input.finishReason;
     this.add([{ type: 'record', record }]);
     return record;
   }
@@ -710,11 +712,15 @@ export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | O
     || (finishReason !== undefined && typeof finishReason !== 'string')) {
     return undefined;
   }
-  return {
-    ...(withoutId ? {} : { id: id as string }),
-    at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel,
-    ...(typeof finishReason === 'string' ? { finishReason } : {}),
+  const record: { -readonly [K in keyof SpendRecord]: SpendRecord[K] } = {
+    id: withoutId ? '' : (id as string), at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel,
   };
+  if (typeof finishReason === 'string') record.finishReason = finishReason;
+  if (withoutId) {
+    const { id: _id, ...rest } = record;
+    return rest;
+  }
+  return record;
 }
 
 interface V1State {

@@ -67,8 +67,7 @@ export function parseEventLine(line: string): LedgerEvent | undefined {
       : undefined;
   }
   if (raw.type === 'record') {
-    const { type: _type, ...rest } = raw;
-    const record = parseSpendRecord(rest);
+    const record = parseSpendRecord(raw); // Builds a fresh record from its fields: `type` is left behind.
     return record ? { type: 'record', record } : undefined;
   }
   return undefined;
