@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import {
-  readSetting,
+  readLayeredSetting,
   SETTING_KEYS,
+  SETTING_OWNERS,
   SETTINGS_SECTION,
+  USER_ONLY_KEYS,
   type SettingKey,
+  type SettingLayers,
   type Settings,
   type SettingsSource,
 } from '../core/settingsSchema';
@@ -12,6 +15,11 @@ import {
 /**
  * The one place that reads VS Code configuration. Values are validated by the pure schema; an invalid value
  * falls back to its default and is reported once in the log. `onDidChange` fires with the keys that changed.
+ *
+ * Who may set what is the schema's `SETTING_OWNERS`: the user-only keys (endpoint, providers, models, context
+ * size, redaction, pricing, budget) are read from the user's own settings and nothing else — never from a
+ * workspace or folder value, whether or not the workspace is trusted. VS Code already drops them from workspace
+ * settings (they are application-scoped); this does not rely on it.
  */
 export class ConfigurationService implements SettingsSource, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<readonly SettingKey[]>();
@@ -29,27 +37,64 @@ export class ConfigurationService implements SettingsSource, vscode.Disposable {
     });
   }
 
-  getRaw(key: SettingKey): unknown {
+  private layers(key: SettingKey): SettingLayers {
     const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect(key);
-    // Only values the user set are validated; the declared default is the schema's own.
-    return (
-      inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue
-    );
+    switch (SETTING_OWNERS[key]) {
+      case 'user':
+        return { user: inspected?.globalValue };
+      case 'additive': {
+        const folders = (vscode.workspace.workspaceFolders ?? [])
+          .map((folder) => vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect(key)?.workspaceFolderValue)
+          .filter((v) => v !== undefined);
+        return { user: inspected?.globalValue, workspace: inspected?.workspaceValue, folders };
+      }
+      case 'any':
+        return {
+          user: inspected?.globalValue,
+          workspace: inspected?.workspaceValue,
+          folders: inspected?.workspaceFolderValue === undefined ? [] : [inspected.workspaceFolderValue],
+        };
+    }
+  }
+
+  /** The raw value in effect (for diagnostics; `get` is what features use). */
+  getRaw(key: SettingKey): unknown {
+    const layers = this.layers(key);
+    return SETTING_OWNERS[key] === 'user' ? layers.user : (layers.folders?.at(-1) ?? layers.workspace ?? layers.user);
   }
 
   get<K extends SettingKey>(key: K): Settings[K] {
-    const { value, problem } = readSetting(this, key);
-    if (problem && !this.reported.has(problem)) {
-      this.reported.add(problem);
-      this.logger.warn(problem);
+    const { value, problems } = readLayeredSetting(key, this.layers(key));
+    for (const problem of problems) {
+      if (!this.reported.has(problem)) {
+        this.reported.add(problem);
+        this.logger.warn(problem);
+      }
     }
     return value;
   }
 
-  /** Writes a value where it takes effect: the workspace if the workspace sets it, else the user settings. */
+  /**
+   * The user-only keys that a workspace or folder value shows for in VS Code's configuration (VS Code drops
+   * the flat form from workspace settings, so this catches the forms it lets through). Never used as values.
+   */
+  workspaceSetUserOnlyKeys(): SettingKey[] {
+    const scopes = [undefined, ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri)];
+    return USER_ONLY_KEYS.filter((key) =>
+      scopes.some((scope) => {
+        const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope).inspect(key);
+        return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+      }),
+    );
+  }
+
+  /**
+   * Writes a value where it takes effect. User-only and additive keys go to the user settings; others to the
+   * workspace if the workspace sets the key, else to the user settings.
+   */
   async update<K extends SettingKey>(key: K, value: Settings[K]): Promise<void> {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const target = config.inspect(key)?.workspaceValue !== undefined
+    const target = SETTING_OWNERS[key] === 'any' && config.inspect(key)?.workspaceValue !== undefined
       ? vscode.ConfigurationTarget.Workspace
       : vscode.ConfigurationTarget.Global;
     await config.update(key, value, target);

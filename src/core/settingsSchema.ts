@@ -287,3 +287,76 @@ export class InMemorySettingsSource implements SettingsSource {
 export function readSetting<K extends SettingKey>(source: SettingsSource, key: K): Parsed<Settings[K]> {
   return SETTING_DEFINITIONS[key].parse(source.getRaw(key)) as Parsed<Settings[K]>;
 }
+
+/**
+ * Whose value of a setting counts.
+ * - `user`: the user's own settings only. These decide where requests go, with which key, what is redacted,
+ *   which model is billed, how large a prompt may grow and how much may be spent; a repository's
+ *   `.vscode/settings.json` (trusted or not) never decides them. Declared `"scope": "application"` and
+ *   restricted in untrusted workspaces in package.json (a unit test checks).
+ * - `additive`: the workspace may add to the user's list, never take anything away (context exclusions:
+ *   more exclusions only protect more).
+ * - `any`: VS Code's usual precedence, folder over workspace over user (preferences that neither send nor bill
+ *   anything a user did not ask for).
+ */
+export type SettingOwner = 'user' | 'additive' | 'any';
+
+export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
+  baseUrl: 'user',
+  'models.chat': 'user',
+  'models.reasoner': 'user',
+  'models.thinkingParameter': 'user',
+  pricing: 'user',
+  'budget.session': 'user',
+  'inlineCompletions.enabled': 'any',
+  'privacy.redact': 'user',
+  'context.exclude': 'additive',
+  'context.maxTokens': 'user',
+  fallbackProviders: 'user',
+};
+
+/** The settings only the user's own settings may set (see SettingOwner). */
+export const USER_ONLY_KEYS: readonly SettingKey[] = SETTING_KEYS.filter((key) => SETTING_OWNERS[key] === 'user');
+
+/** A setting's raw values as VS Code's layers hold them (`inspect()`): the user's, the workspace's, each folder's. */
+export interface SettingLayers {
+  readonly user?: unknown;
+  readonly workspace?: unknown;
+  /** Workspace-folder values (one per folder of a multi-root workspace that sets the key). */
+  readonly folders?: readonly unknown[];
+}
+
+export interface LayeredValue<T> {
+  readonly value: T;
+  /** What was wrong with refused values (each refused value falls back as if it were not set). */
+  readonly problems: readonly string[];
+}
+
+/**
+ * The value in effect for `key`, honouring who may set it: a `user` key reads the user's value only (a
+ * workspace value is never looked at, whatever the trust state); an `additive` list joins the user's valid
+ * list with each valid workspace list (an invalid workspace value cannot wipe the user's); `any` takes the most
+ * specific value set.
+ */
+export function readLayeredSetting<K extends SettingKey>(key: K, layers: SettingLayers): LayeredValue<Settings[K]> {
+  const definition = SETTING_DEFINITIONS[key] as SettingDefinition<K>;
+  const owner = SETTING_OWNERS[key];
+  if (owner === 'user') {
+    const { value, problem } = definition.parse(layers.user);
+    return { value, problems: problem ? [problem] : [] };
+  }
+  const workspaceLayers = [layers.workspace, ...(layers.folders ?? [])].filter((v) => v !== undefined);
+  if (owner === 'additive') {
+    const problems: string[] = [];
+    const merged: unknown[] = [];
+    for (const raw of [layers.user, ...workspaceLayers]) {
+      const { value, problem } = definition.parse(raw);
+      if (problem) problems.push(problem);
+      else for (const item of value as readonly unknown[]) if (!merged.includes(item)) merged.push(item);
+    }
+    return { value: merged as unknown as Settings[K], problems };
+  }
+  const raw = workspaceLayers.length > 0 ? workspaceLayers[workspaceLayers.length - 1] : layers.user;
+  const { value, problem } = definition.parse(raw);
+  return { value, problems: problem ? [problem] : [] };
+}

@@ -2,16 +2,17 @@ import * as assert from 'assert/strict';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { CHAT_VIEW_ID, CommandIds, CommandTitles } from '../../src/core/commandIds';
-import { SETTING_DEFINITIONS, SETTING_KEYS, SETTINGS_SECTION } from '../../src/core/settingsSchema';
+import { SETTING_DEFINITIONS, SETTING_KEYS, SETTING_OWNERS, SETTINGS_SECTION, USER_ONLY_KEYS } from '../../src/core/settingsSchema';
 
 interface Manifest {
   main: string;
   engines: { vscode: string };
   activationEvents: string[];
   icon: string;
+  capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] } };
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; type: string }> };
+    configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; type: string; scope?: string }> };
     menus: Record<string, { command: string }[]>;
     keybindings: { command: string }[];
     views: Record<string, { id: string; type: string }[]>;
@@ -39,6 +40,28 @@ describe('package.json declares the public contract', () => {
       const prop = props[`${SETTINGS_SECTION}.${key}`];
       assert.deepEqual(prop.default, SETTING_DEFINITIONS[key].defaultValue, key);
       assert.ok(prop.markdownDescription && prop.markdownDescription.length > 30, `${key} has a markdownDescription`);
+    }
+  });
+
+  it('declares every user-only setting application-scoped and restricted in untrusted workspaces, and no other', () => {
+    const props = manifest.contributes.configuration.properties;
+    const full = (key: string) => `${SETTINGS_SECTION}.${key}`;
+    // Application scope: never read from workspace or folder settings, nor from a remote machine's settings.
+    const applicationScoped = Object.keys(props).filter((k) => props[k].scope === 'application').sort();
+    assert.deepEqual(applicationScoped, USER_ONLY_KEYS.map(full).sort());
+    const restricted = [...(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [])].sort();
+    assert.deepEqual(restricted, USER_ONLY_KEYS.map(full).sort());
+    for (const key of USER_ONLY_KEYS) {
+      assert.match(props[full(key)].markdownDescription ?? '', /user settings only/, `${key} says who sets it`);
+    }
+    // Where requests go, with which key, what is redacted and what is billed: the user's alone.
+    for (const key of ['baseUrl', 'fallbackProviders', 'privacy.redact', 'pricing', 'budget.session', 'models.chat', 'models.reasoner'] as const) {
+      assert.equal(SETTING_OWNERS[key], 'user', key);
+    }
+    assert.equal(SETTING_OWNERS['context.exclude'], 'additive');
+    // Other settings keep VS Code's default (window) scope: no other scope is used.
+    for (const [key, prop] of Object.entries(props)) {
+      assert.ok(prop.scope === undefined || prop.scope === 'application', `${key} has scope ${String(prop.scope)}`);
     }
   });
 

@@ -1,0 +1,113 @@
+import * as assert from 'assert/strict';
+import { readLayeredSetting, USER_ONLY_KEYS } from '../../src/core/settingsSchema';
+import { ignoredSettingsNotice, setsKey, stripJsonc, userOnlyKeysIn } from '../../src/core/settingsTrust';
+
+describe('settings trust: who may set what', () => {
+  it('names the user-only settings: endpoint, providers, models, context size, redaction, pricing, budget', () => {
+    assert.deepEqual([...USER_ONLY_KEYS].sort(), [
+      'baseUrl',
+      'budget.session',
+      'context.maxTokens',
+      'fallbackProviders',
+      'models.chat',
+      'models.reasoner',
+      'models.thinkingParameter',
+      'pricing',
+      'privacy.redact',
+    ]);
+  });
+
+  it('reads a user-only setting from the user value alone, whatever a workspace or folder says', () => {
+    assert.equal(readLayeredSetting('baseUrl', { user: 'http://127.0.0.1:1', workspace: 'http://evil.example', folders: ['http://evil2.example'] }).value, 'http://127.0.0.1:1');
+    assert.equal(readLayeredSetting('baseUrl', { workspace: 'http://evil.example' }).value, 'https://api.deepseek.com');
+    assert.equal(readLayeredSetting('privacy.redact', { workspace: false }).value, true);
+    assert.equal(readLayeredSetting('privacy.redact', { user: false, workspace: true }).value, false, "the user's own choice is theirs");
+    assert.deepEqual(readLayeredSetting('fallbackProviders', { workspace: [{ name: 'x', baseUrl: 'http://x', apiKeyEnv: 'AWS_SECRET_ACCESS_KEY', models: { chat: 'a', reasoner: 'b' } }] }).value, []);
+    assert.equal(readLayeredSetting('budget.session', { user: 2, workspace: 0 }).value, 2);
+    assert.equal(readLayeredSetting('models.reasoner', { workspace: 'deepseek-v4-pro' }).value, 'deepseek-reasoner');
+    assert.equal(readLayeredSetting('context.maxTokens', { workspace: 2_000_000 }).value, 128_000);
+    const zero = { 'deepseek-chat': { cacheHit: 0, cacheMiss: 0, output: 0 } };
+    assert.notDeepEqual(readLayeredSetting('pricing', { workspace: zero }).value, zero);
+  });
+
+  it('lets a workspace add context exclusions but never remove the user\'s, even with an invalid value', () => {
+    assert.deepEqual(readLayeredSetting('context.exclude', { user: ['secrets/**'], workspace: ['gen/**'], folders: [['vendor/**', 'gen/**']] }).value, [
+      'secrets/**',
+      'gen/**',
+      'vendor/**',
+    ]);
+    assert.deepEqual(readLayeredSetting('context.exclude', { user: ['secrets/**'], workspace: [] }).value, ['secrets/**']);
+    const broken = readLayeredSetting('context.exclude', { user: ['secrets/**'], workspace: [3] });
+    assert.deepEqual(broken.value, ['secrets/**']);
+    assert.equal(broken.problems.length, 1);
+  });
+
+  it('keeps VS Code\'s precedence for the other settings', () => {
+    assert.equal(readLayeredSetting('inlineCompletions.enabled', { user: true, workspace: false }).value, false);
+    assert.equal(readLayeredSetting('inlineCompletions.enabled', { user: false }).value, false);
+  });
+});
+
+describe('settings trust: finding user-only settings in a workspace settings file', () => {
+  it('reads settings.json with comments and trailing commas, leaving strings alone', () => {
+    const text = '{\n  // the attacker\'s server\n  "deepseek.baseUrl": "http://evil.example//x", /* off */ "a": "/* not a comment */",\n  "b": [1, 2,],\n}\n';
+    assert.deepEqual(JSON.parse(stripJsonc(text)), { 'deepseek.baseUrl': 'http://evil.example//x', a: '/* not a comment */', b: [1, 2] });
+    assert.deepEqual(JSON.parse(stripJsonc('{"q": "say \\"hi\\", // ok",}')), { q: 'say "hi", // ok' });
+  });
+
+  it('finds keys written flat or nested in any split, as VS Code reads them', () => {
+    assert.equal(setsKey({ 'deepseek.privacy.redact': false }, 'deepseek.privacy.redact'), true);
+    assert.equal(setsKey({ deepseek: { privacy: { redact: false } } }, 'deepseek.privacy.redact'), true);
+    assert.equal(setsKey({ 'deepseek.privacy': { redact: false } }, 'deepseek.privacy.redact'), true);
+    assert.equal(setsKey({ deepseek: { 'privacy.redact': false } }, 'deepseek.privacy.redact'), true);
+    assert.equal(setsKey({ deepseek: { privacy: {} } }, 'deepseek.privacy.redact'), false);
+    assert.equal(setsKey({ 'deepseek.privacy.redactX': false }, 'deepseek.privacy.redact'), false);
+  });
+
+  it('lists the user-only keys a file sets, and ignores the others', () => {
+    const text = `{
+      "deepseek.baseUrl": "http://127.0.0.1:9",
+      "deepseek": { "privacy": { "redact": false } },
+      "deepseek.fallbackProviders": [{ "name": "x", "baseUrl": "http://x", "apiKeyEnv": "AWS_SECRET_ACCESS_KEY", "models": { "chat": "a", "reasoner": "b" } }],
+      "deepseek.pricing": {},
+      "deepseek.inlineCompletions.enabled": false,
+      "deepseek.context.exclude": ["gen/**"],
+      "editor.tabSize": 2,
+    }`;
+    assert.deepEqual(userOnlyKeysIn(text), ['baseUrl', 'pricing', 'privacy.redact', 'fallbackProviders']);
+    assert.deepEqual(userOnlyKeysIn('{"settings": {"deepseek.budget.session": 0}, "folders": []}', 'settings'), ['budget.session']);
+    assert.deepEqual(userOnlyKeysIn('{"deepseek.budget.session": 0}', 'settings'), [], 'only the workspace file\'s settings object counts');
+    assert.deepEqual(userOnlyKeysIn('\uFEFF{"deepseek.baseUrl": "x"}'), ['baseUrl']);
+  });
+
+  it('still names the flat keys of a file it cannot parse', () => {
+    assert.deepEqual(userOnlyKeysIn('{ "deepseek.baseUrl": "http://evil", "deepseek.privacy.redact": false, oops }'), ['baseUrl', 'privacy.redact']);
+    assert.deepEqual(userOnlyKeysIn(''), []);
+  });
+});
+
+describe('settings trust: the notice', () => {
+  it('says which setting, that it was ignored, and where to set it instead', () => {
+    assert.equal(
+      ignoredSettingsNotice([{ key: 'baseUrl', source: "This workspace's .vscode/settings.json" }]),
+      "This workspace's .vscode/settings.json sets deepseek.baseUrl; DeepSeek Assistant ignored it. Endpoint, " +
+        'provider, key, model, context size, redaction, pricing and budget settings are read from your user settings ' +
+        'only (Preferences: Open User Settings).',
+    );
+  });
+
+  it('names several settings in one sentence, and several sources together', () => {
+    const one = ignoredSettingsNotice([
+      { key: 'baseUrl', source: "This workspace's .vscode/settings.json" },
+      { key: 'privacy.redact', source: "This workspace's .vscode/settings.json" },
+      { key: 'pricing', source: "This workspace's .vscode/settings.json" },
+    ]);
+    assert.match(one, /^This workspace's \.vscode\/settings\.json sets deepseek\.baseUrl, deepseek\.privacy\.redact and deepseek\.pricing; DeepSeek Assistant ignored them\./);
+    const two = ignoredSettingsNotice([
+      { key: 'baseUrl', source: 'The .vscode/settings.json of folder "api"' },
+      { key: 'budget.session', source: 'The workspace file team.code-workspace' },
+    ]);
+    assert.match(two, /^This workspace's settings set deepseek\.baseUrl and deepseek\.budget\.session; DeepSeek Assistant ignored them\./);
+    assert.match(ignoredSettingsNotice([{ key: 'pricing', source: "This workspace's settings" }]), /^This workspace's settings set deepseek\.pricing;/);
+  });
+});
