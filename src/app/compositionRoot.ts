@@ -12,6 +12,7 @@ import { CHAT_VIEW_ID, CommandIds } from '../core/commandIds';
 import { DeepSeekCodeActions } from '../commands/codeActions';
 import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
+import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { ChannelLogger } from '../platform/logger';
 import { MarkdownDocument } from '../platform/markdownDocument';
@@ -46,6 +47,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   const settings = register(new ConfigurationService(logger));
   const notifier = new Notifier(logger);
+  const settingsGuard = register(new WorkspaceSettingsGuard(settings, notifier, logger, context.extension.id));
   const spend = register(
     new SpendService({
       // The ledger every window shares; globalStorageUri is a file: URI wherever this (Node) extension host runs.
@@ -136,6 +138,8 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       else if (keys.includes('budget.session') || keys.includes('pricing')) void refreshStatus();
     }),
   );
+
+  void settingsGuard.check();
 
   const startup = keyStore.resolve().then(async (key) => {
     await refreshStatus();
