@@ -22,7 +22,7 @@ import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import { SpendService } from '../spend/spendService';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
-import type { DeepSeekAssistantApi } from './publicApi';
+import type { DeepSeekAssistantApi, DeepSeekAssistantTestApi } from './publicApi';
 
 export interface ActivationClock {
   /** Time to evaluate the bundle's modules (after VS Code read and compiled the file). */
@@ -33,9 +33,11 @@ export interface ActivationClock {
 
 /**
  * The composition root: creates every service once, wires them together, and registers every disposable on
- * `context.subscriptions`. Nothing here waits on the network, so activation stays fast.
+ * `context.subscriptions`. Nothing here waits on the network, so activation stays fast. Returns the read-only
+ * API, or in test mode the test API that can also send requests.
  */
-export function compose(context: vscode.ExtensionContext, clock: ActivationClock): DeepSeekAssistantApi {
+export function compose(context: vscode.ExtensionContext, clock: ActivationClock): DeepSeekAssistantApi | DeepSeekAssistantTestApi {
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const register = <T extends vscode.Disposable>(d: T): T => {
     context.subscriptions.push(d);
     return d;
@@ -97,7 +99,16 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     await chat.refresh();
   };
 
-  register(vscode.commands.registerCommand(CommandIds.setApiKey, (key?: unknown) => setApiKey(keyDeps, key)));
+  // A key as a command argument is for tests only: any extension can run a command, and one that could set
+  // the key could point the user's requests at an account it reads. Otherwise the user is asked.
+  register(
+    vscode.commands.registerCommand(CommandIds.setApiKey, (key?: unknown) => {
+      if (!testMode && typeof key === 'string') {
+        logger.warn('DeepSeek: Set API Key was given a key as an argument; ignored it and asked instead (arguments are accepted in test mode only)');
+      }
+      return setApiKey(keyDeps, testMode ? key : undefined);
+    }),
+  );
   register(vscode.commands.registerCommand(CommandIds.clearApiKey, () => clearApiKey(keyDeps)));
   register(vscode.commands.registerCommand(CommandIds.openChat, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)));
   register(
@@ -139,7 +150,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     }),
   );
 
-  void settingsGuard.check();
+  const settingsChecked = settingsGuard.check();
 
   const startup = keyStore.resolve().then(async (key) => {
     await refreshStatus();
@@ -157,10 +168,19 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       `(modules ${activation.bundleEvaluatedMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms)`,
   );
 
-  return {
+  const api: DeepSeekAssistantApi = {
     version,
     activation,
     apiKeySource: async () => (await keyStore.resolve()).source,
+    spend: () => spend.view(),
+    statusBar: () => statusBar.snapshot(),
+    chatViewVisible: () => chatView.visible,
+  };
+  if (!testMode) {
+    return Object.freeze(api);
+  }
+  const testApi: DeepSeekAssistantTestApi = {
+    ...api,
     checkConnection: async () => {
       const key = await keyStore.resolve();
       if (!key.key) {
@@ -192,9 +212,11 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     newChat: () => chat.newChat(),
     stopChat: () => chat.stop(),
     chatState: () => chat.state(),
-    spend: () => spend.view(),
-    statusBar: () => statusBar.snapshot(),
-    chatViewVisible: () => chatView.visible,
     recentNotices: () => notifier.recent(),
+    workspaceSettingsChecked: async () => {
+      await settingsChecked;
+      await settingsGuard.check();
+    },
   };
+  return testApi;
 }

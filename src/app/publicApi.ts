@@ -7,12 +7,29 @@ import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
 import type { ChatState, TurnView } from '../webview/protocol';
 
-/** What `activate()` returns: for other extensions, diagnostics and the extension-host tests. Never exposes the key. */
+/**
+ * What `activate()` returns to every installed extension: read-only figures. Nothing here sends a request,
+ * spends money, changes state or exposes the key (or whether a request would carry one somewhere).
+ */
 export interface DeepSeekAssistantApi {
   readonly version: string;
   /** Activation cost in milliseconds: evaluating the bundle's modules, running activate(), and their sum. */
   readonly activation: { readonly bundleEvaluatedMs: number; readonly activateMs: number; readonly totalMs: number };
+  /** Where the key in effect comes from (never the key itself). */
   apiKeySource(): Promise<ApiKeySource>;
+  /** Session, today and all-time spend figures. */
+  spend(): SpendView;
+  statusBar(): StatusSnapshot;
+  /** Whether the chat view has been resolved and is on screen (for diagnostics and tests). */
+  chatViewVisible(): boolean;
+}
+
+/**
+ * The API in test mode only (`ExtensionMode.Test`, i.e. the extension-host tests): adds what sends requests,
+ * spends money or drives the chat. Any other extension could call these with the user's key and workspace
+ * context, so a normal activation does not return them.
+ */
+export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   /** Calls `GET /models` with the current key and endpoint. */
   checkConnection(): Promise<ConnectionResult>;
   /**
@@ -26,12 +43,10 @@ export interface DeepSeekAssistantApi {
   newChat(): Promise<void>;
   /** Stops the answer streaming in the conversation shown; resolves once it has settled. */
   stopChat(): Promise<void>;
-  /** What the chat view shows (or would show): the conversation, its turns, the history list. */
+  /** What the chat view shows (or would show): the conversation, its turns, the history list (the user's chats). */
   chatState(): Promise<ChatState>;
-  /** Session, today and all-time spend figures. */
-  spend(): SpendView;
-  statusBar(): StatusSnapshot;
-  /** Whether the chat view has been resolved and is on screen (read-only, for tests and diagnostics). */
-  chatViewVisible(): boolean;
+  /** The notices shown lately (they may quote file paths and server messages). */
   recentNotices(): readonly Notice[];
+  /** Resolves when the check of the workspace's settings for user-only settings has run (at activation or later). */
+  workspaceSettingsChecked(): Promise<void>;
 }

@@ -19,8 +19,8 @@ export interface ApiKeyCommandsDeps {
 export type SetApiKeyResult = 'stored' | 'cancelled' | 'invalid';
 
 /**
- * `DeepSeek: Set API Key`. With a string argument (programmatic use) the key is stored without a prompt;
- * otherwise a password input box asks for it. After storing, `GET /models` checks the key in the background
+ * `DeepSeek: Set API Key`. With a string argument the key is stored without a prompt (the composition root
+ * passes one on in test mode only); otherwise a password input box asks for it. After storing, `GET /models` checks the key in the background
  * and the user is told whether the endpoint accepted it.
  */
 export async function setApiKey(deps: ApiKeyCommandsDeps, argument?: unknown): Promise<SetApiKeyResult> {

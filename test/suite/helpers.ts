@@ -1,14 +1,16 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
-import type { DeepSeekAssistantApi } from '../../src/app/publicApi';
+import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
 import type { Notice } from '../../src/platform/notifier';
 import { FakeDeepSeekControl } from '../fake-deepseek/control';
 import { EXTENSION_ID } from '../harness/paths';
 
-export async function activateExtension(): Promise<DeepSeekAssistantApi> {
-  const extension = vscode.extensions.getExtension<DeepSeekAssistantApi>(EXTENSION_ID);
+export async function activateExtension(): Promise<DeepSeekAssistantTestApi> {
+  const extension = vscode.extensions.getExtension<DeepSeekAssistantTestApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is installed`);
-  return extension.activate();
+  const api = await extension.activate();
+  assert.equal(typeof api.askInChat, 'function', 'in test mode activate() returns the test API');
+  return api;
 }
 
 export function fakeServer(): FakeDeepSeekControl {
@@ -33,7 +35,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 }
 
 /** Waits for a notice shown after `since` whose message matches. */
-export async function waitForNotice(api: DeepSeekAssistantApi, pattern: RegExp, since = 0): Promise<Notice> {
+export async function waitForNotice(api: DeepSeekAssistantTestApi, pattern: RegExp, since = 0): Promise<Notice> {
   try {
     return await waitFor(`a notice matching ${pattern}`, () => api.recentNotices().find((n) => n.at >= since && pattern.test(n.message)));
   } catch (err) {
