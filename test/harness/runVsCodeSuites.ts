@@ -1,12 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { REPO_ROOT } from './paths';
-import { runExtensionHostSuite } from './runExtensionHostSuite';
+import { runExtensionHostSuite, runUntrustedWorkspaceSuite } from './runExtensionHostSuite';
 import { ensureVsCodeServer } from './vscodeServer';
 
 /**
- * `npm run test:vscode`: the extension-host suite (mocha inside VS Code), then the UI suite (Playwright in
- * Chromium against VS Code). Both run even if the first fails; the exit code is non-zero if either failed.
+ * `npm run test:vscode`: the extension-host suite (mocha inside VS Code) and its untrusted-workspace run, then
+ * the UI suite (Playwright in Chromium against VS Code). `extension-host`, `untrusted` or `ui` runs only those. Both run even if the first fails; the exit code is non-zero if either failed.
  */
 async function main(): Promise<number> {
   ensureVsCodeServer();
@@ -16,6 +16,12 @@ async function main(): Promise<number> {
     console.log('\n=== extension-host suite (mocha inside VS Code) ===');
     const code = await runExtensionHostSuite();
     console.log(`extension-host suite exit code: ${code}`);
+    failed ||= code !== 0;
+  }
+  if (!only || only === 'extension-host' || only === 'untrusted') {
+    console.log('\n=== extension-host suite in an untrusted workspace an attacker wrote ===');
+    const code = await runUntrustedWorkspaceSuite();
+    console.log(`untrusted-workspace suite exit code: ${code}`);
     failed ||= code !== 0;
   }
   if (!only || only === 'ui') {

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, rmSync } from 'fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { FakeDeepSeekServer } from '../fake-deepseek/server';
 import { ARTIFACTS_DIR, REPO_ROOT } from './paths';
@@ -8,6 +8,8 @@ import { ensureVsCodeServer, startVsCodeServer, type RunningVsCodeServer } from 
 export interface TestEnvironment {
   readonly fake: FakeDeepSeekServer;
   readonly fakeUrl: string;
+  /** A second fake on another port that plays a server an attacker's workspace settings point at (when asked for). */
+  readonly attacker?: FakeDeepSeekServer;
   readonly vscode: RunningVsCodeServer;
   readonly workspace: string;
   readonly dir: string;
@@ -27,7 +29,20 @@ export const TEST_USER_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
-export async function startTestEnvironment(name: string, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+export interface TestEnvironmentOptions {
+  /** Start the attacker's fake too; its URL reaches the extension host as ATTACKER_DEEPSEEK_URL. */
+  readonly attacker?: boolean;
+  /** Overlaid on TEST_USER_SETTINGS (e.g. to turn Workspace Trust on). */
+  readonly userSettings?: Record<string, unknown>;
+  /** Written to the workspace's .vscode/settings.json before VS Code opens it (it is there when the folder opens). */
+  readonly workspaceSettings?: (urls: { fakeUrl: string; attackerUrl?: string }) => Record<string, unknown>;
+}
+
+export async function startTestEnvironment(
+  name: string,
+  extraEnv: Record<string, string> = {},
+  options: TestEnvironmentOptions = {},
+): Promise<TestEnvironment> {
   const install = ensureVsCodeServer();
   const dir = path.join(ARTIFACTS_DIR, name);
   rmSync(dir, { recursive: true, force: true });
@@ -37,21 +52,30 @@ export async function startTestEnvironment(name: string, extraEnv: Record<string
 
   const fake = new FakeDeepSeekServer();
   const fakeUrl = await fake.start();
+  const attacker = options.attacker ? new FakeDeepSeekServer() : undefined;
+  const attackerUrl = attacker ? await attacker.start() : undefined;
+  if (options.workspaceSettings) {
+    mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    const settings = options.workspaceSettings({ fakeUrl, ...(attackerUrl ? { attackerUrl } : {}) });
+    writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2));
+  }
   const vscode = await startVsCodeServer(install, {
     dataDir: path.join(dir, 'vscode'),
-    userSettings: { ...TEST_USER_SETTINGS, 'deepseek.baseUrl': fakeUrl },
-    env: { FAKE_DEEPSEEK_URL: fakeUrl, ...extraEnv },
+    userSettings: { ...TEST_USER_SETTINGS, 'deepseek.baseUrl': fakeUrl, ...options.userSettings },
+    env: { FAKE_DEEPSEEK_URL: fakeUrl, ...(attackerUrl ? { ATTACKER_DEEPSEEK_URL: attackerUrl } : {}), ...extraEnv },
     unsetEnv: ['DEEPSEEK_API_KEY'],
   });
   return {
     fake,
     fakeUrl,
+    ...(attacker ? { attacker } : {}),
     vscode,
     workspace,
     dir,
     stop: async () => {
       await vscode.stop();
       await fake.stop();
+      await attacker?.stop();
     },
   };
 }

@@ -19,6 +19,13 @@ export function fakeServer(): FakeDeepSeekControl {
   return new FakeDeepSeekControl(url);
 }
 
+/** The second fake, playing the server an attacker's workspace settings point at (ATTACKER_DEEPSEEK_URL). */
+export function attackerServer(): FakeDeepSeekControl {
+  const url = process.env.ATTACKER_DEEPSEEK_URL;
+  assert.ok(url, 'ATTACKER_DEEPSEEK_URL is set by the test harness');
+  return new FakeDeepSeekControl(url);
+}
+
 /** Polls until `probe` returns a value (not undefined), or fails with `what` after the timeout (a ceiling for a wedged test, not a budget). */
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
