@@ -22,7 +22,7 @@ import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import { SpendService } from '../spend/spendService';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
-import type { DeepSeekAssistantApi, DeepSeekAssistantTestApi } from './publicApi';
+import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
 
 export interface ActivationClock {
   /** Time to evaluate the bundle's modules (after VS Code read and compiled the file). */
@@ -176,11 +176,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     statusBar: () => statusBar.snapshot(),
     chatViewVisible: () => chatView.visible,
   };
-  if (!testMode) {
-    return Object.freeze(api);
-  }
-  const testApi: DeepSeekAssistantTestApi = {
-    ...api,
+  return exposeApi(testMode, api, () => ({
     checkConnection: async () => {
       const key = await keyStore.resolve();
       if (!key.key) {
@@ -217,6 +213,5 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       await settingsChecked;
       await settingsGuard.check();
     },
-  };
-  return testApi;
+  }));
 }

@@ -50,3 +50,25 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   /** Resolves when the check of the workspace's settings for user-only settings has run (at activation or later). */
   workspaceSettingsChecked(): Promise<void>;
 }
+
+/** The members of the read-only API, in declaration order (a unit test checks the shipped object has no others). */
+export const READ_ONLY_API_MEMBERS = ['version', 'activation', 'apiKeySource', 'spend', 'statusBar', 'chatViewVisible'] as const satisfies readonly (keyof DeepSeekAssistantApi)[];
+
+export type TestOnlyMembers = Omit<DeepSeekAssistantTestApi, keyof DeepSeekAssistantApi>;
+
+/**
+ * What `activate()` hands out: outside test mode exactly the read-only members, frozen so that no extension
+ * can swap one for another extension to call; in test mode those plus the test-only members (`testOnly` is
+ * not even called otherwise).
+ */
+export function exposeApi(
+  testMode: boolean,
+  api: DeepSeekAssistantApi,
+  testOnly: () => TestOnlyMembers,
+): DeepSeekAssistantApi | DeepSeekAssistantTestApi {
+  if (!testMode) {
+    const readOnly = Object.fromEntries(READ_ONLY_API_MEMBERS.map((name) => [name, api[name]])) as unknown as DeepSeekAssistantApi;
+    return Object.freeze(readOnly);
+  }
+  return { ...api, ...testOnly() };
+}
