@@ -264,11 +264,13 @@ describe('redaction: national ids, phones, e-mail, IPs', () => {
   it('redacts US SSNs within the issued ranges, UK NI numbers and Spanish DNIs', () => {
     assert.deepEqual(found('SSN: 521-44-8812'), [['NATIONAL_ID', '521-44-8812']]);
     assert.deepEqual(found('"ssn": "521448812"'), [['NATIONAL_ID', '521448812']]);
-    assert.deepEqual(found('bad 000-12-3456 666-12-3456 912-34-5678 521-00-8812 521-44-0000 123-45-6789'), []);
+    assert.deepEqual(found('bad 000-12-3456 666-12-3456 912-34-5678 521-00-8812 521-44-0000'), []);
+    assert.deepEqual(found('e.g. 123-45-6789'), [['NATIONAL_ID', '123-45-6789']], 'a documentation example is redacted too: it costs nothing');
     assert.deepEqual(found('NI number: JG 10 37 82 C'), [['NATIONAL_ID', 'JG 10 37 82 C']]);
     assert.deepEqual(found('NINO GB103782C BG103782C QQ123456C'), [], 'prefixes HMRC never issues');
     assert.deepEqual(found('DNI 48291033A'), [['NATIONAL_ID', '48291033A']]);
-    assert.deepEqual(found('DNI 48291033K 12345678Z'), [], 'wrong check letter, documentation example');
+    assert.deepEqual(found('DNI 48291033K'), [], 'wrong check letter');
+    assert.deepEqual(found('DNI 12345678Z'), [['NATIONAL_ID', '12345678Z']], 'the documentation example has a valid check letter');
   });
 
   it('redacts phone numbers in international and national formats, not bare digit runs', () => {
@@ -326,10 +328,30 @@ describe('redaction: keys, tokens and private keys', () => {
     assert.deepEqual(found(`url: https://hooks.slack.com/services/${path}`), [['SLACK_TOKEN', path]]);
   });
 
-  it('leaves documented examples and placeholders of keys alone', () => {
-    assert.deepEqual(found(fake('AWS_ACCESS_KEY_ID=AKIA', 'IOSFODNN7EXAMPLE')), []);
+  it('redacts provider tokens whose body contains "example", "sample", "fake", "1234567" or "abcdefg" (fail closed)', () => {
+    const tokens: [RedactionKind, string][] = [
+      ['AWS_KEY', fake('AKIA', 'IOSFODNN7EXAMPLE')],
+      ['SLACK_TOKEN', fake('xoxb-', '2812345678', '-', '4410982736512', '-', 'Qz8Rk2Lm9Vx4Tb7Nc1WpYs3D')],
+      ['GITHUB_TOKEN', fake('ghp_', 'sampleQ7xb2LmP9vKd4RtY8wZs3NcF1aBwDe')],
+      ['GITLAB_TOKEN', fake('glpat-', 'fake8Rk2Lm9Vx4Tb7Nc1Wp')],
+      ['STRIPE_KEY', fake('sk_live_', '51Hq8Rk2abcdefgLm9Vx4Tb7')],
+      ['GOOGLE_API_KEY', fake('AIza', 'SyExample2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0f')],
+      ['OPENAI_KEY', fake('sk-', 'example1234567Zq8Rk2Lm9Vx4Tb7Nc')],
+    ];
+    for (const [kind, value] of tokens) {
+      assert.deepEqual(found(`key = ${value}`), [[kind, value]], value);
+      assert.deepEqual(found(`"${value}"`), [[kind, value]], value);
+    }
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    assert.deepEqual(found(`aws_secret_access_key = ${secret}`), [['AWS_KEY', secret]]);
+  });
+
+  it('leaves provider-prefixed filler, words-only values and publishable keys alone', () => {
     assert.deepEqual(found(fake('OPENAI_API_KEY=sk-', 'your-key-here')), []);
     assert.deepEqual(found(fake('token: ghp_', 'x'.repeat(36))), []);
+    assert.deepEqual(found(fake('apiKey: "AIza', 'a'.repeat(35), '"')), []);
+    assert.deepEqual(found(fake('bot: xoxb-', 'xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx')), []);
+    assert.deepEqual(found(fake('xoxb-', '12345-abcd234 and xoxp-', '1234567890')), [], 'too short for their token types');
     assert.deepEqual(found(fake('pk_live_', '51Hq8Rk2Lm9Vx4Tb7Nc1WpYs')), [], 'publishable Stripe keys are public');
   });
 
@@ -382,6 +404,26 @@ describe('redaction: passwords in URLs and assignments', () => {
       const out = redacted(text);
       assert.ok(!out.includes(value), text);
       assert.equal(out.replace(/\u27E6ASSIGNMENT_[0-9a-f]{8}\u27E7/, value), text, `only the value changed in ${text}`);
+    }
+  });
+
+  it('redacts values that merely contain a placeholder-like part (fail closed)', () => {
+    const values = ['mySecret2024', 'Abc${x}123', 'example-Qz8Rk2Lm9', 'test1234Zq', 'P@ssw0rd$1', 'xxxx9Lm2Qz', 'my-api-key-7Rk2Lm9'];
+    for (const value of values) {
+      assert.deepEqual(found(`password = "${value}"`), [['ASSIGNMENT', value]], value);
+      assert.deepEqual(found(`API_TOKEN=${value}`), [['ASSIGNMENT', value]], value);
+    }
+  });
+
+  it('skips values that are placeholders as a whole', () => {
+    const values = [
+      'changeme', '<your-key>', '<your DeepSeek API key>', '${VAR}', '${DB_USER}:${DB_PASS}', 'xxxxxxxx', 'XXXX-XXXX-XXXX',
+      '********', 'your_api_key_here', 'ADD_YOUR_TOKEN_HERE', 'yourApiKeyHere', '[PASSWORD]', '{{ .Values.password }}',
+      '$(cat /run/secrets/db)', 'sk-xxxxxxxxxxxxxxxx', 'replace-with-your-secret', '%DB_PASSWORD%', 'ops_eyJzaWdu...',
+    ];
+    for (const value of values) {
+      assert.deepEqual(found(`API_TOKEN=${value}`), [], value);
+      assert.deepEqual(found(`password: "${value}"`), [], value);
     }
   });
 

@@ -101,12 +101,9 @@ export function ibanValid(iban: string): boolean {
   return length !== undefined && iban.length === length && ibanChecksumValid(iban);
 }
 
-/** Well-known SSNs that appear in advertising and documentation and were never anyone's number. */
-const EXAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
-
 /** US SSN rules: area not 000, 666 or 900–999; group not 00; serial not 0000. */
 export function ssnValid(digits: string): boolean {
-  if (!/^\d{9}$/.test(digits) || EXAMPLE_SSNS.has(digits)) {
+  if (!/^\d{9}$/.test(digits)) {
     return false;
   }
   const area = Number(digits.slice(0, 3));
@@ -124,13 +121,11 @@ export function ninoValid(nino: string): boolean {
 }
 
 const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
-/** The standard documentation examples (valid check letter, nobody's number). */
-const EXAMPLE_DNIS = new Set(['12345678Z', '00000000T', '99999999R', 'X1234567L']);
 
 /** Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter) with its mod-23 check letter. */
 export function spanishIdValid(id: string): boolean {
   const m = /^([XYZ]|\d)(\d{7})([A-Z])$/.exec(id);
-  if (!m || EXAMPLE_DNIS.has(id)) {
+  if (!m) {
     return false;
   }
   const lead = m[1] === 'X' ? '0' : m[1] === 'Y' ? '1' : m[1] === 'Z' ? '2' : m[1];

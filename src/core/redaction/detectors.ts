@@ -14,7 +14,7 @@
 
 import { cardValid, ibanValid, IBAN_LENGTHS, ninoValid, spanishIdValid, ssnValid } from './checksums';
 import { looksRandom } from './entropy';
-import { isPlaceholderValue, isSecretKey, keyWords, looksLikePathOrUrl, looksLikeProse, looksLikeSecretName } from './values';
+import { isFillerBody, isPlaceholderValue, isSecretKey, keyWords, looksLikePathOrUrl, looksLikeProse, looksLikeSecretName } from './values';
 
 export type RedactionKind =
   | 'EMAIL'
@@ -103,12 +103,14 @@ function digitsOf(s: string): string {
   return s.replace(/\D/g, '');
 }
 
-/** For tokens with a fixed prefix: reject `sk-xxxxxxxx…`, `ghp_your_token_here`, `AKIA…EXAMPLE`, `…123456789`. */
-function isPlaceholderToken(token: string): boolean {
-  return (
-    /x{5,}|X{5,}|\*{3,}|\.\.\.|<|>|your|example|placeholder|redacted|dummy|fake|sample/i.test(token) ||
-    /0123456|1234567|abcdefg|ABCDEFG/.test(token)
-  );
+/**
+ * For tokens with a fixed prefix: the body after the prefix (up to the first `-`/`_`/`.` within 12 characters,
+ * or `prefixLength`), judged only by its shape — `ghp_xxxx…`, `AIzaaaaa…`, `EXAMPLEEXAMPLE…` bodies are not
+ * tokens; `AKIA…EXAMPLE`, `…1234567…` and `…abcdefg…` are (see `isFillerBody`).
+ */
+function fillerToken(token: string, prefixLength?: number): boolean {
+  const cut = prefixLength ?? token.search(/[-_.]/) + 1;
+  return isFillerBody(cut > 0 && cut <= 13 ? token.slice(cut) : token);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -464,15 +466,18 @@ const AWS_ACCESS_KEY_ID =
 const AWS_SECRET =
   /(?:aws[_-]?secret[_-]?(?:access[_-]?)?key|secret[_-]?access[_-]?key)(?:[_-]?id)?["']?[ \t]*(?::=|=>|=|:)[ \t]*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi;
 
-/** AWS access key ids (AKIA…/ASIA…) anywhere; 40-character secret access keys after an AWS secret key name. */
+/**
+ * AWS access key ids (AKIA…/ASIA…) anywhere; 40-character secret access keys after an AWS secret key name.
+ * AWS's own documentation key (`AKIA…EXAMPLE`) is redacted like any other: it has the shape of a real one.
+ */
 export const awsDetector = detector('AWS_KEY', 90, (text, emit) => {
   each(AWS_ACCESS_KEY_ID, text, (m) => {
-    if (!isPlaceholderToken(m[0])) {
+    if (!fillerToken(m[0], 4)) {
       emit(m.index, m.index + m[0].length);
     }
   });
   each(AWS_SECRET, text, (m) => {
-    if (m.indices?.[1] && !isPlaceholderToken(m[1]) && /\d/.test(m[1]) && /[a-z]/.test(m[1]) && /[A-Z]/.test(m[1])) {
+    if (m.indices?.[1] && !fillerToken(m[1], 0) && /\d/.test(m[1]) && /[a-z]/.test(m[1]) && /[A-Z]/.test(m[1])) {
       emit(m.indices[1][0], m.indices[1][1]);
     }
   });
@@ -482,54 +487,85 @@ const GITHUB = /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-
 /** GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens; fine-grained PATs. */
 export const githubDetector = detector('GITHUB_TOKEN', 90, (text, emit) => {
   each(GITHUB, text, (m) => {
-    if (!isPlaceholderToken(m[0])) {
+    if (!fillerToken(m[0], m[0].startsWith('github_pat_') ? 11 : 4)) {
       emit(m.index, m.index + m[0].length);
     }
   });
 });
 
 const GITLAB =
-  /(?<![A-Za-z0-9_-])(?:glpat|gldt|glrt|glptt|glcbt|glft|glimt|glsoat|gloas|glagent|glwt)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*(?![A-Za-z0-9_-])/g;
-/** GitLab personal, deploy, runner, pipeline-trigger and other prefixed tokens. */
+  /(?<![A-Za-z0-9_-])(?:(?:glpat|gldt|glrt|glrtr|glptt|glcbt|glft|glimt|glsoat|gloas|glagent|glwt|glffct)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*|GR1348941[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])|_gitlab_session=([0-9a-z]{32})(?![A-Za-z0-9])/dg;
+/**
+ * GitLab personal, OAuth, deploy, runner (authentication and registration `GR1348941…`), CI/CD job, pipeline
+ * trigger, feed, incoming-mail, SCIM, agent, workspace and feature-flag client tokens; session cookies.
+ */
 export const gitlabDetector = detector('GITLAB_TOKEN', 90, (text, emit) => {
   each(GITLAB, text, (m) => {
-    if (!isPlaceholderToken(m[0])) {
+    if (m[1] !== undefined && m.indices?.[1]) {
+      emit(m.indices[1][0], m.indices[1][1]);
+    } else if (!fillerToken(m[0], m[0].startsWith('GR') ? 9 : undefined)) {
       emit(m.index, m.index + m[0].length);
     }
   });
 });
 
-const SLACK_TOKEN = /(?<![A-Za-z0-9-])(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,250}(?![A-Za-z0-9-])/g;
-const SLACK_WEBHOOK = /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9/_-]{20,200})/dg;
-/** Slack bot/user/app tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xapp-) and the secret path of webhook URLs. */
+const SLACK_TOKEN = /(?<![A-Za-z0-9-])(?:xox[a-z](?:\.xox[a-z])?|xapp)-[A-Za-z0-9-]{6,250}(?![A-Za-z0-9-])/g;
+/** The documented shapes of Slack tokens by type; other `xox?-` types need 20+ characters with a digit. */
+const SLACK_SHAPES: Readonly<Record<string, RegExp>> = {
+  xoxb: /^xoxb-\d{6,14}-(?:\d{6,14}-)?[A-Za-z0-9]{18,34}$/, // bot (and legacy bot)
+  xoxp: /^xoxp-\d{6,14}-\d{6,14}-\d{6,14}-[A-Za-z0-9]{24,64}$/, // user
+  xoxe: /^xoxe-(?:1-[A-Za-z0-9]{100,200}|\d{6,14}-\d{6,14}-\d{6,14}-[A-Za-z0-9]{24,64})$/, // refresh
+  'xoxe.xoxb': /^xoxe\.xoxb-1-[A-Za-z0-9]{100,200}$/, // configuration
+  'xoxe.xoxp': /^xoxe\.xoxp-1-[A-Za-z0-9]{100,200}$/,
+  xoxs: /^xoxs-\d{6,14}-\d{6,14}-\d{6,14}-[A-Fa-f0-9]{8,64}$/, // legacy
+  xoxo: /^xoxo-\d{4,14}-\d{4,14}-\d{4,14}-[A-Fa-f0-9]{8,64}$/,
+  xoxa: /^xoxa-(?:\d-)?[A-Za-z0-9]{8,48}(?:-[A-Za-z0-9]+)*$/, // legacy workspace
+  xoxr: /^xoxr-(?:\d-)?[A-Za-z0-9]{8,48}(?:-[A-Za-z0-9]+)*$/,
+  xapp: /^xapp-\d-[A-Z0-9]{9,12}-\d{9,16}-[A-Za-z0-9]{32,80}$/, // app-level
+};
+const SLACK_WEBHOOK = /(?<![\w.-])(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9/_-]{20,200})/dg;
+/**
+ * Slack bot/user/app/configuration/refresh and legacy tokens (`xoxb-`, `xoxp-`, `xoxe-`, `xoxe.xoxp-`, `xoxs-`,
+ * `xoxa-`, `xoxr-`, `xapp-`, and other `xox?-` types such as browser `xoxc-`/`xoxd-`), each in its documented
+ * shape, and the secret path of webhook URLs (with or without the scheme). Not: `xoxb-12345-abcd` (too short
+ * for a bot token), `xoxp-…-####` (masked).
+ */
 export const slackDetector = detector('SLACK_TOKEN', 90, (text, emit) => {
   each(SLACK_TOKEN, text, (m) => {
-    if (!isPlaceholderToken(m[0]) && /\d/.test(m[0])) {
-      emit(m.index, m.index + m[0].length);
+    const token = m[0];
+    const type = token.slice(0, token.indexOf('-'));
+    const shape = SLACK_SHAPES[type];
+    const body = token.slice(type.length + 1);
+    if (shape ? shape.test(token) : body.length >= 20 && /\d/.test(body)) {
+      if (!isFillerBody(body.replace(/^\d-/, ''))) {
+        emit(m.index, m.index + token.length);
+      }
     }
   });
   each(SLACK_WEBHOOK, text, (m) => {
-    if (m.indices?.[1] && !isPlaceholderToken(m[1])) {
+    if (m.indices?.[1] && !isFillerBody(m[1].replace(/\//g, ''))) {
       emit(m.indices[1][0], m.indices[1][1]);
     }
   });
 });
 
-const STRIPE = /(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9]{24,64})(?![A-Za-z0-9_])/g;
-/** Stripe secret and restricted keys (live and test) and webhook signing secrets. Publishable `pk_` keys are public. */
+const STRIPE = /(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9]{24,64})(?![A-Za-z0-9_])/g;
+/** Stripe secret and restricted keys (live, test, prod) and webhook signing secrets. Publishable `pk_` keys are public. */
 export const stripeDetector = detector('STRIPE_KEY', 90, (text, emit) => {
   each(STRIPE, text, (m) => {
-    if (!isPlaceholderToken(m[0])) {
+    if (!fillerToken(m[0], m[0].startsWith('whsec_') ? 6 : 8)) {
       emit(m.index, m.index + m[0].length);
     }
   });
 });
 
-const GOOGLE = /(?<![A-Za-z0-9_-])(?:AIza[0-9A-Za-z_-]{35}|GOCSPX-[0-9A-Za-z_-]{28}|ya29\.[0-9A-Za-z_-]{20,})(?![A-Za-z0-9_-])/g;
-/** Google API keys (AIza…), OAuth client secrets (GOCSPX-…) and OAuth access tokens (ya29.…). */
+const GOOGLE =
+  /(?<![A-Za-z0-9_-])(?:AIza[0-9A-Za-z_-]{35}|GOCSPX-[0-9A-Za-z_-]{28}|ya29\.[0-9A-Za-z_-]{20,}|1\/\/0[0-9A-Za-z_-]{40,})(?![A-Za-z0-9_-])/g;
+/** Google API keys (AIza…), OAuth client secrets (GOCSPX-…), access tokens (ya29.…) and refresh tokens (1//0…). */
 export const googleDetector = detector('GOOGLE_API_KEY', 90, (text, emit) => {
   each(GOOGLE, text, (m) => {
-    if (!isPlaceholderToken(m[0])) {
+    const cut = m[0].startsWith('AIza') || m[0].startsWith('1//') ? 4 : m[0].startsWith('ya29') ? 5 : 7;
+    if (!fillerToken(m[0], cut)) {
       emit(m.index, m.index + m[0].length);
     }
   });
@@ -538,11 +574,12 @@ export const googleDetector = detector('GOOGLE_API_KEY', 90, (text, emit) => {
 const SK_KEY = /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin|ant-api03|ant-admin01|or-v1)-)?[A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_-])/g;
 /**
  * OpenAI-style `sk-` keys: DeepSeek, OpenAI (`sk-proj-`, `sk-svcacct-`), Anthropic, OpenRouter. The body must
- * contain a digit and a letter and not be a placeholder (`sk-your-key-here`, `sk-xxxxxxxx…`, `sk-1234…`).
+ * contain a digit and a letter (`sk-your-key-here` is words) and not be filler (`sk-xxxxxxxx…`).
  */
 export const openAiDetector = detector('OPENAI_KEY', 88, (text, emit) => {
   each(SK_KEY, text, (m) => {
-    if (!isPlaceholderToken(m[0]) && /\d/.test(m[0]) && /[A-Za-z]/.test(m[0].slice(3))) {
+    const body = m[0].slice(3).replace(/^(?:proj|svcacct|admin|ant-api03|ant-admin01|or-v1)-/, '');
+    if (/\d/.test(body) && /[A-Za-z]/.test(body) && !isFillerBody(body)) {
       emit(m.index, m.index + m[0].length);
     }
   });
@@ -690,7 +727,8 @@ function skipAuthScheme(value: string): number {
 }
 
 function unquotedLooksLikeCode(value: string, sep: string, spaced: boolean): boolean {
-  if (/[()[\]{}]|[,;]$|\s(?:\+|-|\*|\/|\|\||&&|\?\?|\?|if|or|and|===?|!==?|[<>]=?)\s/.test(value) || MEMBER_PATH.test(value)) {
+  const literal = value.replace(/\$\{\w+\}/g, ''); // `Abc${x}123`: shell interpolation inside a literal value
+  if (/[()[\]{}]|[,;]$|\s(?:\+|-|\*|\/|\|\||&&|\?\?|\?|if|or|and|===?|!==?|[<>]=?)\s/.test(literal) || MEMBER_PATH.test(value)) {
     return true;
   }
   if (/^[|>][-+]?$|^[&*!]\w/.test(value)) {
@@ -788,6 +826,9 @@ function assignedValue(text: string, keyStart: number, keyEnd: number, dashed: b
       value = value.slice(0, comment.index);
     }
     if (!spaced && sep === '=') {
+      if (isPlaceholderValue(value)) {
+        return undefined; // `KEY=<your DeepSeek API key>`: the whole rest of the line is the stand-in
+      }
       value = value.split(/[ \t]/)[0]; // .env / shell: the value ends at whitespace
     }
     value = value.replace(/[ \t\r]+$/, '');
@@ -869,7 +910,7 @@ export const assignmentDetector = detector('ASSIGNMENT', 50, (text, emit) => {
   });
   each(AUTH_SCHEME, text, (m) => {
     const token = m[1];
-    if (m.indices?.[1] && /\d/.test(token) && !isPlaceholderValue(token) && !isPlaceholderToken(token)) {
+    if (m.indices?.[1] && /\d/.test(token) && !isPlaceholderValue(token)) {
       emit(m.indices[1][0], m.indices[1][1]);
     }
   });
@@ -904,13 +945,16 @@ const PRECEDING_KEY = /([A-Za-z_$][\w$.-]{0,60})["'`]?\]?[ \t]*(?::=|=>|=|:)[ \t
 /** Keys whose values are identifiers or digests, not secrets. */
 const ID_WORDS = new Set(['id', 'ids', 'uuid', 'guid', 'sha', 'commit', 'ref', 'rev', 'revision', 'version', 'hash', 'checksum', 'integrity', 'digest', 'etag', 'nonce', 'signature', 'fingerprint', 'salt', 'name', 'path', 'url', 'class', 'classname', 'type']);
 
+/** Keys whose values are public by design: `public_key`, `publicToken`, `pubKey`, `publishableKey`. */
+const PUBLIC_WORDS = new Set(['public', 'pub', 'publishable']);
+
 function keyNamesAnId(before: string): boolean {
   const m = PRECEDING_KEY.exec(before);
   if (!m) {
     return false;
   }
   const words = keyWords(m[1]);
-  return words.length > 0 && ID_WORDS.has(words[words.length - 1]);
+  return words.length > 0 && (ID_WORDS.has(words[words.length - 1]) || (words.length > 1 && PUBLIC_WORDS.has(words[0])));
 }
 
 /** Lower-case prefixes of typed ids (`cus_…`, `resp_…`, `ft-…`) that nonetheless mark secrets. */
