@@ -407,6 +407,62 @@ describe('redaction: passwords in URLs and assignments', () => {
     }
   });
 
+  it('redacts curl -u / --user credentials in any shell quoting', () => {
+    const cases: [string, string][] = [
+      ['curl -u deploy:Qz8Rk2Lm9Vx https://api.acme.io/v1', 'Qz8Rk2Lm9Vx'],
+      ["curl --user  'ops:7h!nGs~Zq2' https://api.acme.io", '7h!nGs~Zq2'],
+      ['curl --user ci:\'Rk2Lm9Vx4Tb7\' -X PATCH https://api.acme.io', 'Rk2Lm9Vx4Tb7'],
+      ['curl -u "{9f1c2e7a-0b3d}":"{Wq4Zt8Lp2Kx}" https://gw.acme.io', '{Wq4Zt8Lp2Kx}'],
+      ['curl -u ":Tb7Nc1WpYs3" https://search.acme.io:9200', 'Tb7Nc1WpYs3'],
+      ['curl -u "Tb7Nc1WpYs3:" https://search.acme.io:9200', 'Tb7Nc1WpYs3'],
+      ['curl -s https://api.acme.io \\\n  -d x=1 \\\n  -u builder:Lm9Vx4Tb7Nc', 'Lm9Vx4Tb7Nc'],
+    ];
+    for (const [text, value] of cases) {
+      assert.deepEqual(found(text).filter(([k]) => k === 'ASSIGNMENT'), [['ASSIGNMENT', value]], text);
+    }
+    const negatives = [
+      'curl -u <user:password> https://api.acme.io', 'curl --user "$USER:$PASS" https://api.acme.io',
+      'curl -u user:pass https://api.acme.io', 'curl -u admin:admin https://api.acme.io', 'curl -u ":" https://api.acme.io',
+      'curl -u "${{ secrets.ID }}:${{ secrets.PW }}" https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://db:7474',
+      'docker run -u 1000:1000 node:20', 'git push -u origin main',
+    ];
+    for (const text of negatives) {
+      assert.deepEqual(found(text), [], text);
+    }
+  });
+
+  it('redacts credentials in curl header arguments', () => {
+    const cases: [string, string][] = [
+      ['curl -H "apikey: 7e0c41d2-55b1-4c6e-9a8f-2d3b4c5e6f70" https://rest.acme.io', '7e0c41d2-55b1-4c6e-9a8f-2d3b4c5e6f70'],
+      ["curl -H 'Authorization: Basic Y2k6cTd4Yg==' https://api.acme.io", 'Y2k6cTd4Yg=='],
+      ['curl --header "Authorization:  c3ae0c88-21f0-4b7e-8a11-5f0e9d2c7b64"', 'c3ae0c88-21f0-4b7e-8a11-5f0e9d2c7b64'],
+      ['curl -H "Authorization: SSWS 00Qz8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5" https://acme.okta.com', '00Qz8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5'],
+      ['curl -X POST --header "Api-Token: Zq8Rk2Lm9V"', 'Zq8Rk2Lm9V'],
+      ['curl -H "X-Acme-ApiKey: 4f1d0b9e7c2a" https://acme.io', '4f1d0b9e7c2a'],
+      ['curl -H "Token: 9e7c2a4f1d0b" https://acme.io', '9e7c2a4f1d0b'],
+    ];
+    for (const [text, value] of cases) {
+      assert.deepEqual(found(text), [['ASSIGNMENT', value]], text);
+    }
+    const negatives = [
+      'curl -H "Authorization: Bearer $API_KEY" https://api.acme.io', 'curl -H "Authorization: Bearer <your token>"',
+      'curl -H "Authorization: Basic ..." https://api.acme.io', 'curl -H "Authorization: Token *******"',
+      'curl -H "Content-Type: application/json" -H "Accept: text/plain"', 'curl -H "apikey: ${SUPABASE_KEY}"',
+      'curl -H "Authorization: Bearer $(gcloud auth print-access-token)" https://run.googleapis.com',
+    ];
+    for (const text of negatives) {
+      assert.deepEqual(found(text), [], text);
+    }
+  });
+
+  it('redacts .env and YAML text inside JSON strings (lines split by \\n escapes)', () => {
+    assert.deepEqual(found('{"files": {".env": "DEBUG=true\\nAPI_TOKEN=Zq8Rk2Lm9Vx4Tb7Nc1Wp\\nPORT=8080"}}'), [['ASSIGNMENT', 'Zq8Rk2Lm9Vx4Tb7Nc1Wp']]);
+    assert.deepEqual(found('{"config.ini": "SERVICE_SECRET=Lm9Vx4Tb7Nc1\\nBACKUP=true"}'), [['ASSIGNMENT', 'Lm9Vx4Tb7Nc1']]);
+    assert.deepEqual(found('{"values.yaml": "db:\\n  password: Tb7Nc1WpYs3\\n  user: app"}'), [['ASSIGNMENT', 'Tb7Nc1WpYs3']]);
+    assert.deepEqual(found('{".env": "API_TOKEN=${TOKEN}\\nSECRET=changeme"}'), []);
+    assert.deepEqual(found('throw new Error("Token: expired");'), [], 'a message, not a YAML line');
+  });
+
   it('redacts values that merely contain a placeholder-like part (fail closed)', () => {
     const values = ['mySecret2024', 'Abc${x}123', 'example-Qz8Rk2Lm9', 'test1234Zq', 'P@ssw0rd$1', 'xxxx9Lm2Qz', 'my-api-key-7Rk2Lm9'];
     for (const value of values) {

@@ -672,14 +672,25 @@ function decodeSafe(s: string): string {
 // (calls, member access, identifiers after ` = `, camelCase identifiers after `:`, types), key names that are
 // about the secret rather than it (`passwordField`, `token_url`, `max_tokens`, `showPassword`). Not caught:
 // values on YAML block scalars (`password: |`), unquoted multi-word passphrases in code, positional
-// arguments (`login("user", "secret")`), `mysql -pSecret`. Also: `curl -u user:password`, `.netrc` lines and
-// XML elements named like a secret (`<password>…</password>`).
+// arguments (`login("user", "secret")`), `mysql -pSecret`. Also: .env and YAML text inside JSON or code
+// strings (lines separated by `\n` escapes), `curl -u user:password` / `--user` in any shell quoting (the
+// password, or the user when it is a token with an empty password), credentials in `-H`/`--header`
+// arguments (`Authorization: Basic …`, `apikey: …`, `X-Api-Key: …`), `.netrc` lines and XML elements named
+// like a secret (`<password>…</password>`).
 
 /** Words one of which every secret key name contains; found first, then the key and value around them. */
 const SECRET_KEYWORD = /pass|pw|secret|token|key|auth|cred/gi;
 const AUTH_SCHEME = /(?<![A-Za-z])(?:[Bb]earer|BEARER|Basic|Token|Bot)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])/dg;
-/** `curl -u user:password`, `--user user:password`: the password. */
-const CURL_USER = /(?<![\w-])(?:-u|--user)[ =]["']?[^\s:'"]+:([^\s'"]+)/dg;
+/** `curl -u …`, `--user …`: the shell word after it is read by `shellWord`. */
+const CURL_USER = /(?<![\w-])(?:-u|--user)(?:[ \t]+|=)(?=[^\s-])/g;
+/** An HTTP client on the command around a `-u` (docker, git and sort take `-u` too). */
+const HTTP_COMMAND = /\b(?:curl|wget|https?|httpie|xh)\b/i;
+/** `-H 'Name: value'`, `--header "Name: value"`. */
+const HEADER_ARG = /(?<![\w-])(?:-H|--header)(?:[ \t]+|=)(["'])/g;
+/** Headers that carry a credential whatever their name says: `Authorization: <scheme> <credential>`. */
+const AUTH_HEADERS = new Set(['authorization', 'proxy-authorization']);
+/** A line start inside a string: after an escaped newline, or just after the opening quote of a value. */
+const ESCAPED_LINE_START = /(?:\\[nr]|[:=,[(][ \t]*["'])[ \t]*(?:export[ \t]+)?$/;
 /** `.netrc`: `machine host login name password secret`. */
 const NETRC = /\bmachine[ \t]+\S+[ \t\r\n]+login[ \t]+\S+[ \t\r\n]+password[ \t]+(\S+)/dg;
 /** `<password>…</password>`, `<apiKey>…</apiKey>` (Maven settings, XML configs). */
@@ -802,6 +813,9 @@ function assignedValue(text: string, keyStart: number, keyEnd: number, dashed: b
     if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) || /^(?:\[[\w-]+(?:[~|^$*]?=[^\]]*)?\]|[#.][A-Za-z][\w-]*)$/.test(value)) {
       return undefined; // camelCase identifier, CSS selector
     }
+    if (/^[ \t]*(?:\+|\|\||&&|\?\?|,|\))|(?:\+|\(|,)[ \t]*$/.test(value)) {
+      return undefined; // `'KEY=' + fake(…) + '…'`: code between two strings, not a value
+    }
     if ((comparison || text[q] === '`') && /^[a-z]{1,12}$/.test(value)) {
       return undefined; // `token.kind === "async"`, Markdown `token: \`start\``
     }
@@ -843,6 +857,21 @@ function assignedValue(text: string, keyStart: number, keyEnd: number, dashed: b
     }
     return undefined;
   }
+  if (!dashed && (sep === '=' || sep === ':') && ESCAPED_LINE_START.test(before)) {
+    // .env / YAML text inside a JSON or code string, lines split by `\n` escapes:
+    // `{"config.ini": "TOKEN=…\nDEBUG=true"}`. A `key: value` line needs a `\n` next to it (not `"Token: expired"`).
+    let end = valueAt;
+    while (end < text.length && end - valueAt < 500 && !/[\\"'\r\n]/.test(text[end]) && (spaced || sep !== '=' || !/[ \t]/.test(text[end]))) {
+      end++;
+    }
+    const value = text.slice(valueAt, end).replace(/[ \t]+$/, '');
+    const multiLine = sep === '=' || /\\[nr][ \t]*(?:export[ \t]+)?$/.test(before) || /^\\[nr]/.test(text.slice(end, end + 2));
+    const skip = skipAuthScheme(value);
+    if (multiLine && acceptableSecret(value.slice(skip)) && !unquotedLooksLikeCode(value.slice(skip), sep, spaced)) {
+      return [valueAt + skip, valueAt + value.length];
+    }
+    return undefined;
+  }
   const inlineEnv = !spaced && /^[A-Z][A-Z0-9_]*$/.test(text.slice(keyStart, keyEnd)) && /(?:^|\s)$/.test(before);
   if (sep === '=' && (dashed || inlineEnv || /(?:[;&?][ \t]*|:)$/.test(before))) {
     // connection string `;Password=…;`, query string `?token=…&`, CLI flag `--password=…`, .npmrc
@@ -857,6 +886,95 @@ function assignedValue(text: string, keyStart: number, keyEnd: number, dashed: b
     }
   }
   return undefined;
+}
+
+/** One shell word from `start`: unquoted, `'…'` and `"…"` parts joined; each character's offset in `text`. */
+function shellWord(text: string, start: number): { value: string; offsets: number[] } {
+  let value = '';
+  const offsets: number[] = [];
+  let i = start;
+  while (i < text.length && i - start < 300) {
+    const ch = text[i];
+    if (ch === "'" || ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== ch && text[j] !== '\n' && j - i < 300) {
+        if (ch === '"' && text[j] === '\\' && j + 1 < text.length) {
+          j++;
+        }
+        value += text[j];
+        offsets.push(j);
+        j++;
+      }
+      if (text[j] !== ch) {
+        break; // unterminated on this line
+      }
+      i = j + 1;
+    } else if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '|' || ch === '&') {
+      break;
+    } else {
+      if (ch === '\\' && i + 1 < text.length && text[i + 1] !== '\n') {
+        i++;
+      }
+      value += text[i];
+      offsets.push(i);
+      i++;
+    }
+  }
+  return { value, offsets };
+}
+
+/**
+ * `curl -u user:password`: the password; `-u "token:"` (a key as the user, no password): the user. Not
+ * placeholders (`<user:password>`, `$USER:$PASS`, `user:pass`), default credentials (`test:test`), `uid:gid`.
+ */
+function curlUserSecret(text: string, at: number): [number, number] | undefined {
+  const { value, offsets } = shellWord(text, at);
+  const colon = value.indexOf(':');
+  if (colon === -1 || isPlaceholderValue(value)) {
+    return undefined;
+  }
+  const user = value.slice(0, colon);
+  const password = value.slice(colon + 1);
+  if (user === password || /^\d+$/.test(user + password)) {
+    return undefined;
+  }
+  const [from, to] = password.length > 0 ? [colon + 1, value.length] : [0, colon];
+  const secret = value.slice(from, to);
+  if (secret.length < 4 || isPlaceholderValue(secret) || looksLikeProse(secret)) {
+    return undefined;
+  }
+  return [offsets[from], offsets[to - 1] + 1];
+}
+
+/** `-H "Authorization: Basic …"`, `--header 'apikey: …'`, `-H "X-Api-Key: …"`: the credential. */
+function headerSecret(text: string, open: number): [number, number] | undefined {
+  const quote = text[open];
+  let close = open + 1;
+  while (close < text.length && close - open < 600 && text[close] !== quote && text[close] !== '\n') {
+    close += text[close] === '\\' ? 2 : 1;
+  }
+  if (text[close] !== quote) {
+    return undefined;
+  }
+  const header = /^[ \t]*([A-Za-z][\w-]{0,63})[ \t]*:[ \t]*/.exec(text.slice(open + 1, close));
+  if (!header) {
+    return undefined;
+  }
+  const name = header[1].toLowerCase();
+  if (!AUTH_HEADERS.has(name) && !isSecretKey(header[1])) {
+    return undefined;
+  }
+  let start = open + 1 + header[0].length;
+  const rest = text.slice(start, close);
+  const scheme = /^[A-Za-z][\w-]*[ \t]+(?=\S)/.exec(rest);
+  if (scheme && (AUTH_HEADERS.has(name) || skipAuthScheme(rest) > 0)) {
+    start += scheme[0].length; // `Basic`, `Bearer`, `Token`, `Api-Token`, `SSWS`, …
+  }
+  const credential = text.slice(start, close).replace(/[ \t]+$/, '');
+  if (credential.length < 4 || isPlaceholderValue(credential) || looksLikeProse(credential)) {
+    return undefined;
+  }
+  return [start, start + credential.length];
 }
 
 export const assignmentDetector = detector('ASSIGNMENT', 50, (text, emit) => {
@@ -879,6 +997,10 @@ export const assignmentDetector = detector('ASSIGNMENT', 50, (text, emit) => {
     if (e - s > 64 || (s > 0 && isKeyChar(text.charCodeAt(s - 1)))) {
       return;
     }
+    const afterEscape = s > 0 && text[s - 1] === '\\' && /[nrt]/.test(text[s]) && s + 1 < m.index + 1;
+    if (afterEscape) {
+      s++; // `…\nAPI_TOKEN=…` in a JSON string: the `n` belongs to the escape, not to the key
+    }
     let dashed = false;
     if (text.startsWith('--', s)) {
       dashed = s === 0 || !/[\w-]/.test(text[s - 1]);
@@ -887,7 +1009,7 @@ export const assignmentDetector = detector('ASSIGNMENT', 50, (text, emit) => {
     while (s < e && (text[s] === '-' || text[s] === '.' || text[s] === '$')) {
       s++; // `$db_pass` (PHP, shell): the sigil is not part of the name
     }
-    if (s > 0 && /\w/.test(text[s - 1])) {
+    if (s > 0 && /\w/.test(text[s - 1]) && !afterEscape) {
       return;
     }
     const key = text.slice(s, e);
@@ -920,7 +1042,21 @@ export const assignmentDetector = detector('ASSIGNMENT', 50, (text, emit) => {
       emit(m.indices[group][0], m.indices[group][1]);
     }
   };
-  each(CURL_USER, text, (m) => secretGroup(m, 1));
+  each(CURL_USER, text, (m) => {
+    const end = m.index + m[0].length;
+    const lineEnd = text.indexOf('\n', end);
+    const around = text.slice(Math.max(0, m.index - 400), lineEnd === -1 ? text.length : lineEnd);
+    const span = HTTP_COMMAND.test(around) ? curlUserSecret(text, end) : undefined;
+    if (span) {
+      emit(span[0], span[1]);
+    }
+  });
+  each(HEADER_ARG, text, (m) => {
+    const span = headerSecret(text, m.index + m[0].length - 1);
+    if (span) {
+      emit(span[0], span[1]);
+    }
+  });
   each(NETRC, text, (m) => secretGroup(m, 1));
   if (text.indexOf('</') !== -1) {
     each(XML_ELEMENT, text, (m) => {

@@ -99,8 +99,8 @@ export function isPlaceholderValue(value: string): boolean {
   if (wrapped && bracketedName(wrapped[1] ?? wrapped[2] ?? wrapped[3])) {
     return true;
   }
-  if (!/[A-Za-z0-9]/.test(v.replace(REFERENCE, ''))) {
-    return true; // references and punctuation only (also `...`, `***`, `:`)
+  if (!/(?:[A-Za-z0-9][^A-Za-z0-9]*){4}/.test(v.replace(REFERENCE, '').replace(/\\[nrt"'\\]/g, ''))) {
+    return true; // references, escapes and punctuation, with fewer than 4 literal characters (`sk-${key}`, `...`, `:`)
   }
   if (/^[A-Za-z0-9]{1,8}?[-_.]?(.)\1{7,}=*$/.test(v)) {
     return true; // a prefix and filler: `AIzaaaaaaaa…`, `glc_11111111…=`
