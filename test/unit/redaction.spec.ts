@@ -355,6 +355,76 @@ describe('redaction: keys, tokens and private keys', () => {
     assert.deepEqual(found(fake('pk_live_', '51Hq8Rk2Lm9Vx4Tb7Nc1WpYs')), [], 'publishable Stripe keys are public');
   });
 
+  it('redacts bare tokens of other providers by their documented shape', () => {
+    // random bodies of the right alphabet and length, put together at run time
+    let seed = 7;
+    const rnd = (alphabet: string, n: number) => {
+      let out = '';
+      for (let i = 0; i < n; i++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        out += alphabet[Math.floor((seed / 2147483648) * alphabet.length)];
+      }
+      return out;
+    };
+    const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const HEX = '0123456789abcdef';
+    const LETTERS = B62.slice(0, 52);
+    const tokens: [string, string][] = [
+      ['Discord bot', fake('MTE', rnd(B62, 21), '.', rnd(B62, 6), '.', rnd(B62 + '_-', 38))],
+      ['Telegram bot', fake('7512345678:AA', rnd(B62 + '_-', 33))],
+      ['SendGrid', fake('SG.', rnd(B62, 22), '.', rnd(B62 + '_-', 43))],
+      ['PyPI', fake('pypi-AgEIcHlwaS5vcmc', rnd(B62, 70))],
+      ['npm', fake('npm_', rnd(B62, 36))],
+      ['Shopify', fake('shpat_', rnd(HEX, 32))],
+      ['Vault', fake('hvs.', 'CAESI', rnd(B62, 90))],
+      ['Hugging Face', fake('hf_', rnd(LETTERS, 34))],
+      ['Twilio', fake('SK', rnd(HEX, 32))],
+      ['Mailgun', fake('key-', rnd(HEX, 32))],
+      ['Databricks', fake('dapi', rnd(HEX, 32))],
+      ['DigitalOcean', fake('dop_v1_', rnd(HEX, 64))],
+      ['Doppler', fake('dp.st.', rnd(B62, 43))],
+      ['Linear', fake('lin_api_', rnd(B62, 40))],
+      ['Atlassian', fake('ATATT3', rnd(B62 + '_-', 180), '=', rnd(HEX.toUpperCase(), 8))],
+      ['Azure AD client secret', fake('k8Z', '8Q~', rnd(B62 + '_~.', 34))],
+      ['Grafana', fake('glsa_', rnd(B62, 32), '_', rnd(HEX, 8))],
+      ['Sentry', fake('sntryu_', rnd(HEX, 64))],
+      ['Heroku', fake('HRKU-AA', rnd(B62 + '_-', 58))],
+      ['PlanetScale', fake('pscale_tkn_', rnd(B62, 43))],
+      ['Postman', fake('PMAK-', rnd(HEX, 24), '-', rnd(HEX, 34))],
+      ['New Relic', fake('NRAK-', rnd(B62.slice(0, 26) + '0123456789', 27))],
+      ['OpenShift', fake('sha256~', rnd(B62 + '_-', 43))],
+    ];
+    for (const [name, token] of tokens) {
+      assert.deepEqual(found(`connect ${token} now`), [['API_TOKEN', token]], name);
+      assert.deepEqual(found(`cfg = { auth: "${token}" }`).map(([k]) => k), ['API_TOKEN'], name);
+    }
+    const hook = rnd(B62 + '_-', 68);
+    assert.deepEqual(found(fake('post to https://discord.com/api/webhooks/112233445566778899/', hook)), [['API_TOKEN', hook]]);
+  });
+
+  it('leaves identifiers and filler that merely start like a provider token', () => {
+    const negatives = [
+      '- (id)hf_requiredCharacteristicTypesForDisplayMetadata;',
+      'this.s.makeKubeConfigController = args;',
+      'href="/img/favicon.ico-7a388b69018576d24b59331fd60aab0c.png"',
+      fake('hf_', 'x'.repeat(34)),
+      fake('glc_', '1'.repeat(42), '='),
+      fake('pplx-', 'x'.repeat(48)),
+      'see API-Reference-Guide and SKU-12345 and key-value stores',
+    ];
+    for (const text of negatives) {
+      assert.deepEqual(found(text), [], text);
+    }
+  });
+
+  it('redacts the private key of a GCP service-account JSON file', () => {
+    const key = fake('-----BEGIN PRIVATE', ' KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0f\\n-----END PRIVATE KEY-----\\n');
+    const json = `{"type": "service_account", "project_id": "acme-prod", "private_key_id": "4f1d0b9e7c2a", "private_key": "${key}", "client_email": "ci@acme-prod.iam.gserviceaccount.com"}`;
+    const kinds = found(json);
+    assert.ok(kinds.some(([k, v]) => k === 'PRIVATE_KEY' && key.startsWith(v)), JSON.stringify(kinds));
+    assert.ok(!redacted(json).includes('MIIEvQ'));
+  });
+
   it('replaces a whole private key block, BEGIN to END, and nothing around it', () => {
     const body = ['MIIEowIBAAKCAQEAq7BFUc8Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5Zq8Rk2', 'Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fG=='];
     const block = fake('-----BEGIN RSA PRIVATE', ' KEY-----\n', body.join('\n'), '\n-----END RSA PRIVATE KEY-----');

@@ -14,6 +14,7 @@
 
 import { cardValid, ibanValid, IBAN_LENGTHS, ninoValid, spanishIdValid, ssnValid } from './checksums';
 import { looksRandom } from './entropy';
+import { scanProviderTokens } from './providers';
 import { isFillerBody, isPlaceholderValue, isSecretKey, keyWords, looksLikePathOrUrl, looksLikeProse, looksLikeSecretName } from './values';
 
 export type RedactionKind =
@@ -30,6 +31,7 @@ export type RedactionKind =
   | 'STRIPE_KEY'
   | 'GOOGLE_API_KEY'
   | 'OPENAI_KEY'
+  | 'API_TOKEN'
   | 'JWT'
   | 'PRIVATE_KEY'
   | 'URL_PASSWORD'
@@ -39,7 +41,7 @@ export type RedactionKind =
 /** Every kind, in the order summaries list them. */
 export const REDACTION_KINDS: readonly RedactionKind[] = [
   'PRIVATE_KEY', 'AWS_KEY', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'SLACK_TOKEN', 'STRIPE_KEY', 'GOOGLE_API_KEY',
-  'OPENAI_KEY', 'JWT', 'URL_PASSWORD', 'ASSIGNMENT', 'HIGH_ENTROPY', 'EMAIL', 'PHONE', 'CARD', 'IBAN',
+  'OPENAI_KEY', 'API_TOKEN', 'JWT', 'URL_PASSWORD', 'ASSIGNMENT', 'HIGH_ENTROPY', 'EMAIL', 'PHONE', 'CARD', 'IBAN',
   'NATIONAL_ID', 'IP',
 ];
 
@@ -584,6 +586,15 @@ export const openAiDetector = detector('OPENAI_KEY', 88, (text, emit) => {
     }
   });
 });
+
+/**
+ * API tokens of other providers, by their documented prefix and shape: Hugging Face, npm, PyPI, RubyGems,
+ * Shopify, SendGrid, Mailgun, Mailchimp, Twilio, Discord, Telegram, HashiCorp Vault and Terraform,
+ * Databricks, DigitalOcean, Doppler, Linear, Atlassian, Azure AD client secrets, Grafana, Sentry, Heroku,
+ * JFrog, 1Password, Amazon Bedrock, Square, Fly.io, New Relic, Notion, OpenShift, PlanetScale, Postman, xAI,
+ * Groq, Replicate, Supabase, Dropbox and more (see providers.ts).
+ */
+export const providerTokenDetector = detector('API_TOKEN', 90, scanProviderTokens);
 
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*(?![A-Za-z0-9_-])/g;
 /** JSON Web Tokens: base64url header and payload (both JSON objects, so both start `eyJ`) and signature. */
@@ -1154,6 +1165,7 @@ export const DETECTORS: readonly Detector[] = [
   stripeDetector,
   googleDetector,
   openAiDetector,
+  providerTokenDetector,
   urlPasswordDetector,
   cardDetector,
   ibanDetector,

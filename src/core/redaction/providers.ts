@@ -1,0 +1,207 @@
+/**
+ * API tokens of providers without a kind of their own, recognised by their documented prefix and shape
+ * (the formats the providers publish, as secret scanners such as GitHub's and gitleaks's match them).
+ * Each rule has a literal that every token of it contains, so a text without the literal costs one
+ * `indexOf`; the regex then runs in linear time (bounded repetitions, a lookbehind that rejects starts inside
+ * a longer token). Only the shape decides: a body that merely contains `example` or `1234567` is a token, a
+ * body that cannot have been generated (`xxxx…`, one character repeated, `EXAMPLEEXAMPLE…`) is not.
+ */
+
+import { wordCoverage } from './entropy';
+import { isFillerBody } from './values';
+
+interface TokenRule {
+  /** Provider and token type, for the reader of this table. */
+  readonly name: string;
+  /**
+   * How every token starts (`|`-separated when there are several): the scan looks for these at token
+   * boundaries. For the few shapes whose fixed part is inside the token (`…-us12`, `…:AA…`, `…Q~…`), a
+   * literal prefixed with `*`: the rule's regex then runs over the text when the literal occurs in it.
+   */
+  readonly literal: string;
+  /** With `d`; group 1 (when present) is the body judged by `isFillerBody` and by `check`. */
+  readonly re: RegExp;
+  /** Replace group 2 instead of the whole match (the secret part of a URL). */
+  readonly secretGroup?: number;
+  readonly check?: (body: string) => boolean;
+}
+
+/** Not preceded by a token character: the token starts here, not inside a longer one. */
+const L = '(?<![A-Za-z0-9_-])';
+/** Not followed by a token character. */
+const R = '(?![A-Za-z0-9_-])';
+/** Not followed by a base64 character. */
+const R64 = '(?![A-Za-z0-9+/=_-])';
+
+const mixedCase = (body: string) => /[a-z]/.test(body) && /[A-Z]/.test(body);
+/** Random letters are about half capitals; a camelCase identifier of the same length has a few. */
+const randomLetters = (body: string) => body.replace(/[^A-Z]/g, '').length >= body.length / 4 && body.replace(/[^a-z]/g, '').length >= body.length / 4;
+const hasDigit = (body: string) => /\d/.test(body);
+/** Random, not an identifier that happens to fit (`s.makeKubeConfigController`). */
+const notWords = (body: string) => /\d/.test(body) && mixedCase(body) && wordCoverage(body) < 0.4;
+
+function rule(name: string, literal: string, source: string, check?: (body: string) => boolean, secretGroup?: number): TokenRule {
+  return { name, literal, re: new RegExp(source, literal.startsWith('*') ? 'dg' : 'dy'), check, secretGroup };
+}
+
+export const PROVIDER_RULES: readonly TokenRule[] = [
+  rule('Hugging Face access token', 'hf_', `${L}hf_([A-Za-z]{34})${R}`, randomLetters),
+  rule('Hugging Face organization token', 'api_org_', `${L}api_org_([A-Za-z]{34})${R}`, randomLetters),
+  rule('npm access token', 'npm_', `${L}npm_([A-Za-z0-9]{36})${R}`),
+  rule('PyPI upload token', 'pypi-AgE', `${L}pypi-(AgE[A-Za-z0-9_-]{50,300})${R}`),
+  rule('RubyGems API key', 'rubygems_', `${L}rubygems_([a-f0-9]{48})${R}`),
+  rule('Clojars deploy token', 'CLOJARS_', `${L}CLOJARS_([a-z0-9]{60})${R}`),
+  rule('Shopify token', 'shpat_|shpca_|shppa_|shpss_', `${L}shp(?:at|ca|pa|ss)_([a-fA-F0-9]{32})${R}`),
+  rule('SendGrid API key', 'SG.', `${L}SG\\.([A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${R}`),
+  rule('Sendinblue API key', 'xkeysib-', `${L}xkeysib-([a-f0-9]{64}-[A-Za-z0-9]{16})${R}`),
+  rule('Mailgun API key', 'key-|pubkey-', `${L}(?:pub)?key-([0-9a-z]{32})${R}`, hasDigit),
+  rule('Mailchimp API key', '*-us', `${L}([0-9a-f]{32})-us\\d{1,2}${R}`),
+  rule('Twilio API key', 'SK', `${L}SK([0-9a-fA-F]{32})${R}`),
+  rule('Discord bot token', '*.', `${L}[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.([A-Za-z0-9_-]{27,38})${R}`, notWords),
+  rule('Discord webhook', 'discord', `discord(?:app)?\\.com/api/webhooks/\\d{17,20}/([A-Za-z0-9_-]{60,68})${R}`, undefined, 1),
+  rule('Telegram bot token', '*:AA', `(?<![\\w:-])\\d{8,10}:AA([A-Za-z0-9_-]{33})${R}`),
+  rule('HashiCorp Vault token', 'hvs.|hvb.|hvr.', `${L}hv[sbr]\\.([A-Za-z0-9_-]{24,300})${R}`, hasDigit),
+  rule('HashiCorp Vault legacy token', 's.', `(?<![\\w.$-])s\\.([A-Za-z0-9]{24})(?![\\w.(-])`, notWords),
+  rule('HashiCorp Terraform token', '*.atlasv1.', `${L}[A-Za-z0-9]{14}\\.atlasv1\\.([A-Za-z0-9_=-]{60,70})${R}`),
+  rule('Databricks token', 'dapi', `${L}dapi([a-f0-9]{32})(?:-\\d)?${R}`),
+  rule('DigitalOcean token', 'dop_v1_|doo_v1_|dor_v1_', `${L}do[opr]_v1_([a-f0-9]{64})${R}`),
+  rule('Doppler token', 'dp.', `${L}dp\\.(?:pt|st|sa|ct|scim|audit)\\.([A-Za-z0-9]{40,44})${R}`),
+  rule('Linear API key', 'lin_api_|lin_oauth_', `${L}lin_(?:api|oauth)_([A-Za-z0-9]{40,64})${R}`),
+  rule('Atlassian API token', 'ATATT3|ATCTT3', `${L}(?:ATATT|ATCTT)3([A-Za-z0-9_=-]{150,250})${R}`),
+  rule('Bitbucket app password', 'ATBB', `${L}ATBB([A-Za-z0-9_=.-]{32})${R}`),
+  rule('Azure AD client secret', '*Q~', `(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\\dQ~([A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])`),
+  rule('Grafana Cloud token', 'glc_', `${L}glc_([A-Za-z0-9+/]{32,400}={0,2})${R64}`),
+  rule('Grafana service account token', 'glsa_', `${L}glsa_([A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${R}`),
+  rule('Grafana API key', 'eyJrIjoi', `${L}eyJrIjoi([A-Za-z0-9]{60,400}={0,2})${R64}`),
+  rule('Sentry organization token', 'sntrys_', `${L}sntrys_(eyJpYXQiO[A-Za-z0-9+/=_-]{50,600})${R64}`),
+  rule('Sentry user token', 'sntryu_', `${L}sntryu_([a-f0-9]{64})${R}`),
+  rule('Heroku API key', 'HRKU-', `${L}HRKU-(AA[A-Za-z0-9_-]{58})${R}`),
+  rule('age secret key', 'AGE-SECRET-KEY-1', `${L}AGE-SECRET-KEY-1([QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})${R}`),
+  rule('JFrog API key', 'AKCp', `${L}AKCp([A-Za-z0-9]{69})${R}`),
+  rule('JFrog reference token', 'cmVmdGtuOj', `${L}cmVmdGtuOj([A-Za-z0-9]{40,100})${R}`),
+  rule('1Password service account token', 'ops_eyJ', `${L}ops_(eyJ[A-Za-z0-9+/]{250,1200}={0,3})${R64}`),
+  rule('1Password secret key', 'A3-', `${L}A3-([A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})${R}`),
+  rule('Amazon Bedrock API key', 'ABSKQmVkcm9ja0FQSUtleS', `${L}ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9]([A-Za-z0-9+/]{100,260}={0,2})${R64}`),
+  rule('Amazon Bedrock short-term key', 'bedrock-api-key-', `${L}bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t([A-Za-z0-9+/=%]{20,2000})`),
+  rule('Contentful token', 'CFPAT-', `${L}CFPAT-([A-Za-z0-9_-]{43})${R}`),
+  rule('Dynatrace token', 'dt0c01.', `${L}dt0c01\\.([A-Z0-9]{24}\\.[A-Z0-9]{64})${R}`),
+  rule('EasyPost API key', 'EZAK|EZTK', `${L}EZ[AT]K([A-Za-z0-9]{54})${R}`),
+  rule('Facebook access token', 'EAAM|EAAC', `${L}EAA[MC]([A-Za-z0-9]{100,400})${R}`),
+  rule('Square access token', 'sq0atp-|sq0csp-', `${L}sq0(?:atp|csp)-([A-Za-z0-9_-]{22,43})${R}`),
+  rule('Square production token', 'EAAA', `${L}EAAA([A-Za-z0-9_-]{60})${R}`),
+  rule('Fly.io token', 'fo1_', `${L}fo1_([A-Za-z0-9_-]{43})${R}`),
+  rule('Fly.io macaroon', 'fm1|fm2', `${L}fm[12][ar]?_([A-Za-z0-9+/]{100,1000}={0,3})${R64}`),
+  rule('Frame.io token', 'fio-u-', `${L}fio-u-([A-Za-z0-9_=-]{64})${R}`),
+  rule('Infracost API key', 'ico-', `(?<![A-Za-z0-9_.-])ico-([A-Za-z0-9]{32})${R}`),
+  rule('MaxMind license key', '*_mmk', `${L}[A-Za-z0-9]{6}_([A-Za-z0-9]{29})_mmk${R}`),
+  rule('New Relic key', 'NRAK-|NRJS-|NRII-', `${L}NR(?:AK-([A-Z0-9]{27})|JS-([a-f0-9]{19})|II-([A-Za-z0-9-]{32}))${R}`),
+  rule('Notion token', 'ntn_', `${L}ntn_(\\d{11}[A-Za-z0-9]{35})${R}`, (b) => /[A-Za-z]/.test(b)),
+  rule('Octopus Deploy API key', 'API-', `${L}API-([A-Z0-9]{26})${R}`, hasDigit),
+  rule('OpenShift token', 'sha256~', `${L}sha256~([A-Za-z0-9_-]{43})${R}`),
+  rule('Perplexity API key', 'pplx-', `${L}pplx-([A-Za-z0-9]{48})${R}`),
+  rule('PlanetScale token', 'pscale_', `${L}pscale_(?:tkn|pw|oauth)_([A-Za-z0-9_=.-]{32,64})${R}`),
+  rule('Postman API key', 'PMAK-', `${L}PMAK-([a-f0-9]{24}-[a-f0-9]{34})${R}`),
+  rule('Prefect API key', 'pnu_', `${L}pnu_([A-Za-z0-9]{36})${R}`),
+  rule('Pulumi access token', 'pul-', `${L}pul-([a-f0-9]{40})${R}`),
+  rule('ReadMe API key', 'rdme_', `${L}rdme_([a-z0-9]{70})${R}`),
+  rule('SettleMint token', 'sm_pat_|sm_aat_|sm_sat_', `${L}sm_(?:pat|aat|sat)_([A-Za-z0-9]{16})${R}`),
+  rule('LangSmith key', 'lsv2_', `${L}lsv2_(?:pt|sk)_([a-f0-9]{32}_[a-f0-9]{10})${R}`),
+  rule('xAI API key', 'xai-', `${L}xai-([A-Za-z0-9]{80})${R}`),
+  rule('Groq API key', 'gsk_', `${L}gsk_([A-Za-z0-9]{52})${R}`),
+  rule('Replicate token', 'r8_', `${L}r8_([A-Za-z0-9]{37})${R}`),
+  rule('Airtable token', 'pat', `${L}pat[A-Za-z0-9]{14}\\.([a-f0-9]{64})${R}`),
+  rule('Supabase key', 'sbp_|sb_secret_', `${L}(?:sbp_([a-f0-9]{40})|sb_secret_([A-Za-z0-9_-]{31,64}))${R}`),
+  rule('Figma token', 'figd_', `${L}figd_([A-Za-z0-9_-]{40})${R}`),
+  rule('PostHog personal API key', 'phx_', `${L}phx_([A-Za-z0-9]{43})${R}`),
+  rule('Dropbox token', 'sl.', `${L}sl\\.(?:u\\.)?([A-Za-z0-9_-]{130,1400})${R}`),
+  rule('Harness token', 'pat.|sat.', `${L}(?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[0-9a-f]{24}\\.([A-Za-z0-9]{20})${R}`),
+  rule('Firebase Cloud Messaging key', 'AAAA', `${L}AAAA[A-Za-z0-9_-]{7}:(APA91b[A-Za-z0-9_-]{134})${R}`),
+  rule('Alibaba Cloud access key id', 'LTAI', `${L}LTAI([A-Za-z0-9]{20})${R}`),
+  rule('Tencent Cloud secret id', 'AKID', `${L}AKID([A-Za-z0-9]{32})${R}`),
+  rule('Cloudflare origin CA key', 'v1.0-', `${L}v1\\.0-([a-f0-9]{24}-[a-f0-9]{146})${R}`),
+  rule('Netlify token', 'nfp_', `${L}nfp_([A-Za-z0-9]{36})${R}`),
+  rule('Render API key', 'rnd_', `${L}rnd_([A-Za-z0-9]{32})${R}`),
+  rule('Typeform token', 'tfp_', `${L}tfp_([A-Za-z0-9_.=-]{59})${R}`),
+  rule('Mapbox secret token', 'sk.eyJ', `${L}sk\\.(eyJ[A-Za-z0-9_-]{50,}\\.[A-Za-z0-9_-]{20,})${R}`),
+  rule('Duffel token', 'duffel_', `${L}duffel_(?:test|live)_([A-Za-z0-9_=-]{43})${R}`),
+  rule('Flutterwave key', 'FLWPUBK_|FLWSECK_', `${L}FLW(?:PUB|SEC)K_TEST-([a-hA-H0-9]{32})-X${R}`),
+  rule('Scalingo token', 'tk-us-', `${L}tk-us-([A-Za-z0-9_-]{48})${R}`),
+  rule('Shippo token', 'shippo_', `${L}shippo_(?:live|test)_([a-f0-9]{40})${R}`),
+];
+
+/** Rules by the first two characters of each way a token starts; rules found by an inner literal. */
+const BY_START = new Map<number, { literal: string; rule: TokenRule }[]>();
+const INNER: { literal: string; rule: TokenRule }[] = [];
+/** 1 where some token starts with these two characters (both ASCII): index `first * 128 + second`. */
+const STARTS = new Uint8Array(128 * 128);
+for (const r of PROVIDER_RULES) {
+  if (r.literal.startsWith('*')) {
+    INNER.push({ literal: r.literal.slice(1), rule: r });
+    continue;
+  }
+  for (const literal of r.literal.split('|')) {
+    const key = literal.charCodeAt(0) * 128 + literal.charCodeAt(1);
+    const list = BY_START.get(key) ?? [];
+    list.push({ literal, rule: r });
+    BY_START.set(key, list);
+    STARTS[key] = 1;
+  }
+}
+
+function isTokenChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+
+function judge(r: TokenRule, m: RegExpExecArray, emit: (start: number, end: number) => void): void {
+  const body = m.slice(1).find((g) => g !== undefined) ?? m[0];
+  if (isFillerBody(body) || (r.check && !r.check(body))) {
+    return;
+  }
+  const span = r.secretGroup !== undefined ? m.indices?.[r.secretGroup] : undefined;
+  if (span) {
+    emit(span[0], span[1]);
+  } else {
+    emit(m.index, m.index + m[0].length);
+  }
+}
+
+/**
+ * Spans of provider tokens in `text`: one pass over the text that stops only at token boundaries whose first
+ * character starts some rule, then that rule's sticky regex; the inner-literal rules run only when their
+ * literal occurs.
+ */
+export function scanProviderTokens(text: string, emit: (start: number, end: number) => void): void {
+  const n = text.length - 1;
+  let prev = 0; // character code before i (0: start of text)
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128 && !isTokenChar(prev)) {
+      const next = text.charCodeAt(i + 1);
+      const key = c * 128 + next;
+      if (next >= 128 || STARTS[key] === 0) {
+        prev = c;
+        continue;
+      }
+      for (const { literal, rule: r } of BY_START.get(key)!) {
+        if (text.startsWith(literal, i)) {
+          r.re.lastIndex = i;
+          const m = r.re.exec(text);
+          if (m !== null) {
+            judge(r, m, emit);
+          }
+        }
+      }
+    }
+    prev = c;
+  }
+  for (const { literal, rule: r } of INNER) {
+    if (text.indexOf(literal) === -1) {
+      continue;
+    }
+    r.re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = r.re.exec(text)) !== null) {
+      judge(r, m, emit);
+    }
+  }
+}
