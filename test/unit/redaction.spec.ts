@@ -230,6 +230,38 @@ describe('redaction: payment cards (Luhn, issuer)', () => {
     assert.deepEqual(found('amex 3782 822463 10005'), [['CARD', '3782 822463 10005']]);
   });
 
+  it('redacts card numbers of every issuer (Luhn check digit computed here)', () => {
+    const withLuhn = (body: string) => {
+      for (let d = 0; d <= 9; d++) {
+        if (luhnValid(body + d)) {
+          return body + d;
+        }
+      }
+      throw new Error('unreachable');
+    };
+    const cards: [string, string][] = [
+      ['Visa', withLuhn('453914880343646')],
+      ['Mastercard', withLuhn('542523343010990')],
+      ['Mastercard 2-series', withLuhn('222300123456789')],
+      ['American Express', withLuhn('37828224631000')],
+      ['Discover', withLuhn('601100040000000')],
+      ['JCB', withLuhn('353011133330000')],
+      ['Diners Club', withLuhn('3056930902590')],
+      ['UnionPay', withLuhn('621700000000000000')],
+      ['Maestro', withLuhn('675964982643845')],
+      ['Maestro 50', withLuhn('501971701010374')],
+      ['Mir', withLuhn('220012345678901')],
+      ['RuPay', withLuhn('817200000000000')],
+      ['Troy', withLuhn('979200000000000')],
+      ['UATP', withLuhn('12200000000000')],
+    ];
+    for (const [issuer, number] of cards) {
+      assert.deepEqual(found(`card: ${number}`), [['CARD', number]], issuer);
+    }
+    const grouped = cards[0][1].replace(/(\d{4})(?=\d)/g, '$1-');
+    assert.deepEqual(found(`pan ${grouped}`), [['CARD', grouped]]);
+  });
+
   it('leaves numbers that fail Luhn, issuer or length rules, and timestamps and ids', () => {
     assert.deepEqual(found('card 4539 1488 0343 6468'), [], 'Luhn fails');
     assert.deepEqual(found('id 1234567890123452'), [], 'Luhn-valid but no issuer starts with 1');
@@ -254,6 +286,12 @@ describe('redaction: IBAN (mod 97)', () => {
     assert.deepEqual(found('pay NL91 ABNA 0417 1643 00 THEN confirm'), [['IBAN', 'NL91 ABNA 0417 1643 00']]);
   });
 
+  it('redacts IBANs written with dashes, one kind of separator throughout', () => {
+    assert.deepEqual(found('IBAN DE89-3704-0044-0532-0130-00 please'), [['IBAN', 'DE89-3704-0044-0532-0130-00']]);
+    assert.deepEqual(found('GB82-WEST-1234-5698-7654-32'), [['IBAN', 'GB82-WEST-1234-5698-7654-32']]);
+    assert.deepEqual(found('DE89-3704 0044-0532 0130-00'), [], 'mixed separators');
+  });
+
   it('leaves IBAN-shaped strings with a wrong checksum', () => {
     assert.deepEqual(found('IBAN: DE89 3704 0044 0532 0130 01'), []);
     assert.deepEqual(found('GB83WEST12345698765432'), []);
@@ -271,6 +309,37 @@ describe('redaction: national ids, phones, e-mail, IPs', () => {
     assert.deepEqual(found('DNI 48291033A'), [['NATIONAL_ID', '48291033A']]);
     assert.deepEqual(found('DNI 48291033K'), [], 'wrong check letter');
     assert.deepEqual(found('DNI 12345678Z'), [['NATIONAL_ID', '12345678Z']], 'the documentation example has a valid check letter');
+  });
+
+  it('redacts ITINs, dotted SSNs, NI numbers and Spanish ids in either case, and labelled NHS, passport and licence numbers', () => {
+    assert.deepEqual(found('TIN 912-78-4521 on file'), [['NATIONAL_ID', '912-78-4521']]);
+    assert.deepEqual(found('912-45-4521'), [], 'an ITIN group the IRS does not issue (and no SSN starts with 9)');
+    assert.deepEqual(found('SSN 521.44.8812'), [['NATIONAL_ID', '521.44.8812']]);
+    assert.deepEqual(found('version 521.44.8812.1'), [], 'a dotted version is not an SSN');
+    assert.deepEqual(found('itin: 912781234'), [['NATIONAL_ID', '912781234']]);
+    assert.deepEqual(found('ni: jg 10 37 82 c'), [['NATIONAL_ID', 'jg 10 37 82 c']]);
+    assert.deepEqual(found('jg103782c'), [['NATIONAL_ID', 'jg103782c']]);
+    assert.deepEqual(found('Jg103782C'), [], 'mixed case');
+    assert.deepEqual(found('NIE y4821903j'), [['NATIONAL_ID', 'y4821903j']]);
+    assert.deepEqual(found('NIF 4829103-T 48291033a'), [['NATIONAL_ID', '4829103-T'], ['NATIONAL_ID', '48291033a']]);
+    assert.deepEqual(found('color: #4829103a;'), [], 'a hex colour');
+    assert.deepEqual(found('NHS number: 943 476 5919'), [['NATIONAL_ID', '943 476 5919']]);
+    assert.deepEqual(found('NHS no. 943 476 5918'), [], 'mod-11 check fails');
+    assert.deepEqual(found('Passport No: 561204837'), [['NATIONAL_ID', '561204837']]);
+    assert.deepEqual(found("driver's license: D4821-90337-71"), [['NATIONAL_ID', 'D4821-90337-71']]);
+    assert.deepEqual(found('DL# S530-4821-9033'), [['NATIONAL_ID', 'S530-4821-9033']]);
+    assert.deepEqual(found('const dl = 48213; // download count'), []);
+  });
+
+  it('redacts nine-digit trunk numbers and country codes written without the plus', () => {
+    assert.deepEqual(found('office 03-6215874'), [['PHONE', '03-6215874']]);
+    assert.deepEqual(found('Brussels 02 512 34 67'), [['PHONE', '02 512 34 67']]);
+    assert.deepEqual(found('India 91-415-555-0132, US 1-800-555-0199'), [['PHONE', '91-415-555-0132'], ['PHONE', '1-800-555-0199']]);
+    assert.deepEqual(found('build 2024-01-15-1200 and 078 00 1123'), []);
+  });
+
+  it('redacts e-mail addresses with internationalised (punycode) domains', () => {
+    assert.deepEqual(found('write to ivan@xn--80ak6aa92e.xn--p1ai'), [['EMAIL', 'ivan@xn--80ak6aa92e.xn--p1ai']]);
   });
 
   it('redacts phone numbers in international and national formats, not bare digit runs', () => {
@@ -313,6 +382,7 @@ describe('redaction: keys, tokens and private keys', () => {
     ['OPENAI_KEY', fake('sk-', '3f9c2a7e1b4d8e6f0a2c5b7d9e1f3a5c')],
     ['OPENAI_KEY', fake('sk-proj-', 'Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5Zq8Rk2Lm9Vx4Tb7')],
     ['JWT', fake('eyJ', 'hbGciOiJIUzI1NiJ9', '.', 'eyJzdWIiOiIxODQyIn0', '.', 'Zm9vYmFyYmF6cXV4cXV1eDEyMw')],
+    ['JWT', fake('eyJ', 'hbGciOiJub25lIn0', '.', 'eyJzdWIiOiJyb290IiwiYWRtaW4iOnRydWV9', '.')], // unsigned: alg none, empty signature
   ];
   for (const [kind, value] of cases) {
     it(`redacts ${kind} ${value.slice(0, 8)}… in a log line and in code`, () => {

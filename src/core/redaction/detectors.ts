@@ -12,7 +12,7 @@
  * id rules, timestamps and numeric ids, environment-variable references and obvious placeholder values.
  */
 
-import { cardValid, ibanValid, IBAN_LENGTHS, ninoValid, spanishIdValid, ssnValid } from './checksums';
+import { cardValid, ibanValid, IBAN_LENGTHS, itinValid, nhsValid, ninoValid, spanishIdValid, ssnValid } from './checksums';
 import { looksRandom } from './entropy';
 import { scanProviderTokens } from './providers';
 import { isFillerBody, isPlaceholderValue, isSecretKey, keyWords, looksLikePathOrUrl, looksLikeProse, looksLikeSecretName } from './values';
@@ -167,7 +167,7 @@ export const emailDetector = detector('EMAIL', 70, (text, emit) => {
       continue;
     }
     const tld = labels[labels.length - 1];
-    if (!/^[A-Za-z]{2,24}$/.test(tld) || NOT_TLDS.has(tld.toLowerCase())) {
+    if (!/^(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})$/.test(tld) || NOT_TLDS.has(tld.toLowerCase())) {
       continue;
     }
     if (labels.some((l) => l.length === 0 || l.length > 63 || l.startsWith('-') || l.endsWith('-'))) {
@@ -189,9 +189,10 @@ export const emailDetector = detector('EMAIL', 70, (text, emit) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Phone numbers: international (+CC, 9–15 digits with separators or 10–15 without), North American
-// `(415) 555-0132` / `415-555-0132` / `415.555.0132` (NANP rules), European trunk-0 forms with separators
-// (`020 7946 0958`, `07700 900123`, `01 23 45 67 89`, `030 12345678`), and any 7–15 digit number labelled
+// Phone numbers: international (+CC, 9–15 digits with separators or 10–15 without, or `91-415-555-0132`),
+// North American `(415) 555-0132` / `415-555-0132` / `415.555.0132` (NANP rules), trunk-0 forms with
+// separators (`020 7946 0958`, `07700 900123`, `01 23 45 67 89`, `030 12345678`, nine digits as
+// `09-7625400` or `02 123 45 67`), and any 7–15 digit number labelled
 // `phone`/`tel`/`mobile`/`fax`. Not: bare digit runs (timestamps, ids, `const MAX = 1234567890`), dates,
 // versions, numbers glued to letters or dots.
 
@@ -199,6 +200,8 @@ const INTL_PHONE = /(?<![\w+/.-])\+[1-9]\d{0,14}(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .
 const NANP_PAREN = /(?<![\w.+/-])\([2-9]\d{2}\)[ .-]?[2-9]\d{2}[-. ]\d{4}(?![\w]|[.-]\d)/g;
 const NANP_PLAIN = /(?<![\w.+/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.-]\d)/g;
 const TRUNK_PHONE = /(?<![\w.+/:-])0[1-9]\d{0,3}(?:[ .-]\d{2,8}){1,4}(?![\w]|[.-]\d)/g;
+/** A country code without the `+`, then a dashed national number: `91-415-555-0132`, `1-800-555-0199`. */
+const CC_DASHED_PHONE = /(?<![\w.+/-])[1-9]\d{0,2}-\d{3}-\d{3}-\d{4}(?![\w]|[.-]\d)/g;
 /** From the label word to the number; the character before the word is checked in code (`homePhone`, not `iphone`). */
 const LABELLED_PHONE =
   /(?:phone|telephone|tel|mobile|cellphone|cell|fax|whatsapp)(?:[_-]?(?:number|no|num))?(?![A-Za-z])["']?[ \t]*[:=][ \t]*["']?(\+?\(?\d[\d ()./-]{5,22}\d)(?![\w])/gi;
@@ -213,15 +216,21 @@ export const phoneDetector = detector('PHONE', 60, (text, emit) => {
   });
   each(NANP_PAREN, text, (m) => emit(m.index, m.index + m[0].length));
   each(NANP_PLAIN, text, (m) => emit(m.index, m.index + m[0].length));
+  each(CC_DASHED_PHONE, text, (m) => emit(m.index, m.index + m[0].length));
   each(TRUNK_PHONE, text, (m) => {
     const digits = digitsOf(m[0]);
     const seps = new Set(m[0].replace(/\d/g, ''));
     const end = m.index + m[0].length;
-    if (digits.length < 10 || digits.length > 11 || seps.size !== 1) {
+    if (digits.length < 9 || digits.length > 11 || seps.size !== 1) {
       return;
     }
+    if (digits.length === 9 && !/^0[1-9](?:[ -]\d{7}|([ .])\d{3}\1\d{2}\1\d{2})$/.test(m[0])) {
+      return; // nine digits only as `09-7625400` (Israel) or `02 123 45 67` (Belgium), not `078 00 1123`
+    }
     // not a run of bytes in a dump (`<Buffer 02 01 04 03 06 05>`, `00 1a 2b …`) or a counting sequence
-    if (/[0-9A-Fa-f] $/.test(text.slice(m.index - 2, m.index)) || /^ [0-9A-Fa-f]{2}\b/.test(text.slice(end, end + 4))) {
+    // (the word before is hex digits or a 4-character block: `0044 0532 0130 01`, `ABNA 0417 1643 01` — not
+    // `office 03-6215874`)
+    if (/(?:^|\s)(?:[0-9A-Fa-f]{1,8}|[A-Z0-9]{4}) $/.test(text.slice(Math.max(0, m.index - 10), m.index)) || /^ [0-9A-Fa-f]{2}\b/.test(text.slice(end, end + 4))) {
       return;
     }
     const groups = m[0].split(/[ .-]/).map(Number);
@@ -250,10 +259,11 @@ export const phoneDetector = detector('PHONE', 60, (text, emit) => {
 
 // ---------------------------------------------------------------------------------------------------------
 // Payment cards: 13–19 digits, optionally in groups of 3–6 separated by one kind of space or dash, from a
-// known issuer range with the right length, Luhn-valid. Not: numbers failing Luhn or issuer rules
+// known issuer range with the right length (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro,
+// Mir, RuPay, Troy, UATP, …; see checksums.ts), Luhn-valid. Not: numbers failing Luhn or issuer rules
 // (`1234567890123456`, millisecond timestamps, snowflake ids), decimals, digit runs glued to letters.
 
-const CARD = /(?<![\w.$+/-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w]|[./-]\d)/g;
+const CARD = /(?<![\w.$+/-])[1-9]\d{3}(?:[ -]?\d){9,15}(?![\w]|[./-]\d)/g;
 
 export const cardDetector = detector('CARD', 80, (text, emit) => {
   each(CARD, text, (m) => {
@@ -271,10 +281,10 @@ export const cardDetector = detector('CARD', 80, (text, emit) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// IBAN: upper-case country code, check digits, BBAN (spaces every 4 allowed); the country's length and the
-// mod-97 check must hold. Not: lower-case or invalid-checksum strings, IBAN-like tokens glued to more text.
+// IBAN: upper-case country code, check digits, BBAN (spaces or dashes every 4 allowed, one kind); the
+// country's length and the mod-97 check must hold. Not: lower-case or invalid-checksum strings, IBAN-like tokens glued to more text.
 
-const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,8}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g;
+const IBAN = /(?<![A-Za-z0-9-])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,8}(?:[ -]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])/g;
 
 export const ibanDetector = detector('IBAN', 80, (text, emit) => {
   each(IBAN, text, (m) => {
@@ -288,13 +298,14 @@ export const ibanDetector = detector('IBAN', 80, (text, emit) => {
     let compact = '';
     while (end < m.index + m[0].length && count < length) {
       const ch = text[end];
-      if (ch !== ' ') {
+      if (ch !== ' ' && ch !== '-') {
         compact += ch;
         count++;
       }
       end++;
     }
-    if (count !== length || /[A-Za-z0-9]/.test(text[end] ?? '') || !ibanValid(compact)) {
+    const seps = new Set(text.slice(m.index, end).replace(/[A-Z0-9]/g, ''));
+    if (count !== length || seps.size > 1 || /[A-Za-z0-9]/.test(text[end] ?? '') || !ibanValid(compact)) {
       return;
     }
     emit(m.index, end);
@@ -302,41 +313,78 @@ export const ibanDetector = detector('IBAN', 80, (text, emit) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// National identifiers. Covered: US SSN `123-45-6789` (dashed anywhere; plain or spaced only when labelled
-// `ssn`/`social security`) with the SSA's never-issued ranges excluded; UK National Insurance numbers
-// `QQ 12 34 56 C` shape with HMRC's prefix rules; Spanish DNI/NIE with their check letter. Not covered:
-// other countries' ids (no checksum to keep false positives down), undashed unlabelled 9-digit numbers.
+// National identifiers. Covered: US SSN `123-45-6789` and `123.45.6789` with the SSA's never-issued ranges
+// excluded, and ITIN `9XX-7X-XXXX` in the IRS's group ranges (dashed or dotted anywhere; plain or spaced when
+// labelled `ssn`/`itin`/`social security`); UK National Insurance numbers `QQ 12 34 56 C` (either case) with
+// HMRC's prefix rules; Spanish DNI/NIF (7 or 8 digits) and NIE with their check letter (either case); and,
+// when labelled, UK NHS numbers (mod 11), passport numbers and driver's licence numbers. Not covered: other
+// countries' ids (no checksum to keep false positives down), unlabelled undashed 9-digit numbers.
 
-const SSN = /(?<![\w-])(\d{3})-(\d{2})-(\d{4})(?![\w-])/g;
-/** From the label word to the number. */
-const LABELLED_SSN =
-  /(?:ssn|social[ _-]?security(?:[ _-]?(?:number|no|num))?)["']?[ \t]*[:=#]?[ \t]*["']?(\d{3}[- ]?\d{2}[- ]?\d{4})(?![\w-])/gi;
-const NINO = /(?<![A-Za-z0-9])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g;
-const SPANISH_ID = /(?<![A-Za-z0-9-])(?:[XYZ]\d{7}|\d{8})-?[A-Z](?![A-Za-z0-9])/g;
+const SSN = /(?<![\w.-])(\d{3})([-.])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
+/** A label, then the number (read by the label's own sticky pattern). */
+const ID_LABEL =
+  /(?<![A-Za-z])(ssn|itin|social[ _-]?security|nhs|passport|driver'?s?[ _-]?licen[cs]e|driving[ _-]?licen[cs]e|DLN?)(?:[ _-]?(?:number|num|no\.?|nr|#))?["']?[ \t]*[:=#]?[ \t]*["']?/dgi;
+const LABELLED_VALUE: Readonly<Record<string, RegExp>> = {
+  ssn: /\d{3}([- .]?)\d{2}\1\d{4}(?![\w-])/y,
+  nhs: /\d{3}([ -]?)\d{3}\1\d{4}(?![\w-])/y,
+  passport: /(?:[A-Z]{1,2}\d{6,9}|\d{8,9})(?![\w-])/y,
+  licence: /[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9](?![\w-])/y,
+};
+const NINO = /(?<![A-Za-z0-9])[A-Za-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d](?![A-Za-z0-9])/g;
+const SPANISH_ID = /(?<![A-Za-z0-9#-])(?:[XYZxyz]\d{7}|\d{7,8})-?[A-Za-z](?![A-Za-z0-9])/g;
+
+/** One case throughout: `hh 01 02 03 d` or `HH 01 02 03 D`, not `Ab123456c`. */
+function oneCase(s: string): boolean {
+  return !/[a-z]/.test(s) || !/[A-Z]/.test(s);
+}
+
+function labelledIdValid(label: string, value: string): boolean {
+  const digits = digitsOf(value);
+  switch (label) {
+    case 'ssn':
+      return ssnValid(digits) || itinValid(digits);
+    case 'nhs':
+      return nhsValid(digits);
+    case 'passport':
+      return true;
+    default:
+      return (value.match(/\d/g) ?? []).length >= 4; // a licence number, not `DL: ABC-D`
+  }
+}
 
 export const nationalIdDetector = detector('NATIONAL_ID', 75, (text, emit) => {
   each(SSN, text, (m) => {
-    if (ssnValid(m[1] + m[2] + m[3])) {
+    const digits = m[1] + m[3] + m[4];
+    if (ssnValid(digits) || itinValid(digits)) {
       emit(m.index, m.index + m[0].length);
     }
   });
-  each(LABELLED_SSN, text, (m) => {
-    if (m.index > 0 && /[A-Za-z]/.test(text[m.index - 1])) {
-      LABELLED_SSN.lastIndex = m.index + 1;
-      return;
+  each(ID_LABEL, text, (m) => {
+    const word = m[1].toLowerCase();
+    if (word.startsWith('dl') && m[1] !== m[1].toUpperCase()) {
+      return; // `dl` is too common a name in code; `DL`/`DLN` only
     }
-    if (ssnValid(digitsOf(m[1]))) {
-      const end = m.index + m[0].length;
-      emit(end - m[1].length, end);
+    const label = /^(?:ssn|itin|social)/.test(word) ? 'ssn' : word === 'nhs' || word === 'passport' ? word : 'licence';
+    const re = LABELLED_VALUE[label];
+    re.lastIndex = m.index + m[0].length;
+    const v = re.exec(text);
+    if (v && labelledIdValid(label, v[0])) {
+      emit(v.index, v.index + v[0].length);
     }
   });
   each(NINO, text, (m) => {
-    if (ninoValid(m[0].replace(/ /g, ''))) {
+    if (oneCase(m[0]) && ninoValid(m[0].replace(/ /g, '').toUpperCase())) {
       emit(m.index, m.index + m[0].length);
     }
   });
   each(SPANISH_ID, text, (m) => {
-    if (spanishIdValid(m[0].replace('-', ''))) {
+    const id = m[0].replace('-', '');
+    const lower = /[a-z]/.test(id);
+    if (!oneCase(id) || (lower && /^\d{7}[a-z]$/.test(id))) {
+      return; // a 7-digit DNI without its leading zero only in capitals
+    }
+    const upper = id.toUpperCase();
+    if (spanishIdValid(/^\d{7}[A-Z]$/.test(upper) ? `0${upper}` : upper)) {
       emit(m.index, m.index + m[0].length);
     }
   });
