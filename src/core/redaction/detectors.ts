@@ -196,7 +196,7 @@ export const emailDetector = detector('EMAIL', 70, (text, emit) => {
 // `phone`/`tel`/`mobile`/`fax`. Not: bare digit runs (timestamps, ids, `const MAX = 1234567890`), dates,
 // versions, numbers glued to letters or dots.
 
-const INTL_PHONE = /(?<![\w+/.-])\+[1-9]\d{0,14}(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d{1,10}){0,6}(?![\w]|[.-]\d)/g;
+const INTL_PHONE = /\+(?<=(?:^|[^\w+/.-])\+)[1-9]\d{0,14}(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d{1,10}){0,6}(?![\w]|[.-]\d)/g;
 const NANP_PAREN = /(?<![\w.+/-])\([2-9]\d{2}\)[ .-]?[2-9]\d{2}[-. ]\d{4}(?![\w]|[.-]\d)/g;
 const NANP_PLAIN = /(?<![\w.+/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.-]\d)/g;
 const TRUNK_PHONE = /(?<![\w.+/:-])0[1-9]\d{0,3}(?:[ .-]\d{2,8}){1,4}(?![\w]|[.-]\d)/g;
@@ -321,9 +321,9 @@ export const ibanDetector = detector('IBAN', 80, (text, emit) => {
 // countries' ids (no checksum to keep false positives down), unlabelled undashed 9-digit numbers.
 
 const SSN = /(?<![\w.-])(\d{3})([-.])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
-/** A label, then the number (read by the label's own sticky pattern). */
+/** A label, then the number (read by the label's own sticky pattern). A non-letter first, not a lookbehind: faster. */
 const ID_LABEL =
-  /(?<![A-Za-z])(ssn|itin|social[ _-]?security|nhs|passport|driver'?s?[ _-]?licen[cs]e|driving[ _-]?licen[cs]e|DLN?)(?:[ _-]?(?:number|num|no\.?|nr|#))?["']?[ \t]*[:=#]?[ \t]*["']?/dgi;
+  /(?:^|[^A-Za-z])(ssn|itin|social[ _-]?security|nhs|passport|driver'?s?[ _-]?licen[cs]e|driving[ _-]?licen[cs]e|DLN?)(?:[ _-]?(?:number|num|no\.?|nr|#))?["']?[ \t]*[:=#]?[ \t]*["']?/dgi;
 const LABELLED_VALUE: Readonly<Record<string, RegExp>> = {
   ssn: /\d{3}([- .]?)\d{2}\1\d{4}(?![\w-])/y,
   nhs: /\d{3}([ -]?)\d{3}\1\d{4}(?![\w-])/y,
@@ -401,7 +401,8 @@ export const nationalIdDetector = detector('NATIONAL_ID', 75, (text, emit) => {
 // of small numbers (first two parts below 10, or all four below 32: `1.2.3.4`, `2.5.29.17`, `21.1.2.2`)
 // unless a network word (`ip`, `host`, `server`, `from`, `connect`, …) comes just before.
 
-const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
+/** A non-word, non-dot character (or the start) first rather than a lookbehind: the engine skips faster. */
+const IPV4 = /(?:^|[^\w.])((?:\d{1,3}\.){3}\d{1,3})(?![\w]|\.\d)/g;
 /** Two colons with at most four hex digits between them: where an IPv6 address may be. */
 const IPV6_HINT = /:[0-9A-Fa-f]{0,4}:/g;
 const PUBLIC_RESOLVERS = new Set([
@@ -453,19 +454,21 @@ function parseIpv6Groups(s: string): number[] | undefined {
 
 export const ipDetector = detector('IP', 65, (text, emit) => {
   each(IPV4, text, (m) => {
-    const octetText = m[0].split('.');
+    const ip = m[1];
+    const at = m.index + m[0].length - ip.length; // after the boundary character
+    const octetText = ip.split('.');
     if (octetText.some((t) => t.length > 1 && t.startsWith('0'))) {
       return;
     }
     const octets = octetText.map(Number);
-    if (octets.some((o) => o > 255) || !ipv4Personal(octets) || PUBLIC_RESOLVERS.has(m[0])) {
+    if (octets.some((o) => o > 255) || !ipv4Personal(octets) || PUBLIC_RESOLVERS.has(ip)) {
       return;
     }
-    const end = m.index + m[0].length;
+    const end = at + ip.length;
     if (/^-[A-Za-z]/.test(text.slice(end, end + 2))) {
       return; // 1.2.3.4-beta
     }
-    const before = lineBefore(text, m.index, 60);
+    const before = lineBefore(text, at, 60);
     if (VERSION_BEFORE.test(before)) {
       return;
     }
@@ -475,7 +478,7 @@ export const ipDetector = detector('IP', 65, (text, emit) => {
     if (ambiguous && !NETWORK_BEFORE.test(before)) {
       return;
     }
-    emit(m.index, end);
+    emit(at, end);
   });
   let scannedTo = 0;
   each(IPV6_HINT, text, (m) => {
@@ -740,12 +743,13 @@ function decodeSafe(s: string): string {
 /** Words one of which every secret key name contains; found first, then the key and value around them. */
 const SECRET_KEYWORD = /pass|pw|secret|token|key|auth|cred/gi;
 const AUTH_SCHEME = /(?<![A-Za-z])(?:[Bb]earer|BEARER|Basic|Token|Bot)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)(?![A-Za-z0-9._~+/=-])/dg;
-/** `curl -u …`, `--user …`: the shell word after it is read by `shellWord`. */
-const CURL_USER = /(?<![\w-])(?:-u|--user)(?:[ \t]+|=)(?=[^\s-])/g;
+/**
+ * `curl -u …` / `--user …` (the shell word after it is read by `shellWord`), or `-H '…'` / `--header "…"` (group
+ * 1: the quote). One scan for both, from the `-`.
+ */
+const CURL_ARG = /-(?<=(?:^|[^\w-])-)(?:(?:u|-user)(?:[ \t]+|=)(?=[^\s-])|(?:H|-header)(?:[ \t]+|=)(["']))/g;
 /** An HTTP client on the command around a `-u` (docker, git and sort take `-u` too). */
 const HTTP_COMMAND = /\b(?:curl|wget|https?|httpie|xh)\b/i;
-/** `-H 'Name: value'`, `--header "Name: value"`. */
-const HEADER_ARG = /(?<![\w-])(?:-H|--header)(?:[ \t]+|=)(["'])/g;
 /** Headers that carry a credential whatever their name says: `Authorization: <scheme> <credential>`. */
 const AUTH_HEADERS = new Set(['authorization', 'proxy-authorization']);
 /** A line start inside a string: after an escaped newline, or just after the opening quote of a value. */
@@ -1101,17 +1105,16 @@ export const assignmentDetector = detector('ASSIGNMENT', 50, (text, emit) => {
       emit(m.indices[group][0], m.indices[group][1]);
     }
   };
-  each(CURL_USER, text, (m) => {
+  each(CURL_ARG, text, (m) => {
     const end = m.index + m[0].length;
-    const lineEnd = text.indexOf('\n', end);
-    const around = text.slice(Math.max(0, m.index - 400), lineEnd === -1 ? text.length : lineEnd);
-    const span = HTTP_COMMAND.test(around) ? curlUserSecret(text, end) : undefined;
-    if (span) {
-      emit(span[0], span[1]);
+    let span: [number, number] | undefined;
+    if (m[1] !== undefined) {
+      span = headerSecret(text, end - 1);
+    } else {
+      const lineEnd = text.indexOf('\n', end);
+      const around = text.slice(Math.max(0, m.index - 400), lineEnd === -1 ? text.length : lineEnd);
+      span = HTTP_COMMAND.test(around) ? curlUserSecret(text, end) : undefined;
     }
-  });
-  each(HEADER_ARG, text, (m) => {
-    const span = headerSecret(text, m.index + m[0].length - 1);
     if (span) {
       emit(span[0], span[1]);
     }

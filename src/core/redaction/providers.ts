@@ -1,9 +1,9 @@
 /**
  * API tokens of providers without a kind of their own, recognised by their documented prefix and shape
  * (the formats the providers publish, as secret scanners such as GitHub's and gitleaks's match them).
- * Each rule has a literal that every token of it contains, so a text without the literal costs one
- * `indexOf`; the regex then runs in linear time (bounded repetitions, a lookbehind that rejects starts inside
- * a longer token). Only the shape decides: a body that merely contains `example` or `1234567` is a token, a
+ * Each rule has a literal that every token of it starts with (or, for a few, contains), found by one regex
+ * pass; the rule's own regex then runs in linear time (bounded repetitions, a lookbehind that rejects starts
+ * inside a longer token). Only the shape decides: a body that merely contains `example` or `1234567` is a token, a
  * body that cannot have been generated (`xxxx…`, one character repeated, `EXAMPLEEXAMPLE…`) is not.
  */
 
@@ -15,8 +15,9 @@ interface TokenRule {
   readonly name: string;
   /**
    * How every token starts (`|`-separated when there are several): the scan looks for these at token
-   * boundaries. For the few shapes whose fixed part is inside the token (`…-us12`, `…:AA…`, `…Q~…`), a
-   * literal prefixed with `*`: the rule's regex then runs over the text when the literal occurs in it.
+   * boundaries. For the few shapes whose fixed part is inside the token (`…-us12`, `…:AA…`, `…Q~…`), the
+   * literal prefixed with `*`: the rule's regex starts with that literal and reads what comes before it in a
+   * lookbehind (named group `pre`; the body is group `body`). `*` alone: no literal, the regex scans the text.
    */
   readonly literal: string;
   /** With `d`; group 1 (when present) is the body judged by `isFillerBody` and by `check`. */
@@ -41,7 +42,7 @@ const hasDigit = (body: string) => /\d/.test(body);
 const notWords = (body: string) => /\d/.test(body) && mixedCase(body) && wordCoverage(body) < 0.4;
 
 function rule(name: string, literal: string, source: string, check?: (body: string) => boolean, secretGroup?: number): TokenRule {
-  return { name, literal, re: new RegExp(source, literal.startsWith('*') ? 'dg' : 'dy'), check, secretGroup };
+  return { name, literal, re: new RegExp(source, literal === '*' ? 'dg' : 'dy'), check, secretGroup };
 }
 
 export const PROVIDER_RULES: readonly TokenRule[] = [
@@ -55,21 +56,21 @@ export const PROVIDER_RULES: readonly TokenRule[] = [
   rule('SendGrid API key', 'SG.', `${L}SG\\.([A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${R}`),
   rule('Sendinblue API key', 'xkeysib-', `${L}xkeysib-([a-f0-9]{64}-[A-Za-z0-9]{16})${R}`),
   rule('Mailgun API key', 'key-|pubkey-', `${L}(?:pub)?key-([0-9a-z]{32})${R}`, hasDigit),
-  rule('Mailchimp API key', '*-us', `${L}([0-9a-f]{32})-us\\d{1,2}${R}`),
+  rule('Mailchimp API key', '*-us', `-us\\d{1,2}(?<=${L}(?<pre>[0-9a-f]{32})-us\\d{1,2})${R}`),
   rule('Twilio API key', 'SK', `${L}SK([0-9a-fA-F]{32})${R}`),
-  rule('Discord bot token', '*.', `${L}[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.([A-Za-z0-9_-]{27,38})${R}`, notWords),
+  rule('Discord bot token', '*', `(?:^|[^A-Za-z0-9_-])(?<pre>[MNO])[A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.(?<body>[A-Za-z0-9_-]{27,38})${R}`, notWords),
   rule('Discord webhook', 'discord', `discord(?:app)?\\.com/api/webhooks/\\d{17,20}/([A-Za-z0-9_-]{60,68})${R}`, undefined, 1),
-  rule('Telegram bot token', '*:AA', `(?<![\\w:-])\\d{8,10}:AA([A-Za-z0-9_-]{33})${R}`),
+  rule('Telegram bot token', '*:AA', `:AA(?<=(?<![\\w:-])(?<pre>\\d{8,10}):AA)(?<body>[A-Za-z0-9_-]{33})${R}`),
   rule('HashiCorp Vault token', 'hvs.|hvb.|hvr.', `${L}hv[sbr]\\.([A-Za-z0-9_-]{24,300})${R}`, hasDigit),
   rule('HashiCorp Vault legacy token', 's.', `(?<![\\w.$-])s\\.([A-Za-z0-9]{24})(?![\\w.(-])`, notWords),
-  rule('HashiCorp Terraform token', '*.atlasv1.', `${L}[A-Za-z0-9]{14}\\.atlasv1\\.([A-Za-z0-9_=-]{60,70})${R}`),
+  rule('HashiCorp Terraform token', '*.atlasv1.', `\\.atlasv1\\.(?<=${L}(?<pre>[A-Za-z0-9]{14})\\.atlasv1\\.)(?<body>[A-Za-z0-9_=-]{60,70})${R}`),
   rule('Databricks token', 'dapi', `${L}dapi([a-f0-9]{32})(?:-\\d)?${R}`),
   rule('DigitalOcean token', 'dop_v1_|doo_v1_|dor_v1_', `${L}do[opr]_v1_([a-f0-9]{64})${R}`),
   rule('Doppler token', 'dp.', `${L}dp\\.(?:pt|st|sa|ct|scim|audit)\\.([A-Za-z0-9]{40,44})${R}`),
   rule('Linear API key', 'lin_api_|lin_oauth_', `${L}lin_(?:api|oauth)_([A-Za-z0-9]{40,64})${R}`),
   rule('Atlassian API token', 'ATATT3|ATCTT3', `${L}(?:ATATT|ATCTT)3([A-Za-z0-9_=-]{150,250})${R}`),
   rule('Bitbucket app password', 'ATBB', `${L}ATBB([A-Za-z0-9_=.-]{32})${R}`),
-  rule('Azure AD client secret', '*Q~', `(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\\dQ~([A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])`),
+  rule('Azure AD client secret', '*Q~', `Q~(?<=(?<![A-Za-z0-9_~.-])(?<pre>[A-Za-z0-9_~.]{3}\\d)Q~)(?<body>[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])`),
   rule('Grafana Cloud token', 'glc_', `${L}glc_([A-Za-z0-9+/]{32,400}={0,2})${R64}`),
   rule('Grafana service account token', 'glsa_', `${L}glsa_([A-Za-z0-9]{32}_[A-Fa-f0-9]{8})${R}`),
   rule('Grafana API key', 'eyJrIjoi', `${L}eyJrIjoi([A-Za-z0-9]{60,400}={0,2})${R64}`),
@@ -93,7 +94,7 @@ export const PROVIDER_RULES: readonly TokenRule[] = [
   rule('Fly.io macaroon', 'fm1|fm2', `${L}fm[12][ar]?_([A-Za-z0-9+/]{100,1000}={0,3})${R64}`),
   rule('Frame.io token', 'fio-u-', `${L}fio-u-([A-Za-z0-9_=-]{64})${R}`),
   rule('Infracost API key', 'ico-', `(?<![A-Za-z0-9_.-])ico-([A-Za-z0-9]{32})${R}`),
-  rule('MaxMind license key', '*_mmk', `${L}[A-Za-z0-9]{6}_([A-Za-z0-9]{29})_mmk${R}`),
+  rule('MaxMind license key', '*_mmk', `_mmk(?<=${L}(?<pre>[A-Za-z0-9]{6}_(?<body>[A-Za-z0-9]{29}))_mmk)${R}`),
   rule('New Relic key', 'NRAK-|NRJS-|NRII-', `${L}NR(?:AK-([A-Z0-9]{27})|JS-([a-f0-9]{19})|II-([A-Za-z0-9-]{32}))${R}`),
   rule('Notion token', 'ntn_', `${L}ntn_(\\d{11}[A-Za-z0-9]{35})${R}`, (b) => /[A-Za-z]/.test(b)),
   rule('Octopus Deploy API key', 'API-', `${L}API-([A-Z0-9]{26})${R}`, hasDigit),
@@ -129,22 +130,19 @@ export const PROVIDER_RULES: readonly TokenRule[] = [
   rule('Shippo token', 'shippo_', `${L}shippo_(?:live|test)_([a-f0-9]{40})${R}`),
 ];
 
-/** Rules by the first two characters of each way a token starts; rules found by an inner literal. */
-const BY_START = new Map<number, { literal: string; rule: TokenRule }[]>();
+/** Every way a token starts, by its first character; rules found by an inner literal; rules that scan. */
+const BY_FIRST = new Map<string, { literal: string; rule: TokenRule }[]>();
 const INNER: { literal: string; rule: TokenRule }[] = [];
-/** 1 where some token starts with these two characters (both ASCII): index `first * 128 + second`. */
-const STARTS = new Uint8Array(128 * 128);
+const SCANNING: TokenRule[] = [];
 for (const r of PROVIDER_RULES) {
-  if (r.literal.startsWith('*')) {
+  if (r.literal === '*') {
+    SCANNING.push(r);
+  } else if (r.literal.startsWith('*')) {
     INNER.push({ literal: r.literal.slice(1), rule: r });
-    continue;
-  }
-  for (const literal of r.literal.split('|')) {
-    const key = literal.charCodeAt(0) * 128 + literal.charCodeAt(1);
-    const list = BY_START.get(key) ?? [];
-    list.push({ literal, rule: r });
-    BY_START.set(key, list);
-    STARTS[key] = 1;
+  } else {
+    for (const literal of r.literal.split('|')) {
+      BY_FIRST.set(literal[0], [...(BY_FIRST.get(literal[0]) ?? []), { literal, rule: r }]);
+    }
   }
 }
 
@@ -152,8 +150,26 @@ function isTokenChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * All the ways a token starts, as one regex grouped by first character (`h(?:f_|vs\.|…)|n(?:pm_|…)|…`), which
+ * the regex engine scans far faster than a loop over the characters would.
+ */
+const START = (() => {
+  const alternatives = [...BY_FIRST].map(([first, starts]) => {
+    const rests = [...new Set(starts.map((x) => x.literal.slice(1)))].sort((x, y) => y.length - x.length);
+    return `${escapeRe(first)}(?:${rests.map(escapeRe).join('|')})`;
+  });
+  // a non-token character first: the engine rejects most positions on one character test
+  return new RegExp(`(?:^|[^A-Za-z0-9_-])(?:${alternatives.join('|')})`, 'g');
+})();
+
+/** The inner literals, for one scan (each rule's regex then starts at its literal). */
+const INNER_START = new RegExp(INNER.map((x) => escapeRe(x.literal)).join('|'), 'g');
+
 function judge(r: TokenRule, m: RegExpExecArray, emit: (start: number, end: number) => void): void {
-  const body = m.slice(1).find((g) => g !== undefined) ?? m[0];
+  const body = m.groups?.body ?? m.slice(1).find((g) => g !== undefined) ?? m[0];
   if (isFillerBody(body) || (r.check && !r.check(body))) {
     return;
   }
@@ -161,43 +177,47 @@ function judge(r: TokenRule, m: RegExpExecArray, emit: (start: number, end: numb
   if (span) {
     emit(span[0], span[1]);
   } else {
-    emit(m.index, m.index + m[0].length);
+    // inner-literal rules match from their literal and capture what comes before it in a lookbehind (`pre`)
+    emit(m.indices?.groups?.pre?.[0] ?? m.index, m.index + m[0].length);
   }
 }
 
 /**
- * Spans of provider tokens in `text`: one pass over the text that stops only at token boundaries whose first
- * character starts some rule, then that rule's sticky regex; the inner-literal rules run only when their
- * literal occurs.
+ * Spans of provider tokens in `text`: one regex pass finds where some token could start (a non-token
+ * character, then a start literal), then that rule's sticky regex reads it; a second pass does the same for
+ * the inner literals; the rules without a literal scan on their own.
  */
 export function scanProviderTokens(text: string, emit: (start: number, end: number) => void): void {
-  const n = text.length - 1;
-  let prev = 0; // character code before i (0: start of text)
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128 && !isTokenChar(prev)) {
-      const next = text.charCodeAt(i + 1);
-      const key = c * 128 + next;
-      if (next >= 128 || STARTS[key] === 0) {
-        prev = c;
-        continue;
-      }
-      for (const { literal, rule: r } of BY_START.get(key)!) {
-        if (text.startsWith(literal, i)) {
-          r.re.lastIndex = i;
-          const m = r.re.exec(text);
-          if (m !== null) {
-            judge(r, m, emit);
-          }
+  START.lastIndex = 0;
+  let s: RegExpExecArray | null;
+  while ((s = START.exec(text)) !== null) {
+    const at = s.index === 0 && !isTokenChar(text.charCodeAt(0)) ? 1 : s.index === 0 ? 0 : s.index + 1;
+    START.lastIndex = at + 1; // a start may overlap the literal just found (`pat` and `pat.`; `…sk.eyJ` then `eyJ…`)
+    for (const { literal, rule: r } of BY_FIRST.get(text[at]) ?? []) {
+      if (text.startsWith(literal, at)) {
+        r.re.lastIndex = at;
+        const m = r.re.exec(text);
+        if (m !== null) {
+          judge(r, m, emit);
         }
       }
     }
-    prev = c;
   }
-  for (const { literal, rule: r } of INNER) {
-    if (text.indexOf(literal) === -1) {
-      continue;
+  INNER_START.lastIndex = 0;
+  while ((s = INNER_START.exec(text)) !== null) {
+    const at = s.index;
+    INNER_START.lastIndex = at + 1;
+    for (const { literal, rule: r } of INNER) {
+      if (text.startsWith(literal, at)) {
+        r.re.lastIndex = at;
+        const m = r.re.exec(text);
+        if (m !== null) {
+          judge(r, m, emit);
+        }
+      }
     }
+  }
+  for (const r of SCANNING) {
     r.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = r.re.exec(text)) !== null) {
