@@ -104,6 +104,16 @@ describe('redaction: placeholders', () => {
     assert.ok(out.text.startsWith('jane.doe@acme-corp.io '));
   });
 
+  it('can be limited to kinds that share a scan (provider tokens, labelled numbers)', () => {
+    const text = fake('ghp_', 'Q7xb2LmP9vKd4RtY8wZs3NcF1aBwDeFgHiJk', ' sk-', '3f9c2a7e1b4d8e6f0a2c5b7d9e1f3a5c', ' npm_', 'Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5')
+      + '\nphone: 020 7946 0958\nssn: 521-44-8812';
+    const kindsOf = (kinds: RedactionKind[]) => new Redactor({ salt: SALT, kinds }).redact(text).findings.map((f) => f.kind);
+    assert.deepEqual(kindsOf(['GITHUB_TOKEN']), ['GITHUB_TOKEN']);
+    assert.deepEqual(kindsOf(['OPENAI_KEY', 'API_TOKEN']), ['OPENAI_KEY', 'API_TOKEN']);
+    assert.deepEqual(kindsOf(['NATIONAL_ID']), ['NATIONAL_ID']);
+    assert.deepEqual(kindsOf(['PHONE']), ['PHONE']);
+  });
+
   it('needs a salt', () => {
     assert.throws(() => new Redactor({ salt: '' }), /salt/);
   });

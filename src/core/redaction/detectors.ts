@@ -50,10 +50,14 @@ export interface Detection {
   readonly kind: RedactionKind;
   readonly start: number;
   readonly end: number;
+  /** When set, this detection's priority instead of its detector's. */
+  readonly priority?: number;
 }
 
 export interface Detector {
   readonly kind: RedactionKind;
+  /** Every kind the detector reports, when it reports more than `kind` (the provider token scan). */
+  readonly kinds?: readonly RedactionKind[];
   /** Higher wins when detections overlap; among equals the longer span wins. */
   readonly priority: number;
   detect(text: string): Detection[];
@@ -103,16 +107,6 @@ function lineBefore(text: string, index: number, max: number): string {
 
 function digitsOf(s: string): string {
   return s.replace(/\D/g, '');
-}
-
-/**
- * For tokens with a fixed prefix: the body after the prefix (up to the first `-`/`_`/`.` within 12 characters,
- * or `prefixLength`), judged only by its shape — `ghp_xxxx…`, `AIzaaaaa…`, `EXAMPLEEXAMPLE…` bodies are not
- * tokens; `AKIA…EXAMPLE`, `…1234567…` and `…abcdefg…` are (see `isFillerBody`).
- */
-function fillerToken(token: string, prefixLength?: number): boolean {
-  const cut = prefixLength ?? token.search(/[-_.]/) + 1;
-  return isFillerBody(cut > 0 && cut <= 13 ? token.slice(cut) : token);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -192,8 +186,8 @@ export const emailDetector = detector('EMAIL', 70, (text, emit) => {
 // Phone numbers: international (+CC, 9–15 digits with separators or 10–15 without, or `91-415-555-0132`),
 // North American `(415) 555-0132` / `415-555-0132` / `415.555.0132` (NANP rules), trunk-0 forms with
 // separators (`020 7946 0958`, `07700 900123`, `01 23 45 67 89`, `030 12345678`, nine digits as
-// `09-7625400` or `02 123 45 67`), and any 7–15 digit number labelled
-// `phone`/`tel`/`mobile`/`fax`. Not: bare digit runs (timestamps, ids, `const MAX = 1234567890`), dates,
+// `09-7625400` or `02 123 45 67`), and any 7–15 digit number labelled `phone`/`tel`/`mobile`/`fax` (see
+// labelledNumberDetector). Not: bare digit runs (timestamps, ids, `const MAX = 1234567890`), dates,
 // versions, numbers glued to letters or dots.
 
 const INTL_PHONE = /\+(?<=(?:^|[^\w+/.-])\+)[1-9]\d{0,14}(?:(?:[ .-]|[ .-]?\(\d{1,4}\)[ .-]?)\d{1,10}){0,6}(?![\w]|[.-]\d)/g;
@@ -202,9 +196,6 @@ const NANP_PLAIN = /(?<![\w.+/-])[2-9]\d{2}([-.])[2-9]\d{2}\1\d{4}(?![\w]|[.-]\d
 const TRUNK_PHONE = /(?<![\w.+/:-])0[1-9]\d{0,3}(?:[ .-]\d{2,8}){1,4}(?![\w]|[.-]\d)/g;
 /** A country code without the `+`, then a dashed national number: `91-415-555-0132`, `1-800-555-0199`. */
 const CC_DASHED_PHONE = /(?<![\w.+/-])[1-9]\d{0,2}-\d{3}-\d{3}-\d{4}(?![\w]|[.-]\d)/g;
-/** From the label word to the number; the character before the word is checked in code (`homePhone`, not `iphone`). */
-const LABELLED_PHONE =
-  /(?:phone|telephone|tel|mobile|cellphone|cell|fax|whatsapp)(?:[_-]?(?:number|no|num))?(?![A-Za-z])["']?[ \t]*[:=][ \t]*["']?(\+?\(?\d[\d ()./-]{5,22}\d)(?![\w])/gi;
 
 export const phoneDetector = detector('PHONE', 60, (text, emit) => {
   each(INTL_PHONE, text, (m) => {
@@ -239,21 +230,6 @@ export const phoneDetector = detector('PHONE', 60, (text, emit) => {
       return;
     }
     emit(m.index, end);
-  });
-  each(LABELLED_PHONE, text, (m) => {
-    // a label word on its own or ending a camelCase/snake name: `phone`, `homePhone`, `user_tel`; not `iphone`
-    const at = m.index;
-    const before = text.charCodeAt(at - 1);
-    const isLower = before >= 97 && before <= 122;
-    if (at > 0 && ((before >= 65 && before <= 90) || (isLower && !/[A-Z]/.test(text[at])))) {
-      LABELLED_PHONE.lastIndex = at + 1;
-      return;
-    }
-    const digits = digitsOf(m[1]);
-    if (digits.length >= 7 && digits.length <= 15 && !/^(\d)\1+$/.test(digits)) {
-      const end = at + m[0].length;
-      emit(end - m[1].length, end);
-    }
   });
 });
 
@@ -317,13 +293,10 @@ export const ibanDetector = detector('IBAN', 80, (text, emit) => {
 // excluded, and ITIN `9XX-7X-XXXX` in the IRS's group ranges (dashed or dotted anywhere; plain or spaced when
 // labelled `ssn`/`itin`/`social security`); UK National Insurance numbers `QQ 12 34 56 C` (either case) with
 // HMRC's prefix rules; Spanish DNI/NIF (7 or 8 digits) and NIE with their check letter (either case); and,
-// when labelled, UK NHS numbers (mod 11), passport numbers and driver's licence numbers. Not covered: other
+// when labelled (see labelledNumberDetector), UK NHS numbers (mod 11), passport and driver's licence numbers. Not covered: other
 // countries' ids (no checksum to keep false positives down), unlabelled undashed 9-digit numbers.
 
 const SSN = /(?<![\w.-])(\d{3})([-.])(\d{2})\2(\d{4})(?![\w-]|\.\d)/g;
-/** A label, then the number (read by the label's own sticky pattern). A non-letter first, not a lookbehind: faster. */
-const ID_LABEL =
-  /(?:^|[^A-Za-z])(ssn|itin|social[ _-]?security|nhs|passport|driver'?s?[ _-]?licen[cs]e|driving[ _-]?licen[cs]e|DLN?)(?:[ _-]?(?:number|num|no\.?|nr|#))?["']?[ \t]*[:=#]?[ \t]*["']?/dgi;
 const LABELLED_VALUE: Readonly<Record<string, RegExp>> = {
   ssn: /\d{3}([- .]?)\d{2}\1\d{4}(?![\w-])/y,
   nhs: /\d{3}([ -]?)\d{3}\1\d{4}(?![\w-])/y,
@@ -359,19 +332,6 @@ export const nationalIdDetector = detector('NATIONAL_ID', 75, (text, emit) => {
       emit(m.index, m.index + m[0].length);
     }
   });
-  each(ID_LABEL, text, (m) => {
-    const word = m[1].toLowerCase();
-    if (word.startsWith('dl') && m[1] !== m[1].toUpperCase()) {
-      return; // `dl` is too common a name in code; `DL`/`DLN` only
-    }
-    const label = /^(?:ssn|itin|social)/.test(word) ? 'ssn' : word === 'nhs' || word === 'passport' ? word : 'licence';
-    const re = LABELLED_VALUE[label];
-    re.lastIndex = m.index + m[0].length;
-    const v = re.exec(text);
-    if (v && labelledIdValid(label, v[0])) {
-      emit(v.index, v.index + v[0].length);
-    }
-  });
   each(NINO, text, (m) => {
     if (oneCase(m[0]) && ninoValid(m[0].replace(/ /g, '').toUpperCase())) {
       emit(m.index, m.index + m[0].length);
@@ -389,6 +349,59 @@ export const nationalIdDetector = detector('NATIONAL_ID', 75, (text, emit) => {
     }
   });
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Labelled numbers, one scan for both kinds: a phone label (`phone`, `tel`, `mobile`, `fax`, …, also ending a
+// camelCase or snake name: `homePhone`, `user_tel`; not `iphone`) then 7–15 digits → PHONE; an id label
+// (`ssn`, `itin`, `social security`, `nhs`, `passport`, `driver's licence`, `DL`) then its number → NATIONAL_ID.
+
+const NUMBER_LABEL = /s(?:sn|ocial[ _-]?security)|itin|nhs|passport|driv(?:er'?s?|ing)[ _-]?licen[cs]e|dln?|(?:tele)?phone|tel|mobile|cell(?:phone)?|fax|whatsapp/gi;
+const PHONE_AFTER_LABEL = /(?:[_-]?(?:number|no|num))?(?![A-Za-z])["']?[ \t]*[:=][ \t]*["']?(\+?\(?\d[\d ()./-]{5,22}\d)(?![\w])/iy;
+const ID_AFTER_LABEL = /(?:[ _-]?(?:number|num|no\.?|nr|#))?["']?[ \t]*[:=#]?[ \t]*["']?/iy;
+
+export const labelledNumberDetector: Detector = {
+  kind: 'NATIONAL_ID',
+  kinds: ['PHONE', 'NATIONAL_ID'],
+  priority: 75,
+  detect(text: string): Detection[] {
+    const out: Detection[] = [];
+    each(NUMBER_LABEL, text, (m) => {
+      const at = m.index;
+      const word = m[0].toLowerCase();
+      const labelEnd = at + m[0].length;
+      const before = at > 0 ? text.charCodeAt(at - 1) : 0;
+      const upperBefore = before >= 65 && before <= 90;
+      const lowerBefore = before >= 97 && before <= 122;
+      if (/^(?:tele|phone|tel|mobile|cell|fax|whatsapp)/.test(word)) {
+        // on its own or ending a camelCase/snake name: `phone`, `homePhone`, `user_tel`; not `iphone`
+        if (upperBefore || (lowerBefore && !/[A-Z]/.test(text[at]))) {
+          return;
+        }
+        PHONE_AFTER_LABEL.lastIndex = labelEnd;
+        const v = PHONE_AFTER_LABEL.exec(text);
+        const digits = v ? digitsOf(v[1]) : '';
+        if (v && digits.length >= 7 && digits.length <= 15 && !/^(\d)\1+$/.test(digits)) {
+          const end = v.index + v[0].length;
+          out.push({ kind: 'PHONE', start: end - v[1].length, end, priority: 60 });
+        }
+        return;
+      }
+      if (upperBefore || lowerBefore || (word.startsWith('dl') && m[0] !== m[0].toUpperCase())) {
+        return; // a word inside another (`handle`); `dl` is too common a name in code: `DL`/`DLN` only
+      }
+      ID_AFTER_LABEL.lastIndex = labelEnd;
+      const sep = ID_AFTER_LABEL.exec(text);
+      const label = /^(?:ssn|itin|social)/.test(word) ? 'ssn' : word === 'nhs' || word === 'passport' ? word : 'licence';
+      const re = LABELLED_VALUE[label];
+      re.lastIndex = labelEnd + (sep ? sep[0].length : 0);
+      const v = re.exec(text);
+      if (v && labelledIdValid(label, v[0])) {
+        out.push({ kind: 'NATIONAL_ID', start: v.index, end: v.index + v[0].length, priority: 75 });
+      }
+    });
+    return out;
+  },
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // IP addresses that may identify a person or their machine: public IPv4 and global-unicast IPv6
@@ -512,140 +525,48 @@ export const ipDetector = detector('IP', 65, (text, emit) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Provider keys and tokens, recognised by their documented prefixes and shapes.
+// Provider keys and tokens, recognised by their documented prefixes and shapes (providers.ts), and AWS secret
+// access keys after their name.
 
-const AWS_ACCESS_KEY_ID =
-  /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])/g;
 const AWS_SECRET =
   /(?:aws[_-]?secret[_-]?(?:access[_-]?)?key|secret[_-]?access[_-]?key)(?:[_-]?id)?["']?[ \t]*(?::=|=>|=|:)[ \t]*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi;
 
-/**
- * AWS access key ids (AKIA…/ASIA…) anywhere; 40-character secret access keys after an AWS secret key name.
- * AWS's own documentation key (`AKIA…EXAMPLE`) is redacted like any other: it has the shape of a real one.
- */
-export const awsDetector = detector('AWS_KEY', 90, (text, emit) => {
-  each(AWS_ACCESS_KEY_ID, text, (m) => {
-    if (!fillerToken(m[0], 4)) {
-      emit(m.index, m.index + m[0].length);
-    }
-  });
+/** 40-character AWS secret access keys after an AWS secret key name (access key ids: see providers.ts). */
+export const awsSecretDetector = detector('AWS_KEY', 90, (text, emit) => {
   each(AWS_SECRET, text, (m) => {
-    if (m.indices?.[1] && !fillerToken(m[1], 0) && /\d/.test(m[1]) && /[a-z]/.test(m[1]) && /[A-Z]/.test(m[1])) {
+    if (m.indices?.[1] && !isFillerBody(m[1]) && /\d/.test(m[1]) && /[a-z]/.test(m[1]) && /[A-Z]/.test(m[1])) {
       emit(m.indices[1][0], m.indices[1][1]);
     }
   });
 });
 
-const GITHUB = /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,242})(?![A-Za-z0-9_])/g;
-/** GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens; fine-grained PATs. */
-export const githubDetector = detector('GITHUB_TOKEN', 90, (text, emit) => {
-  each(GITHUB, text, (m) => {
-    if (!fillerToken(m[0], m[0].startsWith('github_pat_') ? 11 : 4)) {
-      emit(m.index, m.index + m[0].length);
-    }
-  });
-});
+/** The kinds the provider scan reports. */
+const TOKEN_KINDS: readonly RedactionKind[] = [
+  'AWS_KEY', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'SLACK_TOKEN', 'STRIPE_KEY', 'GOOGLE_API_KEY', 'OPENAI_KEY', 'API_TOKEN',
+];
 
-const GITLAB =
-  /(?<![A-Za-z0-9_-])(?:(?:glpat|gldt|glrt|glrtr|glptt|glcbt|glft|glimt|glsoat|gloas|glagent|glwt|glffct)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*|GR1348941[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])|_gitlab_session=([0-9a-z]{32})(?![A-Za-z0-9])/dg;
 /**
- * GitLab personal, OAuth, deploy, runner (authentication and registration `GR1348941…`), CI/CD job, pipeline
- * trigger, feed, incoming-mail, SCIM, agent, workspace and feature-flag client tokens; session cookies.
+ * Provider keys and tokens by their documented prefix and shape, in one scan of the text: AWS access key ids,
+ * GitHub, GitLab, Slack (tokens and webhook paths), Stripe, Google, OpenAI-style `sk-` keys under their own
+ * kinds; Hugging Face, npm, PyPI, RubyGems, Shopify, SendGrid, Mailgun, Mailchimp, Twilio, Discord, Telegram,
+ * HashiCorp Vault and Terraform, Databricks, DigitalOcean, Doppler, Linear, Atlassian, Azure AD client
+ * secrets, Grafana, Sentry, Heroku, JFrog, 1Password, Amazon Bedrock, Square, Fly.io, New Relic, Notion,
+ * OpenShift, PlanetScale, Postman, xAI, Groq, Replicate, Supabase, Dropbox and more as API_TOKEN.
  */
-export const gitlabDetector = detector('GITLAB_TOKEN', 90, (text, emit) => {
-  each(GITLAB, text, (m) => {
-    if (m[1] !== undefined && m.indices?.[1]) {
-      emit(m.indices[1][0], m.indices[1][1]);
-    } else if (!fillerToken(m[0], m[0].startsWith('GR') ? 9 : undefined)) {
-      emit(m.index, m.index + m[0].length);
-    }
-  });
-});
-
-const SLACK_TOKEN = /(?<![A-Za-z0-9-])(?:xox[a-z](?:\.xox[a-z])?|xapp)-[A-Za-z0-9-]{6,250}(?![A-Za-z0-9-])/g;
-/** The documented shapes of Slack tokens by type; other `xox?-` types need 20+ characters with a digit. */
-const SLACK_SHAPES: Readonly<Record<string, RegExp>> = {
-  xoxb: /^xoxb-\d{6,14}-(?:\d{6,14}-)?[A-Za-z0-9]{18,34}$/, // bot (and legacy bot)
-  xoxp: /^xoxp-\d{6,14}-\d{6,14}-\d{6,14}-[A-Za-z0-9]{24,64}$/, // user
-  xoxe: /^xoxe-(?:1-[A-Za-z0-9]{100,200}|\d{6,14}-\d{6,14}-\d{6,14}-[A-Za-z0-9]{24,64})$/, // refresh
-  'xoxe.xoxb': /^xoxe\.xoxb-1-[A-Za-z0-9]{100,200}$/, // configuration
-  'xoxe.xoxp': /^xoxe\.xoxp-1-[A-Za-z0-9]{100,200}$/,
-  xoxs: /^xoxs-\d{6,14}-\d{6,14}-\d{6,14}-[A-Fa-f0-9]{8,64}$/, // legacy
-  xoxo: /^xoxo-\d{4,14}-\d{4,14}-\d{4,14}-[A-Fa-f0-9]{8,64}$/,
-  xoxa: /^xoxa-(?:\d-)?[A-Za-z0-9]{8,48}(?:-[A-Za-z0-9]+)*$/, // legacy workspace
-  xoxr: /^xoxr-(?:\d-)?[A-Za-z0-9]{8,48}(?:-[A-Za-z0-9]+)*$/,
-  xapp: /^xapp-\d-[A-Z0-9]{9,12}-\d{9,16}-[A-Za-z0-9]{32,80}$/, // app-level
-};
-const SLACK_WEBHOOK = /(?<![\w.-])(?:https?:\/\/)?hooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9/_-]{20,200})/dg;
-/**
- * Slack bot/user/app/configuration/refresh and legacy tokens (`xoxb-`, `xoxp-`, `xoxe-`, `xoxe.xoxp-`, `xoxs-`,
- * `xoxa-`, `xoxr-`, `xapp-`, and other `xox?-` types such as browser `xoxc-`/`xoxd-`), each in its documented
- * shape, and the secret path of webhook URLs (with or without the scheme). Not: `xoxb-12345-abcd` (too short
- * for a bot token), `xoxp-…-####` (masked).
- */
-export const slackDetector = detector('SLACK_TOKEN', 90, (text, emit) => {
-  each(SLACK_TOKEN, text, (m) => {
-    const token = m[0];
-    const type = token.slice(0, token.indexOf('-'));
-    const shape = SLACK_SHAPES[type];
-    const body = token.slice(type.length + 1);
-    if (shape ? shape.test(token) : body.length >= 20 && /\d/.test(body)) {
-      if (!isFillerBody(body.replace(/^\d-/, ''))) {
-        emit(m.index, m.index + token.length);
+export const providerTokenDetector: Detector = {
+  kind: 'API_TOKEN',
+  kinds: TOKEN_KINDS,
+  priority: 90,
+  detect(text: string): Detection[] {
+    const out: Detection[] = [];
+    scanProviderTokens(text, (kind, priority, start, end) => {
+      if (end > start) {
+        out.push({ kind, start, end, priority });
       }
-    }
-  });
-  each(SLACK_WEBHOOK, text, (m) => {
-    if (m.indices?.[1] && !isFillerBody(m[1].replace(/\//g, ''))) {
-      emit(m.indices[1][0], m.indices[1][1]);
-    }
-  });
-});
-
-const STRIPE = /(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9]{24,64})(?![A-Za-z0-9_])/g;
-/** Stripe secret and restricted keys (live, test, prod) and webhook signing secrets. Publishable `pk_` keys are public. */
-export const stripeDetector = detector('STRIPE_KEY', 90, (text, emit) => {
-  each(STRIPE, text, (m) => {
-    if (!fillerToken(m[0], m[0].startsWith('whsec_') ? 6 : 8)) {
-      emit(m.index, m.index + m[0].length);
-    }
-  });
-});
-
-const GOOGLE =
-  /(?<![A-Za-z0-9_-])(?:AIza[0-9A-Za-z_-]{35}|GOCSPX-[0-9A-Za-z_-]{28}|ya29\.[0-9A-Za-z_-]{20,}|1\/\/0[0-9A-Za-z_-]{40,})(?![A-Za-z0-9_-])/g;
-/** Google API keys (AIza…), OAuth client secrets (GOCSPX-…), access tokens (ya29.…) and refresh tokens (1//0…). */
-export const googleDetector = detector('GOOGLE_API_KEY', 90, (text, emit) => {
-  each(GOOGLE, text, (m) => {
-    const cut = m[0].startsWith('AIza') || m[0].startsWith('1//') ? 4 : m[0].startsWith('ya29') ? 5 : 7;
-    if (!fillerToken(m[0], cut)) {
-      emit(m.index, m.index + m[0].length);
-    }
-  });
-});
-
-const SK_KEY = /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin|ant-api03|ant-admin01|or-v1)-)?[A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_-])/g;
-/**
- * OpenAI-style `sk-` keys: DeepSeek, OpenAI (`sk-proj-`, `sk-svcacct-`), Anthropic, OpenRouter. The body must
- * contain a digit and a letter (`sk-your-key-here` is words) and not be filler (`sk-xxxxxxxx…`).
- */
-export const openAiDetector = detector('OPENAI_KEY', 88, (text, emit) => {
-  each(SK_KEY, text, (m) => {
-    const body = m[0].slice(3).replace(/^(?:proj|svcacct|admin|ant-api03|ant-admin01|or-v1)-/, '');
-    if (/\d/.test(body) && /[A-Za-z]/.test(body) && !isFillerBody(body)) {
-      emit(m.index, m.index + m[0].length);
-    }
-  });
-});
-
-/**
- * API tokens of other providers, by their documented prefix and shape: Hugging Face, npm, PyPI, RubyGems,
- * Shopify, SendGrid, Mailgun, Mailchimp, Twilio, Discord, Telegram, HashiCorp Vault and Terraform,
- * Databricks, DigitalOcean, Doppler, Linear, Atlassian, Azure AD client secrets, Grafana, Sentry, Heroku,
- * JFrog, 1Password, Amazon Bedrock, Square, Fly.io, New Relic, Notion, OpenShift, PlanetScale, Postman, xAI,
- * Groq, Replicate, Supabase, Dropbox and more (see providers.ts).
- */
-export const providerTokenDetector = detector('API_TOKEN', 90, scanProviderTokens);
+    });
+    return out;
+  },
+};
 
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*(?![A-Za-z0-9_-])/g;
 /** JSON Web Tokens: base64url header and payload (both JSON objects, so both start `eyJ`) and signature. */
@@ -1209,18 +1130,13 @@ export const highEntropyDetector = detector('HIGH_ENTROPY', 40, (text, emit) => 
 export const DETECTORS: readonly Detector[] = [
   privateKeyDetector,
   jwtDetector,
-  awsDetector,
-  githubDetector,
-  gitlabDetector,
-  slackDetector,
-  stripeDetector,
-  googleDetector,
-  openAiDetector,
+  awsSecretDetector,
   providerTokenDetector,
   urlPasswordDetector,
   cardDetector,
   ibanDetector,
   nationalIdDetector,
+  labelledNumberDetector,
   emailDetector,
   ipDetector,
   phoneDetector,

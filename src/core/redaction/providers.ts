@@ -1,16 +1,21 @@
 /**
- * API tokens of providers without a kind of their own, recognised by their documented prefix and shape
- * (the formats the providers publish, as secret scanners such as GitHub's and gitleaks's match them).
+ * Provider keys and tokens recognised by their documented prefix and shape (the formats the providers
+ * publish, as secret scanners such as GitHub's and gitleaks's match them): AWS access key ids, GitHub, GitLab,
+ * Slack, Stripe, Google and OpenAI-style keys under their own kinds, and ~80 more providers as API_TOKEN.
  * Each rule has a literal that every token of it starts with (or, for a few, contains), found by one regex
  * pass; the rule's own regex then runs in linear time (bounded repetitions, a lookbehind that rejects starts
  * inside a longer token). Only the shape decides: a body that merely contains `example` or `1234567` is a token, a
  * body that cannot have been generated (`xxxx…`, one character repeated, `EXAMPLEEXAMPLE…`) is not.
  */
 
+import type { RedactionKind } from './detectors';
 import { wordCoverage } from './entropy';
 import { isFillerBody } from './values';
 
 interface TokenRule {
+  readonly kind: RedactionKind;
+  /** Higher wins when detections overlap (see Redactor). */
+  readonly priority: number;
   /** Provider and token type, for the reader of this table. */
   readonly name: string;
   /**
@@ -20,11 +25,11 @@ interface TokenRule {
    * lookbehind (named group `pre`; the body is group `body`). `*` alone: no literal, the regex scans the text.
    */
   readonly literal: string;
-  /** With `d`; group 1 (when present) is the body judged by `isFillerBody` and by `check`. */
+  /** With `d`; group `body` (or else the first group) is the body judged by `isFillerBody` and by `check`. */
   readonly re: RegExp;
-  /** Replace group 2 instead of the whole match (the secret part of a URL). */
+  /** Replace this group instead of the whole match (the secret part of a URL). */
   readonly secretGroup?: number;
-  readonly check?: (body: string) => boolean;
+  readonly check?: (body: string, m: RegExpExecArray) => boolean;
 }
 
 /** Not preceded by a token character: the token starts here, not inside a longer one. */
@@ -41,11 +46,70 @@ const hasDigit = (body: string) => /\d/.test(body);
 /** Random, not an identifier that happens to fit (`s.makeKubeConfigController`). */
 const notWords = (body: string) => /\d/.test(body) && mixedCase(body) && wordCoverage(body) < 0.4;
 
-function rule(name: string, literal: string, source: string, check?: (body: string) => boolean, secretGroup?: number): TokenRule {
-  return { name, literal, re: new RegExp(source, literal === '*' ? 'dg' : 'dy'), check, secretGroup };
+function rule(name: string, literal: string, source: string, check?: TokenRule['check'], secretGroup?: number): TokenRule {
+  return vendor('API_TOKEN', 90, name, literal, source, check, secretGroup);
 }
 
-export const PROVIDER_RULES: readonly TokenRule[] = [
+function vendor(
+  kind: RedactionKind,
+  priority: number,
+  name: string,
+  literal: string,
+  source: string,
+  check?: TokenRule['check'],
+  secretGroup?: number,
+): TokenRule {
+  return { kind, priority, name, literal, re: new RegExp(source, literal === '*' ? 'dg' : 'dy'), check, secretGroup };
+}
+
+/** Slack tokens end at a character that is not a letter, digit or dash. */
+const SL = '(?<![A-Za-z0-9-])';
+const SR = '(?![A-Za-z0-9-])';
+const OPENAI_SUBPREFIX = '(?:(?:proj|svcacct|admin|ant-api03|ant-admin01|or-v1)-)?';
+
+/**
+ * The providers with kinds of their own. AWS's documentation key (`AKIA…EXAMPLE`) is redacted like any other:
+ * it has the shape of a real one. Slack tokens must have their type's documented shape (`xoxb-12345-abcd` is
+ * too short for a bot token, `xoxp-…-####` is masked); other `xox?-` types (browser `xoxc-`/`xoxd-`) need 20+
+ * characters with a digit. Stripe publishable `pk_` keys are public and left alone. OpenAI-style `sk-` keys
+ * (DeepSeek, OpenAI `sk-proj-`/`sk-svcacct-`, Anthropic, OpenRouter) need a digit and a letter
+ * (`sk-your-key-here` is words).
+ */
+const OWN_KINDS: readonly TokenRule[] = [
+  vendor('AWS_KEY', 90, 'AWS access key id', 'AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA|A3T',
+    '(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA|A3T[A-Z0-9])(?<body>[A-Z0-9]{16})(?![A-Za-z0-9])'),
+  vendor('GITHUB_TOKEN', 90, 'GitHub personal, OAuth, user-to-server, server-to-server and refresh tokens', 'ghp_|gho_|ghu_|ghs_|ghr_',
+    '(?<![A-Za-z0-9_])gh[pousr]_(?<body>[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])'),
+  vendor('GITHUB_TOKEN', 90, 'GitHub fine-grained personal access token', 'github_pat_',
+    '(?<![A-Za-z0-9_])github_pat_(?<body>[A-Za-z0-9_]{22,242})(?![A-Za-z0-9_])'),
+  vendor('GITLAB_TOKEN', 90, 'GitLab personal, OAuth, deploy, runner, CI/CD job, trigger, feed, mail, SCIM, agent, workspace and feature-flag tokens',
+    'glpat-|gldt-|glrt-|glrtr-|glptt-|glcbt-|glft-|glimt-|glsoat-|gloas-|glagent-|glwt-|glffct-',
+    '(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|rtr|ptt|cbt|ft|imt|soat|oas|agent|wt|ffct)-(?<body>[A-Za-z0-9_-]{20,}(?:\\.[A-Za-z0-9_-]+)*)(?![A-Za-z0-9_-])'),
+  vendor('GITLAB_TOKEN', 90, 'GitLab runner registration token', 'GR1348941', '(?<![A-Za-z0-9_-])GR1348941(?<body>[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])'),
+  vendor('GITLAB_TOKEN', 90, 'GitLab session cookie', '_gitlab_session=', '_gitlab_session=(?<body>[0-9a-z]{32})(?![A-Za-z0-9])', undefined, 1),
+  vendor('SLACK_TOKEN', 90, 'Slack bot token', 'xoxb-', `${SL}xoxb-(?<body>\\d{6,14}-(?:\\d{6,14}-)?[A-Za-z0-9]{18,34})${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack user token', 'xoxp-', `${SL}xoxp-(?<body>\\d{6,14}-\\d{6,14}-\\d{6,14}-[A-Za-z0-9]{24,64})${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack refresh token', 'xoxe-', `${SL}xoxe-(?<body>1-[A-Za-z0-9]{100,200}|\\d{6,14}-\\d{6,14}-\\d{6,14}-[A-Za-z0-9]{24,64})${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack configuration token', 'xoxe.xoxb-|xoxe.xoxp-', `${SL}xoxe\\.xox[bp]-(?<body>1-[A-Za-z0-9]{100,200})${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack legacy token', 'xoxs-', `${SL}xoxs-(?<body>\\d{6,14}-\\d{6,14}-\\d{6,14}-[A-Fa-f0-9]{8,64})${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack legacy bot token', 'xoxo-', `${SL}xoxo-(?<body>\\d{4,14}-\\d{4,14}-\\d{4,14}-[A-Fa-f0-9]{8,64})${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack legacy workspace token', 'xoxa-|xoxr-', `${SL}xox[ar]-(?<body>(?:\\d-)?[A-Za-z0-9]{8,48}(?:-[A-Za-z0-9]+)*)${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack app-level token', 'xapp-', `${SL}xapp-(?<body>\\d-[A-Z0-9]{9,12}-\\d{9,16}-[A-Za-z0-9]{32,80})${SR}`),
+  vendor('SLACK_TOKEN', 90, 'Slack token of another type', 'xox', `${SL}xox(?![bpesoar][-.])[a-z](?:\\.xox[a-z])?-(?<body>[A-Za-z0-9-]{20,250})${SR}`, (b) => /\d/.test(b)),
+  vendor('SLACK_TOKEN', 90, 'Slack webhook URL (its secret path)', 'hooks.slack.com/',
+    '(?<![\\w.-])hooks\\.slack\\.com\\/(?:services|workflows|triggers)\\/(?<body>[A-Za-z0-9/_-]{20,200})', (b) => !isFillerBody(b.replace(/\//g, '')), 1),
+  vendor('STRIPE_KEY', 90, 'Stripe secret and restricted key', 'sk_live_|sk_test_|sk_prod_|rk_live_|rk_test_|rk_prod_',
+    '(?<![A-Za-z0-9_])[sr]k_(?:live|test|prod)_(?<body>[A-Za-z0-9]{10,247})(?![A-Za-z0-9_])'),
+  vendor('STRIPE_KEY', 90, 'Stripe webhook signing secret', 'whsec_', '(?<![A-Za-z0-9_])whsec_(?<body>[A-Za-z0-9]{24,64})(?![A-Za-z0-9_])'),
+  vendor('GOOGLE_API_KEY', 90, 'Google API key', 'AIza', `${L}AIza(?<body>[0-9A-Za-z_-]{35})${R}`),
+  vendor('GOOGLE_API_KEY', 90, 'Google OAuth client secret', 'GOCSPX-', `${L}GOCSPX-(?<body>[0-9A-Za-z_-]{28})${R}`),
+  vendor('GOOGLE_API_KEY', 90, 'Google OAuth access token', 'ya29.', `${L}ya29\\.(?<body>[0-9A-Za-z_-]{20,})${R}`),
+  vendor('GOOGLE_API_KEY', 90, 'Google OAuth refresh token', '1//0', `${L}1\\/\\/0(?<body>[0-9A-Za-z_-]{40,})${R}`),
+  vendor('OPENAI_KEY', 88, 'OpenAI-style sk- key', 'sk-', `${L}sk-${OPENAI_SUBPREFIX}(?<body>[A-Za-z0-9_-]{20,200})${R}`, (b) => /\d/.test(b) && /[A-Za-z]/.test(b)),
+];
+
+/** Other providers' tokens, all API_TOKEN. */
+const OTHER_PROVIDERS: readonly TokenRule[] = [
   rule('Hugging Face access token', 'hf_', `${L}hf_([A-Za-z]{34})${R}`, randomLetters),
   rule('Hugging Face organization token', 'api_org_', `${L}api_org_([A-Za-z]{34})${R}`, randomLetters),
   rule('npm access token', 'npm_', `${L}npm_([A-Za-z0-9]{36})${R}`),
@@ -130,6 +194,8 @@ export const PROVIDER_RULES: readonly TokenRule[] = [
   rule('Shippo token', 'shippo_', `${L}shippo_(?:live|test)_([a-f0-9]{40})${R}`),
 ];
 
+export const PROVIDER_RULES: readonly TokenRule[] = [...OWN_KINDS, ...OTHER_PROVIDERS];
+
 /** Every way a token starts, by its first character; rules found by an inner literal; rules that scan. */
 const BY_FIRST = new Map<string, { literal: string; rule: TokenRule }[]>();
 const INNER: { literal: string; rule: TokenRule }[] = [];
@@ -146,8 +212,8 @@ for (const r of PROVIDER_RULES) {
   }
 }
 
-function isTokenChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+function isAlnum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -161,24 +227,27 @@ const START = (() => {
     const rests = [...new Set(starts.map((x) => x.literal.slice(1)))].sort((x, y) => y.length - x.length);
     return `${escapeRe(first)}(?:${rests.map(escapeRe).join('|')})`;
   });
-  // a non-token character first: the engine rejects most positions on one character test
-  return new RegExp(`(?:^|[^A-Za-z0-9_-])(?:${alternatives.join('|')})`, 'g');
+  // a character that is not a letter or digit first: the engine rejects most positions on one test (each
+  // rule's own lookbehind then says which characters may come before its tokens)
+  return new RegExp(`(?:^|[^A-Za-z0-9])(?:${alternatives.join('|')})`, 'g');
 })();
 
 /** The inner literals, for one scan (each rule's regex then starts at its literal). */
 const INNER_START = new RegExp(INNER.map((x) => escapeRe(x.literal)).join('|'), 'g');
 
-function judge(r: TokenRule, m: RegExpExecArray, emit: (start: number, end: number) => void): void {
+export type TokenSink = (kind: RedactionKind, priority: number, start: number, end: number) => void;
+
+function judge(r: TokenRule, m: RegExpExecArray, emit: TokenSink): void {
   const body = m.groups?.body ?? m.slice(1).find((g) => g !== undefined) ?? m[0];
-  if (isFillerBody(body) || (r.check && !r.check(body))) {
+  if (isFillerBody(body) || (r.check && !r.check(body, m))) {
     return;
   }
   const span = r.secretGroup !== undefined ? m.indices?.[r.secretGroup] : undefined;
   if (span) {
-    emit(span[0], span[1]);
+    emit(r.kind, r.priority, span[0], span[1]);
   } else {
     // inner-literal rules match from their literal and capture what comes before it in a lookbehind (`pre`)
-    emit(m.indices?.groups?.pre?.[0] ?? m.index, m.index + m[0].length);
+    emit(r.kind, r.priority, m.indices?.groups?.pre?.[0] ?? m.index, m.index + m[0].length);
   }
 }
 
@@ -187,11 +256,11 @@ function judge(r: TokenRule, m: RegExpExecArray, emit: (start: number, end: numb
  * character, then a start literal), then that rule's sticky regex reads it; a second pass does the same for
  * the inner literals; the rules without a literal scan on their own.
  */
-export function scanProviderTokens(text: string, emit: (start: number, end: number) => void): void {
+export function scanProviderTokens(text: string, emit: TokenSink): void {
   START.lastIndex = 0;
   let s: RegExpExecArray | null;
   while ((s = START.exec(text)) !== null) {
-    const at = s.index === 0 && !isTokenChar(text.charCodeAt(0)) ? 1 : s.index === 0 ? 0 : s.index + 1;
+    const at = s.index === 0 && !isAlnum(text.charCodeAt(0)) ? 1 : s.index === 0 ? 0 : s.index + 1;
     START.lastIndex = at + 1; // a start may overlap the literal just found (`pat` and `pat.`; `…sk.eyJ` then `eyJ…`)
     for (const { literal, rule: r } of BY_FIRST.get(text[at]) ?? []) {
       if (text.startsWith(literal, at)) {
