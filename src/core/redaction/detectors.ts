@@ -1057,8 +1057,10 @@ export const assignmentDetector = detector('ASSIGNMENT', 50, (text, emit) => {
 // paths, URLs, dotted names and versions, camelCase identifiers, alphabets. Base64 inside `data:` URIs is
 // content, not a secret, and is left alone (its quote does not sit next to the base64).
 
-const QUOTED_TOKEN = /(["'`])([A-Za-z0-9+/=_\-.~]{20,256})\1/dg;
-const LINE_TOKEN = /^[ \t]*(?:export[ \t]+|-[ \t]+)?([A-Za-z_][\w.-]{0,60})[ \t]*[=:][ \t]*([A-Za-z0-9+/=_\-.~]{20,256})[ \t]*\r?$/dgm;
+/** Quote, token characters, quote (the two quotes are compared in code: cheaper than a backreference). */
+const QUOTED_TOKEN = /["'`][A-Za-z0-9+/=_\-.~]{20,256}["'`]/g;
+/** A `key=value` / `key: value` line (`(?:^|\n)…(?=\n|$)` rather than the `m` flag's `^…$`: faster). */
+const LINE_TOKEN = /(?:^|\n)[ \t]*(?:export[ \t]+|-[ \t]+)?([A-Za-z_][\w.-]{0,60})[ \t]*[=:][ \t]*([A-Za-z0-9+/=_\-.~]{20,256})[ \t]*\r?(?=\n|$)/dg;
 const HASH_CONTEXT = /(?:integrity|checksum|hash|digest|sha\d*|shasum|etag|fingerprint|nonce|signature|sri|salt)[\w"']*[ \t]*[:=]?[ \t]*$/i;
 const PRECEDING_KEY = /([A-Za-z_$][\w$.-]{0,60})["'`]?\]?[ \t]*(?::=|=>|=|:)[ \t]*$/;
 /** Keys whose values are identifiers or digests, not secrets. */
@@ -1110,14 +1112,20 @@ function randomToken(token: string): boolean {
 
 export const highEntropyDetector = detector('HIGH_ENTROPY', 40, (text, emit) => {
   each(QUOTED_TOKEN, text, (m) => {
-    if (!m.indices?.[2] || !randomToken(m[2])) {
+    const end = m.index + m[0].length - 1; // the closing quote
+    if (text[end] !== text[m.index]) {
+      QUOTED_TOKEN.lastIndex = end; // `"…'`: the second quote may open the next string
+      return;
+    }
+    const token = m[0].slice(1, -1);
+    if (!randomToken(token)) {
       return;
     }
     const before = lineBefore(text, m.index, 64);
     if (HASH_CONTEXT.test(before) || keyNamesAnId(before)) {
       return;
     }
-    emit(m.indices[2][0], m.indices[2][1]);
+    emit(m.index + 1, end);
   });
   each(LINE_TOKEN, text, (m) => {
     if (m.indices?.[2] && !HASH_CONTEXT.test(m[1]) && !keyNamesAnId(`${m[1]}=`) && randomToken(m[2])) {
