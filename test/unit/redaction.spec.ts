@@ -719,6 +719,10 @@ describe('redaction: performance', () => {
       rep('eyJabcdefghij.'), rep('-----BEGIN PRIVATE KEY-----\n'), rep('a://b:c'), rep('+1 ('), rep('"aB3'),
       rep('QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo'), rep('var key=e.key,token=t.token,password:"x",'), rep('DE89 '),
       rep(' '), rep('\n'), rep('sk-'),
+      // the provider scan, curl and header arguments, .env inside strings, labelled numbers
+      rep('hf_'), rep('ya29.'), rep('xoxa-a-'), rep('glpat- '), rep('s.'), rep('AAAA'), rep(':AA'), rep('Q~'), rep('-us1'),
+      rep('curl -u a:'), rep('-H "a: '), rep("-H 'Authorization: "), rep('"\\nAPI_TOKEN='), rep('phone: 1'), rep('ssn 1'),
+      rep('MTE' + 'a'.repeat(21) + '.'), rep('x'.repeat(40) + ' '),
     ];
     const r = redactor();
     for (const input of inputs) {
