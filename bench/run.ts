@@ -7,6 +7,7 @@ import { benchCache } from './cacheBench';
 import { benchContext } from './contextBench';
 import { benchLedger } from './ledgerBench';
 import { benchRedaction } from './redactionBench';
+import { benchThirdPartyCorpus } from './thirdPartyCorpusBench';
 import { benchRender } from './renderBench';
 import { REPO_ROOT } from '../test/harness/paths';
 
@@ -21,7 +22,9 @@ import { REPO_ROOT } from '../test/harness/paths';
  *   shared ledger's file appends and re-reads in a temporary directory
  * - cache efficiency of the prompt builder on a replayed session (targets: ≥ 85% hits, ≥ 3× cheaper input)
  * - context assembly on a 2,000-file workspace and tree-sitter reparse (targets: < 100 ms warm, < 2 s cold, < 5 ms)
- * - redaction throughput on ~1 MB of mixed code (target: < 100 ms/MB)
+ * - redaction throughput on ~1 MB of mixed code (target: < 50 ms/MB)
+ * - redaction recall and false positives on the third-party corpus in ../shared/corpora (gitleaks and Presidio
+ *   test cases; targets: recall ≥ 0.97, false positives ≤ 2%), skipped with a note when it is not there
  * - chat rendering: a 20,000-token answer in 5,000 chunks in headless Chromium (targets: no frame > 50 ms,
  *   script time < 2 s)
  */
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
   for (const line of await benchContext()) console.log(line);
   console.log('');
   for (const line of benchRedaction()) console.log(line);
+  for (const line of benchThirdPartyCorpus(REPO_ROOT)) console.log(line);
   console.log('');
   for (const line of await benchRender()) console.log(line);
   console.log('');

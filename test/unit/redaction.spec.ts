@@ -104,6 +104,16 @@ describe('redaction: placeholders', () => {
     assert.ok(out.text.startsWith('jane.doe@acme-corp.io '));
   });
 
+  it('can be limited to kinds that share a scan (provider tokens, labelled numbers)', () => {
+    const text = fake('ghp_', 'Q7xb2LmP9vKd4RtY8wZs3NcF1aBwDeFgHiJk', ' sk-', '3f9c2a7e1b4d8e6f0a2c5b7d9e1f3a5c', ' npm_', 'Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5')
+      + '\nphone: 020 7946 0958\nssn: 521-44-8812';
+    const kindsOf = (kinds: RedactionKind[]) => new Redactor({ salt: SALT, kinds }).redact(text).findings.map((f) => f.kind);
+    assert.deepEqual(kindsOf(['GITHUB_TOKEN']), ['GITHUB_TOKEN']);
+    assert.deepEqual(kindsOf(['OPENAI_KEY', 'API_TOKEN']), ['OPENAI_KEY', 'API_TOKEN']);
+    assert.deepEqual(kindsOf(['NATIONAL_ID']), ['NATIONAL_ID']);
+    assert.deepEqual(kindsOf(['PHONE']), ['PHONE']);
+  });
+
   it('needs a salt', () => {
     assert.throws(() => new Redactor({ salt: '' }), /salt/);
   });
@@ -230,6 +240,38 @@ describe('redaction: payment cards (Luhn, issuer)', () => {
     assert.deepEqual(found('amex 3782 822463 10005'), [['CARD', '3782 822463 10005']]);
   });
 
+  it('redacts card numbers of every issuer (Luhn check digit computed here)', () => {
+    const withLuhn = (body: string) => {
+      for (let d = 0; d <= 9; d++) {
+        if (luhnValid(body + d)) {
+          return body + d;
+        }
+      }
+      throw new Error('unreachable');
+    };
+    const cards: [string, string][] = [
+      ['Visa', withLuhn('453914880343646')],
+      ['Mastercard', withLuhn('542523343010990')],
+      ['Mastercard 2-series', withLuhn('222300123456789')],
+      ['American Express', withLuhn('37828224631000')],
+      ['Discover', withLuhn('601100040000000')],
+      ['JCB', withLuhn('353011133330000')],
+      ['Diners Club', withLuhn('3056930902590')],
+      ['UnionPay', withLuhn('621700000000000000')],
+      ['Maestro', withLuhn('675964982643845')],
+      ['Maestro 50', withLuhn('501971701010374')],
+      ['Mir', withLuhn('220012345678901')],
+      ['RuPay', withLuhn('817200000000000')],
+      ['Troy', withLuhn('979200000000000')],
+      ['UATP', withLuhn('12200000000000')],
+    ];
+    for (const [issuer, number] of cards) {
+      assert.deepEqual(found(`card: ${number}`), [['CARD', number]], issuer);
+    }
+    const grouped = cards[0][1].replace(/(\d{4})(?=\d)/g, '$1-');
+    assert.deepEqual(found(`pan ${grouped}`), [['CARD', grouped]]);
+  });
+
   it('leaves numbers that fail Luhn, issuer or length rules, and timestamps and ids', () => {
     assert.deepEqual(found('card 4539 1488 0343 6468'), [], 'Luhn fails');
     assert.deepEqual(found('id 1234567890123452'), [], 'Luhn-valid but no issuer starts with 1');
@@ -254,6 +296,12 @@ describe('redaction: IBAN (mod 97)', () => {
     assert.deepEqual(found('pay NL91 ABNA 0417 1643 00 THEN confirm'), [['IBAN', 'NL91 ABNA 0417 1643 00']]);
   });
 
+  it('redacts IBANs written with dashes, one kind of separator throughout', () => {
+    assert.deepEqual(found('IBAN DE89-3704-0044-0532-0130-00 please'), [['IBAN', 'DE89-3704-0044-0532-0130-00']]);
+    assert.deepEqual(found('GB82-WEST-1234-5698-7654-32'), [['IBAN', 'GB82-WEST-1234-5698-7654-32']]);
+    assert.deepEqual(found('DE89-3704 0044-0532 0130-00'), [], 'mixed separators');
+  });
+
   it('leaves IBAN-shaped strings with a wrong checksum', () => {
     assert.deepEqual(found('IBAN: DE89 3704 0044 0532 0130 01'), []);
     assert.deepEqual(found('GB83WEST12345698765432'), []);
@@ -264,11 +312,44 @@ describe('redaction: national ids, phones, e-mail, IPs', () => {
   it('redacts US SSNs within the issued ranges, UK NI numbers and Spanish DNIs', () => {
     assert.deepEqual(found('SSN: 521-44-8812'), [['NATIONAL_ID', '521-44-8812']]);
     assert.deepEqual(found('"ssn": "521448812"'), [['NATIONAL_ID', '521448812']]);
-    assert.deepEqual(found('bad 000-12-3456 666-12-3456 912-34-5678 521-00-8812 521-44-0000 123-45-6789'), []);
+    assert.deepEqual(found('bad 000-12-3456 666-12-3456 912-34-5678 521-00-8812 521-44-0000'), []);
+    assert.deepEqual(found('e.g. 123-45-6789'), [['NATIONAL_ID', '123-45-6789']], 'a documentation example is redacted too: it costs nothing');
     assert.deepEqual(found('NI number: JG 10 37 82 C'), [['NATIONAL_ID', 'JG 10 37 82 C']]);
     assert.deepEqual(found('NINO GB103782C BG103782C QQ123456C'), [], 'prefixes HMRC never issues');
     assert.deepEqual(found('DNI 48291033A'), [['NATIONAL_ID', '48291033A']]);
-    assert.deepEqual(found('DNI 48291033K 12345678Z'), [], 'wrong check letter, documentation example');
+    assert.deepEqual(found('DNI 48291033K'), [], 'wrong check letter');
+    assert.deepEqual(found('DNI 12345678Z'), [['NATIONAL_ID', '12345678Z']], 'the documentation example has a valid check letter');
+  });
+
+  it('redacts ITINs, dotted SSNs, NI numbers and Spanish ids in either case, and labelled NHS, passport and licence numbers', () => {
+    assert.deepEqual(found('TIN 912-78-4521 on file'), [['NATIONAL_ID', '912-78-4521']]);
+    assert.deepEqual(found('912-45-4521'), [], 'an ITIN group the IRS does not issue (and no SSN starts with 9)');
+    assert.deepEqual(found('SSN 521.44.8812'), [['NATIONAL_ID', '521.44.8812']]);
+    assert.deepEqual(found('version 521.44.8812.1'), [], 'a dotted version is not an SSN');
+    assert.deepEqual(found('itin: 912781234'), [['NATIONAL_ID', '912781234']]);
+    assert.deepEqual(found('ni: jg 10 37 82 c'), [['NATIONAL_ID', 'jg 10 37 82 c']]);
+    assert.deepEqual(found('jg103782c'), [['NATIONAL_ID', 'jg103782c']]);
+    assert.deepEqual(found('Jg103782C'), [], 'mixed case');
+    assert.deepEqual(found('NIE y4821903j'), [['NATIONAL_ID', 'y4821903j']]);
+    assert.deepEqual(found('NIF 4829103-T 48291033a'), [['NATIONAL_ID', '4829103-T'], ['NATIONAL_ID', '48291033a']]);
+    assert.deepEqual(found('color: #4829103a;'), [], 'a hex colour');
+    assert.deepEqual(found('NHS number: 943 476 5919'), [['NATIONAL_ID', '943 476 5919']]);
+    assert.deepEqual(found('NHS no. 943 476 5918'), [], 'mod-11 check fails');
+    assert.deepEqual(found('Passport No: 561204837'), [['NATIONAL_ID', '561204837']]);
+    assert.deepEqual(found("driver's license: D4821-90337-71"), [['NATIONAL_ID', 'D4821-90337-71']]);
+    assert.deepEqual(found('DL# S530-4821-9033'), [['NATIONAL_ID', 'S530-4821-9033']]);
+    assert.deepEqual(found('const dl = 48213; // download count'), []);
+  });
+
+  it('redacts nine-digit trunk numbers and country codes written without the plus', () => {
+    assert.deepEqual(found('office 03-6215874'), [['PHONE', '03-6215874']]);
+    assert.deepEqual(found('Brussels 02 512 34 67'), [['PHONE', '02 512 34 67']]);
+    assert.deepEqual(found('India 91-415-555-0132, US 1-800-555-0199'), [['PHONE', '91-415-555-0132'], ['PHONE', '1-800-555-0199']]);
+    assert.deepEqual(found('build 2024-01-15-1200 and 078 00 1123'), []);
+  });
+
+  it('redacts e-mail addresses with internationalised (punycode) domains', () => {
+    assert.deepEqual(found('write to ivan@xn--80ak6aa92e.xn--p1ai'), [['EMAIL', 'ivan@xn--80ak6aa92e.xn--p1ai']]);
   });
 
   it('redacts phone numbers in international and national formats, not bare digit runs', () => {
@@ -311,6 +392,7 @@ describe('redaction: keys, tokens and private keys', () => {
     ['OPENAI_KEY', fake('sk-', '3f9c2a7e1b4d8e6f0a2c5b7d9e1f3a5c')],
     ['OPENAI_KEY', fake('sk-proj-', 'Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5Zq8Rk2Lm9Vx4Tb7')],
     ['JWT', fake('eyJ', 'hbGciOiJIUzI1NiJ9', '.', 'eyJzdWIiOiIxODQyIn0', '.', 'Zm9vYmFyYmF6cXV4cXV1eDEyMw')],
+    ['JWT', fake('eyJ', 'hbGciOiJub25lIn0', '.', 'eyJzdWIiOiJyb290IiwiYWRtaW4iOnRydWV9', '.')], // unsigned: alg none, empty signature
   ];
   for (const [kind, value] of cases) {
     it(`redacts ${kind} ${value.slice(0, 8)}… in a log line and in code`, () => {
@@ -326,11 +408,101 @@ describe('redaction: keys, tokens and private keys', () => {
     assert.deepEqual(found(`url: https://hooks.slack.com/services/${path}`), [['SLACK_TOKEN', path]]);
   });
 
-  it('leaves documented examples and placeholders of keys alone', () => {
-    assert.deepEqual(found(fake('AWS_ACCESS_KEY_ID=AKIA', 'IOSFODNN7EXAMPLE')), []);
+  it('redacts provider tokens whose body contains "example", "sample", "fake", "1234567" or "abcdefg" (fail closed)', () => {
+    const tokens: [RedactionKind, string][] = [
+      ['AWS_KEY', fake('AKIA', 'IOSFODNN7EXAMPLE')],
+      ['SLACK_TOKEN', fake('xoxb-', '2812345678', '-', '4410982736512', '-', 'Qz8Rk2Lm9Vx4Tb7Nc1WpYs3D')],
+      ['GITHUB_TOKEN', fake('ghp_', 'sampleQ7xb2LmP9vKd4RtY8wZs3NcF1aBwDe')],
+      ['GITLAB_TOKEN', fake('glpat-', 'fake8Rk2Lm9Vx4Tb7Nc1Wp')],
+      ['STRIPE_KEY', fake('sk_live_', '51Hq8Rk2abcdefgLm9Vx4Tb7')],
+      ['GOOGLE_API_KEY', fake('AIza', 'SyExample2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0f')],
+      ['OPENAI_KEY', fake('sk-', 'example1234567Zq8Rk2Lm9Vx4Tb7Nc')],
+    ];
+    for (const [kind, value] of tokens) {
+      assert.deepEqual(found(`key = ${value}`), [[kind, value]], value);
+      assert.deepEqual(found(`"${value}"`), [[kind, value]], value);
+    }
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    assert.deepEqual(found(`aws_secret_access_key = ${secret}`), [['AWS_KEY', secret]]);
+  });
+
+  it('leaves provider-prefixed filler, words-only values and publishable keys alone', () => {
     assert.deepEqual(found(fake('OPENAI_API_KEY=sk-', 'your-key-here')), []);
     assert.deepEqual(found(fake('token: ghp_', 'x'.repeat(36))), []);
+    assert.deepEqual(found(fake('apiKey: "AIza', 'a'.repeat(35), '"')), []);
+    assert.deepEqual(found(fake('bot: xoxb-', 'xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxx')), []);
+    assert.deepEqual(found(fake('xoxb-', '12345-abcd234 and xoxp-', '1234567890')), [], 'too short for their token types');
     assert.deepEqual(found(fake('pk_live_', '51Hq8Rk2Lm9Vx4Tb7Nc1WpYs')), [], 'publishable Stripe keys are public');
+  });
+
+  it('redacts bare tokens of other providers by their documented shape', () => {
+    // random bodies of the right alphabet and length, put together at run time
+    let seed = 7;
+    const rnd = (alphabet: string, n: number) => {
+      let out = '';
+      for (let i = 0; i < n; i++) {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        out += alphabet[Math.floor((seed / 2147483648) * alphabet.length)];
+      }
+      return out;
+    };
+    const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const HEX = '0123456789abcdef';
+    const LETTERS = B62.slice(0, 52);
+    const tokens: [string, string][] = [
+      ['Discord bot', fake('MTE', rnd(B62, 21), '.', rnd(B62, 6), '.', rnd(B62 + '_-', 38))],
+      ['Telegram bot', fake('7512345678:AA', rnd(B62 + '_-', 33))],
+      ['SendGrid', fake('SG.', rnd(B62, 22), '.', rnd(B62 + '_-', 43))],
+      ['PyPI', fake('pypi-AgEIcHlwaS5vcmc', rnd(B62, 70))],
+      ['npm', fake('npm_', rnd(B62, 36))],
+      ['Shopify', fake('shpat_', rnd(HEX, 32))],
+      ['Vault', fake('hvs.', 'CAESI', rnd(B62, 90))],
+      ['Hugging Face', fake('hf_', rnd(LETTERS, 34))],
+      ['Twilio', fake('SK', rnd(HEX, 32))],
+      ['Mailgun', fake('key-', rnd(HEX, 32))],
+      ['Databricks', fake('dapi', rnd(HEX, 32))],
+      ['DigitalOcean', fake('dop_v1_', rnd(HEX, 64))],
+      ['Doppler', fake('dp.st.', rnd(B62, 43))],
+      ['Linear', fake('lin_api_', rnd(B62, 40))],
+      ['Atlassian', fake('ATATT3', rnd(B62 + '_-', 180), '=', rnd(HEX.toUpperCase(), 8))],
+      ['Azure AD client secret', fake('k8Z', '8Q~', rnd(B62 + '_~.', 34))],
+      ['Grafana', fake('glsa_', rnd(B62, 32), '_', rnd(HEX, 8))],
+      ['Sentry', fake('sntryu_', rnd(HEX, 64))],
+      ['Heroku', fake('HRKU-AA', rnd(B62 + '_-', 58))],
+      ['PlanetScale', fake('pscale_tkn_', rnd(B62, 43))],
+      ['Postman', fake('PMAK-', rnd(HEX, 24), '-', rnd(HEX, 34))],
+      ['New Relic', fake('NRAK-', rnd(B62.slice(0, 26) + '0123456789', 27))],
+      ['OpenShift', fake('sha256~', rnd(B62 + '_-', 43))],
+    ];
+    for (const [name, token] of tokens) {
+      assert.deepEqual(found(`connect ${token} now`), [['API_TOKEN', token]], name);
+      assert.deepEqual(found(`cfg = { auth: "${token}" }`).map(([k]) => k), ['API_TOKEN'], name);
+    }
+    const hook = rnd(B62 + '_-', 68);
+    assert.deepEqual(found(fake('post to https://discord.com/api/webhooks/112233445566778899/', hook)), [['API_TOKEN', hook]]);
+  });
+
+  it('leaves identifiers and filler that merely start like a provider token', () => {
+    const negatives = [
+      '- (id)hf_requiredCharacteristicTypesForDisplayMetadata;',
+      'this.s.makeKubeConfigController = args;',
+      'href="/img/favicon.ico-7a388b69018576d24b59331fd60aab0c.png"',
+      fake('hf_', 'x'.repeat(34)),
+      fake('glc_', '1'.repeat(42), '='),
+      fake('pplx-', 'x'.repeat(48)),
+      'see API-Reference-Guide and SKU-12345 and key-value stores',
+    ];
+    for (const text of negatives) {
+      assert.deepEqual(found(text), [], text);
+    }
+  });
+
+  it('redacts the private key of a GCP service-account JSON file', () => {
+    const key = fake('-----BEGIN PRIVATE', ' KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC', 'Zq8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0f\\n-----END PRIVATE KEY-----\\n');
+    const json = `{"type": "service_account", "project_id": "acme-prod", "private_key_id": "4f1d0b9e7c2a", "private_key": "${key}", "client_email": "ci@acme-prod.iam.gserviceaccount.com"}`;
+    const kinds = found(json);
+    assert.ok(kinds.some(([k, v]) => k === 'PRIVATE_KEY' && key.startsWith(v)), JSON.stringify(kinds));
+    assert.ok(!redacted(json).includes('MIIEvQ'));
   });
 
   it('replaces a whole private key block, BEGIN to END, and nothing around it', () => {
@@ -382,6 +554,82 @@ describe('redaction: passwords in URLs and assignments', () => {
       const out = redacted(text);
       assert.ok(!out.includes(value), text);
       assert.equal(out.replace(/\u27E6ASSIGNMENT_[0-9a-f]{8}\u27E7/, value), text, `only the value changed in ${text}`);
+    }
+  });
+
+  it('redacts curl -u / --user credentials in any shell quoting', () => {
+    const cases: [string, string][] = [
+      ['curl -u deploy:Qz8Rk2Lm9Vx https://api.acme.io/v1', 'Qz8Rk2Lm9Vx'],
+      ["curl --user  'ops:7h!nGs~Zq2' https://api.acme.io", '7h!nGs~Zq2'],
+      ['curl --user ci:\'Rk2Lm9Vx4Tb7\' -X PATCH https://api.acme.io', 'Rk2Lm9Vx4Tb7'],
+      ['curl -u "{9f1c2e7a-0b3d}":"{Wq4Zt8Lp2Kx}" https://gw.acme.io', '{Wq4Zt8Lp2Kx}'],
+      ['curl -u ":Tb7Nc1WpYs3" https://search.acme.io:9200', 'Tb7Nc1WpYs3'],
+      ['curl -u "Tb7Nc1WpYs3:" https://search.acme.io:9200', 'Tb7Nc1WpYs3'],
+      ['curl -s https://api.acme.io \\\n  -d x=1 \\\n  -u builder:Lm9Vx4Tb7Nc', 'Lm9Vx4Tb7Nc'],
+    ];
+    for (const [text, value] of cases) {
+      assert.deepEqual(found(text).filter(([k]) => k === 'ASSIGNMENT'), [['ASSIGNMENT', value]], text);
+    }
+    const negatives = [
+      'curl -u <user:password> https://api.acme.io', 'curl --user "$USER:$PASS" https://api.acme.io',
+      'curl -u user:pass https://api.acme.io', 'curl -u admin:admin https://api.acme.io', 'curl -u ":" https://api.acme.io',
+      'curl -u "${{ secrets.ID }}:${{ secrets.PW }}" https://api.acme.io', 'curl --user neo4j:[PASSWORD] http://db:7474',
+      'docker run -u 1000:1000 node:20', 'git push -u origin main',
+    ];
+    for (const text of negatives) {
+      assert.deepEqual(found(text), [], text);
+    }
+  });
+
+  it('redacts credentials in curl header arguments', () => {
+    const cases: [string, string][] = [
+      ['curl -H "apikey: 7e0c41d2-55b1-4c6e-9a8f-2d3b4c5e6f70" https://rest.acme.io', '7e0c41d2-55b1-4c6e-9a8f-2d3b4c5e6f70'],
+      ["curl -H 'Authorization: Basic Y2k6cTd4Yg==' https://api.acme.io", 'Y2k6cTd4Yg=='],
+      ['curl --header "Authorization:  c3ae0c88-21f0-4b7e-8a11-5f0e9d2c7b64"', 'c3ae0c88-21f0-4b7e-8a11-5f0e9d2c7b64'],
+      ['curl -H "Authorization: SSWS 00Qz8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5" https://acme.okta.com', '00Qz8Rk2Lm9Vx4Tb7Nc1WpYs3DqZ6hJ0fGtUe5'],
+      ['curl -X POST --header "Api-Token: Zq8Rk2Lm9V"', 'Zq8Rk2Lm9V'],
+      ['curl -H "X-Acme-ApiKey: 4f1d0b9e7c2a" https://acme.io', '4f1d0b9e7c2a'],
+      ['curl -H "Token: 9e7c2a4f1d0b" https://acme.io', '9e7c2a4f1d0b'],
+    ];
+    for (const [text, value] of cases) {
+      assert.deepEqual(found(text), [['ASSIGNMENT', value]], text);
+    }
+    const negatives = [
+      'curl -H "Authorization: Bearer $API_KEY" https://api.acme.io', 'curl -H "Authorization: Bearer <your token>"',
+      'curl -H "Authorization: Basic ..." https://api.acme.io', 'curl -H "Authorization: Token *******"',
+      'curl -H "Content-Type: application/json" -H "Accept: text/plain"', 'curl -H "apikey: ${SUPABASE_KEY}"',
+      'curl -H "Authorization: Bearer $(gcloud auth print-access-token)" https://run.googleapis.com',
+    ];
+    for (const text of negatives) {
+      assert.deepEqual(found(text), [], text);
+    }
+  });
+
+  it('redacts .env and YAML text inside JSON strings (lines split by \\n escapes)', () => {
+    assert.deepEqual(found('{"files": {".env": "DEBUG=true\\nAPI_TOKEN=Zq8Rk2Lm9Vx4Tb7Nc1Wp\\nPORT=8080"}}'), [['ASSIGNMENT', 'Zq8Rk2Lm9Vx4Tb7Nc1Wp']]);
+    assert.deepEqual(found('{"config.ini": "SERVICE_SECRET=Lm9Vx4Tb7Nc1\\nBACKUP=true"}'), [['ASSIGNMENT', 'Lm9Vx4Tb7Nc1']]);
+    assert.deepEqual(found('{"values.yaml": "db:\\n  password: Tb7Nc1WpYs3\\n  user: app"}'), [['ASSIGNMENT', 'Tb7Nc1WpYs3']]);
+    assert.deepEqual(found('{".env": "API_TOKEN=${TOKEN}\\nSECRET=changeme"}'), []);
+    assert.deepEqual(found('throw new Error("Token: expired");'), [], 'a message, not a YAML line');
+  });
+
+  it('redacts values that merely contain a placeholder-like part (fail closed)', () => {
+    const values = ['mySecret2024', 'Abc${x}123', 'example-Qz8Rk2Lm9', 'test1234Zq', 'P@ssw0rd$1', 'xxxx9Lm2Qz', 'my-api-key-7Rk2Lm9'];
+    for (const value of values) {
+      assert.deepEqual(found(`password = "${value}"`), [['ASSIGNMENT', value]], value);
+      assert.deepEqual(found(`API_TOKEN=${value}`), [['ASSIGNMENT', value]], value);
+    }
+  });
+
+  it('skips values that are placeholders as a whole', () => {
+    const values = [
+      'changeme', '<your-key>', '<your DeepSeek API key>', '${VAR}', '${DB_USER}:${DB_PASS}', 'xxxxxxxx', 'XXXX-XXXX-XXXX',
+      '********', 'your_api_key_here', 'ADD_YOUR_TOKEN_HERE', 'yourApiKeyHere', '[PASSWORD]', '{{ .Values.password }}',
+      '$(cat /run/secrets/db)', 'sk-xxxxxxxxxxxxxxxx', 'replace-with-your-secret', '%DB_PASSWORD%', 'ops_eyJzaWdu...',
+    ];
+    for (const value of values) {
+      assert.deepEqual(found(`API_TOKEN=${value}`), [], value);
+      assert.deepEqual(found(`password: "${value}"`), [], value);
     }
   });
 
@@ -471,6 +719,10 @@ describe('redaction: performance', () => {
       rep('eyJabcdefghij.'), rep('-----BEGIN PRIVATE KEY-----\n'), rep('a://b:c'), rep('+1 ('), rep('"aB3'),
       rep('QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo'), rep('var key=e.key,token=t.token,password:"x",'), rep('DE89 '),
       rep(' '), rep('\n'), rep('sk-'),
+      // the provider scan, curl and header arguments, .env inside strings, labelled numbers
+      rep('hf_'), rep('ya29.'), rep('xoxa-a-'), rep('glpat- '), rep('s.'), rep('AAAA'), rep(':AA'), rep('Q~'), rep('-us1'),
+      rep('curl -u a:'), rep('-H "a: '), rep("-H 'Authorization: "), rep('"\\nAPI_TOKEN='), rep('phone: 1'), rep('ssn 1'),
+      rep('MTE' + 'a'.repeat(21) + '.'), rep('x'.repeat(40) + ' '),
     ];
     const r = redactor();
     for (const input of inputs) {

@@ -1,7 +1,8 @@
 /**
  * Validation for the detectors whose values carry a check: payment cards (Luhn and issuer ranges), IBANs
- * (country length and ISO 7064 mod 97-10), US social security numbers (the SSA's never-issued ranges),
- * UK National Insurance numbers (HMRC's prefix rules) and Spanish DNI/NIE numbers (check letter).
+ * (country length and ISO 7064 mod 97-10), US social security numbers (the SSA's never-issued ranges) and
+ * ITINs (the IRS's group ranges), UK National Insurance numbers (HMRC's prefix rules), UK NHS numbers
+ * (mod 11) and Spanish DNI/NIE numbers (check letter).
  */
 
 /** Luhn (mod 10) check over a string of digits. */
@@ -26,40 +27,48 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * True when the digits have the length of a card from a known issuer range (Visa, Mastercard, Amex,
- * Discover, JCB, Diners, UnionPay, Maestro). Keeps long numeric ids and timestamps that pass Luhn by
- * chance (one in ten) from being taken for cards.
+ * True when the digits have the length of a card from a known issuer range: Visa, Mastercard, American
+ * Express, Discover, JCB, Diners Club, UnionPay, Maestro, Mir, RuPay, Troy, Elo, Hipercard, InstaPayment,
+ * Laser, Verve, Dankort and UATP. Keeps long numeric ids and timestamps that pass Luhn by chance (one in
+ * ten) from being taken for cards.
  */
 export function cardIssuerValid(digits: string): boolean {
   const n = digits.length;
   const p2 = Number(digits.slice(0, 2));
   const p3 = Number(digits.slice(0, 3));
   const p4 = Number(digits.slice(0, 4));
-  if (digits[0] === '4') {
-    return n === 13 || n === 16 || n === 19;
+  switch (digits[0]) {
+    case '1':
+      return n === 15; // UATP
+    case '2':
+      if (p4 >= 2200 && p4 <= 2204) {
+        return n >= 16 && n <= 19; // Mir
+      }
+      return p4 >= 2221 && p4 <= 2720 && n === 16; // Mastercard 2-series
+    case '3':
+      if (p2 === 34 || p2 === 37) {
+        return n === 15; // American Express
+      }
+      if (p4 >= 3528 && p4 <= 3589) {
+        return n >= 16 && n <= 19; // JCB
+      }
+      return ((p3 >= 300 && p3 <= 305) || p4 === 3095 || p2 === 36 || p2 === 38 || p2 === 39) && n >= 14 && n <= 19; // Diners
+    case '4':
+      return n === 13 || n === 16 || n === 19; // Visa (and Elo, Visa Electron)
+    case '5':
+      if (p2 >= 51 && p2 <= 55) {
+        return n === 16; // Mastercard
+      }
+      return (p2 === 50 || (p2 >= 56 && p2 <= 59)) && n >= 12 && n <= 19; // Maestro, Verve, Dankort, Elo
+    case '6':
+      return n >= 16 && n <= 19; // Discover, UnionPay, Maestro, RuPay, InstaPayment, Laser, Elo, Hipercard, Troy
+    case '8':
+      return (p2 === 81 || p2 === 82) && n >= 16 && n <= 19; // UnionPay 81, RuPay 82
+    case '9':
+      return p4 === 9792 && n === 16; // Troy
+    default:
+      return false;
   }
-  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) {
-    return n === 16;
-  }
-  if (p2 === 34 || p2 === 37) {
-    return n === 15;
-  }
-  if (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649)) {
-    return n === 16 || n === 19;
-  }
-  if (p4 >= 3528 && p4 <= 3589) {
-    return n >= 16 && n <= 19;
-  }
-  if ((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39) {
-    return n >= 14 && n <= 19;
-  }
-  if (p2 === 62) {
-    return n >= 16 && n <= 19;
-  }
-  if (p2 === 50 || (p2 >= 56 && p2 <= 58) || p2 === 67) {
-    return n >= 13 && n <= 19;
-  }
-  return false;
 }
 
 export function cardValid(digits: string): boolean {
@@ -101,18 +110,37 @@ export function ibanValid(iban: string): boolean {
   return length !== undefined && iban.length === length && ibanChecksumValid(iban);
 }
 
-/** Well-known SSNs that appear in advertising and documentation and were never anyone's number. */
-const EXAMPLE_SSNS = new Set(['078051120', '219099999', '123456789']);
-
 /** US SSN rules: area not 000, 666 or 900–999; group not 00; serial not 0000. */
 export function ssnValid(digits: string): boolean {
-  if (!/^\d{9}$/.test(digits) || EXAMPLE_SSNS.has(digits)) {
+  if (!/^\d{9}$/.test(digits)) {
     return false;
   }
   const area = Number(digits.slice(0, 3));
   const group = Number(digits.slice(3, 5));
   const serial = Number(digits.slice(5));
   return area !== 0 && area !== 666 && area < 900 && group !== 0 && serial !== 0;
+}
+
+/** US ITIN: 9XX-GG-XXXX with the group in 50–65, 70–88, 90–92 or 94–99 (the IRS's ranges). */
+export function itinValid(digits: string): boolean {
+  if (!/^9\d{8}$/.test(digits)) {
+    return false;
+  }
+  const group = Number(digits.slice(3, 5));
+  return (group >= 50 && group <= 65) || (group >= 70 && group <= 88) || (group >= 90 && group <= 92) || (group >= 94 && group <= 99);
+}
+
+/** UK NHS number: 10 digits, the last a mod-11 check over the first nine (weights 10 down to 2). */
+export function nhsValid(digits: string): boolean {
+  if (!/^\d{10}$/.test(digits) || /^(\d)\1+$/.test(digits)) {
+    return false;
+  }
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    sum += (digits.charCodeAt(i) - 48) * (10 - i);
+  }
+  const check = 11 - (sum % 11);
+  return check !== 10 && (check === 11 ? 0 : check) === digits.charCodeAt(9) - 48;
 }
 
 /** UK National Insurance number (no spaces, upper case): HMRC prefix rules, suffix A–D. */
@@ -124,13 +152,11 @@ export function ninoValid(nino: string): boolean {
 }
 
 const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
-/** The standard documentation examples (valid check letter, nobody's number). */
-const EXAMPLE_DNIS = new Set(['12345678Z', '00000000T', '99999999R', 'X1234567L']);
 
 /** Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter) with its mod-23 check letter. */
 export function spanishIdValid(id: string): boolean {
   const m = /^([XYZ]|\d)(\d{7})([A-Z])$/.exec(id);
-  if (!m || EXAMPLE_DNIS.has(id)) {
+  if (!m) {
     return false;
   }
   const lead = m[1] === 'X' ? '0' : m[1] === 'Y' ? '1' : m[1] === 'Z' ? '2' : m[1];

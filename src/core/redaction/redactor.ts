@@ -50,6 +50,7 @@ export class Redactor {
   private readonly salt: string;
   private readonly maxEntries: number;
   private readonly detectors: readonly Detector[];
+  private readonly kinds: ReadonlySet<RedactionKind>;
   /** placeholder → original value, in least-recently-used-first order. */
   private readonly originals = new Map<string, string>();
 
@@ -60,7 +61,8 @@ export class Redactor {
     this.salt = options.salt;
     this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
     const kinds = new Set(options.kinds ?? REDACTION_KINDS);
-    this.detectors = DETECTORS.filter((d) => kinds.has(d.kind));
+    this.kinds = kinds;
+    this.detectors = DETECTORS.filter((d) => (d.kinds ?? [d.kind]).some((k) => kinds.has(k)));
   }
 
   /** Number of placeholders currently remembered for `restore`. */
@@ -150,7 +152,9 @@ export class Redactor {
     const candidates: Candidate[] = [];
     for (const d of this.detectors) {
       for (const det of d.detect(text)) {
-        candidates.push({ ...det, priority: d.priority });
+        if (d.kinds === undefined || this.kinds.has(det.kind)) {
+          candidates.push({ kind: det.kind, start: det.start, end: det.end, priority: det.priority ?? d.priority });
+        }
       }
     }
     if (candidates.length === 0) {

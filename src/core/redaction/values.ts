@@ -22,19 +22,64 @@ const PLACEHOLDER_WORDS = new Set([
   'show', 'hide', 'value', 'secret_value', 'token_value',
 ]);
 
-const PLACEHOLDER_HINT = new RegExp(
-  [
-    'your[-_ .]?', 'my[-_ ]?(?:api|secret|token|pass)', 'example', 'placeholder', 'change[-_ ]?(?:me|it|this)',
-    'replace[-_ ]?(?:me|with|this)', 'insert[-_ ]', 'enter[-_ ]', 'redacted', 'dummy', '\\bfake', '\\bmock',
-    'sample', 'x{4,}', 'X{4,}', '\\*{3,}', '\\.\\.\\.', '\u2026', '<[^<>]*>', '\\$\\{', '\\{\\{', '\\{[\\w.]*\\}',
-    '%\\(', '%[sdv]\\b', '^%[A-Za-z_]+%$', '\\$\\(', '#\\{', '^\\$[A-Za-z_]', '^\\$env:', 'process\\.env',
-    'import\\.meta\\.env', 'os\\.environ', 'getenv', 'ENV\\[', '\\benv\\(', '^env\\.', 'secrets\\.', '^vault:',
-    '^![A-Za-z]+(?:\\s|$)', '^ref\\+', '^arn:', '\u27E6', '^(.)\\1+$',
-  ].join('|'),
-  'i',
-);
+/** Words that make a value made only of words (and `xxxx` runs) a stand-in: `your_api_key_here`, `PUT-TOKEN-HERE`. */
+const CUE_WORDS = new Set([
+  'your', 'yours', 'here', 'placeholder', 'example', 'sample', 'dummy', 'fake', 'mock', 'changeme', 'changeit',
+  'changethis', 'change', 'replace', 'replaceme', 'insert', 'enter', 'put', 'add', 'redacted', 'todo', 'fixme',
+  'tbd', 'goes', 'xxx',
+]);
 
-/** True when `value` is an obvious stand-in rather than a real secret. */
+/**
+ * References to a value kept elsewhere, removed before asking whether anything literal is left:
+ * `${VAR}`, `${{ secrets.X }}`, `{{ .Values.x }}`, `$(cat file)`, `#{x}`, `%(name)s`, `%s`, `$VAR`, `$1`, `%VAR%`.
+ */
+const REFERENCE = /\$\{\{[^{}]*\}\}|\$\{[^{}]*\}|\{\{[^{}]*\}\}|\$\([^()]*\)|#\{[^{}]*\}|%\([\w.]+\)[sdr]|%[sdvr](?![A-Za-z])|\$[A-Za-z_]\w*|\$\d|%[A-Za-z_]\w*%/g;
+
+/** A whole value that is code reading the secret from somewhere else: `process.env.X`, `os.environ["X"]`, `ENV['X']`. */
+const READ_ELSEWHERE =
+  /^(?:process\.env|import\.meta\.env|Deno\.env(?:\.get)?|os\.environ(?:\.get)?|os\.getenv|getenv|System\.getenv|Environment\.GetEnvironmentVariable|ENV|env|secrets|vars|inputs)(?:\.[A-Za-z_$][\w$]*|\[[ \t]*["'`]?[\w.-]+["'`]?[ \t]*\]|\([ \t]*["'`]?[\w.-]*["'`]?(?:[ \t]*,[ \t]*[^()]*)?\))*$|^\$env:\w+$|^(?:vault|ref\+\w+|arn):\S+$|^![A-Za-z]+(?:\s|$)/;
+
+/** A run that stands for hidden characters: `xxxx`, `XXXX`, `****`, `####`, `....`, `0000`, one character repeated. */
+export function isFillerRun(part: string): boolean {
+  return part.length >= 3 && (/^(.)\1+$/.test(part) || /^[xX]+$/.test(part));
+}
+
+/** Inside `<…>`, `[…]`, `{…}`: a name (`<your-key>`, `[PASSWORD]`, `{SumoAccessKey}`), not a key that happens to be bracketed. */
+function bracketedName(inner: string): boolean {
+  return /^[A-Za-z_][\w .:/()[\]\\-]*$/.test(inner.trim()) && (!/\d/.test(inner) || wordCoverage(inner) >= 0.5);
+}
+
+/**
+ * Words separated by `-`, `_`, `.`, spaces (or one camelCase identifier), `xxxx` runs and a short leading prefix,
+ * with a cue word or a run among them: `your_api_key_here`, `ADD_YOUR_TOKEN_HERE`, `yourApiKeyHere`,
+ * `sk-xxxxxxxx`, `sha256~XXXX_PUT_YOUR_TOKEN_HERE_XXXX`, `A3-XXXXXX-XXXXX`. Not `mySecret2024` (a number is not
+ * a word), not `Abc123`, not a random letter run that happens to contain `Add`.
+ */
+function isPlaceholderPhrase(value: string): boolean {
+  const camel = /^[a-z]+(?:[A-Z][a-z]+)+$/.test(value) ? value.replace(/([a-z])([A-Z])/g, '$1 $2') : value;
+  const parts = camel.split(/[-_.~ :/+=]+/).filter((p) => p.length > 0);
+  let cue = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (isFillerRun(part)) {
+      cue = true;
+    } else if (/^[A-Za-z]+$/.test(part)) {
+      cue ||= CUE_WORDS.has(part.toLowerCase());
+    } else if (!(i === 0 && parts.length > 1 && /^[A-Za-z][A-Za-z0-9]{0,7}$/.test(part))) {
+      return false;
+    }
+  }
+  return cue;
+}
+
+/**
+ * True when `value` *is* an obvious stand-in rather than a real secret — never merely because it contains one
+ * (`mySecret2024`, `Abc${x}123` and a key with `example` in it are secrets): a placeholder word (`changeme`,
+ * `password`), a bracketed name (`<your-key>`, `[PASSWORD]`), references only (`${VAR}`, `$USER:$PASS`,
+ * `{{ .Values.password }}`), code that reads it from elsewhere (`process.env.X`), a filler run (`xxxxxxxx`,
+ * `****`), or words with a cue among them (`your_api_key_here`). For the generic detectors (assignments, URL
+ * passwords, high entropy) only: provider tokens are recognised by their shape.
+ */
 export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
   if (v.length === 0) {
@@ -45,9 +90,62 @@ export function isPlaceholderValue(value: string): boolean {
     return true;
   }
   if (lower.length >= 3 && ('abcdefghijklmnopqrstuvwxyz'.includes(lower) || '12345678901234567890'.includes(lower))) {
-    return true; // abcdefg, 123456
+    return true; // abcdefg, 123456 — the whole value, not a part of it
   }
-  return PLACEHOLDER_HINT.test(v);
+  if (v.includes('\u27E6')) {
+    return true; // holds one of our own placeholders
+  }
+  const wrapped = /^(?:<([^<>]+)>|\[([^[\]]+)\]|\{([^{}]+)\})$/.exec(v);
+  if (wrapped && bracketedName(wrapped[1] ?? wrapped[2] ?? wrapped[3])) {
+    return true;
+  }
+  if (!/(?:[A-Za-z0-9][^A-Za-z0-9]*){4}/.test(v.replace(REFERENCE, '').replace(/\\[nrt"'\\]/g, ''))) {
+    return true; // references, escapes and punctuation, with fewer than 4 literal characters (`sk-${key}`, `...`, `:`)
+  }
+  if (/^[A-Za-z0-9]{1,8}?[-_.]?(.)\1{7,}=*$/.test(v)) {
+    return true; // a prefix and filler: `AIzaaaaaaaa…`, `glc_11111111…=`
+  }
+  if (/(?:\.\.\.|\u2026)$/.test(v)) {
+    return true; // an excerpt, elided: `ops_eyJzaWdu…`
+  }
+  return READ_ELSEWHERE.test(v) || isPlaceholderPhrase(v);
+}
+
+/**
+ * For provider tokens (`ghp_…`, `hf_…`, `AIza…`), given the part after the fixed prefix: true only when the body
+ * cannot have been generated — one character repeated (`xxxx…`, `aaaa…`, `0000…`), `x`/`X` runs, a short unit
+ * repeated (`EXAMPLEEXAMPLE…`), or `xxxx` runs with words (`XXXX_PUT_YOUR_TOKEN_HERE_XXXX`). A body that merely
+ * contains `example`, `1234567` or `abcdefg` is a token.
+ */
+export function isFillerBody(body: string): boolean {
+  const compact = body.replace(/[-_.~=]+/g, '');
+  if (compact.length === 0 || /^(.)\1*$/.test(compact) || /^[xX]+$/.test(compact)) {
+    return true;
+  }
+  const parts = body.split(/[-_.~=]+/).filter((p) => p.length > 0);
+  if (parts.every((p) => isFillerRun(p) || /^[A-Za-z]{1,8}$/.test(p)) && parts.some((p) => isFillerRun(p))) {
+    return true;
+  }
+  return periodic(compact);
+}
+
+/** True when a unit of at most 8 characters repeats through at least 90% of a text of 16 or more. */
+function periodic(text: string): boolean {
+  if (text.length < 16) {
+    return false;
+  }
+  for (let unit = 1; unit <= 8; unit++) {
+    let same = 0;
+    for (let i = unit; i < text.length; i++) {
+      if (text.charCodeAt(i) === text.charCodeAt(i - unit)) {
+        same++;
+      }
+    }
+    if (same >= (text.length - unit) * 0.9) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Lower-case words of an identifier: `DB_PASSWORD` → db, password; `apiKey` → api, key; `APIKey` → api, key. */
@@ -114,6 +212,7 @@ const NON_SECRET_LAST = new Set([
 const NON_SECRET_FIRST = new Set([
   'is', 'has', 'show', 'hide', 'use', 'should', 'can', 'enable', 'disable', 'require', 'forgot', 'reset',
   'toggle', 'validate', 'check', 'get', 'set', 'on', 'handle', 'update', 'change', 'max', 'min', 'num',
+  'public', 'pub', 'publishable', // a public key or token is published by design
   'no', 'allow', 'with', 'without', 'needs', 'must', 'requires', 'supports', 'include', 'generate', 'verify',
   'hash', 'hashed', 'encrypted', 'masked', 'hidden', 'display', 'render', 'send', 'request', 'create',
   'delete', 'remove', 'rotate', 'revoke', 'refresh', 'fetch', 'load', 'save', 'store', 'read', 'write',
@@ -160,8 +259,14 @@ export function looksLikeSecretName(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9]*(?:[ _.:-][A-Za-z0-9]+)*$/.test(value) || !/pass|pwd|secret|token|key|auth|credential/i.test(value)) {
     return false;
   }
+  if (/\d{2,}$/.test(value)) {
+    return false; // `mySecret2024`, `password123!`-style: a password with a number on the end, not a name
+  }
   // every part reads as words: `key-f835eb52ff99…` (Mailgun) has a random part and is a secret
-  return value.split(/[ _.:-]+/).every((part) => part.length < 8 || wordCoverage(part) >= 0.5);
+  // (`my-api-key-7Rk2Lm9` ends in a random part and is one too)
+  return value
+    .split(/[ _.:-]+/)
+    .every((part) => /^\d{1,4}$/.test(part) || (/^[A-Za-z]+\d{0,2}$/.test(part) && (part.length < 8 || wordCoverage(part) >= 0.5)));
 }
 
 /**
