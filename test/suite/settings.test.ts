@@ -1,7 +1,7 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/core/commandIds';
-import { activateExtension, waitForNotice } from './helpers';
+import { activateExtension, waitFor, waitForNotice } from './helpers';
 
 describe('settings', () => {
   after(async () => {
@@ -39,8 +39,7 @@ describe('settings', () => {
     const original = config.get<string>('baseUrl');
     try {
       await config.update('baseUrl', 'https://api.deepseek.com', vscode.ConfigurationTarget.Global);
-      await new Promise((r) => setTimeout(r, 300));
-      assert.match(api.statusBar().tooltip, /DeepSeek API \(api\.deepseek\.com\)/);
+      await waitFor('the status bar to name the new endpoint', () => (/DeepSeek API \(api\.deepseek\.com\)/.test(api.statusBar().tooltip) ? true : undefined));
     } finally {
       await config.update('baseUrl', original, vscode.ConfigurationTarget.Global);
     }
