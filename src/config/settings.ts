@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import {
+  LEGACY_SETTINGS,
   readLayeredSetting,
   SETTING_KEYS,
   SETTING_OWNERS,
   SETTINGS_SECTION,
-  USER_ONLY_KEYS,
+  USER_ONLY_CONFIG_KEYS,
+  type LegacySettingKey,
   type SettingKey,
   type SettingLayers,
   type Settings,
   type SettingsSource,
+  type UserOnlyKey,
 } from '../core/settingsSchema';
 
 /**
@@ -30,15 +33,21 @@ export class ConfigurationService implements SettingsSource, vscode.Disposable {
 
   constructor(private readonly logger: Logger) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      const changed = SETTING_KEYS.filter((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`));
+      // A replaced setting (models.thinkingParameter) changes the setting it became.
+      const changed = SETTING_KEYS.filter((key) =>
+        e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`) ||
+        LEGACY_SETTINGS.some((l) => l.replacedBy === key && e.affectsConfiguration(`${SETTINGS_SECTION}.${l.key}`)));
       if (changed.length > 0) {
         this.emitter.fire(changed);
       }
     });
   }
 
-  private layers(key: SettingKey): SettingLayers {
+  private layers(key: SettingKey | LegacySettingKey): SettingLayers {
     const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect(key);
+    if (!isSettingKey(key)) {
+      return { user: inspected?.globalValue }; // replaced settings are read as their user-only replacements
+    }
     switch (SETTING_OWNERS[key]) {
       case 'user':
         return { user: inspected?.globalValue };
@@ -58,13 +67,13 @@ export class ConfigurationService implements SettingsSource, vscode.Disposable {
   }
 
   /** The raw value in effect (for diagnostics; `get` is what features use). */
-  getRaw(key: SettingKey): unknown {
+  getRaw(key: SettingKey | LegacySettingKey): unknown {
     const layers = this.layers(key);
-    return SETTING_OWNERS[key] === 'user' ? layers.user : (layers.folders?.at(-1) ?? layers.workspace ?? layers.user);
+    return !isSettingKey(key) || SETTING_OWNERS[key] === 'user' ? layers.user : (layers.folders?.at(-1) ?? layers.workspace ?? layers.user);
   }
 
   get<K extends SettingKey>(key: K): Settings[K] {
-    const { value, problems } = readLayeredSetting(key, this.layers(key));
+    const { value, problems } = readLayeredSetting(key, this.layers(key), (legacy) => this.layers(legacy));
     for (const problem of problems) {
       if (!this.reported.has(problem)) {
         this.reported.add(problem);
@@ -78,9 +87,9 @@ export class ConfigurationService implements SettingsSource, vscode.Disposable {
    * The user-only keys that a workspace or folder value shows for in VS Code's configuration (VS Code drops
    * the flat form from workspace settings, so this catches the forms it lets through). Never used as values.
    */
-  workspaceSetUserOnlyKeys(): SettingKey[] {
+  workspaceSetUserOnlyKeys(): UserOnlyKey[] {
     const scopes = [undefined, ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri)];
-    return USER_ONLY_KEYS.filter((key) =>
+    return USER_ONLY_CONFIG_KEYS.filter((key) =>
       scopes.some((scope) => {
         const inspected = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope).inspect(key);
         return inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
@@ -104,4 +113,8 @@ export class ConfigurationService implements SettingsSource, vscode.Disposable {
     this.subscription.dispose();
     this.emitter.dispose();
   }
+}
+
+function isSettingKey(key: SettingKey | LegacySettingKey): key is SettingKey {
+  return (SETTING_KEYS as readonly string[]).includes(key);
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
-import { SETTINGS_SECTION, type SettingKey } from '../core/settingsSchema';
+import { SETTINGS_SECTION, type UserOnlyKey } from '../core/settingsSchema';
 import { ignoredSettingsNotice, OPEN_USER_SETTINGS_ACTION, userOnlyKeysIn, type IgnoredSetting } from '../core/settingsTrust';
 import type { Notifier } from '../platform/notifier';
 import type { ConfigurationService } from './settings';
@@ -14,7 +14,7 @@ const WORKSPACE_SETTINGS = "This workspace's settings";
  * which keys are set; the values are never used (ConfigurationService reads user values only).
  */
 export class WorkspaceSettingsGuard implements vscode.Disposable {
-  private readonly noticed = new Set<SettingKey>();
+  private readonly noticed = new Set<UserOnlyKey>();
   private readonly disposables: vscode.Disposable[] = [];
   private watchers: vscode.Disposable[] = [];
   private running: Promise<void> | undefined;

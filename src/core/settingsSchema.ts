@@ -3,6 +3,15 @@
  * Pure: no `vscode` import. `src/config/settings.ts` reads these through VS Code; tests use
  * `InMemorySettingsSource`. package.json's `contributes.configuration` must agree (a unit test checks).
  */
+import {
+  DEFAULT_MODEL_ID,
+  REASONING_EFFORTS,
+  THINKING_OVERRIDES,
+  type ModelLimits,
+  type ModelLimitsOverrides,
+  type ReasoningEffort,
+  type ThinkingOverride,
+} from './models';
 
 /** Rates in USD per 1M tokens. */
 export interface PriceRates {
@@ -14,21 +23,32 @@ export interface PriceRates {
   readonly output: number;
 }
 
+/** A day of the week in UTC, as price windows name it. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** The weekdays in the order of `Date.getUTCDay()` (Sunday = 0). */
+export const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
 /**
- * Rates that apply during a time of day in UTC, such as an off-peak discount. `startUtc` is inclusive,
- * `endUtc` exclusive; a window whose end is earlier than its start wraps past midnight (16:30–00:30).
+ * Rates that apply during a time of day in UTC, such as peak hours. `startUtc` is inclusive, `endUtc`
+ * exclusive; a window whose end is earlier than its start wraps past midnight (16:30–00:30). With `days`, the
+ * window opens only on those UTC days (a wrapping window belongs to the day it starts on); without, every day.
  */
 export interface PriceWindow extends PriceRates {
-  /** Shown in the readout, e.g. "off-peak". */
+  /** Shown in the readout, e.g. "peak". */
   readonly name?: string;
   /** "HH:MM", 00:00–23:59. */
   readonly startUtc: string;
   /** "HH:MM", 00:00–23:59; differs from startUtc. */
   readonly endUtc: string;
+  /** UTC days on which the window opens, in week order from Monday; omitted = every day. */
+  readonly days?: readonly Weekday[];
 }
 
-/** A model's standard rates, and optional time-of-day windows (the first window that contains the time wins). */
+/** A model's standard rates, and optional time windows (the first window that contains the time wins). */
 export interface PriceEntry extends PriceRates {
+  /** Shown in the readout for the standard rates, e.g. "off-peak"; "standard" when omitted. */
+  readonly name?: string;
   readonly windows?: readonly PriceWindow[];
 }
 
@@ -51,7 +71,9 @@ export interface Settings {
   readonly baseUrl: string;
   readonly 'models.chat': string;
   readonly 'models.reasoner': string;
-  readonly 'models.thinkingParameter': boolean;
+  readonly 'models.reasoningEffort': ReasoningEffort;
+  readonly 'models.thinking': ThinkingOverride;
+  readonly 'models.limits': ModelLimitsOverrides;
   readonly pricing: PriceTable;
   readonly 'budget.session': number;
   readonly 'inlineCompletions.enabled': boolean;
@@ -67,6 +89,8 @@ export type SettingKey = keyof Settings;
 export interface Parsed<T> {
   readonly value: T;
   readonly problem?: string;
+  /** Set when the value came from a replaced setting (see LEGACY_SETTINGS), e.g. `models.thinkingParameter`. */
+  readonly migratedFrom?: LegacySettingKey;
 }
 
 export interface SettingDefinition<K extends SettingKey> {
@@ -97,12 +121,34 @@ function parseRates(v: Record<string, unknown>): PriceRates | undefined {
     : undefined;
 }
 
+const WEEK_ORDER: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/** `days` as given ("mon"…"sun", any case) → the days in week order from Monday, or a problem. */
+function parseDays(raw: unknown, where: string): { days?: readonly Weekday[]; problem?: string } {
+  const wrong = { problem: `${where} has days that are not a non-empty array of "mon", "tue", "wed", "thu", "fri", "sat", "sun"` };
+  if (!Array.isArray(raw) || raw.length === 0) {
+    return wrong;
+  }
+  const given = new Set<string>();
+  for (const day of raw) {
+    if (typeof day !== 'string' || !(WEEK_ORDER as readonly string[]).includes(day.trim().toLowerCase())) {
+      return wrong;
+    }
+    given.add(day.trim().toLowerCase());
+  }
+  return { days: WEEK_ORDER.filter((d) => given.has(d)) };
+}
+
+function isName(v: unknown): boolean {
+  return v === undefined || (typeof v === 'string' && v.trim() !== '');
+}
+
 function parsePriceWindow(raw: unknown, where: string): { window?: PriceWindow; problem?: string } {
   if (!isRecord(raw)) {
-    return { problem: `${where} must be an object {name?, startUtc, endUtc, cacheHit, cacheMiss, output}` };
+    return { problem: `${where} must be an object {name?, days?, startUtc, endUtc, cacheHit, cacheMiss, output}` };
   }
   const { name, startUtc, endUtc } = raw;
-  if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) {
+  if (!isName(name)) {
     return { problem: `${where} has a name that is not a non-empty string` };
   }
   if (typeof startUtc !== 'string' || !UTC_TIME_PATTERN.test(startUtc) || typeof endUtc !== 'string' || !UTC_TIME_PATTERN.test(endUtc)) {
@@ -115,7 +161,19 @@ function parsePriceWindow(raw: unknown, where: string): { window?: PriceWindow; 
   if (!rates) {
     return { problem: `${where} needs non-negative numbers cacheHit, cacheMiss and output` };
   }
-  return { window: { ...(typeof name === 'string' ? { name: name.trim() } : {}), startUtc, endUtc, ...rates } };
+  const days = raw.days === undefined ? {} : parseDays(raw.days, where);
+  if (days.problem !== undefined) {
+    return { problem: days.problem };
+  }
+  return {
+    window: {
+      ...(typeof name === 'string' ? { name: name.trim() } : {}),
+      ...(days.days && days.days.length < 7 ? { days: days.days } : {}),
+      startUtc,
+      endUtc,
+      ...rates,
+    },
+  };
 }
 
 function parsePriceEntry(model: string, raw: unknown): { entry?: PriceEntry; problem?: string } {
@@ -123,8 +181,12 @@ function parsePriceEntry(model: string, raw: unknown): { entry?: PriceEntry; pro
   if (!isRecord(raw) || !rates) {
     return { problem: `price for "${model}" needs non-negative numbers cacheHit, cacheMiss and output` };
   }
+  if (!isName(raw.name)) {
+    return { problem: `price for "${model}" has a name that is not a non-empty string` };
+  }
+  const standard: PriceRates & { name?: string } = typeof raw.name === 'string' ? { name: raw.name.trim(), ...rates } : rates;
   if (raw.windows === undefined) {
-    return { entry: rates };
+    return { entry: standard };
   }
   if (!Array.isArray(raw.windows)) {
     return { problem: `price for "${model}" has windows that are not an array` };
@@ -137,12 +199,12 @@ function parsePriceEntry(model: string, raw: unknown): { entry?: PriceEntry; pro
     }
     windows.push(parsed.window);
   }
-  return { entry: windows.length > 0 ? { ...rates, windows } : rates };
+  return { entry: windows.length > 0 ? { ...standard, windows } : standard };
 }
 
 function parsePriceTable(raw: unknown): { table?: PriceTable; problem?: string } {
   if (!isRecord(raw)) {
-    return { problem: 'must be an object of model id → {cacheHit, cacheMiss, output, windows?}' };
+    return { problem: 'must be an object of model id → {name?, cacheHit, cacheMiss, output, windows?}' };
   }
   const entries: [string, PriceEntry][] = [];
   for (const model of Object.keys(raw).sort()) {
@@ -180,10 +242,65 @@ function checkModelId(raw: unknown): { ok: string } | { problem: string } {
   return typeof raw === 'string' && raw.trim().length > 0 ? { ok: raw.trim() } : problem('must be a non-empty model id');
 }
 
+/** When DEFAULT_PRICING was read from DeepSeek's pricing page (deepseek-api.md); the readout names it. */
+export const PRICE_TABLE_AS_OF = '2026-11';
+
+/** DeepSeek's peak hours: 01:00–04:00 and 06:00–10:00 UTC (9–12 and 14–18 Beijing time), Monday to Friday. */
+const PEAK_HOURS_UTC: readonly (readonly [string, string])[] = [['01:00', '04:00'], ['06:00', '10:00']];
+const MONDAY_TO_FRIDAY: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri'];
+
+/** Off-peak rates as the standard, and the peak rates (given separately: twice off-peak) in the peak hours. */
+function offPeakAndPeak(offPeak: PriceRates, peak: PriceRates): PriceEntry {
+  return {
+    name: 'off-peak',
+    ...offPeak,
+    windows: PEAK_HOURS_UTC.map(([startUtc, endUtc]) => ({ name: 'peak', days: MONDAY_TO_FRIDAY, startUtc, endUtc, ...peak })),
+  };
+}
+
+/**
+ * DeepSeek's price table as of PRICE_TABLE_AS_OF, USD per 1M tokens. Aliases (`deepseek-v4-flash`) are billed
+ * as the model they serve, so they need no entry of their own.
+ */
 export const DEFAULT_PRICING: PriceTable = {
-  'deepseek-chat': { cacheHit: 0.07, cacheMiss: 0.27, output: 1.1 },
-  'deepseek-reasoner': { cacheHit: 0.14, cacheMiss: 0.55, output: 2.19 },
+  'deepseek-flash': offPeakAndPeak({ cacheHit: 0.003, cacheMiss: 0.15, output: 0.6 }, { cacheHit: 0.006, cacheMiss: 0.3, output: 1.2 }),
+  'deepseek-v4-pro': offPeakAndPeak({ cacheHit: 0.022, cacheMiss: 0.66, output: 1.98 }, { cacheHit: 0.044, cacheMiss: 1.32, output: 3.96 }),
 };
+
+function isWholeNumber(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+function parseModelLimits(raw: unknown): ModelLimitsOverrides | string {
+  if (!isRecord(raw)) {
+    return 'must be an object of model id → {contextTokens?, maxOutputTokens?}';
+  }
+  const entries: [string, Partial<ModelLimits>][] = [];
+  for (const model of Object.keys(raw).sort()) {
+    const item = raw[model];
+    if (model.trim() === '' || !isRecord(item)) {
+      return `entry "${model}" must be an object {contextTokens?, maxOutputTokens?}`;
+    }
+    const { contextTokens, maxOutputTokens } = item;
+    if (contextTokens === undefined && maxOutputTokens === undefined) {
+      return `entry "${model}" needs contextTokens or maxOutputTokens`;
+    }
+    if (contextTokens !== undefined && !isWholeNumber(contextTokens, 1_000, 100_000_000)) {
+      return `entry "${model}" needs contextTokens as a whole number of tokens between 1000 and 100000000`;
+    }
+    if (maxOutputTokens !== undefined && !isWholeNumber(maxOutputTokens, 1, 100_000_000)) {
+      return `entry "${model}" needs maxOutputTokens as a whole number of tokens ≥ 1`;
+    }
+    if (contextTokens !== undefined && maxOutputTokens !== undefined && maxOutputTokens > contextTokens) {
+      return `entry "${model}" has maxOutputTokens larger than contextTokens`;
+    }
+    entries.push([model, { ...(contextTokens !== undefined ? { contextTokens } : {}), ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) }]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** `low`/`medium` read as `high` and `xhigh` as `max`, as DeepSeek maps them. */
+const EFFORT_ALIASES: Readonly<Record<string, ReasoningEffort>> = { low: 'high', medium: 'high', high: 'high', max: 'max', xhigh: 'max' };
 
 function parseFallbackProviders(raw: unknown): readonly FallbackProvider[] | string {
   if (!Array.isArray(raw)) {
@@ -231,10 +348,20 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
     typeof raw === 'string' && URL_PATTERN.test(raw.trim())
       ? { ok: raw.trim().replace(/\/+$/, '') }
       : problem('must be an http(s) URL')),
-  'models.chat': define('models.chat', 'deepseek-chat', checkModelId),
-  'models.reasoner': define('models.reasoner', 'deepseek-reasoner', checkModelId),
-  'models.thinkingParameter': define('models.thinkingParameter', false, (raw) =>
-    typeof raw === 'boolean' ? { ok: raw } : problem('must be true or false')),
+  'models.chat': define('models.chat', DEFAULT_MODEL_ID, checkModelId),
+  'models.reasoner': define('models.reasoner', DEFAULT_MODEL_ID, checkModelId),
+  'models.reasoningEffort': define('models.reasoningEffort', 'high', (raw) => {
+    const effort = typeof raw === 'string' ? EFFORT_ALIASES[raw.trim().toLowerCase()] : undefined;
+    return effort ? { ok: effort } : problem(`must be one of ${REASONING_EFFORTS.map((e) => `"${e}"`).join(', ')}`);
+  }),
+  'models.thinking': define('models.thinking', 'auto', (raw) =>
+    typeof raw === 'string' && (THINKING_OVERRIDES as readonly string[]).includes(raw)
+      ? { ok: raw as ThinkingOverride }
+      : problem(`must be one of ${THINKING_OVERRIDES.map((o) => `"${o}"`).join(', ')}`)),
+  'models.limits': define('models.limits', {}, (raw) => {
+    const parsed = parseModelLimits(raw);
+    return typeof parsed === 'string' ? problem(parsed) : { ok: parsed };
+  }),
   pricing: define('pricing', DEFAULT_PRICING, (raw) => {
     const parsed = parsePriceTable(raw);
     return parsed.table ? { ok: parsed.table } : problem(parsed.problem ?? 'is invalid');
@@ -261,31 +388,98 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
 
+/** A setting that was replaced: still read (when its replacement is unset) so users' settings keep working. */
+export interface LegacySetting {
+  readonly key: string;
+  readonly replacedBy: SettingKey;
+  /** The replacement's value for a stored old value; undefined = nothing to carry over. */
+  migrate(raw: unknown): unknown;
+  /** For package.json's `markdownDeprecationMessage`. */
+  readonly note: string;
+}
+
+export const LEGACY_SETTINGS = [
+  {
+    key: 'models.thinkingParameter',
+    replacedBy: 'models.thinking',
+    // `true` forced the switch for every id; `false` meant "by id", which `auto` now does right for V4 ids.
+    migrate: (raw: unknown) => (raw === true ? 'always' : undefined),
+    note: 'Replaced by `#deepseek.models.thinking#`: the `thinking` switch now goes to every V4-family model automatically. `true` carries over as `always`.',
+  },
+] as const satisfies readonly LegacySetting[];
+
+export type LegacySettingKey = (typeof LEGACY_SETTINGS)[number]['key'];
+
 /** Where raw values come from: VS Code's configuration in the extension, a plain map in tests. */
 export interface SettingsSource {
-  getRaw(key: SettingKey): unknown;
+  getRaw(key: SettingKey | LegacySettingKey): unknown;
 }
 
 export class InMemorySettingsSource implements SettingsSource {
-  private readonly values = new Map<SettingKey, unknown>();
+  private readonly values = new Map<SettingKey | LegacySettingKey, unknown>();
 
-  constructor(initial: Partial<Record<SettingKey, unknown>> = {}) {
+  constructor(initial: Partial<Record<SettingKey | LegacySettingKey, unknown>> = {}) {
     for (const [k, v] of Object.entries(initial)) {
       this.values.set(k as SettingKey, v);
     }
   }
 
-  set(key: SettingKey, value: unknown): void {
+  set(key: SettingKey | LegacySettingKey, value: unknown): void {
     this.values.set(key, value);
   }
 
-  getRaw(key: SettingKey): unknown {
+  getRaw(key: SettingKey | LegacySettingKey): unknown {
     return this.values.get(key);
   }
 }
 
+/** The value a replaced setting carries over to `key` (the first legacy setting that has one), or undefined. */
+function migrateLegacy(key: SettingKey, rawOf: (legacy: LegacySettingKey) => unknown): unknown {
+  for (const legacy of LEGACY_SETTINGS) {
+    const migrated = legacy.replacedBy === key ? legacy.migrate(rawOf(legacy.key)) : undefined;
+    if (migrated !== undefined) {
+      return migrated;
+    }
+  }
+  return undefined;
+}
+
 export function readSetting<K extends SettingKey>(source: SettingsSource, key: K): Parsed<Settings[K]> {
-  return SETTING_DEFINITIONS[key].parse(source.getRaw(key)) as Parsed<Settings[K]>;
+  const raw = source.getRaw(key);
+  if (raw === undefined) {
+    for (const legacy of LEGACY_SETTINGS) {
+      const migrated = legacy.replacedBy === key ? legacy.migrate(source.getRaw(legacy.key)) : undefined;
+      if (migrated !== undefined) {
+        const parsed = SETTING_DEFINITIONS[key].parse(migrated) as Parsed<Settings[K]>;
+        return parsed.problem === undefined ? { ...parsed, migratedFrom: legacy.key } : parsed;
+      }
+    }
+  }
+  return SETTING_DEFINITIONS[key].parse(raw) as Parsed<Settings[K]>;
+}
+
+/** A replaced setting the user still has, and what it becomes: for a one-time notice that rewrites it. */
+export interface LegacySettingInUse {
+  readonly key: LegacySettingKey;
+  readonly replacedBy: SettingKey;
+  /** The stored old value. */
+  readonly raw: unknown;
+  /** What to write to `replacedBy` (undefined: nothing to carry over; just remove the old key). */
+  readonly value: unknown;
+  /** False when `replacedBy` is set too (its own value wins; the old one is ignored). */
+  readonly applied: boolean;
+}
+
+export function legacySettingsInUse(source: SettingsSource): LegacySettingInUse[] {
+  const found: LegacySettingInUse[] = [];
+  for (const legacy of LEGACY_SETTINGS) {
+    const raw = source.getRaw(legacy.key);
+    if (raw !== undefined) {
+      const value = legacy.migrate(raw);
+      found.push({ key: legacy.key, replacedBy: legacy.replacedBy, raw, value, applied: value !== undefined && source.getRaw(legacy.replacedBy) === undefined });
+    }
+  }
+  return found;
 }
 
 /**
@@ -305,7 +499,9 @@ export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
   baseUrl: 'user',
   'models.chat': 'user',
   'models.reasoner': 'user',
-  'models.thinkingParameter': 'user',
+  'models.reasoningEffort': 'user',
+  'models.thinking': 'user',
+  'models.limits': 'user',
   pricing: 'user',
   'budget.session': 'user',
   'inlineCompletions.enabled': 'any',
@@ -317,6 +513,19 @@ export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
 
 /** The settings only the user's own settings may set (see SettingOwner). */
 export const USER_ONLY_KEYS: readonly SettingKey[] = SETTING_KEYS.filter((key) => SETTING_OWNERS[key] === 'user');
+
+/**
+ * Replaced settings whose replacement is user-only: still read (migrated) from the user's settings alone, so
+ * they are user-only as well (application scope, restricted in untrusted workspaces, named by the workspace
+ * guard).
+ */
+export const USER_ONLY_LEGACY_KEYS: readonly LegacySettingKey[] = LEGACY_SETTINGS
+  .filter((l) => SETTING_OWNERS[l.replacedBy] === 'user')
+  .map((l) => l.key);
+
+/** Every key that only the user's own settings may set, current and replaced, in declaration order. */
+export type UserOnlyKey = SettingKey | LegacySettingKey;
+export const USER_ONLY_CONFIG_KEYS: readonly UserOnlyKey[] = [...USER_ONLY_KEYS, ...USER_ONLY_LEGACY_KEYS];
 
 /** A setting's raw values as VS Code's layers hold them (`inspect()`): the user's, the workspace's, each folder's. */
 export interface SettingLayers {
@@ -338,11 +547,18 @@ export interface LayeredValue<T> {
  * list with each valid workspace list (an invalid workspace value cannot wipe the user's); `any` takes the most
  * specific value set.
  */
-export function readLayeredSetting<K extends SettingKey>(key: K, layers: SettingLayers): LayeredValue<Settings[K]> {
+export function readLayeredSetting<K extends SettingKey>(
+  key: K,
+  layers: SettingLayers,
+  /** The layers of a replaced setting (LEGACY_SETTINGS), read when `key` itself is not set. */
+  legacyLayers?: (legacy: LegacySettingKey) => SettingLayers,
+): LayeredValue<Settings[K]> {
   const definition = SETTING_DEFINITIONS[key] as SettingDefinition<K>;
   const owner = SETTING_OWNERS[key];
   if (owner === 'user') {
-    const { value, problem } = definition.parse(layers.user);
+    // A replaced setting carries over from the user's own value only, as the setting it became would.
+    const migrated = layers.user === undefined && legacyLayers ? migrateLegacy(key, (legacy) => legacyLayers(legacy).user) : undefined;
+    const { value, problem } = definition.parse(migrated ?? layers.user);
     return { value, problems: problem ? [problem] : [] };
   }
   const workspaceLayers = [layers.workspace, ...(layers.folders ?? [])].filter((v) => v !== undefined);

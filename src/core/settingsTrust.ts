@@ -6,7 +6,7 @@
  * repository tried; reading its `.vscode/settings.json` (and the `.code-workspace` file's `settings`) is the
  * only way to say so. The values found here are never used.
  */
-import { SETTINGS_SECTION, USER_ONLY_KEYS, type SettingKey } from './settingsSchema';
+import { SETTINGS_SECTION, USER_ONLY_CONFIG_KEYS, type UserOnlyKey } from './settingsSchema';
 
 /** Copies `text`, calling `other` for each character outside strings; strings are copied whole. */
 function outsideStrings(text: string, other: (i: number) => { emit: string; next: number }): string {
@@ -80,22 +80,22 @@ export function setsKey(tree: Record<string, unknown>, dotted: string): boolean 
  * the object that holds the settings (`"settings"` in a `.code-workspace` file); absent for settings.json.
  * Unparseable text falls back to looking for the quoted keys.
  */
-export function userOnlyKeysIn(text: string, settingsProperty?: string): SettingKey[] {
+export function userOnlyKeysIn(text: string, settingsProperty?: string): UserOnlyKey[] {
   const json = stripJsonc(text.replace(/^\uFEFF/, ''));
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
     const quoted = new Set([...json.matchAll(/"([^"\\]+)"\s*:/g)].map((m) => m[1]));
-    return USER_ONLY_KEYS.filter((key) => quoted.has(`${SETTINGS_SECTION}.${key}`));
+    return USER_ONLY_CONFIG_KEYS.filter((key) => quoted.has(`${SETTINGS_SECTION}.${key}`));
   }
   const tree = settingsProperty !== undefined && isRecord(parsed) ? parsed[settingsProperty] : parsed;
-  return isRecord(tree) ? USER_ONLY_KEYS.filter((key) => setsKey(tree, `${SETTINGS_SECTION}.${key}`)) : [];
+  return isRecord(tree) ? USER_ONLY_CONFIG_KEYS.filter((key) => setsKey(tree, `${SETTINGS_SECTION}.${key}`)) : [];
 }
 
 /** A user-only setting found in a workspace's settings, and where (e.g. "This workspace's .vscode/settings.json"). */
 export interface IgnoredSetting {
-  readonly key: SettingKey;
+  readonly key: UserOnlyKey;
   readonly source: string;
 }
 

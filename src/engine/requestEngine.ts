@@ -8,6 +8,7 @@ import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { Logger } from '../core/logger';
+import { decideThinking } from '../core/models';
 import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
 import { estimateTokens } from '../core/tokenEstimate';
@@ -169,7 +170,7 @@ export class RequestEngine implements vscode.Disposable {
       const reasoningRestorer = redactor ? createStreamRestorer(redactor) : undefined;
       const contentRestorer = redactor ? createStreamRestorer(redactor) : undefined;
       const onEvent = task.onEvent;
-      const thinking = this.settings.get('models.thinkingParameter') ? (task.role === 'reasoner' ? 'enabled' : 'disabled') : undefined;
+      const thinking = decideThinking({ role: task.role, model, override: this.settings.get('models.thinking') }).thinking;
       const result = await client.streamChat(
         { model, messages, ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(thinking ? { thinking } : {}) },
         {

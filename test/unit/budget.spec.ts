@@ -1,6 +1,6 @@
 import * as assert from 'assert/strict';
 import { BudgetGate, checkBudget, DECLINE_OVER_BUDGET, estimateRequestCostUsd, type BudgetCheck, type BudgetPolicy } from '../../src/core/budget';
-import { DEFAULT_PRICING } from '../../src/core/settingsSchema';
+import { DEEPSEEK_PRICES_2025 } from '../../src/core/pricing';
 
 describe('session budget', () => {
   it('has no level when no budget is set', () => {
@@ -159,9 +159,9 @@ describe('budget gate', () => {
 
 describe('request cost estimate', () => {
   it('is an upper bound: every prompt token at the miss price, plus the expected output', () => {
-    assert.equal(estimateRequestCostUsd(DEFAULT_PRICING['deepseek-chat'], 10_000, 1_000), 0.0038);
-    assert.equal(estimateRequestCostUsd(DEFAULT_PRICING['deepseek-reasoner'], 1_000_000, 1_000_000), 2.74);
-    assert.equal(estimateRequestCostUsd(DEFAULT_PRICING['deepseek-chat'], 0, 0), 0);
+    assert.equal(estimateRequestCostUsd(DEEPSEEK_PRICES_2025['deepseek-chat'], 10_000, 1_000), 0.0038);
+    assert.equal(estimateRequestCostUsd(DEEPSEEK_PRICES_2025['deepseek-reasoner'], 1_000_000, 1_000_000), 2.74);
+    assert.equal(estimateRequestCostUsd(DEEPSEEK_PRICES_2025['deepseek-chat'], 0, 0), 0);
   });
 
   it('is zero when there is no price for the model', () => {

@@ -2,7 +2,7 @@ import * as assert from 'assert/strict';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { CHAT_VIEW_ID, CommandIds, CommandTitles } from '../../src/core/commandIds';
-import { SETTING_DEFINITIONS, SETTING_KEYS, SETTING_OWNERS, SETTINGS_SECTION, USER_ONLY_KEYS } from '../../src/core/settingsSchema';
+import { LEGACY_SETTINGS, SETTING_DEFINITIONS, SETTING_KEYS, SETTING_OWNERS, SETTINGS_SECTION, USER_ONLY_CONFIG_KEYS } from '../../src/core/settingsSchema';
 
 interface Manifest {
   main: string;
@@ -12,7 +12,7 @@ interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] } };
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; type: string; scope?: string }> };
+    configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; markdownDeprecationMessage?: string; type: string; enum?: unknown[]; scope?: string }> };
     menus: Record<string, { command: string }[]>;
     keybindings: { command: string }[];
     views: Record<string, { id: string; type: string }[]>;
@@ -35,11 +35,17 @@ describe('package.json declares the public contract', () => {
 
   it('declares every setting of the typed settings module, with the same default and a description', () => {
     const props = manifest.contributes.configuration.properties;
-    assert.deepEqual(Object.keys(props).sort(), SETTING_KEYS.map((k) => `${SETTINGS_SECTION}.${k}`).sort());
+    const current = SETTING_KEYS.map((k) => `${SETTINGS_SECTION}.${k}`);
+    const legacy = LEGACY_SETTINGS.map((l) => `${SETTINGS_SECTION}.${l.key}`);
+    assert.deepEqual(Object.keys(props).sort(), [...current, ...legacy].sort());
     for (const key of SETTING_KEYS) {
       const prop = props[`${SETTINGS_SECTION}.${key}`];
       assert.deepEqual(prop.default, SETTING_DEFINITIONS[key].defaultValue, key);
       assert.ok(prop.markdownDescription && prop.markdownDescription.length > 30, `${key} has a markdownDescription`);
+      assert.equal(prop.markdownDeprecationMessage, undefined, `${key} is not deprecated`);
+      for (const value of prop.enum ?? []) {
+        assert.equal(SETTING_DEFINITIONS[key].parse(value).problem, undefined, `${key}: the schema accepts the enum value ${String(value)}`);
+      }
     }
   });
 
@@ -48,14 +54,16 @@ describe('package.json declares the public contract', () => {
     const full = (key: string) => `${SETTINGS_SECTION}.${key}`;
     // Application scope: never read from workspace or folder settings, nor from a remote machine's settings.
     const applicationScoped = Object.keys(props).filter((k) => props[k].scope === 'application').sort();
-    assert.deepEqual(applicationScoped, USER_ONLY_KEYS.map(full).sort());
+    // Replaced settings that migrate into a user-only setting (models.thinkingParameter) are user-only too.
+    assert.deepEqual(applicationScoped, USER_ONLY_CONFIG_KEYS.map(full).sort());
     const restricted = [...(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [])].sort();
-    assert.deepEqual(restricted, USER_ONLY_KEYS.map(full).sort());
-    for (const key of USER_ONLY_KEYS) {
+    assert.deepEqual(restricted, USER_ONLY_CONFIG_KEYS.map(full).sort());
+    for (const key of USER_ONLY_CONFIG_KEYS) {
       assert.match(props[full(key)].markdownDescription ?? '', /user settings only/, `${key} says who sets it`);
     }
     // Where requests go, with which key, what is redacted and what is billed: the user's alone.
-    for (const key of ['baseUrl', 'fallbackProviders', 'privacy.redact', 'pricing', 'budget.session', 'models.chat', 'models.reasoner'] as const) {
+    for (const key of ['baseUrl', 'fallbackProviders', 'privacy.redact', 'pricing', 'budget.session', 'models.chat', 'models.reasoner',
+      'models.reasoningEffort', 'models.thinking', 'models.limits', 'context.maxTokens'] as const) {
       assert.equal(SETTING_OWNERS[key], 'user', key);
     }
     assert.equal(SETTING_OWNERS['context.exclude'], 'additive');
@@ -63,6 +71,20 @@ describe('package.json declares the public contract', () => {
     for (const [key, prop] of Object.entries(props)) {
       assert.ok(prop.scope === undefined || prop.scope === 'application', `${key} has scope ${String(prop.scope)}`);
     }
+  });
+
+  it('keeps replaced settings declared as deprecated, naming their replacement', () => {
+    const props = manifest.contributes.configuration.properties;
+    for (const l of LEGACY_SETTINGS) {
+      const prop = props[`${SETTINGS_SECTION}.${l.key}`];
+      assert.equal(prop.markdownDeprecationMessage, l.note, l.key);
+      assert.ok(prop.markdownDeprecationMessage?.includes(`#${SETTINGS_SECTION}.${l.replacedBy}#`), `${l.key} names ${l.replacedBy}`);
+    }
+  });
+
+  it('names no retired model id as a default', () => {
+    const defaults = JSON.stringify(SETTING_KEYS.map((k) => manifest.contributes.configuration.properties[`${SETTINGS_SECTION}.${k}`].default));
+    assert.doesNotMatch(defaults, /deepseek-chat|deepseek-reasoner/);
   });
 
   it('refers only to declared commands from menus and keybindings', () => {

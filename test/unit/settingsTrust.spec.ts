@@ -10,8 +10,10 @@ describe('settings trust: who may set what', () => {
       'context.maxTokens',
       'fallbackProviders',
       'models.chat',
+      'models.limits',
       'models.reasoner',
-      'models.thinkingParameter',
+      'models.reasoningEffort',
+      'models.thinking',
       'pricing',
       'privacy.redact',
     ]);
@@ -24,10 +26,21 @@ describe('settings trust: who may set what', () => {
     assert.equal(readLayeredSetting('privacy.redact', { user: false, workspace: true }).value, false, "the user's own choice is theirs");
     assert.deepEqual(readLayeredSetting('fallbackProviders', { workspace: [{ name: 'x', baseUrl: 'http://x', apiKeyEnv: 'AWS_SECRET_ACCESS_KEY', models: { chat: 'a', reasoner: 'b' } }] }).value, []);
     assert.equal(readLayeredSetting('budget.session', { user: 2, workspace: 0 }).value, 2);
-    assert.equal(readLayeredSetting('models.reasoner', { workspace: 'deepseek-v4-pro' }).value, 'deepseek-reasoner');
+    assert.equal(readLayeredSetting('models.reasoner', { user: 'deepseek-flash', workspace: 'deepseek-v4-pro' }).value, 'deepseek-flash');
+    assert.equal(readLayeredSetting('models.reasoningEffort', { workspace: 'max' }).value, 'high');
+    assert.equal(readLayeredSetting('models.thinking', { workspace: 'never' }).value, 'auto');
+    assert.deepEqual(readLayeredSetting('models.limits', { workspace: { 'deepseek-flash': { contextTokens: 2_000_000 } } }).value, {});
     assert.equal(readLayeredSetting('context.maxTokens', { workspace: 2_000_000 }).value, 128_000);
-    const zero = { 'deepseek-chat': { cacheHit: 0, cacheMiss: 0, output: 0 } };
+    const zero = { 'deepseek-flash': { cacheHit: 0, cacheMiss: 0, output: 0 } };
     assert.notDeepEqual(readLayeredSetting('pricing', { workspace: zero }).value, zero);
+  });
+
+  it('carries a replaced setting over from the user value alone', () => {
+    const legacy = (user: unknown, workspace?: unknown) => () => ({ user, workspace });
+    assert.equal(readLayeredSetting('models.thinking', {}, legacy(true)).value, 'always');
+    assert.equal(readLayeredSetting('models.thinking', {}, legacy(undefined, true)).value, 'auto', 'never from a workspace');
+    assert.equal(readLayeredSetting('models.thinking', { user: 'never' }, legacy(true)).value, 'never', 'the new setting wins');
+    assert.equal(readLayeredSetting('models.thinking', {}, legacy(false)).value, 'auto');
   });
 
   it('lets a workspace add context exclusions but never remove the user\'s, even with an invalid value', () => {
@@ -78,6 +91,7 @@ describe('settings trust: finding user-only settings in a workspace settings fil
     assert.deepEqual(userOnlyKeysIn('{"settings": {"deepseek.budget.session": 0}, "folders": []}', 'settings'), ['budget.session']);
     assert.deepEqual(userOnlyKeysIn('{"deepseek.budget.session": 0}', 'settings'), [], 'only the workspace file\'s settings object counts');
     assert.deepEqual(userOnlyKeysIn('\uFEFF{"deepseek.baseUrl": "x"}'), ['baseUrl']);
+    assert.deepEqual(userOnlyKeysIn('{"deepseek.models.thinkingParameter": true, "deepseek.models.thinking": "never"}'), ['models.thinking', 'models.thinkingParameter'], 'a replaced setting too');
   });
 
   it('still names the flat keys of a file it cannot parse', () => {

@@ -3,15 +3,14 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { MemoryLogger } from '../../src/core/logger';
-import { resolvePrice } from '../../src/core/pricing';
-import { DEFAULT_PRICING } from '../../src/core/settingsSchema';
+import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
 import { SEGMENT_PATTERN } from '../../src/core/spendLog';
 import type { RecordInput } from '../../src/core/spendLedger';
 import { LOCK_FILE, SNAPSHOT_FILE } from '../../src/spend/ledgerFiles';
 import { SharedLedger, type SharedLedgerOptions } from '../../src/spend/sharedLedger';
 import v1Fixture from './spendLedgerV1.fixture.json';
 
-const price = resolvePrice(DEFAULT_PRICING, 'deepseek-chat', new Date())!;
+const price = resolvePrice(DEEPSEEK_PRICES_2025, 'deepseek-chat', new Date())!;
 /** $0.27 per request: 1M prompt tokens, all missed. */
 const DOLLAR_27: RecordInput = { model: 'deepseek-chat', provider: 'DeepSeek', surface: 'chat', price, usage: { kind: 'reported', hitTokens: 0, missTokens: 1_000_000, outputTokens: 0 } };
 const oneToken = (n: number): RecordInput => ({ ...DOLLAR_27, finishReason: `#${n}`, usage: { kind: 'reported', hitTokens: 0, missTokens: 1, outputTokens: 0 } });

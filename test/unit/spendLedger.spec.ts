@@ -1,6 +1,5 @@
 import * as assert from 'assert/strict';
-import { resolvePrice, type ResolvedPrice } from '../../src/core/pricing';
-import { DEFAULT_PRICING } from '../../src/core/settingsSchema';
+import { DEEPSEEK_PRICES_2025, resolvePrice, type ResolvedPrice } from '../../src/core/pricing';
 import {
   DEFAULT_SESSION_IDLE_MS, hitRate, LedgerFold, resolveFoldOptions, SpendLedger, type LedgerEvent, type RecordInput, type SpendLedgerOptions,
   type SpendRecord, type SpendTotals,
@@ -9,8 +8,8 @@ import v1Fixture from './spendLedgerV1.fixture.json';
 
 const HOUR = 60 * 60 * 1000;
 const START = Date.UTC(2025, 0, 15, 9, 0);
-const chatPrice = resolvePrice(DEFAULT_PRICING, 'deepseek-chat', new Date(START))!;
-const reasonerPrice = resolvePrice(DEFAULT_PRICING, 'deepseek-reasoner', new Date(START))!;
+const chatPrice = resolvePrice(DEEPSEEK_PRICES_2025, 'deepseek-chat', new Date(START))!;
+const reasonerPrice = resolvePrice(DEEPSEEK_PRICES_2025, 'deepseek-reasoner', new Date(START))!;
 
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

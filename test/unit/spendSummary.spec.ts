@@ -1,7 +1,6 @@
 import * as assert from 'assert/strict';
 import { SpendLedger } from '../../src/core/spendLedger';
-import { resolvePrice } from '../../src/core/pricing';
-import { DEFAULT_PRICING } from '../../src/core/settingsSchema';
+import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
 import { spendReport, statusLine, statusTooltip, type SpendView } from '../../src/core/spendSummary';
 
 function ledgerWith(...usages: { hit: number; miss: number; out: number; model?: string; surface?: 'chat' | 'command' | 'completion' }[]): SpendLedger {
@@ -13,7 +12,7 @@ function ledgerWith(...usages: { hit: number; miss: number; out: number; model?:
       model,
       provider: 'DeepSeek',
       surface: u.surface ?? 'chat',
-      price: resolvePrice(DEFAULT_PRICING, model, new Date(now)),
+      price: resolvePrice(DEEPSEEK_PRICES_2025, model, new Date(now)),
       usage: { kind: 'reported', hitTokens: u.hit, missTokens: u.miss, outputTokens: u.out },
     });
   }
