@@ -8,10 +8,39 @@ export * from './types';
 
 const CONTROL_PREFIX = '/__fake';
 
+type ModelPreset = Pick<FakeConfig, 'models' | 'aliases' | 'reasoningModels' | 'fimModels'>;
+
+/** The ids each mode serves: today's DeepSeek API (2026-11), or a compatible endpoint with the pre-V4 ids. */
+export function modelPreset(legacyEndpoint: boolean): ModelPreset {
+  return legacyEndpoint
+    ? { models: ['deepseek-chat', 'deepseek-reasoner'], aliases: {}, reasoningModels: ['deepseek-reasoner'], fimModels: ['deepseek-chat'] }
+    : { models: ['deepseek-flash', 'deepseek-v4-pro'], aliases: { 'deepseek-v4-flash': 'deepseek-flash' }, reasoningModels: [], fimModels: ['deepseek-flash'] };
+}
+
+/** The config after `patch`: switching `legacyEndpoint` loads that mode's ids unless the patch gives its own. */
+function applyPatch(config: FakeConfig, patch: Partial<FakeConfig>): FakeConfig {
+  const switched = patch.legacyEndpoint !== undefined && patch.legacyEndpoint !== config.legacyEndpoint;
+  return { ...config, ...(switched ? modelPreset(patch.legacyEndpoint === true) : {}), ...patch };
+}
+
+/**
+ * DeepSeek's refusal of a model id it does not serve (since 2026-07-24 also `deepseek-chat` / `deepseek-reasoner`),
+ * e.g. "The supported API model names are deepseek-v4-pro or deepseek-flash, but you passed deepseek-chat."
+ * (the API names the ids in reverse order).
+ */
+export function unsupportedModelMessage(models: readonly string[], passed: string): string {
+  const names = [...models].sort().reverse();
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
+  return `The supported API model names are ${list}, but you passed ${passed}.`;
+}
+
+/** `reasoning_effort` values DeepSeek accepts, and what it applies. */
+const EFFORTS: Readonly<Record<string, 'high' | 'max'>> = { low: 'high', medium: 'high', high: 'high', max: 'max', xhigh: 'max' };
+
 export function defaultConfig(): FakeConfig {
   return {
-    models: ['deepseek-chat', 'deepseek-reasoner'],
-    reasoningModels: ['deepseek-reasoner'],
+    legacyEndpoint: false,
+    ...modelPreset(false),
     balance: {
       is_available: true,
       balance_infos: [{ currency: 'USD', total_balance: '10.00', granted_balance: '0.00', topped_up_balance: '10.00' }],
@@ -52,8 +81,10 @@ export function serializeMessages(messages: readonly ChatMessage[]): string {
 
 /**
  * A local, OpenAI-compatible fake of the DeepSeek API for tests and the offline simulator. It serves chat
- * (streamed and not, with `reasoning_content`), FIM, models and balance; simulates the prefix cache; logs
- * every request; and injects faults. A control API under `/__fake/` lets another process drive it.
+ * (streamed and not, with `reasoning_content`), FIM, models and balance as today's API does (V4 ids, the
+ * `thinking` switch, `reasoning_effort`, DeepSeek's refusal of retired ids) or, with `legacyEndpoint`, as a
+ * compatible endpoint serving the pre-V4 ids; simulates the prefix cache; logs every request; and injects
+ * faults. A control API under `/__fake/` lets another process drive it.
  */
 export class FakeDeepSeekServer {
   private server: http.Server | undefined;
@@ -66,7 +97,7 @@ export class FakeDeepSeekServer {
   private cache: PrefixCacheSimulator;
 
   constructor(private readonly initial: Partial<FakeConfig> = {}) {
-    this.config = { ...defaultConfig(), ...initial };
+    this.config = applyPatch(defaultConfig(), initial);
     this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
   }
 
@@ -110,7 +141,7 @@ export class FakeDeepSeekServer {
 
   configure(patch: Partial<FakeConfig>): void {
     const unitChanged = patch.cacheUnitTokens !== undefined && patch.cacheUnitTokens !== this.config.cacheUnitTokens;
-    this.config = { ...this.config, ...patch };
+    this.config = applyPatch(this.config, patch);
     if (unitChanged) {
       this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
     }
@@ -130,7 +161,7 @@ export class FakeDeepSeekServer {
 
   /** Back to the configuration given at construction: empty log, no faults, empty cache. */
   reset(): void {
-    this.config = { ...defaultConfig(), ...this.initial };
+    this.config = applyPatch(defaultConfig(), this.initial);
     this.faults = [];
     this.log = [];
     this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
@@ -258,13 +289,52 @@ export class FakeDeepSeekServer {
     }
   }
 
-  private validateModel(model: unknown, res: http.ServerResponse, entry: LoggedRequest): model is string {
-    if (typeof model !== 'string' || !this.config.models.includes(model)) {
-      entry.outcome = 'error:400';
-      this.sendError(res, 400, 'Model Not Exist', 'invalid_request_error');
-      return false;
+  /** The model a request names, as served (an alias resolved); undefined after answering 400. */
+  private validateModel(model: unknown, res: http.ServerResponse, entry: LoggedRequest): string | undefined {
+    const id = typeof model === 'string' ? model : '';
+    if (this.config.models.includes(id)) {
+      return id;
     }
-    return true;
+    const target = Object.prototype.hasOwnProperty.call(this.config.aliases, id) ? this.config.aliases[id] : undefined;
+    if (target !== undefined && this.config.models.includes(target)) {
+      return target;
+    }
+    const message = this.config.legacyEndpoint ? 'Model Not Exist' : unsupportedModelMessage(this.config.models, id || String(model));
+    this.refuse(res, entry, 400, message);
+    return undefined;
+  }
+
+  private refuse(res: http.ServerResponse, entry: LoggedRequest, status: number, message: string): void {
+    entry.outcome = `error:${status}`;
+    this.sendError(res, status, message, 'invalid_request_error');
+  }
+
+  /**
+   * Whether the request thinks, and at which effort: by id on a legacy endpoint (which refuses the V4 fields as
+   * unrecognized), by `thinking.type` on V4 (on unless `disabled`). Undefined after answering 400.
+   */
+  private decideThinking(body: Record<string, unknown>, model: string, res: http.ServerResponse, entry: LoggedRequest): { enabled: boolean; effort?: 'high' | 'max' } | undefined {
+    if (this.config.legacyEndpoint) {
+      const field = ['thinking', 'reasoning_effort'].find((f) => body[f] !== undefined);
+      if (field) {
+        this.refuse(res, entry, 400, `Unrecognized request argument supplied: ${field}`);
+        return undefined;
+      }
+      return { enabled: this.config.reasoningModels.includes(model) };
+    }
+    const thinking = body.thinking;
+    if (thinking !== undefined && (!isRecord(thinking) || (thinking.type !== 'enabled' && thinking.type !== 'disabled'))) {
+      this.refuse(res, entry, 400, 'Invalid value for thinking.type: expected "enabled" or "disabled"');
+      return undefined;
+    }
+    const rawEffort = body.reasoning_effort;
+    const effort = typeof rawEffort === 'string' ? EFFORTS[rawEffort] : undefined;
+    if (rawEffort !== undefined && effort === undefined) {
+      this.refuse(res, entry, 400, `Invalid value for reasoning_effort: ${JSON.stringify(rawEffort)}; expected "high" or "max"`);
+      return undefined;
+    }
+    const enabled = !isRecord(thinking) || thinking.type !== 'disabled';
+    return enabled ? { enabled, effort: effort ?? 'high' } : { enabled };
   }
 
   private nextReply(messages: readonly ChatMessage[], reasoning: boolean): ScriptedReply {
@@ -288,13 +358,22 @@ export class FakeDeepSeekServer {
       this.sendError(res, 400, 'messages: field required', 'invalid_request_error');
       return;
     }
-    if (!this.validateModel(body.model, res, entry)) {
+    const served = this.validateModel(body.model, res, entry);
+    if (served === undefined) {
       return;
     }
-    const model = body.model;
+    const model = body.model as string;
     const messages = body.messages as ChatMessage[];
-    const thinking = isRecord(body.thinking) ? body.thinking.type === 'enabled' : undefined;
-    const reasoning = thinking ?? this.config.reasoningModels.includes(model);
+    const thinking = this.decideThinking(body, served, res, entry);
+    if (!thinking) {
+      return;
+    }
+    entry.thinking = thinking;
+    const reasoning = thinking.enabled;
+    if (reasoning && body.logprobs === true) {
+      this.refuse(res, entry, 400, 'logprobs is not supported in thinking mode');
+      return;
+    }
     const prompt = tokenize(serializeMessages(messages));
     const cache = this.cache.lookupAndStore(prompt);
     entry.cache = cache;
@@ -379,13 +458,17 @@ export class FakeDeepSeekServer {
       this.sendError(res, 400, 'prompt: field required', 'invalid_request_error');
       return;
     }
-    if (!this.validateModel(body.model, res, entry)) {
+    const served = this.validateModel(body.model, res, entry);
+    if (served === undefined) {
       return;
     }
-    const model = body.model;
-    if (this.config.reasoningModels.includes(model)) {
-      entry.outcome = 'error:400';
-      this.sendError(res, 400, `FIM completion is not supported by ${model}`, 'invalid_request_error');
+    const model = body.model as string;
+    if (!this.config.fimModels.includes(served)) {
+      this.refuse(res, entry, 400, `FIM completion is not supported by ${model}`);
+      return;
+    }
+    if (!this.config.legacyEndpoint && isRecord(body.thinking) && body.thinking.type === 'enabled') {
+      this.refuse(res, entry, 400, 'FIM completion is only available in non-thinking mode');
       return;
     }
     if (typeof body.max_tokens === 'number' && body.max_tokens > 4096) {

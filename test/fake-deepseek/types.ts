@@ -2,7 +2,7 @@
  * process (the extension host) can set them through the control API. */
 
 export interface ScriptedReply {
-  /** Chain-of-thought streamed as `reasoning_content` (reasoner models only). */
+  /** Chain-of-thought streamed as `reasoning_content` (only when the request thinks). */
   readonly reasoning?: string;
   readonly content: string;
   /** Overrides the finish reason, e.g. `insufficient_system_resource`. */
@@ -27,9 +27,22 @@ export interface BalanceInfo {
 export interface FakeConfig {
   /** When set, requests must carry `Authorization: Bearer <apiKey>`; otherwise any key is accepted. */
   apiKey?: string;
+  /**
+   * false (default): today's DeepSeek API — V4 ids think unless `thinking.type` is `disabled`, retired and
+   * unknown ids get DeepSeek's 400 naming the supported ids. true: a compatible endpoint serving the pre-V4
+   * ids — reasoning by id, "Model Not Exist" for others, and `thinking` / `reasoning_effort` refused as
+   * unrecognized arguments. Changing it (constructor or configure) loads that mode's `models`, `aliases`,
+   * `reasoningModels` and `fimModels` unless the same patch gives them.
+   */
+  legacyEndpoint: boolean;
+  /** Ids `/models` lists and chat accepts. */
   models: string[];
-  /** Models that stream `reasoning_content`. */
+  /** Ids accepted but not listed, served as the id they name (V4: `deepseek-v4-flash` → `deepseek-flash`). */
+  aliases: Record<string, string>;
+  /** Legacy endpoint: models that always stream `reasoning_content` (on V4 every model thinks unless disabled). */
   reasoningModels: string[];
+  /** Models that serve FIM on `/beta/completions` (V4: Flash only, never with thinking enabled). */
+  fimModels: string[];
   balance: { is_available: boolean; balance_infos: BalanceInfo[] };
   /** Replies used in order for chat requests; when empty, `defaultReply` decides. */
   replies: ScriptedReply[];
@@ -73,6 +86,8 @@ export interface LoggedRequest {
   readonly receivedAt: number;
   /** For chat and FIM: the simulated cache result. */
   cache?: { hit: number; miss: number };
+  /** For chat: whether the server thought, and at which effort (V4, when thinking). */
+  thinking?: { enabled: boolean; effort?: 'high' | 'max' };
   /** What happened: `ok`, `fault:<kind>`, `error:<status>`, `aborted`. */
   outcome?: string;
 }

@@ -5,6 +5,9 @@ import { FakeDeepSeekServer } from '../fake-deepseek/server';
 
 const KEY = 'sk-unit-test-key-0001';
 const ask = (content: string) => [{ role: 'user' as const, content }];
+/** The two roles as the engine sends them to today's API. */
+const CHAT = { model: 'deepseek-flash', thinking: 'disabled' as const };
+const REASONER = { model: 'deepseek-flash', thinking: 'enabled' as const };
 
 describe('DeepSeek client against the fake server', function () {
   this.timeout(20_000);
@@ -25,7 +28,7 @@ describe('DeepSeek client against the fake server', function () {
     it('yields reasoning then content deltas in order, with usage from the last chunk', async () => {
       server.configure({ replies: [{ reasoning: 'First I think. Then I decide.', content: 'Use a Map here.' }] });
       const events: StreamEvent[] = [];
-      const result = await client.streamChat({ model: 'deepseek-reasoner', messages: ask('Which structure?') }, { onEvent: (e) => events.push(e) });
+      const result = await client.streamChat({ ...REASONER, messages: ask('Which structure?') }, { onEvent: (e) => events.push(e) });
       assert.equal(result.failure, undefined);
       assert.equal(result.reasoning, 'First I think. Then I decide.');
       assert.equal(result.content, 'Use a Map here.');
@@ -48,14 +51,14 @@ describe('DeepSeek client against the fake server', function () {
 
     it('reads usage from a separate final chunk (older API behaviour)', async () => {
       server.configure({ usageMode: 'separateChunk' });
-      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('hi') });
+      const result = await client.streamChat({ ...CHAT, messages: ask('hi') });
       assert.ok(result.usage && result.usage.outputTokens > 0);
       assert.equal(result.failure, undefined);
     });
 
     it('sends the thinking parameter and max_tokens only when asked', async () => {
-      await client.streamChat({ model: 'deepseek-chat', messages: ask('a') });
-      await client.streamChat({ model: 'deepseek-chat', messages: ask('b'), thinking: 'enabled', maxTokens: 50 });
+      await client.streamChat({ model: 'deepseek-flash', messages: ask('a') });
+      await client.streamChat({ model: 'deepseek-flash', messages: ask('b'), thinking: 'enabled', maxTokens: 50 });
       const [plain, thinking] = server.requests.map((r) => r.body as Record<string, any>);
       assert.equal(plain.thinking, undefined);
       assert.equal(plain.max_tokens, undefined);
@@ -66,7 +69,7 @@ describe('DeepSeek client against the fake server', function () {
     it('treats keep-alive waiting as life, longer than the first-token timeout', async () => {
       server.injectFault({ kind: 'keepAlive', count: 8, intervalMs: 100 });
       const started = Date.now();
-      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('queued') });
+      const result = await client.streamChat({ ...CHAT, messages: ask('queued') });
       assert.ok(Date.now() - started >= 700, 'waited through ~800 ms of keep-alives with a 400 ms first-token timeout');
       assert.equal(result.failure, undefined);
       assert.match(result.content, /queued/);
@@ -75,7 +78,7 @@ describe('DeepSeek client against the fake server', function () {
     it('gives up when keep-alives alone hold the request past the queue limit', async () => {
       const short = new DeepSeekClient({ baseUrl: server.url, apiKey: KEY, timeouts: { firstTokenMs: 400, idleMs: 300, maxQueueWaitMs: 500 } });
       server.injectFault({ kind: 'keepAlive', count: 30, intervalMs: 100 });
-      const result = await short.streamChat({ model: 'deepseek-chat', messages: ask('x') });
+      const result = await short.streamChat({ ...CHAT, messages: ask('x') });
       assert.equal(result.failure?.kind, 'timeout');
       assert.match(result.failure?.message ?? '', /queued/);
     });
@@ -84,7 +87,7 @@ describe('DeepSeek client against the fake server', function () {
       server.configure({ replies: [{ reasoning: 'thinking '.repeat(10), content: 'never sent' }] });
       server.injectFault({ kind: 'stall', afterChunks: 6 });
       const started = Date.now();
-      const result = await client.streamChat({ model: 'deepseek-reasoner', messages: ask('stall') });
+      const result = await client.streamChat({ ...REASONER, messages: ask('stall') });
       assert.ok(Date.now() - started < 3000, 'the stall is detected within seconds');
       assert.equal(result.failure?.kind, 'timeout');
       assert.match(result.failure?.message ?? '', /stalled.*kept and marked incomplete/);
@@ -95,7 +98,7 @@ describe('DeepSeek client against the fake server', function () {
 
     it('times out when nothing at all arrives before the first token', async () => {
       server.injectFault({ kind: 'stall', afterChunks: 0 });
-      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('silent') });
+      const result = await client.streamChat({ ...CHAT, messages: ask('silent') });
       assert.equal(result.failure?.kind, 'timeout');
       assert.match(result.failure?.message ?? '', /sent nothing/);
     });
@@ -103,7 +106,7 @@ describe('DeepSeek client against the fake server', function () {
     it('keeps partial output when the connection drops', async () => {
       server.configure({ replies: [{ content: 'abcdefghijklmnopqrstuvwxyz' }], chunkDelayMs: 20 });
       server.injectFault({ kind: 'drop', afterChunks: 4 });
-      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('drop') });
+      const result = await client.streamChat({ ...CHAT, messages: ask('drop') });
       assert.equal(result.failure?.kind, 'stream');
       assert.match(result.failure?.message ?? '', /dropped mid-answer/);
       assert.equal(result.content, 'abcdefghijkl');
@@ -113,7 +116,7 @@ describe('DeepSeek client against the fake server', function () {
     it('keeps partial output when a chunk is malformed', async () => {
       server.configure({ replies: [{ content: 'abcdefghijklmnop' }], chunkDelayMs: 20 });
       server.injectFault({ kind: 'malformed', afterChunks: 3 });
-      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('bad') });
+      const result = await client.streamChat({ ...CHAT, messages: ask('bad') });
       assert.equal(result.failure?.kind, 'stream');
       assert.match(result.failure?.message ?? '', /malformed/);
       assert.equal(result.content, 'abcdefgh');
@@ -124,7 +127,7 @@ describe('DeepSeek client against the fake server', function () {
       const controller = new AbortController();
       let seen = 0;
       const started = Date.now();
-      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('long') }, {
+      const result = await client.streamChat({ ...CHAT, messages: ask('long') }, {
         signal: controller.signal,
         onEvent: () => {
           if (++seen === 3) controller.abort();
@@ -141,25 +144,25 @@ describe('DeepSeek client against the fake server', function () {
     it('does not send at all when already cancelled', async () => {
       const controller = new AbortController();
       controller.abort();
-      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('x') }, { signal: controller.signal });
+      const result = await client.streamChat({ ...CHAT, messages: ask('x') }, { signal: controller.signal });
       assert.equal(result.failure?.kind, 'cancelled');
       assert.equal(server.requests.length, 0);
     });
 
     it('surfaces finish_reason length and insufficient_system_resource as partial answers', async () => {
       server.configure({ replies: [{ content: 'many words here '.repeat(20) }, { content: 'half', finishReason: 'insufficient_system_resource' }] });
-      const cut = await client.streamChat({ model: 'deepseek-chat', messages: ask('x'), maxTokens: 6 });
+      const cut = await client.streamChat({ ...CHAT, messages: ask('x'), maxTokens: 6 });
       assert.equal(cut.finishReason, 'length');
       assert.equal(cut.partial, true);
       assert.equal(cut.failure, undefined);
-      const starved = await client.streamChat({ model: 'deepseek-chat', messages: ask('y') });
+      const starved = await client.streamChat({ ...CHAT, messages: ask('y') });
       assert.equal(starved.finishReason, 'insufficient_system_resource');
       assert.equal(starved.partial, true);
     });
   });
 
   describe('errors', () => {
-    const run = () => client.streamChat({ model: 'deepseek-chat', messages: ask('e') });
+    const run = () => client.streamChat({ ...CHAT, messages: ask('e') });
 
     it('400: shows the API message, no retry', async () => {
       server.injectFault({ kind: 'status', status: 400, message: 'messages[0].role is invalid' });
@@ -171,7 +174,7 @@ describe('DeepSeek client against the fake server', function () {
 
     it('401: asks for a key, no retry, never echoes the key', async () => {
       const wrong = new DeepSeekClient({ baseUrl: server.url, apiKey: 'sk-wrong-key-abcdef123456' });
-      const result = await wrong.streamChat({ model: 'deepseek-chat', messages: ask('x') });
+      const result = await wrong.streamChat({ ...CHAT, messages: ask('x') });
       assert.equal(result.failure?.kind, 'auth');
       assert.match(result.failure?.message ?? '', /Set API Key/);
       assert.doesNotMatch(result.failure?.message ?? '', /sk-wrong-key-abcdef123456/);
@@ -220,15 +223,23 @@ describe('DeepSeek client against the fake server', function () {
       assert.equal(server.requests.length, 3);
     });
 
-    it('an unknown model names the ids GET /models returns', async () => {
+    it('an unknown model on an endpoint that says "Model Not Exist" names the ids GET /models returns', async () => {
+      server.configure({ legacyEndpoint: true });
       const result = await client.streamChat({ model: 'deepseek-v3-retired', messages: ask('x') });
       assert.equal(result.failure?.kind, 'model');
       assert.match(result.failure?.message ?? '', /"deepseek-v3-retired" does not exist.*deepseek-chat, deepseek-reasoner/);
     });
 
+    it('a retired id on today\'s API: the 400 names the supported ids, no retry', async () => {
+      const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('x') });
+      assert.equal(result.failure?.status, 400);
+      assert.match(result.failure?.message ?? '', /deepseek-v4-pro.*deepseek-flash/);
+      assert.equal(server.requests.filter((r) => r.route === '/chat/completions').length, 1);
+    });
+
     it('an unreachable endpoint says so', async () => {
       const nowhere = new DeepSeekClient({ baseUrl: 'http://127.0.0.1:9', apiKey: KEY, maxRetries: 0 });
-      const result = await nowhere.streamChat({ model: 'deepseek-chat', messages: ask('x') });
+      const result = await nowhere.streamChat({ ...CHAT, messages: ask('x') });
       assert.equal(result.failure?.kind, 'network');
       assert.match(result.failure?.message ?? '', /Could not reach 127\.0\.0\.1:9/);
     });
@@ -237,7 +248,7 @@ describe('DeepSeek client against the fake server', function () {
   describe('FIM, models and balance', () => {
     it('completes the middle on /beta/completions', async () => {
       server.configure({ fimReply: 'return a + b;' });
-      const result = await client.fim({ model: 'deepseek-chat', prompt: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 64, stop: ['\n\n'] });
+      const result = await client.fim({ model: 'deepseek-flash', prompt: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 64, stop: ['\n\n'] });
       assert.equal(result.failure, undefined);
       assert.equal(result.text, 'return a + b;');
       assert.ok(result.usage && result.usage.outputTokens > 0);
@@ -246,8 +257,8 @@ describe('DeepSeek client against the fake server', function () {
       assert.deepEqual((logged.body as Record<string, unknown>).stop, ['\n\n']);
     });
 
-    it('reports the reasoner refusing FIM', async () => {
-      const result = await client.fim({ model: 'deepseek-reasoner', prompt: 'x' });
+    it('reports Pro refusing FIM', async () => {
+      const result = await client.fim({ model: 'deepseek-v4-pro', prompt: 'x' });
       assert.equal(result.failure?.kind, 'invalid');
       assert.match(result.failure?.message ?? '', /not supported/);
     });
@@ -258,7 +269,7 @@ describe('DeepSeek client against the fake server', function () {
     });
 
     it('lists models and reads the balance', async () => {
-      assert.deepEqual(await client.listModels(), ['deepseek-chat', 'deepseek-reasoner']);
+      assert.deepEqual(await client.listModels(), ['deepseek-flash', 'deepseek-v4-pro']);
       const balance = await client.balance();
       assert.equal(balance.isAvailable, true);
       assert.deepEqual(balance.balances, [{ currency: 'USD', total: 10, granted: 0, toppedUp: 10 }]);
