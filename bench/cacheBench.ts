@@ -1,6 +1,7 @@
 import { performance } from 'perf_hooks';
 import { DeepSeekClient } from '../src/api/deepseekClient';
-import { resolvePrice, priceUsage } from '../src/core/pricing';
+import { DEFAULT_MODEL_ID, decideThinking } from '../src/core/models';
+import { resolvePrice, priceUsage, type ResolvedPrice } from '../src/core/pricing';
 import {
   buildPrompt,
   budgetFor,
@@ -13,7 +14,7 @@ import {
   type ContextBlock,
   type PromptMessage,
 } from '../src/core/prompt';
-import { DEFAULT_PRICING } from '../src/core/settingsSchema';
+import { DEFAULT_PRICING, PRICE_TABLE_AS_OF } from '../src/core/settingsSchema';
 import { estimateTokens } from '../src/core/tokenEstimate';
 import { FakeDeepSeekServer } from '../test/fake-deepseek/server';
 import { buildRepoMap, lineRange, loadSampleRepo, workspaceBlocks, type EditorState, type Files } from '../test/unit/promptWorkspace';
@@ -32,14 +33,27 @@ import { buildRepoMap, lineRange, loadSampleRepo, workspaceBlocks, type EditorSt
  * (keyword overlap) in the system message, and the history rebuilt on every turn with each earlier question's
  * current file and selection re-rendered from the files as they are now.
  *
- * Reports prompt tokens, cache-hit tokens, the hit share overall and after the first request, the input cost
- * at the default deepseek-chat prices (hit 0.07 / miss 0.27 USD per 1M), the naive/ours ratio with the targets
- * (≥ 85% hits after the first request, ≥ 3× cheaper input), and prompt assembly time of our builder.
+ * Requests go out as the chat role does (deepseek-flash, thinking disabled). Reports prompt tokens, cache-hit
+ * tokens, the hit share overall and after the first request, dollars per replay at the default prices
+ * (DeepSeek's table as of PRICE_TABLE_AS_OF) at a fixed off-peak and a fixed peak moment — input (hits +
+ * misses) and with the output — the naive/ours ratio with the targets (≥ 85% hits after the first request,
+ * ≥ 3× cheaper input), and prompt assembly time of our builder.
  */
 
 const PINNED = ['src/model/task.ts', 'src/services/taskService.ts', 'src/store/store.ts'];
-const MODEL = 'deepseek-chat';
-const PRICE_AT = new Date(Date.UTC(2025, 0, 15, 12, 0));
+const MODEL = DEFAULT_MODEL_ID;
+const THINKING = decideThinking({ role: 'chat', model: MODEL }).thinking;
+/** Wednesday 2026-11-04: 12:00 UTC is off-peak, 07:00 UTC is in the 06:00–10:00 peak window. */
+const OFF_PEAK_AT = new Date(Date.UTC(2026, 10, 4, 12, 0));
+const PEAK_AT = new Date(Date.UTC(2026, 10, 4, 7, 0));
+
+function priceAt(at: Date): ResolvedPrice {
+  const price = resolvePrice(DEFAULT_PRICING, MODEL, at);
+  if (!price) throw new Error(`no default price for ${MODEL}`);
+  return price;
+}
+const OFF_PEAK = priceAt(OFF_PEAK_AT);
+const PEAK = priceAt(PEAK_AT);
 
 interface Edit {
   readonly file: string;
@@ -294,6 +308,7 @@ interface Totals {
   readonly requests: number;
   readonly prompt: number[];
   readonly hit: number[];
+  readonly output: number[];
   readonly kinds: string[];
 }
 
@@ -301,18 +316,19 @@ async function replay(builder: Builder, requests: readonly Request[]): Promise<T
   const server = new FakeDeepSeekServer({ chunkChars: 400 });
   const baseUrl = await server.start();
   const client = new DeepSeekClient({ baseUrl, apiKey: 'sk-bench', maxRetries: 0 });
-  const totals: Totals = { requests: 0, prompt: [], hit: [], kinds: [] };
+  const totals: Totals = { requests: 0, prompt: [], hit: [], output: [], kinds: [] };
   try {
     for (const r of requests) {
       const messages = builder.build(r);
       server.configure({ replies: [{ content: r.answer }] });
-      const result = await client.streamChat({ model: MODEL, messages });
+      const result = await client.streamChat({ model: MODEL, messages, ...(THINKING ? { thinking: THINKING } : {}) });
       if (!result.usage || result.failure) {
         throw new Error(`request ${r.index + 1} failed: ${result.failure?.message ?? 'no usage'}`);
       }
       builder.answered(r, result.content);
       totals.prompt.push(result.usage.hitTokens + result.usage.missTokens);
       totals.hit.push(result.usage.hitTokens);
+      totals.output.push(result.usage.outputTokens);
       totals.kinds.push(r.step.kind === 'chat' ? 'chat' : 'command');
     }
   } finally {
@@ -326,18 +342,23 @@ const pct = (part: number, whole: number) => (whole === 0 ? 0 : (100 * part) / w
 const fmtPct = (x: number) => `${x.toFixed(1)}%`;
 const fmtInt = (n: number) => n.toLocaleString('en-US');
 
-function inputUsd(hit: number, miss: number): number {
-  const price = resolvePrice(DEFAULT_PRICING, MODEL, PRICE_AT);
-  if (!price) throw new Error(`no default price for ${MODEL}`);
+/** Input dollars (hits + misses) at a price; exact pico-dollar sums, divided once. */
+function inputUsd(hit: number, miss: number, price: ResolvedPrice = OFF_PEAK): number {
   const cost = priceUsage(price, { hitTokens: hit, missTokens: miss, outputTokens: 0 });
-  return cost.hitUsd + cost.missUsd;
+  return cost.totalUsd;
+}
+
+function totalUsd(hit: number, miss: number, output: number, price: ResolvedPrice): number {
+  return priceUsage(price, { hitTokens: hit, missTokens: miss, outputTokens: output }).totalUsd;
 }
 
 interface Figures {
   readonly prompt: number;
   readonly hit: number;
+  readonly output: number;
   readonly share: number;
   readonly shareAfterFirst: number;
+  /** Input dollars at the off-peak price. */
   readonly usd: number;
 }
 
@@ -345,9 +366,15 @@ function figures(t: Totals, only?: string): Figures {
   const keep = (i: number) => only === undefined || t.kinds[i] === only;
   const prompt = sum(t.prompt.filter((_, i) => keep(i)));
   const hit = sum(t.hit.filter((_, i) => keep(i)));
+  const output = sum(t.output.filter((_, i) => keep(i)));
   const promptAfter = sum(t.prompt.filter((_, i) => i > 0 && keep(i)));
   const hitAfter = sum(t.hit.filter((_, i) => i > 0 && keep(i)));
-  return { prompt, hit, share: pct(hit, prompt), shareAfterFirst: pct(hitAfter, promptAfter), usd: inputUsd(hit, prompt - hit) };
+  return { prompt, hit, output, share: pct(hit, prompt), shareAfterFirst: pct(hitAfter, promptAfter), usd: inputUsd(hit, prompt - hit) };
+}
+
+/** Dollars per replay at one price: input, and input + output. */
+function dollars(f: Figures, price: ResolvedPrice): string {
+  return `input $${inputUsd(f.hit, f.prompt - f.hit, price).toFixed(6)}, with output $${totalUsd(f.hit, f.prompt - f.hit, f.output, price).toFixed(6)}`;
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -382,6 +409,9 @@ export async function benchCache(): Promise<string[]> {
   const oChat = figures(oursTotals, 'chat');
   const oCmd = figures(oursTotals, 'command');
   const ratio = n.usd / o.usd;
+  const peakRatio = inputUsd(n.hit, n.prompt - n.hit, PEAK) / inputUsd(o.hit, o.prompt - o.hit, PEAK);
+  const totalRatio = totalUsd(n.hit, n.prompt - n.hit, n.output, OFF_PEAK) / totalUsd(o.hit, o.prompt - o.hit, o.output, OFF_PEAK);
+  const rate = (p: ResolvedPrice) => `hit $${p.cacheHit} / miss $${p.cacheMiss} / output $${p.output} per 1M`;
   const chats = requests.filter((r) => r.step.kind === 'chat').length;
   const commands = requests.length - chats;
   const edits = requests.reduce((k, r) => k + (r.step.edits?.length ?? 0), 0);
@@ -389,14 +419,15 @@ export async function benchCache(): Promise<string[]> {
   const repoKb = [...requests[0].files.values()].reduce((k, t) => k + t.length, 0) / 1024;
   const lastChat = ours.builds[requests.map((r) => r.step.kind).lastIndexOf('chat')];
   const row = (name: string, f: Figures) =>
-    `  ${name.padEnd(6)} prompt ${fmtInt(f.prompt).padStart(9)} tok, cache hits ${fmtInt(f.hit).padStart(9)} tok (${fmtPct(f.share)} overall, ${fmtPct(f.shareAfterFirst)} after the first request), input $${f.usd.toFixed(6)}`;
+    `  ${name.padEnd(6)} prompt ${fmtInt(f.prompt).padStart(9)} tok, cache hits ${fmtInt(f.hit).padStart(9)} tok (${fmtPct(f.share)} overall, ${fmtPct(f.shareAfterFirst)} after the first request), output ${fmtInt(f.output)} tok\n` +
+    `         per replay off-peak: ${dollars(f, OFF_PEAK)}; peak: ${dollars(f, PEAK)}`;
   return [
-    `prompt cache efficiency: ${requests.length} requests on the sample repository (${repoFiles} files, ${repoKb.toFixed(0)} KB) — ${chats}-turn chat with ${edits} file edits between turns + ${commands} explain/refactor commands; fake server prefix cache (64-token units), ${MODEL} prices (hit $0.07 / miss $0.27 per 1M)`,
+    `prompt cache efficiency: ${requests.length} requests on the sample repository (${repoFiles} files, ${repoKb.toFixed(0)} KB) — ${chats}-turn chat with ${edits} file edits between turns + ${commands} explain/refactor commands; fake server prefix cache (64-token units), ${MODEL} at DeepSeek's prices as of ${PRICE_TABLE_AS_OF}: ${OFF_PEAK.label} at ${OFF_PEAK_AT.toISOString().slice(0, 16)}Z: ${rate(OFF_PEAK)}; ${PEAK.label} at ${PEAK_AT.toISOString().slice(0, 16)}Z: ${rate(PEAK)}`,
     row('ours', o),
     `           chat turns: ${fmtPct(oChat.shareAfterFirst)} hits after the first; commands: ${fmtPct(oCmd.share)} hits; cache breaks in the chat: ${ours.conversation.cacheBreaks}; last chat prompt ≈ ${fmtInt(lastChat?.estimatedPromptTokens ?? 0)} estimated tokens of ${fmtInt(promptTokenLimit(BUDGET))}`,
     row('naive', n),
-    `  naive/ours input cost: ${ratio.toFixed(2)}×  [target ≥ 3×: ${ratio >= 3 ? 'met' : 'MISSED'}]` +
-      ` (of which fewer tokens sent: ${(n.prompt / o.prompt).toFixed(2)}×; with no cache at all: ours $${inputUsd(0, o.prompt).toFixed(6)}, naive $${inputUsd(0, n.prompt).toFixed(6)})`,
+    `  naive/ours input cost: ${ratio.toFixed(2)}× off-peak, ${peakRatio.toFixed(2)}× peak  [target ≥ 3×: ${ratio >= 3 ? 'met' : 'MISSED'}]` +
+      ` (of which fewer tokens sent: ${(n.prompt / o.prompt).toFixed(2)}×; with no cache at all, off-peak: ours $${inputUsd(0, o.prompt).toFixed(6)}, naive $${inputUsd(0, n.prompt).toFixed(6)}); with output: ${totalRatio.toFixed(2)}×`,
     `  ours cache hits after the first request: ${fmtPct(o.shareAfterFirst)}  [target ≥ 85%: ${o.shareAfterFirst >= 85 ? 'met' : 'MISSED'}]`,
     `  prompt assembly (ours, warm, ${times.length} builds): median ${median(times).toFixed(2)} ms, p90 ${quantile(times, 0.9).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms per build`,
     `  (benchmark took ${((performance.now() - started) / 1000).toFixed(1)} s)`,
