@@ -7,6 +7,8 @@
  * case-insensitive, and an id we do not know is treated conservatively (no parameters it may not take).
  */
 
+import type { EndpointKind } from './endpoint';
+
 export type ModelRole = 'chat' | 'reasoner';
 
 /**
@@ -148,7 +150,7 @@ export function supportsFim(id: string): boolean {
 }
 
 export interface ResolvedLimits extends ModelLimits {
-  /** `override`: from deepseek.models.limits (at least one field); `known`: the table; `default`: 128K / 8K. */
+  /** `override`: from deepseek.models.limits (at least one field); `known`: the table or the id's family; `default`: 128K / 8K for an unknown id. */
   readonly source: 'override' | 'known' | 'default';
 }
 
@@ -389,7 +391,7 @@ export interface RoleModelInput {
   /** The id in the role's setting. */
   readonly configured: string;
   /** Where requests go: a retired id is healed without asking `/models` only on DeepSeek's own API. */
-  readonly endpoint: 'deepseek' | 'local' | 'custom' | 'invalid';
+  readonly endpoint: EndpointKind;
   /** What `GET /models` listed, when known (read lazily; never needed to decide). */
   readonly available?: readonly string[];
 }
