@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { ApiFailure } from '../core/apiErrors';
+import { DEFAULT_MODEL_ID, supportsFim } from '../core/models';
 import { toFailure, withAvailableModels, withBalance, type FailureContext } from './failures';
 import { activityFetch, StreamWatchdog, type StallReason } from './streamWatchdog';
 import {
@@ -106,6 +107,7 @@ export class DeepSeekClient {
       if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
       if (request.temperature !== undefined) body.temperature = request.temperature;
       if (request.thinking !== undefined) body.thinking = { type: request.thinking };
+      if (request.reasoningEffort !== undefined) body.reasoning_effort = request.reasoningEffort;
       const stream = await client.chat.completions.create(
         body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
         { signal },
@@ -163,10 +165,21 @@ export class DeepSeekClient {
     };
   }
 
-  /** Fill-in-the-middle completion on `/beta/completions` (non-thinking models only). */
+  /**
+   * Fill-in-the-middle completion on `/beta/completions` (non-thinking mode; Flash, not Pro). A model that does
+   * not serve FIM (core/models.ts `supportsFim`) is refused here, before anything is sent.
+   */
   async fim(request: FimRequest, options: { signal?: AbortSignal } = {}): Promise<FimResult> {
     const started = performance.now();
     const promptChars = request.prompt.length + (request.suffix?.length ?? 0);
+    if (!supportsFim(request.model)) {
+      const failure: ApiFailure = {
+        kind: 'model',
+        retryable: false,
+        message: `${request.model} does not serve fill-in-the-middle completions; nothing was sent. Set deepseek.models.chat to a Flash model such as ${DEFAULT_MODEL_ID}.`,
+      };
+      return { model: request.model, text: '', finishReason: undefined, usage: undefined, failure, durationMs: 0, promptChars };
+    }
     try {
       const client = await this.sdkClient(betaBaseUrl(this.options.baseUrl), undefined, this.options.fimTimeoutMs ?? 10_000);
       const body: Record<string, unknown> = { model: request.model, prompt: request.prompt };

@@ -3,6 +3,7 @@ import {
   describeNetworkFailure,
   type ApiFailure,
 } from '../core/apiErrors';
+import { parseModelIdError } from '../core/models';
 import { scrubSecrets } from '../core/scrub';
 import type { StallReason } from './streamWatchdog';
 import type { Balance } from './types';
@@ -41,8 +42,22 @@ export function toFailure(err: unknown, ctx: FailureContext): ApiFailure {
   const status = (err as { status?: unknown } | undefined)?.status;
   if (typeof status === 'number') {
     const apiMessage = readApiMessage(err);
-    if (status === 400 && /model not exist/i.test(apiMessage ?? '')) {
-      return { kind: 'model', status, retryable: false, message: clean(`The model "${ctx.model ?? '?'}" does not exist on ${ctx.endpoint}.`) };
+    // A retired or unknown id: DeepSeek's "The supported API model names are …, but you passed …" (since
+    // 2026-07-24 also for deepseek-chat / deepseek-reasoner), or an older endpoint's "Model Not Exist".
+    const modelIdError = status === 400 || status === 404 ? parseModelIdError(apiMessage) : undefined;
+    if (modelIdError) {
+      const said = apiMessage ? clean(apiMessage.trim()) : undefined;
+      const id = ctx.model ?? modelIdError.passed ?? '?';
+      const message = modelIdError.supported.length > 0 && said
+        ? `${ctx.endpoint} does not serve the model "${id}" (${status}): ${said}`
+        : `The model "${id}" does not exist on ${ctx.endpoint}.`;
+      return {
+        kind: 'model',
+        status,
+        retryable: false,
+        message: clean(message),
+        modelError: { ...(said ? { apiMessage: said } : {}), supported: modelIdError.supported },
+      };
     }
     return { ...describeHttpFailure(status, apiMessage ? clean(apiMessage) : undefined, ctx.endpoint) };
   }
@@ -69,11 +84,16 @@ export function withBalance(failure: ApiFailure, balance: Balance | undefined): 
   return { ...failure, message: `Insufficient balance on the DeepSeek account (402): the balance is ${amounts}. Top up at platform.deepseek.com.` };
 }
 
-/** Names the model ids the account can use, so the user can fix the setting. */
+/** Names the model ids the account can use (what `GET /models` listed), so the user can fix the setting. */
 export function withAvailableModels(failure: ApiFailure, models: readonly string[] | undefined): ApiFailure {
   if (failure.kind !== 'model') {
     return failure;
   }
-  const list = models && models.length > 0 ? ` The API lists: ${models.join(', ')}.` : '';
-  return { ...failure, message: `${failure.message}${list} Choose one in the DeepSeek model settings.` };
+  const listed = models && models.length > 0 ? models : undefined;
+  const list = listed ? ` The API lists: ${listed.join(', ')}.` : '';
+  return {
+    ...failure,
+    message: `${failure.message}${list} Choose one in the DeepSeek model settings.`,
+    modelError: { supported: [], ...failure.modelError, ...(listed ? { listed } : {}) },
+  };
 }

@@ -14,8 +14,13 @@ export interface ChatRequest {
   readonly maxTokens?: number;
   /** Ignored by the reasoner; sent only when set. */
   readonly temperature?: number;
-  /** For models switched by the `thinking` parameter rather than by id (newer DeepSeek models). */
+  /**
+   * DeepSeek's `thinking: {type}` switch, for models that take it (the V4 family; the engine decides with
+   * core/models.ts `decideThinking`). Omitted when undefined: a V4 model then thinks.
+   */
   readonly thinking?: 'enabled' | 'disabled';
+  /** DeepSeek's `reasoning_effort` (`high` or `max`), sent as an extra body field when set; only with thinking enabled. */
+  readonly reasoningEffort?: 'high' | 'max';
 }
 
 /** Token counts as DeepSeek reports them. Reasoning tokens are part of `outputTokens`. */

@@ -16,12 +16,24 @@ export type FailureKind =
   | 'cancelled'
   | 'unknown';
 
+/** What a `model` failure knows about the ids: for picking an equivalent and for telling the user. */
+export interface ModelFailureDetail {
+  /** The API's own words (scrubbed), e.g. "The supported API model names are deepseek-v4-pro or deepseek-flash, but you passed deepseek-chat." */
+  readonly apiMessage?: string;
+  /** The ids the API's message names as supported (may be empty: "Model Not Exist" names none). */
+  readonly supported: readonly string[];
+  /** What `GET /models` listed right after the failure, when it could be read. */
+  readonly listed?: readonly string[];
+}
+
 export interface ApiFailure {
   readonly kind: FailureKind;
   readonly status?: number;
   /** A sentence for the user; never contains the API key. */
   readonly message: string;
   readonly retryable: boolean;
+  /** Set for `model` failures (a retired or unknown model id). */
+  readonly modelError?: ModelFailureDetail;
 }
 
 export function classifyStatus(status: number): FailureKind {

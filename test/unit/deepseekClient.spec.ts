@@ -64,6 +64,17 @@ describe('DeepSeek client against the fake server', function () {
       assert.equal(plain.max_tokens, undefined);
       assert.deepEqual(thinking.thinking, { type: 'enabled' });
       assert.equal(thinking.max_tokens, 50);
+      assert.equal(plain.reasoning_effort, undefined);
+    });
+
+    it('sends reasoning_effort as an extra body field when asked', async () => {
+      server.configure({ replies: [{ reasoning: 'Deep.', content: 'Max.' }] });
+      const result = await client.streamChat({ ...REASONER, reasoningEffort: 'max', messages: ask('hard one') });
+      assert.equal(result.failure, undefined);
+      assert.equal(result.reasoning, 'Deep.');
+      const logged = server.requests[0];
+      assert.equal((logged.body as Record<string, unknown>).reasoning_effort, 'max');
+      assert.deepEqual(logged.thinking, { enabled: true, effort: 'max' }, 'the server thought at max');
     });
 
     it('treats keep-alive waiting as life, longer than the first-token timeout', async () => {
@@ -230,11 +241,27 @@ describe('DeepSeek client against the fake server', function () {
       assert.match(result.failure?.message ?? '', /"deepseek-v3-retired" does not exist.*deepseek-chat, deepseek-reasoner/);
     });
 
-    it('a retired id on today\'s API: the 400 names the supported ids, no retry', async () => {
+    it('a retired id on today\'s API: a model failure naming the supported and the listed ids, no retry', async () => {
       const result = await client.streamChat({ model: 'deepseek-chat', messages: ask('x') });
       assert.equal(result.failure?.status, 400);
-      assert.match(result.failure?.message ?? '', /deepseek-v4-pro.*deepseek-flash/);
+      assert.equal(result.failure?.kind, 'model');
+      assert.match(result.failure?.message ?? '', /does not serve the model "deepseek-chat" \(400\): The supported API model names are deepseek-v4-pro or deepseek-flash/);
+      assert.match(result.failure?.message ?? '', /The API lists: deepseek-flash, deepseek-v4-pro\. Choose one in the DeepSeek model settings\.$/);
+      assert.deepEqual(result.failure?.modelError, {
+        apiMessage: 'The supported API model names are deepseek-v4-pro or deepseek-flash, but you passed deepseek-chat.',
+        supported: ['deepseek-v4-pro', 'deepseek-flash'],
+        listed: ['deepseek-flash', 'deepseek-v4-pro'],
+      });
       assert.equal(server.requests.filter((r) => r.route === '/chat/completions').length, 1);
+    });
+
+    it('a 400 about something else stays an invalid request, not a model failure', async () => {
+      server.injectFault({ kind: 'status', status: 400, message: 'Invalid value for temperature: must be at most 2', path: '/chat/completions' });
+      const result = await client.streamChat({ ...CHAT, messages: ask('x') });
+      assert.equal(result.failure?.kind, 'invalid');
+      assert.equal(result.failure?.modelError, undefined);
+      assert.match(result.failure?.message ?? '', /temperature/);
+      assert.equal(server.requests.filter((r) => r.route === '/models').length, 0, 'no model list fetched for it');
     });
 
     it('an unreachable endpoint says so', async () => {
@@ -257,8 +284,16 @@ describe('DeepSeek client against the fake server', function () {
       assert.deepEqual((logged.body as Record<string, unknown>).stop, ['\n\n']);
     });
 
-    it('reports Pro refusing FIM', async () => {
+    it('refuses FIM on a model that does not serve it (Pro), without sending anything', async () => {
       const result = await client.fim({ model: 'deepseek-v4-pro', prompt: 'x' });
+      assert.equal(result.failure?.kind, 'model');
+      assert.match(result.failure?.message ?? '', /deepseek-v4-pro does not serve fill-in-the-middle completions; nothing was sent/);
+      assert.equal(server.requests.length, 0);
+    });
+
+    it('reports an endpoint refusing FIM for a model it does not serve it on', async () => {
+      server.configure({ fimModels: [] });
+      const result = await client.fim({ model: 'deepseek-flash', prompt: 'x' });
       assert.equal(result.failure?.kind, 'invalid');
       assert.match(result.failure?.message ?? '', /not supported/);
     });
