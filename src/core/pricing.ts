@@ -257,6 +257,36 @@ export function describePriceTable(table: PriceTable): string {
   return deepEqual(table, DEFAULT_PRICING) ? `DeepSeek prices as of ${PRICE_TABLE_AS_OF}` : 'prices from deepseek.pricing';
 }
 
+/** What the readout says about prices: the table, and which rate applies to a model now and until when. */
+export interface AppliedPrices {
+  /** "DeepSeek prices as of 2026-11", or "prices from deepseek.pricing". */
+  readonly table: string;
+  /** The model id as written in the table that priced it. */
+  readonly model: string;
+  /** "off-peak until 01:00 UTC", "peak until 04:00 UTC", "standard at all times". */
+  readonly schedule: string;
+  /** When the rate next changes (ms since the epoch), so the readout can be refreshed then. */
+  readonly changesAt?: number;
+}
+
+/**
+ * The prices the readout names for `model` at `at`: the user's table, or DeepSeek's defaults for a model the
+ * table lacks (requests are priced the same way, so a table written for retired ids keeps costing honestly).
+ */
+export function describeAppliedPrices(table: PriceTable, model: string, at: Date): AppliedPrices | undefined {
+  const schedule = priceSchedule(table, model, at, DEFAULT_PRICING);
+  if (!schedule) {
+    return undefined;
+  }
+  const own = findPriceEntry(table, model) !== undefined;
+  return {
+    table: own ? describePriceTable(table) : `${describePriceTable(DEFAULT_PRICING)} (deepseek.pricing has no price for ${model})`,
+    model: schedule.model,
+    schedule: describePriceSchedule(schedule, at),
+    ...(schedule.until ? { changesAt: schedule.until.getTime() } : {}),
+  };
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {

@@ -4,6 +4,7 @@
  */
 import { checkBudget } from './budget';
 import { formatUsd } from './money';
+import type { AppliedPrices } from './pricing';
 import { hitRate, type SpendRecord, type SpendTotals } from './spendLedger';
 
 export interface BalanceAmount {
@@ -16,8 +17,10 @@ export interface SpendView {
   readonly today: SpendTotals;
   readonly allTime: SpendTotals;
   readonly budgetUsd: number;
-  /** Price table applied to the latest request, e.g. "deepseek-chat standard". */
+  /** Price table applied to the latest request, e.g. "deepseek-flash off-peak". */
   readonly priceLabel?: string;
+  /** The table, and the rate that applies now and until when (for the latest request's model, else the chat role's). */
+  readonly prices?: AppliedPrices;
   readonly balance?: { readonly amounts: readonly BalanceAmount[]; readonly fetchedAt: number };
   /** Name of a fallback provider when the latest request used one. */
   readonly fallbackProvider?: string;
@@ -88,7 +91,12 @@ export function statusTooltip(view: SpendView, lines: { endpoint: string; key: s
     const amounts = view.balance.amounts.map((a) => `${a.total.toFixed(2)} ${a.currency}`).join(', ') || 'unknown';
     out.push('', `Account balance: ${amounts} (as of ${new Date(view.balance.fetchedAt).toISOString().slice(11, 16)} UTC).`);
   }
-  out.push('', `Prices: ${view.priceLabel ?? 'default table'} (USD per 1M tokens, \`deepseek.pricing\`).`);
+  if (view.prices) {
+    const last = view.priceLabel ? ` Last request priced at ${view.priceLabel}.` : '';
+    out.push('', `Prices: ${view.prices.table}, USD per 1M tokens (\`deepseek.pricing\`): ${view.prices.model} ${view.prices.schedule}.${last}`);
+  } else {
+    out.push('', `Prices: ${view.priceLabel ?? 'default table'} (USD per 1M tokens, \`deepseek.pricing\`).`);
+  }
   if (view.fallbackProvider) {
     out.push('', `Fallback provider in use: ${view.fallbackProvider}.`);
   }

@@ -3,6 +3,7 @@ import { formatUsd } from '../../src/core/money';
 import {
   daysLabel,
   DEEPSEEK_PRICES_2025,
+  describeAppliedPrices,
   describePriceSchedule,
   describePriceTable,
   findPriceEntry,
@@ -191,6 +192,28 @@ describe('pricing: DeepSeek\'s table as of 2026-11', () => {
     assert.equal(resolvePrice(mine, 'deepseek-flash', noon), undefined);
     assert.equal(resolvePrice(mine, 'deepseek-flash', at(MON, 12), DEFAULT_PRICING)?.label, 'deepseek-flash off-peak');
     assert.equal(resolvePrice(mine, 'deepseek-chat', noon, DEFAULT_PRICING)?.label, 'deepseek-chat standard', 'the user\'s own entry first');
+  });
+});
+
+describe('pricing: what the readout names', () => {
+  it('names the table, the rate that applies now and when it changes', () => {
+    assert.deepEqual(describeAppliedPrices(DEFAULT_PRICING, 'deepseek-flash', at(MON, 0, 30)), {
+      table: 'DeepSeek prices as of 2026-11',
+      model: 'deepseek-flash',
+      schedule: 'off-peak until 01:00 UTC',
+      changesAt: at(MON, 1).getTime(),
+    });
+    assert.equal(describeAppliedPrices(DEFAULT_PRICING, 'deepseek-v4-flash', at(MON, 7))?.schedule, 'peak until 10:00 UTC', 'an alias as the model it serves');
+  });
+
+  it("falls back to DeepSeek's table for a model the user's table lacks, and says so", () => {
+    const applied = describeAppliedPrices(DEEPSEEK_PRICES_2025, 'deepseek-flash', at(SAT, 12));
+    assert.equal(applied?.table, 'DeepSeek prices as of 2026-11 (deepseek.pricing has no price for deepseek-flash)');
+    assert.equal(applied?.schedule, 'off-peak until Monday 01:00 UTC');
+    assert.deepEqual(describeAppliedPrices(DEEPSEEK_PRICES_2025, 'deepseek-chat', at(SAT, 12)), {
+      table: 'prices from deepseek.pricing', model: 'deepseek-chat', schedule: 'standard at all times',
+    });
+    assert.equal(describeAppliedPrices(DEFAULT_PRICING, 'my-local-model', at(SAT, 12)), undefined);
   });
 });
 

@@ -1,4 +1,5 @@
 import * as assert from 'assert/strict';
+import { modelLimits } from '../../src/core/models';
 import {
   buildPrompt,
   budgetFor,
@@ -43,6 +44,16 @@ describe('prompt budget: defaults', () => {
     assert.deepEqual(budgetFor('chat', 64_000), { contextTokens: 64_000, reserveOutputTokens: 8_192 });
     assert.deepEqual(resolveBudget({ contextTokens: Number.NaN, reserveOutputTokens: -1 }), { contextTokens: 128_000, reserveOutputTokens: 8_192 });
     assert.equal(full.promptTokenLimit, 128_000 - 8_192);
+  });
+
+  it("caps the user's budget by the model's window and the reserve by the model's output limit", () => {
+    const v4 = modelLimits('deepseek-flash');
+    assert.deepEqual(budgetFor('reasoner', 128_000, v4), { contextTokens: 128_000, reserveOutputTokens: 32_768 }, 'a 1M window leaves the 128K budget');
+    assert.deepEqual(budgetFor('chat', 2_000_000, v4), { contextTokens: 1_000_000, reserveOutputTokens: 8_192 });
+    const old = modelLimits('deepseek-chat');
+    assert.deepEqual(budgetFor('reasoner', 1_000_000, old), { contextTokens: 128_000, reserveOutputTokens: 8_000 }, 'older models: 128K / 8K');
+    const small = modelLimits('my-local-model', { 'my-local-model': { contextTokens: 16_000, maxOutputTokens: 12_000 } });
+    assert.deepEqual(budgetFor('reasoner', 128_000, small), { contextTokens: 16_000, reserveOutputTokens: 8_000 }, 'never more than half the window');
     assert.equal(full.droppedBlocks.length, 0);
   });
 

@@ -69,6 +69,16 @@ describe('spend summary wording', () => {
     assert.ok(tooltip.includes('Prices: deepseek-chat standard'));
   });
 
+  it('tooltip: names the price table and which rate applies now, and until when', () => {
+    const ledger = ledgerWith({ hit: 8000, miss: 2000, out: 500 });
+    const prices = { table: 'DeepSeek prices as of 2026-11', model: 'deepseek-flash', schedule: 'off-peak until 01:00 UTC' };
+    const tooltip = statusTooltip(viewOf(ledger, { prices, priceLabel: 'deepseek-flash off-peak' }), { endpoint: 'DeepSeek API', key: 'API key stored' });
+    assert.ok(
+      tooltip.includes('Prices: DeepSeek prices as of 2026-11, USD per 1M tokens (`deepseek.pricing`): deepseek-flash off-peak until 01:00 UTC. Last request priced at deepseek-flash off-peak.'),
+      tooltip,
+    );
+  });
+
   it('report: per model, per surface and recent requests', () => {
     const ledger = ledgerWith({ hit: 100, miss: 100, out: 10 }, { hit: 0, miss: 50, out: 5, model: 'deepseek-reasoner', surface: 'command' });
     const report = spendReport({

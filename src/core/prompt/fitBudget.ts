@@ -24,9 +24,21 @@ export const DEFAULT_BUDGET: PromptBudget = Object.freeze({
   reserveOutputTokens: DEFAULT_RESERVE_OUTPUT_TOKENS.chat,
 });
 
-/** The budget for a model role, with the context window from settings when given. */
-export function budgetFor(role: 'chat' | 'reasoner', contextTokens: number = DEFAULT_CONTEXT_TOKENS): PromptBudget {
-  return { contextTokens, reserveOutputTokens: DEFAULT_RESERVE_OUTPUT_TOKENS[role] };
+/**
+ * The budget for a model role: `contextTokens` is what the user allows (`deepseek.context.maxTokens`), capped by
+ * the model's context window when its limits are given (core/models.ts `modelLimits`); the output reserve is
+ * the role's, capped by the model's maximum output and by half the window.
+ */
+export function budgetFor(
+  role: 'chat' | 'reasoner',
+  contextTokens: number = DEFAULT_CONTEXT_TOKENS,
+  limits?: { readonly contextTokens: number; readonly maxOutputTokens: number },
+): PromptBudget {
+  const window = limits ? Math.min(contextTokens, limits.contextTokens) : contextTokens;
+  const reserve = limits
+    ? Math.min(DEFAULT_RESERVE_OUTPUT_TOKENS[role], limits.maxOutputTokens, Math.floor(window / 2))
+    : DEFAULT_RESERVE_OUTPUT_TOKENS[role];
+  return { contextTokens: window, reserveOutputTokens: reserve };
 }
 
 /** Fills in defaults; non-finite or negative figures fall back to them. */
