@@ -14,6 +14,7 @@ import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
 import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
+import { RoleModels } from '../engine/roleModels';
 import { ChannelLogger } from '../platform/logger';
 import { MarkdownDocument } from '../platform/markdownDocument';
 import { Notifier } from '../platform/notifier';
@@ -48,8 +49,9 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     new ChannelLogger(vscode.window.createOutputChannel('DeepSeek Assistant', { log: true }), () => keyStore.knownSecrets()),
   );
   const settings = register(new ConfigurationService(logger));
-  const notifier = new Notifier(logger);
+  const notifier = new Notifier(logger, testMode);
   const settingsGuard = register(new WorkspaceSettingsGuard(settings, notifier, logger, context.extension.id));
+  const models = register(new RoleModels({ settings, notifier, logger, globalState: context.globalState }));
   const spend = register(
     new SpendService({
       // The ledger every window shares; globalStorageUri is a file: URI wherever this (Node) extension host runs.
@@ -58,15 +60,17 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       settings,
       notifier,
       logger,
+      currentModel: () => models.forRole('chat').model,
     }),
   );
-  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger));
-  const statusBar = register(new StatusBarController());
+  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models));
+  // The tooltip's rate ("off-peak until 01:00 UTC") is refreshed when it runs out.
+  const statusBar = register(new StatusBarController(() => void refreshStatus()));
   const spendDocument = register(new MarkdownDocument('deepseek-spend', 'DeepSeek Spend', () => spend.report(), spend.onDidChange));
   const lastRequestDocument = register(
     new MarkdownDocument('deepseek-request', 'DeepSeek Last Request', () => renderLastRequest(engine.lastRequest), engine.onDidSend),
   );
-  const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger };
+  const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger, models };
 
   const chatView = register(new ChatViewProvider(context.extensionUri, logger));
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
@@ -140,12 +144,19 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
 
-  register(keyStore.onDidChange(() => void refreshAll()));
+  register(
+    keyStore.onDidChange((key) => {
+      models.keepOnly(key.key); // another account may list other models; Set API Key reads the new key's list
+      void refreshAll();
+    }),
+  );
+  register(models.onDidChange(() => void refreshAll()));
   register(spend.onDidChange(() => void refreshStatus()));
   register(engine.onDidChangeActive(() => void refreshStatus()));
   register(
     settings.onDidChange((keys) => {
-      if (keys.includes('baseUrl')) void refreshAll();
+      // What each role resolves to shows in the chat's model picker and decides the readout's rate.
+      if (keys.includes('baseUrl') || keys.some((k) => k.startsWith('models.'))) void refreshAll();
       else if (keys.includes('budget.session') || keys.includes('pricing')) void refreshStatus();
     }),
   );
@@ -209,6 +220,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     stopChat: () => chat.stop(),
     chatState: () => chat.state(),
     recentNotices: () => notifier.recent(),
+    clickNotice: (pattern, action) => notifier.click(pattern, action),
     workspaceSettingsChecked: async () => {
       await settingsChecked;
       await settingsGuard.check();

@@ -47,6 +47,11 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   chatState(): Promise<ChatState>;
   /** The notices shown lately (they may quote file paths and server messages). */
   recentNotices(): readonly Notice[];
+  /**
+   * Presses `action` on the latest notice matching `pattern` that still waits for an answer, as the user would
+   * (the tests cannot press VS Code's notification buttons). False when there is none.
+   */
+  clickNotice(pattern: RegExp, action: string): boolean;
   /** Resolves when the check of the workspace's settings for user-only settings has run (at activation or later). */
   workspaceSettingsChecked(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { CommandIds } from '../core/commandIds';
 import { API_KEY_ENV_VAR, validateApiKeyInput } from '../core/apiKey';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
+import type { RoleModels } from '../engine/roleModels';
 import type { Notifier } from '../platform/notifier';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 
@@ -14,6 +15,8 @@ export interface ApiKeyCommandsDeps {
   readonly settings: ConfigurationService;
   readonly notifier: Notifier;
   readonly logger: Logger;
+  /** Keeps what `GET /models` listed for the new key, so each role's id is checked against it. */
+  readonly models?: RoleModels;
 }
 
 export type SetApiKeyResult = 'stored' | 'cancelled' | 'invalid';
@@ -56,6 +59,7 @@ async function verifyKey(deps: ApiKeyCommandsDeps, key: string): Promise<void> {
   const baseUrl = deps.settings.get('baseUrl');
   const result = await checkConnection(baseUrl, key);
   if (result.ok) {
+    deps.models?.remember(baseUrl, key, result.models);
     const models = result.models.length ? ` Models available: ${result.models.join(', ')}.` : '';
     void deps.notifier.info(`DeepSeek API key saved and accepted by ${new URL(baseUrl).host}.${models}`);
   } else if (result.failure.kind === 'auth') {

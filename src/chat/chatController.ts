@@ -121,6 +121,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       conversationId: conversation.id,
       turns: conversation.turns.map(toView),
       model: this.model,
+      modelLabels: { chat: this.deps.engine.roleModel('chat').label, reasoner: this.deps.engine.roleModel('reasoner').label },
       chips: this.deps.context.chips(),
       keySource: key.source,
       endpointLabel: endpoint.label,

@@ -148,12 +148,13 @@ export class ChatSession implements vscode.Disposable {
   private async run(turnId: string, request: AskRequest, cancel: vscode.CancellationTokenSource): Promise<TurnView> {
     const outer = request.token?.onCancellationRequested(() => cancel.cancel());
     const { role } = request;
+    const use = this.deps.engine.roleModel(role);
     let turn: StoredTurn = {
       id: turnId,
       question: request.question,
       ...(request.prompt !== undefined && request.prompt !== request.question ? { prompt: request.prompt } : {}),
       role,
-      model: this.deps.engine.modelFor(role),
+      model: use.model,
       reasoning: '',
       answer: '',
       status: 'streaming',
@@ -191,7 +192,8 @@ export class ChatSession implements vscode.Disposable {
         blocks: collected.blocks,
         question: request.prompt ?? request.question,
         conversation,
-        budget: budgetFor(role, this.deps.settings.get('context.maxTokens')),
+        // The user's budget, capped by the model's window; the output reserve by the model's output limit.
+        budget: budgetFor(role, this.deps.settings.get('context.maxTokens'), use.limits),
       });
       const messages: ChatMessage[] = built.messages.map((m) => ({ role: m.role, content: m.content }));
       if (cancel.token.isCancellationRequested) {
@@ -260,6 +262,7 @@ function finishedTurn(turn: StoredTurn, result: EngineResult, reasoningStartedAt
   const record = result.record;
   let finished: StoredTurn = {
     ...turn,
+    model: result.model, // the id that answered (a refused id is retried once with its equivalent)
     reasoning: result.reasoning,
     answer: result.content,
     status: result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done',

@@ -7,6 +7,8 @@ export interface LastRequest {
   readonly at: number;
   readonly surface: string;
   readonly model: string;
+  /** The thinking fields it carried, e.g. "thinking disabled", "thinking enabled, effort high"; absent when none. */
+  readonly thinking?: string;
   readonly endpoint: string;
   readonly messages: readonly ChatMessage[];
   readonly redacted: boolean;
@@ -27,7 +29,7 @@ export function renderLastRequest(last: LastRequest | undefined): string {
   const lines = [
     '# DeepSeek: last request',
     '',
-    `Sent ${new Date(last.at).toISOString().replace('T', ' ').slice(0, 19)} UTC to ${last.endpoint}, model \`${last.model}\`, from ${last.surface}.`,
+    `Sent ${new Date(last.at).toISOString().replace('T', ' ').slice(0, 19)} UTC to ${last.endpoint}, model \`${last.model}\`${last.thinking ? ` (${last.thinking})` : ''}, from ${last.surface}.`,
     '',
     '## Redactions',
     '',

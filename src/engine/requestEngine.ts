@@ -8,7 +8,7 @@ import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { Logger } from '../core/logger';
-import { decideThinking } from '../core/models';
+import { recoverFromModelError, type ModelRole } from '../core/models';
 import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
 import { estimateTokens } from '../core/tokenEstimate';
@@ -16,13 +16,15 @@ import type { ConfigurationService } from '../config/settings';
 import { toAbortSignal } from '../platform/cancellation';
 import type { Notifier } from '../platform/notifier';
 import type { SpendService } from '../spend/spendService';
+import type { RoleModel, RoleModels } from './roleModels';
 
-export type ModelRole = 'chat' | 'reasoner';
+export type { ModelRole };
 
 export interface ChatTask {
   readonly surface: Surface;
   readonly role: ModelRole;
   readonly messages: readonly ChatMessage[];
+  /** The most output tokens to ask for; capped by the model's output limit. */
   readonly maxTokens?: number;
   readonly token?: vscode.CancellationToken;
   readonly onEvent?: (event: StreamEvent) => void;
@@ -69,9 +71,18 @@ function notSentResult(model: string, failure: ApiFailure): EngineResult {
   };
 }
 
+/** What the request carries for its role's thinking, as Show Last Request says it. */
+function thinkingText(use: RoleModel): string | undefined {
+  const d = use.decision;
+  if (d.thinking === undefined) return undefined;
+  return d.thinking === 'enabled' ? `thinking enabled${d.reasoningEffort ? `, effort ${d.reasoningEffort}` : ''}` : 'thinking disabled';
+}
+
 /**
- * The one request pipeline every surface goes through: key → redactor → budget → redact → client (streamed,
- * placeholders restored as they arrive) → ledger. The surface brings the messages, context already in them
+ * The one request pipeline every surface goes through: key → role's model (ids that heal, the thinking switch,
+ * limits) → redactor → budget → redact → client (streamed, placeholders restored as they arrive) → ledger. A
+ * request refused for its model id (400/404 naming the ids the API serves, or `/models` not listing it) is sent
+ * again once with the role's equivalent, and the user is told. The surface brings the messages, context already in them
  * (built with src/workspace and the prompt builder), and its budget policy; one provider only, failover
  * between providers is not in it yet. Surfaces get a ChatResult with partial output kept on failure; the
  * ledger is updated for every request that reached the API, aborted ones priced as estimates. With redaction
@@ -95,6 +106,7 @@ export class RequestEngine implements vscode.Disposable {
     private readonly spend: SpendService,
     private readonly notifier: Notifier,
     private readonly logger: Logger,
+    private readonly models: RoleModels,
   ) {}
 
   get inFlight(): number {
@@ -118,13 +130,14 @@ export class RequestEngine implements vscode.Disposable {
     return new Redactor({ salt });
   });
 
+  /** The id a role's requests go out with now (its setting, or the current equivalent). */
   modelFor(role: ModelRole): string {
-    return this.settings.get(role === 'chat' ? 'models.chat' : 'models.reasoner');
+    return this.models.forRole(role).model;
   }
 
-  async client(): Promise<DeepSeekClient | undefined> {
-    const key = await this.keyStore.resolve();
-    return key.key ? new DeepSeekClient({ baseUrl: this.settings.get('baseUrl'), apiKey: key.key }) : undefined;
+  /** What a role sends now: id, thinking fields, limits, and the picker's label. */
+  roleModel(role: ModelRole): RoleModel {
+    return this.models.forRole(role);
   }
 
   /**
@@ -132,11 +145,20 @@ export class RequestEngine implements vscode.Disposable {
    * session budget. Failures come back in the result; the surface decides how to show them.
    */
   async chat(task: ChatTask): Promise<EngineResult | NotSent> {
-    const client = await this.client();
-    if (!client) {
+    const key = await this.keyStore.resolve();
+    if (!key.key) {
       return { notSent: 'noKey' };
     }
-    const model = this.modelFor(task.role);
+    const apiKey = key.key;
+    const baseUrl = this.settings.get('baseUrl');
+    const client = new DeepSeekClient({ baseUrl, apiKey });
+    let use = this.models.forRole(task.role, apiKey);
+    // What the endpoint serves is read lazily, never awaited here: a refused id is healed below either way.
+    void this.models.ensureListed(client, baseUrl, apiKey);
+    if (use.switched) {
+      this.models.announce(task.role, use.switched);
+    }
+    const model = use.model;
     // Redact before anything leaves the machine; placeholders are stable, so the prefix cache still hits.
     const redact = this.settings.get('privacy.redact');
     let redactor: Redactor | undefined;
@@ -162,35 +184,55 @@ export class RequestEngine implements vscode.Disposable {
         findings.push(...r.findings);
         return { role: m.role, content: r.text };
       });
-      this.last = { at: Date.now(), surface: task.surface, model, endpoint: client.endpoint, messages, redacted: redact, findings };
-      this.lastEmitter.fire();
       if (findings.length > 0) {
         this.logger.info(`redacted ${findings.length} value(s) before sending: ${RedactionSummary.of(findings).entries().map((e) => `${e.occurrences} ${e.kind}`).join(', ')}`);
       }
-      const reasoningRestorer = redactor ? createStreamRestorer(redactor) : undefined;
-      const contentRestorer = redactor ? createStreamRestorer(redactor) : undefined;
-      const onEvent = task.onEvent;
-      const thinking = decideThinking({ role: task.role, model, override: this.settings.get('models.thinking') }).thinking;
-      const result = await client.streamChat(
-        { model, messages, ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(thinking ? { thinking } : {}) },
-        {
-          signal: cancellation.signal,
-          ...(onEvent
-            ? {
-                onEvent: (event: StreamEvent) => {
-                  const restorer = event.type === 'reasoning' ? reasoningRestorer : contentRestorer;
-                  const text = restorer ? restorer.push(event.text) : event.text;
-                  if (text) onEvent({ type: event.type, text });
-                },
-              }
-            : {}),
-        },
-      );
-      if (onEvent) {
-        const tailReasoning = reasoningRestorer?.flush();
-        const tailContent = contentRestorer?.flush();
-        if (tailReasoning) onEvent({ type: 'reasoning', text: tailReasoning });
-        if (tailContent) onEvent({ type: 'content', text: tailContent });
+      const send = async (target: RoleModel): Promise<ChatResult> => {
+        const thinking = thinkingText(target);
+        this.last = {
+          at: Date.now(), surface: task.surface, model: target.model, ...(thinking ? { thinking } : {}),
+          endpoint: client.endpoint, messages, redacted: redact, findings,
+        };
+        this.lastEmitter.fire();
+        const reasoningRestorer = redactor ? createStreamRestorer(redactor) : undefined;
+        const contentRestorer = redactor ? createStreamRestorer(redactor) : undefined;
+        const onEvent = task.onEvent;
+        const maxTokens = task.maxTokens ? Math.min(task.maxTokens, target.limits.maxOutputTokens) : undefined;
+        const sent = await client.streamChat(
+          {
+            model: target.model,
+            messages,
+            ...(maxTokens ? { maxTokens } : {}),
+            ...(target.decision.thinking ? { thinking: target.decision.thinking } : {}),
+            ...(target.decision.reasoningEffort ? { reasoningEffort: target.decision.reasoningEffort } : {}),
+          },
+          {
+            signal: cancellation.signal,
+            ...(onEvent
+              ? {
+                  onEvent: (event: StreamEvent) => {
+                    const restorer = event.type === 'reasoning' ? reasoningRestorer : contentRestorer;
+                    const text = restorer ? restorer.push(event.text) : event.text;
+                    if (text) onEvent({ type: event.type, text });
+                  },
+                }
+              : {}),
+          },
+        );
+        if (onEvent) {
+          const tailReasoning = reasoningRestorer?.flush();
+          const tailContent = contentRestorer?.flush();
+          if (tailReasoning) onEvent({ type: 'reasoning', text: tailReasoning });
+          if (tailContent) onEvent({ type: 'content', text: tailContent });
+        }
+        return sent;
+      };
+      let result = await send(use);
+      const healed = this.healModel(task.role, use, result, { baseUrl, apiKey, cancelled: cancellation.signal.aborted });
+      if (healed) {
+        // Once: whatever the second answer is, it is the answer (a second refusal is shown, never retried).
+        use = healed;
+        result = await send(use);
       }
       const record = this.recordSpend(task.surface, result);
       void this.spend.refreshBalance(() => client.balance());
@@ -207,6 +249,39 @@ export class RequestEngine implements vscode.Disposable {
       cancellation.dispose();
       this.setActive(-1);
     }
+  }
+
+  /**
+   * After a refusal of the model id (400/404 about the id, nothing streamed): the role's equivalent from what
+   * `/models` lists (or the ids the refusal names), to send the request again with once, and the user told.
+   * Undefined for any other outcome, and when nothing fits.
+   */
+  private healModel(role: ModelRole, use: RoleModel, result: ChatResult, ctx: { baseUrl: string; apiKey: string; cancelled: boolean }): RoleModel | undefined {
+    const failure = result.failure;
+    if (ctx.cancelled || failure?.kind !== 'model' || !failure.modelError || result.content !== '' || result.reasoning !== '') {
+      return undefined;
+    }
+    const detail = failure.modelError;
+    const available = detail.listed ?? this.models.listed(ctx.baseUrl, ctx.apiKey);
+    if (detail.listed) {
+      this.models.remember(ctx.baseUrl, ctx.apiKey, detail.listed);
+    } else if (detail.supported.length > 0) {
+      this.models.remember(ctx.baseUrl, ctx.apiKey, detail.supported); // the API's own list of what it serves
+    }
+    const change = recoverFromModelError({
+      role,
+      model: use.model,
+      status: failure.status,
+      message: detail.apiMessage ?? failure.message,
+      ...(available ? { available } : {}),
+      tried: [use.model],
+    });
+    if (!change) {
+      this.logger.info(`model ${use.model} refused (${failure.status ?? '?'}); no equivalent to retry with`);
+      return undefined;
+    }
+    this.models.announce(role, change, true);
+    return this.models.describe(role, use.configured, change.model, change);
   }
 
   private recordSpend(surface: Surface, result: ChatResult): SpendRecord | undefined {

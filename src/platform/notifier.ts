@@ -18,8 +18,24 @@ const KEEP = 50;
  */
 export class Notifier {
   private readonly history: Notice[] = [];
+  /** Test mode only: how to answer a notice still waiting for a click, as if the user pressed one of its buttons. */
+  private readonly waiting = new Map<Notice, (action: string) => void>();
 
-  constructor(private readonly logger: Logger) {}
+  /** `testHooks`: keep notices with buttons answerable by `click` (the extension-host tests cannot press VS Code's buttons). */
+  constructor(private readonly logger: Logger, private readonly testHooks = false) {}
+
+  /**
+   * Test mode only: presses `action` on the latest notice matching `pattern` that still waits for an answer.
+   * False when there is none (or not in test mode).
+   */
+  click(pattern: RegExp, action: string): boolean {
+    const notice = [...this.waiting.keys()].reverse().find((n) => pattern.test(n.message) && n.actions.includes(action));
+    const answer = notice ? this.waiting.get(notice) : undefined;
+    if (!notice || !answer) return false;
+    this.waiting.delete(notice);
+    answer(action);
+    return true;
+  }
 
   info<A extends string>(message: string, ...actions: A[]): Thenable<A | undefined> {
     return this.show('info', message, actions);
@@ -38,21 +54,37 @@ export class Notifier {
   }
 
   private show<A extends string>(severity: NoticeSeverity, message: string, actions: A[]): Thenable<A | undefined> {
-    this.history.push({ severity, message, actions, at: Date.now() });
+    const notice: Notice = { severity, message, actions, at: Date.now() };
+    this.history.push(notice);
     if (this.history.length > KEEP) {
-      this.history.shift();
+      const dropped = this.history.shift();
+      if (dropped) this.waiting.delete(dropped);
     }
     const logLine = actions.length ? `${message} [${actions.join(' | ')}]` : message;
+    let shown: Thenable<A | undefined>;
     switch (severity) {
       case 'info':
         this.logger.info(`notice: ${logLine}`);
-        return vscode.window.showInformationMessage(message, ...actions);
+        shown = vscode.window.showInformationMessage(message, ...actions);
+        break;
       case 'warning':
         this.logger.warn(`notice: ${logLine}`);
-        return vscode.window.showWarningMessage(message, ...actions);
+        shown = vscode.window.showWarningMessage(message, ...actions);
+        break;
       case 'error':
         this.logger.error(`notice: ${logLine}`);
-        return vscode.window.showErrorMessage(message, ...actions);
+        shown = vscode.window.showErrorMessage(message, ...actions);
+        break;
     }
+    if (!this.testHooks || actions.length === 0) {
+      return shown;
+    }
+    return new Promise<A | undefined>((resolve) => {
+      this.waiting.set(notice, (action) => resolve(action as A));
+      shown.then((choice) => {
+        this.waiting.delete(notice);
+        resolve(choice);
+      });
+    });
   }
 }

@@ -2,7 +2,8 @@ import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
 import type { Logger } from '../core/logger';
-import { resolvePrice, type ResolvedPrice } from '../core/pricing';
+import { describeAppliedPrices, resolvePrice, type ResolvedPrice } from '../core/pricing';
+import { DEFAULT_PRICING } from '../core/settingsSchema';
 import type { RecordInput, SpendLedger, SpendRecord } from '../core/spendLedger';
 import { spendReport, type SpendView } from '../core/spendSummary';
 import type { ConfigurationService } from '../config/settings';
@@ -22,6 +23,8 @@ export interface SpendServiceDeps {
   readonly settings: ConfigurationService;
   readonly notifier: Notifier;
   readonly logger: Logger;
+  /** The model the next chat request goes out with, for the readout's rate before any request. */
+  readonly currentModel?: () => string;
 }
 
 /**
@@ -36,6 +39,7 @@ export class SpendService implements vscode.Disposable {
   private readonly focus: vscode.Disposable;
   private readonly settings: ConfigurationService;
   private readonly logger: Logger;
+  private readonly currentModel: (() => string) | undefined;
   private balance: { value: Balance; fetchedAt: number } | undefined;
   private balanceInFlight: Promise<void> | undefined;
   private lastBalanceAttempt = 0;
@@ -45,6 +49,7 @@ export class SpendService implements vscode.Disposable {
   constructor(deps: SpendServiceDeps) {
     this.settings = deps.settings;
     this.logger = deps.logger;
+    this.currentModel = deps.currentModel;
     this.shared = new SharedLedger({
       dir: deps.storageDir,
       legacyV1: () => deps.legacyState.get<unknown>(LEGACY_STORAGE_KEY),
@@ -68,8 +73,9 @@ export class SpendService implements vscode.Disposable {
     await this.shared.refresh();
   }
 
+  /** The rates for a request to `model` now: the user's table, else DeepSeek's defaults for a model it lacks. */
   priceFor(model: string, at = new Date()): ResolvedPrice | undefined {
-    return resolvePrice(this.settings.get('pricing'), model, at);
+    return resolvePrice(this.settings.get('pricing'), model, at, DEFAULT_PRICING);
   }
 
   record(input: RecordInput): SpendRecord {
@@ -88,14 +94,17 @@ export class SpendService implements vscode.Disposable {
     this.emitter.fire();
   }
 
-  view(): SpendView {
+  view(at = new Date()): SpendView {
     const last = this.ledger.lastRecord;
+    const model = last?.model ?? this.currentModel?.();
+    const prices = model ? describeAppliedPrices(this.settings.get('pricing'), model, at) : undefined;
     return {
       session: this.ledger.session,
       today: this.ledger.today,
       allTime: this.ledger.allTime,
       budgetUsd: this.settings.get('budget.session'),
       ...(last ? { priceLabel: last.priceLabel } : {}),
+      ...(prices ? { prices } : {}),
       ...(this.balance
         ? { balance: { amounts: this.balance.value.balances.map((b) => ({ currency: b.currency, total: b.total })), fetchedAt: this.balance.fetchedAt } }
         : {}),

@@ -27,13 +27,23 @@ export interface StatusState {
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private snapshotValue: StatusSnapshot = { text: '', tooltip: '', accessibilityLabel: '', command: undefined, level: 'normal' };
+  private staleTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor() {
+  /** `onStale` is called when the tooltip's rate ("off-peak until 01:00 UTC") runs out, to update it then. */
+  constructor(private readonly onStale?: () => void) {
     this.item = vscode.window.createStatusBarItem('deepseek.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'DeepSeek';
   }
 
   update(state: StatusState): void {
+    clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
+    const changesAt = state.spend.prices?.changesAt;
+    if (changesAt !== undefined && this.onStale) {
+      const onStale = this.onStale;
+      // A second past the change, so the new rate is the one read; at most a day ahead (timers are capped).
+      this.staleTimer = setTimeout(() => onStale(), Math.min(Math.max(0, changesAt - Date.now()) + 1000, 24 * 3600_000));
+    }
     const endpoint = describeEndpoint(state.baseUrl);
     const simulated = endpoint.kind === 'local';
     const keyLine = describeKeySource(state.key.source);
@@ -75,6 +85,7 @@ export class StatusBarController implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.staleTimer);
     this.item.dispose();
   }
 }

@@ -44,7 +44,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 const root = document.getElementById('root') as HTMLElement;
 const header = el('div', { class: 'toolbar' });
 const modelSelect = el('select', { 'aria-label': 'Model' });
-modelSelect.append(el('option', { value: 'chat' }, 'Chat (deepseek-chat)'), el('option', { value: 'reasoner' }, 'Reasoner (deepseek-reasoner)'));
+// The roles are the choice; which model each resolves to comes with the host's state (renderModels).
+const chatOption = el('option', { value: 'chat' }, 'Chat');
+const reasonerOption = el('option', { value: 'reasoner' }, 'Reasoner');
+modelSelect.append(chatOption, reasonerOption);
 const newChatButton = el('button', { type: 'button', class: 'secondary', title: 'New Chat' }, 'New Chat');
 const historyButton = el('button', { type: 'button', class: 'secondary', 'aria-haspopup': 'listbox', 'aria-expanded': 'false' }, 'History');
 header.append(modelSelect, newChatButton, historyButton);
@@ -270,9 +273,16 @@ function renderHistory(s: ChatState): void {
   if (s.conversations.length === 0) historyList.append(el('li', { class: 'empty' }, 'No past conversations.'));
 }
 
+function renderModels(s: ChatState): void {
+  // Older hosts sent no labels; the role's name alone is still right.
+  chatOption.textContent = typeof s.modelLabels?.chat === 'string' ? s.modelLabels.chat : 'Chat';
+  reasonerOption.textContent = typeof s.modelLabels?.reasoner === 'string' ? s.modelLabels.reasoner : 'Reasoner';
+}
+
 function renderState(s: ChatState): void {
   state = s;
   awaitingTurn = false;
+  renderModels(s);
   modelSelect.value = s.model;
   turns.clear();
   conversation.replaceChildren();

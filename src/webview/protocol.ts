@@ -55,6 +55,8 @@ export interface ChatState {
   readonly conversationId: string;
   readonly turns: readonly TurnView[];
   readonly model: ModelChoice;
+  /** What each role resolves to, as the model picker shows it: "Chat · deepseek-flash", "Reasoner · deepseek-flash, thinking high". */
+  readonly modelLabels: Readonly<Record<ModelChoice, string>>;
   readonly chips: readonly ChipView[];
   readonly keySource: KeySource;
   readonly endpointLabel: string;

@@ -37,6 +37,7 @@ function testOnly(): TestOnlyMembers {
     stopChat: unused,
     chatState: unused,
     recentNotices: () => [],
+    clickNotice: () => false,
     workspaceSettingsChecked: unused,
   };
 }
