@@ -25,7 +25,7 @@ describe('API key in SecretStorage', () => {
     assert.equal(result, 'stored');
     assert.equal(await api.apiKeySource(), 'secretStorage');
     const notice = await waitForNotice(api, /saved and accepted/, since);
-    assert.match(notice.message, /Models available: deepseek-chat, deepseek-reasoner/);
+    assert.match(notice.message, /Models available: deepseek-flash, deepseek-v4-pro\./);
     assert.doesNotMatch(notice.message, /sk-test-roundtrip/);
     const modelsCall = (await fake.requests()).find((r) => r.route === '/models');
     assert.equal(modelsCall?.headers.authorization, 'Bearer sk-test-roundtrip-1234', 'the stored key is what is sent');

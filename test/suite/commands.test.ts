@@ -4,7 +4,7 @@ import { CommandIds } from '../../src/core/commandIds';
 import type { LoggedRequest } from '../fake-deepseek/types';
 import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
 
-type Body = { model: string; messages: { role: string; content: string }[] };
+type Body = { model: string; thinking?: { type: string }; reasoning_effort?: string; messages: { role: string; content: string }[] };
 
 describe('Explain, Refactor, Fix and code actions on the reasoner', function () {
   const fake = fakeServer();
@@ -54,7 +54,9 @@ describe('Explain, Refactor, Fix and code actions on the reasoner', function () 
     await fake.configure({ replies: [{ reasoning: 'Reading mean().', content: 'It averages the values.' }] });
     await vscode.commands.executeCommand(CommandIds.explainSelection);
     const body = (await chats()).at(-1)?.body as Body;
-    assert.equal(body.model, 'deepseek-reasoner');
+    assert.equal(body.model, 'deepseek-flash');
+    assert.deepEqual(body.thinking, { type: 'enabled' }, 'the reasoner role: Flash with thinking');
+    assert.equal(body.reasoning_effort, 'high');
     const last = body.messages.at(-1)!.content;
     assert.match(last, /Explain the selected code \(src\/math\.ts:5-10\)/);
     assert.match(last, /values\.reduce\(add, 0\)/);
@@ -75,7 +77,8 @@ describe('Explain, Refactor, Fix and code actions on the reasoner', function () 
     await waitFor('the review diff', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.includes('DeepSeek: Refactor (review)')));
     assert.equal(doc.getText(), original, 'not written before acceptance');
     const body = (await chats()).at(-1)?.body as Body;
-    assert.equal(body.model, 'deepseek-reasoner');
+    assert.equal(body.model, 'deepseek-flash');
+    assert.deepEqual(body.thinking, { type: 'enabled' });
     assert.match(body.messages.at(-1)!.content, /Goal: Simplify it\./);
     await vscode.commands.executeCommand(CommandIds.applyProposal);
     assert.equal(await pending, 'applied');

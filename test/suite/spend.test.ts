@@ -30,14 +30,21 @@ function ledgerDir(): string | undefined {
 const segmentsText = (dir: string) =>
   readdirSync(dir).filter((f) => f.startsWith('seg-') && f.endsWith('.jsonl')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
 
-/** The default price table (README, "Settings"), USD per 1M tokens, written out independently of the code. */
-const DEFAULT_PRICES = {
-  'deepseek-chat': { hit: 0.07, miss: 0.27, output: 1.1 },
-  'deepseek-reasoner': { hit: 0.14, miss: 0.55, output: 2.19 },
+/**
+ * DeepSeek's off-peak rates (README, "Models and prices"), USD per 1M tokens, written out independently of the
+ * code and pinned in the user settings without time windows: these figures do not depend on the wall clock.
+ */
+const PINNED_PRICES = {
+  'deepseek-flash': { hit: 0.003, miss: 0.15, output: 0.6 },
+  'deepseek-v4-pro': { hit: 0.022, miss: 0.66, output: 1.98 },
 } as const;
 
-function expectedCost(model: keyof typeof DEFAULT_PRICES, hit: number, miss: number, output: number): number {
-  const p = DEFAULT_PRICES[model];
+const PINNED_TABLE = Object.fromEntries(
+  Object.entries(PINNED_PRICES).map(([model, p]) => [model, { cacheHit: p.hit, cacheMiss: p.miss, output: p.output }]),
+);
+
+function expectedCost(model: keyof typeof PINNED_PRICES, hit: number, miss: number, output: number): number {
+  const p = PINNED_PRICES[model];
   return (hit * p.hit + miss * p.miss + output * p.output) / 1_000_000;
 }
 
@@ -47,6 +54,7 @@ describe('spend readout in the status bar', () => {
 
   before(async () => {
     await activateExtension();
+    await config().update('pricing', PINNED_TABLE, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand(CommandIds.setApiKey, 'sk-spend-tests-0001');
   });
 
@@ -57,6 +65,8 @@ describe('spend readout in the status bar', () => {
 
   after(async () => {
     await config().update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('pricing', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('models.reasoner', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand(CommandIds.clearApiKey);
     await fake.reset();
   });
@@ -68,7 +78,7 @@ describe('spend readout in the status bar', () => {
     return { ...last, usage: last.cache };
   }
 
-  it('prices a request by the default table and shows it in the status bar and tooltip', async () => {
+  it('prices a request by the table in the user settings and shows it in the status bar and tooltip', async () => {
     const api = await activateExtension();
     const system = 'You are a meticulous reviewer of TypeScript code. '.repeat(40);
     await fake.configure({ replies: [{ content: 'First answer.' }, { content: 'Second answer.' }] });
@@ -84,8 +94,8 @@ describe('spend readout in the status bar', () => {
     assert.ok(second?.usage && second.usage.hitTokens > 0, 'the shared prefix hits the cache the second time');
 
     const cost =
-      expectedCost('deepseek-chat', first.usage.hitTokens, first.usage.missTokens, first.usage.outputTokens) +
-      expectedCost('deepseek-chat', second.usage.hitTokens, second.usage.missTokens, second.usage.outputTokens);
+      expectedCost('deepseek-flash', first.usage.hitTokens, first.usage.missTokens, first.usage.outputTokens) +
+      expectedCost('deepseek-flash', second.usage.hitTokens, second.usage.missTokens, second.usage.outputTokens);
     const hit = first.usage.hitTokens + second.usage.hitTokens;
     const miss = first.usage.missTokens + second.usage.missTokens;
     const output = first.usage.outputTokens + second.usage.outputTokens;
@@ -98,21 +108,48 @@ describe('spend readout in the status bar', () => {
     assert.equal(status.text, `$(beaker) ${formatUsd(cost)} · ${rate}%`);
     assert.match(status.accessibilityLabel, new RegExp(`^DeepSeek \\(offline simulator\\): session spend \\${formatUsd(cost)}, cache-hit rate ${rate}%`));
     assert.ok(status.tooltip.includes(`| Session | 2 | ${hit.toLocaleString('en-US')} | ${miss.toLocaleString('en-US')} | ${output.toLocaleString('en-US')} | ${rate}% | ${formatUsd(cost)} |`), status.tooltip);
-    const noCache = expectedCost('deepseek-chat', 0, hit + miss, output);
+    const noCache = expectedCost('deepseek-flash', 0, hit + miss, output);
     assert.ok(status.tooltip.includes(`Saved by the cache this session: **${formatUsd(noCache - cost)}**`), status.tooltip);
-    assert.ok(status.tooltip.includes('Prices: deepseek-chat standard'), status.tooltip);
+    assert.ok(
+      status.tooltip.includes('Prices: prices from deepseek.pricing, USD per 1M tokens (`deepseek.pricing`): deepseek-flash standard at all times. Last request priced at deepseek-flash standard.'),
+      status.tooltip,
+    );
     assert.equal(status.command, CommandIds.showSpend);
     assert.ok(cost > 0 && formatUsd(cost) !== '$0.00', 'small amounts show non-zero digits');
   });
 
-  it('prices the reasoner by its own row, reasoning billed as output', async () => {
+  it('prices the reasoner on Pro by its own row, reasoning billed as output', async () => {
     const api = await activateExtension();
+    await config().update('models.reasoner', 'deepseek-v4-pro', vscode.ConfigurationTarget.Global);
     await fake.configure({ replies: [{ reasoning: 'Let me think this through in detail.', content: 'Done.' }] });
     const result = await api.ask('Why?', { role: 'reasoner' });
+    assert.equal(result?.model, 'deepseek-v4-pro');
     assert.ok(result?.usage && result.usage.reasoningTokens > 0);
-    const cost = expectedCost('deepseek-reasoner', result.usage.hitTokens, result.usage.missTokens, result.usage.outputTokens);
+    const cost = expectedCost('deepseek-v4-pro', result.usage.hitTokens, result.usage.missTokens, result.usage.outputTokens);
     await waitFor('the reasoner cost', () => (Math.abs(api.spend().session.costUsd - cost) < 1e-12 ? true : undefined));
-    await waitFor('the reasoner price table in the tooltip', () => (api.statusBar().tooltip.includes('Prices: deepseek-reasoner standard') ? true : undefined));
+    await waitFor('the Pro price in the tooltip', () => (api.statusBar().tooltip.includes('Last request priced at deepseek-v4-pro standard.') ? true : undefined));
+    await config().update('models.reasoner', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it("names DeepSeek's table, the rate that applies now and when it changes (either window: the test does not pick the hour)", async () => {
+    const api = await activateExtension();
+    await config().update('pricing', undefined, vscode.ConfigurationTarget.Global);
+    try {
+      const result = await api.ask('priced at whichever rate applies now');
+      assert.ok(result?.usage);
+      const tooltip = await waitFor("the default table's name and this request's price in the tooltip", () => {
+        const t = api.statusBar().tooltip;
+        return t.includes('Prices: DeepSeek prices as of 2026-11') && t.includes('Last request priced at deepseek-flash') ? t : undefined;
+      });
+      assert.match(tooltip, /DeepSeek prices as of 2026-11, USD per 1M tokens \(`deepseek\.pricing`\): deepseek-flash (off-peak|peak) until ((Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day )?\d\d:\d\d UTC\. Last request priced at deepseek-flash (off-peak|peak \((01:00–04:00|06:00–10:00) UTC, Mon–Fri\))\./);
+      const record = api.spend();
+      const peak = /Last request priced at deepseek-flash peak/.test(tooltip);
+      const rates = peak ? { hit: 0.006, miss: 0.3, output: 1.2 } : PINNED_PRICES['deepseek-flash'];
+      const cost = (result.usage.hitTokens * rates.hit + result.usage.missTokens * rates.miss + result.usage.outputTokens * rates.output) / 1e6;
+      assert.ok(Math.abs(record.session.costUsd - cost) < 1e-12, `${record.session.costUsd} vs ${cost} (${peak ? 'peak' : 'off-peak'})`);
+    } finally {
+      await config().update('pricing', PINNED_TABLE, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('spins while a request streams', async () => {
@@ -173,9 +210,9 @@ describe('spend readout in the status bar', () => {
     const doc = await waitFor('the spend document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'deepseek-spend'));
     const text = doc.getText();
     assert.match(text, /^# DeepSeek spend/);
-    assert.match(text, /## Session by model[\s\S]*\| deepseek-chat \| 1 \|/);
+    assert.match(text, /## Session by model[\s\S]*\| deepseek-flash \| 1 \|/);
     assert.match(text, /## Session by surface[\s\S]*\| chat \| 1 \|/);
-    assert.match(text, /## Recent requests[\s\S]*\| deepseek-chat \| DeepSeek \| chat \|/);
+    assert.match(text, /## Recent requests[\s\S]*\| deepseek-flash \| DeepSeek \| chat \|[\s\S]*\| deepseek-flash standard \|/);
   });
 
   it("keeps this window's spend on disk and adds another window's to the status bar, once", async () => {
@@ -189,16 +226,16 @@ describe('spend readout in the status bar', () => {
     // Another window's records, as it writes them; the first one twice (a write it retried), in two files.
     const now = Date.now();
     const record = (id: string, missTokens: number) => JSON.stringify({
-      type: 'record', id, at: now, model: 'deepseek-chat', provider: 'DeepSeek', surface: 'command',
-      hitTokens: 0, missTokens, outputTokens: 0, reasoningTokens: 0, costUsd: (missTokens * 0.27) / 1e6, noCacheUsd: (missTokens * 0.27) / 1e6,
-      estimated: false, priceLabel: 'deepseek-chat standard',
+      type: 'record', id, at: now, model: 'deepseek-flash', provider: 'DeepSeek', surface: 'command',
+      hitTokens: 0, missTokens, outputTokens: 0, reasoningTokens: 0, costUsd: (missTokens * 0.15) / 1e6, noCacheUsd: (missTokens * 0.15) / 1e6,
+      estimated: false, priceLabel: 'deepseek-flash off-peak',
     });
     writeFileSync(path.join(dir, `seg-${now.toString(36)}-0123456789abcdef.jsonl`), `${record(`other-${now}-1`, 1_000_000)}\n`);
     writeFileSync(path.join(dir, `seg-${(now + 1).toString(36)}-fedcba9876543210.jsonl`), `${record(`other-${now}-1`, 1_000_000)}\n${record(`other-${now}-2`, 100_000)}\n`);
 
     const after = await waitFor("the other window's spend", () => (api.spend().session.requests >= 3 ? api.spend() : undefined));
     assert.equal(after.session.requests, 3, 'the record written twice counts once');
-    assert.ok(Math.abs(after.session.costUsd - (before.session.costUsd + 0.297)) < 1e-12, `${after.session.costUsd}`);
+    assert.ok(Math.abs(after.session.costUsd - (before.session.costUsd + 0.165)) < 1e-12, `${after.session.costUsd}`);
     assert.equal(after.allTime.requests, before.allTime.requests + 2);
     await waitFor('the status bar to show the union', () => (api.statusBar().text.includes(formatUsd(after.session.costUsd)) ? true : undefined));
   });
@@ -215,18 +252,28 @@ describe('spend readout in the status bar', () => {
     assert.equal(api.spend().allTime.requests, before);
   });
 
-  it('names the available models when the configured one does not exist', async () => {
+  it('names the available models when the configured one does not exist and none of them can stand in, and bills nothing', async () => {
     const api = await activateExtension();
-    await config().update('models.chat', 'deepseek-v2-retired', vscode.ConfigurationTarget.Global);
+    // An endpoint serving only a model of another family: no equivalent to pick, so nothing is retried.
+    await fake.configure({ models: ['other-vendor-model'] });
+    await config().update('models.chat', 'my-custom-model', vscode.ConfigurationTarget.Global);
+    const keySet = Date.now();
+    await vscode.commands.executeCommand(CommandIds.setApiKey, 'sk-spend-tests-0001'); // reads this endpoint's list
+    await waitForNotice(api, /saved and accepted/, keySet);
     try {
+      const before = api.spend().allTime.requests;
       const since = Date.now();
       const result = await api.ask('which model?');
       assert.equal(result?.failure?.kind, 'model');
-      const notice = await waitForNotice(api, /deepseek-v2-retired/, since);
-      assert.match(notice.message, /deepseek-chat, deepseek-reasoner/);
+      const notice = await waitForNotice(api, /my-custom-model/, since);
+      assert.match(notice.message, /The supported API model names are other-vendor-model, but you passed my-custom-model\..* The API lists: other-vendor-model\. Choose one in the DeepSeek model settings\./);
       assert.deepEqual(notice.actions, ['Open Settings']);
+      assert.equal((await fake.requests()).filter((r) => r.route === '/chat/completions').length, 1, 'not retried');
+      assert.equal(api.spend().allTime.requests, before);
     } finally {
       await config().update('models.chat', undefined, vscode.ConfigurationTarget.Global);
+      await fake.reset();
+      await vscode.commands.executeCommand(CommandIds.setApiKey, 'sk-spend-tests-0001');
     }
   });
 });

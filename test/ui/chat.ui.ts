@@ -22,6 +22,12 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
 
   const { lastTurn, ask } = chatView(() => chat);
 
+  it('the model picker shows each role and what it resolves to', async () => {
+    const picker = chat.locator('select[aria-label="Model"]');
+    await picker.locator('option[value="chat"]', { hasText: /^Chat · deepseek-flash$/ }).waitFor({ state: 'attached' });
+    await picker.locator('option[value="reasoner"]', { hasText: /^Reasoner · deepseek-flash, thinking high$/ }).waitFor({ state: 'attached' });
+  });
+
   it('streams the reasoning, then the answer, with a footer of tokens and cost', async () => {
     await chat.locator('select[aria-label="Model"]').selectOption('reasoner');
     wb.env.fake.configure({
@@ -35,13 +41,15 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     await reasoning.getByText(/The user wants the mean/).waitFor();
     assert.equal((await answer.innerText()).trim(), '', 'the answer has not started while reasoning streams');
     await answer.locator('strong', { hasText: 'average' }).waitFor();
-    await lastTurn().locator('.turn-footer', { hasText: /deepseek-reasoner · .* cached \/ .* uncached \/ .* output tokens · \$/ }).waitFor();
+    await lastTurn().locator('.turn-footer', { hasText: /deepseek-flash · .* cached \/ .* uncached \/ .* output tokens · \$/ }).waitFor();
     assert.match(await reasoning.locator('summary').innerText(), /^Thought for \d+(\.\d)? s · \d+ tokens$/);
     assert.equal(await reasoning.evaluate((d) => (d as unknown as { open: boolean }).open), false, 'reasoning collapses when done');
     assert.match(await lastTurn().locator('.context-used').innerText(), /src\/math\.ts/);
     const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1);
-    const body = sent?.body as { model: string; messages: { role: string; content: string }[] };
-    assert.equal(body.model, 'deepseek-reasoner');
+    const body = sent?.body as { model: string; thinking?: { type: string }; reasoning_effort?: string; messages: { role: string; content: string }[] };
+    assert.equal(body.model, 'deepseek-flash');
+    assert.deepEqual(body.thinking, { type: 'enabled' }, 'the reasoner: Flash with thinking');
+    assert.equal(body.reasoning_effort, 'high');
     assert.match(body.messages.at(-1)!.content, /export function mean/, 'the current file went along as context');
     await wb.screenshot('chat-01-answer');
   });
@@ -164,8 +172,9 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     assert.equal(await chat.locator('article.turn').count(), 1, 'Explain opened a conversation of its own');
     await turn.getByRole('region', { name: 'Reasoning' }).getByText(/Looking at add\(\)/).waitFor();
     await turn.getByRole('region', { name: 'Answer' }).locator('strong', { hasText: 'adds' }).waitFor();
-    const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1)?.body as { model: string; messages: { role: string; content: string }[] };
-    assert.equal(sent.model, 'deepseek-reasoner');
+    const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1)?.body as { model: string; thinking?: { type: string }; messages: { role: string; content: string }[] };
+    assert.equal(sent.model, 'deepseek-flash');
+    assert.deepEqual(sent.thinking, { type: 'enabled' });
     assert.match(sent.messages.at(-1)!.content, /Explain the selected code \(src\/math\.ts:1-4\)/, 'the instruction went out; the label is what the chat shows');
     await wb.screenshot('chat-04-explain');
   });

@@ -54,7 +54,7 @@ describe('an untrusted workspace an attacker wrote', () => {
     const raw = JSON.stringify(chats[0].body);
     assert.doesNotMatch(raw, new RegExp(TOKEN), 'redaction stayed on');
     assert.match(raw, /⟦GITHUB_TOKEN_[0-9a-f]{8}⟧/);
-    assert.equal((chats[0].body as { model: string }).model, 'deepseek-chat');
+    assert.equal((chats[0].body as { model: string }).model, 'deepseek-flash', "the user's model, not the workspace's");
     assert.ok(api.spend().session.costUsd > 0, 'priced with the real table');
   });
 });
