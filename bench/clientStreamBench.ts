@@ -24,7 +24,9 @@ export async function benchClientStreaming(): Promise<string[]> {
       server.configure({ replies: [reply] });
       let t0 = performance.now();
       let n = 0;
-      const stream = await sdk.chat.completions.create({ model: 'deepseek-chat', messages, stream: true });
+      // What the chat role sends to today's API: Flash with thinking disabled (an extra body field for the SDK).
+      const body = { model: 'deepseek-flash', messages, stream: true, thinking: { type: 'disabled' } };
+      const stream = await sdk.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsStreaming);
       for await (const chunk of stream) {
         n += chunk.choices.length;
       }
@@ -33,10 +35,10 @@ export async function benchClientStreaming(): Promise<string[]> {
       server.configure({ replies: [reply] });
       let events = 0;
       t0 = performance.now();
-      const result = await client.streamChat({ model: 'deepseek-chat', messages }, { onEvent: () => events++ });
+      const result = await client.streamChat({ model: 'deepseek-flash', thinking: 'disabled', messages }, { onEvent: () => events++ });
       const oursMs = performance.now() - t0;
       if (result.content.length !== CHUNKS || events !== CHUNKS || n < CHUNKS) {
-        throw new Error(`stream mismatch: ${result.content.length} chars, ${events} events, ${n} bare chunks`);
+        throw new Error(`stream mismatch: ${result.content.length} chars, ${events} events, ${n} bare chunks${result.failure ? ` (${result.failure.message})` : ''}`);
       }
       if (round > 0) {
         // round 0 warms up both paths

@@ -17,9 +17,9 @@ import { SharedLedger } from '../src/spend/sharedLedger';
  */
 export async function benchLedger(): Promise<string[]> {
   const RECORDS = 10_000;
-  const at = new Date(Date.UTC(2025, 0, 15, 12, 0));
-  const prices = [resolvePrice(DEFAULT_PRICING, 'deepseek-chat', at), resolvePrice(DEFAULT_PRICING, 'deepseek-reasoner', at), undefined];
-  const models = ['deepseek-chat', 'deepseek-reasoner', 'unpriced-model'];
+  const at = new Date(Date.UTC(2026, 10, 25, 12, 0)); // a Wednesday, off-peak
+  const prices = [resolvePrice(DEFAULT_PRICING, 'deepseek-flash', at), resolvePrice(DEFAULT_PRICING, 'deepseek-v4-pro', at), undefined];
+  const models = ['deepseek-flash', 'deepseek-v4-pro', 'unpriced-model'];
   const surfaces: Surface[] = ['completion', 'chat', 'command'];
   const inputs: RecordInput[] = [];
   for (let i = 0; i < RECORDS; i++) {
