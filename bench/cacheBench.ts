@@ -216,22 +216,27 @@ interface Builder {
 
 const BUDGET = budgetFor('chat');
 
-/** Ours: one Conversation for the chat, a one-shot prompt per command. */
-function oursBuilder(): Builder & { conversation: Conversation; builds: BuiltPrompt[] } {
+/**
+ * Ours: one Conversation for the chat, a one-shot prompt per command. With `commandsInChat` the commands are
+ * turns of the chat instead (how the extension ran them before they got conversations of their own), so
+ * each resends the whole chat history.
+ */
+function oursBuilder(options: { commandsInChat?: boolean } = {}): Builder & { conversation: Conversation; builds: BuiltPrompt[] } {
   const conversation = new Conversation();
   const builds: BuiltPrompt[] = [];
+  const inChat = (r: Request) => r.step.kind === 'chat' || options.commandsInChat === true;
   let pending: BuiltPrompt | undefined;
   return {
-    name: 'ours',
+    name: options.commandsInChat ? 'ours, commands as chat turns' : 'ours',
     conversation,
     builds,
     build(r) {
-      pending = buildPrompt({ blocks: r.blocks, question: r.step.question, conversation: r.step.kind === 'chat' ? conversation : undefined, budget: BUDGET });
+      pending = buildPrompt({ blocks: r.blocks, question: r.step.question, conversation: inChat(r) ? conversation : undefined, budget: BUDGET });
       builds.push(pending);
       return pending.messages;
     },
     answered(r, answer) {
-      if (r.step.kind === 'chat' && pending) {
+      if (inChat(r) && pending) {
         conversation.commit(pending, answer);
       }
     },
@@ -402,12 +407,14 @@ export async function benchCache(): Promise<string[]> {
   const ours = oursBuilder();
   const oursTotals = await replay(ours, requests);
   const naiveTotals = await replay(naiveBuilder(), requests);
+  const inChatTotals = await replay(oursBuilder({ commandsInChat: true }), requests);
   const times = assemblyTimes(requests);
 
   const o = figures(oursTotals);
   const n = figures(naiveTotals);
   const oChat = figures(oursTotals, 'chat');
   const oCmd = figures(oursTotals, 'command');
+  const c = figures(inChatTotals);
   const ratio = n.usd / o.usd;
   const peakRatio = inputUsd(n.hit, n.prompt - n.hit, PEAK) / inputUsd(o.hit, o.prompt - o.hit, PEAK);
   const totalRatio = totalUsd(n.hit, n.prompt - n.hit, n.output, OFF_PEAK) / totalUsd(o.hit, o.prompt - o.hit, o.output, OFF_PEAK);
@@ -429,6 +436,9 @@ export async function benchCache(): Promise<string[]> {
     `  naive/ours input cost: ${ratio.toFixed(2)}× off-peak, ${peakRatio.toFixed(2)}× peak  [target ≥ 3×: ${ratio >= 3 ? 'met' : 'MISSED'}]` +
       ` (of which fewer tokens sent: ${(n.prompt / o.prompt).toFixed(2)}×; with no cache at all, off-peak: ours $${inputUsd(0, o.prompt).toFixed(6)}, naive $${inputUsd(0, n.prompt).toFixed(6)}); with output: ${totalRatio.toFixed(2)}×`,
     `  ours cache hits after the first request: ${fmtPct(o.shareAfterFirst)}  [target ≥ 85%: ${o.shareAfterFirst >= 85 ? 'met' : 'MISSED'}]`,
+    `  commands as turns of the chat (before they had conversations of their own): prompt ${fmtInt(c.prompt)} tok vs ${fmtInt(o.prompt)} one-shot ` +
+      `(${(c.prompt / o.prompt).toFixed(2)}×), ${fmtPct(c.shareAfterFirst)} hits after the first; input off-peak $${c.usd.toFixed(6)} vs $${o.usd.toFixed(6)} ` +
+      `(${(c.usd / o.usd).toFixed(2)}×); naive/that ${(n.usd / c.usd).toFixed(2)}×`,
     `  prompt assembly (ours, warm, ${times.length} builds): median ${median(times).toFixed(2)} ms, p90 ${quantile(times, 0.9).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms per build`,
     `  (benchmark took ${((performance.now() - started) / 1000).toFixed(1)} s)`,
   ];
