@@ -13,7 +13,8 @@ describe('UI: the chat view always shows the truth (hide/show, quick sends, New 
   let chat: Frame;
 
   before(async () => {
-    wb = await Workbench.openWithKey('ui-chat-state', 'sk-ui-chat-state-0001');
+    // In a light theme: the other chat suite runs in a dark one, so the screenshots show both.
+    wb = await Workbench.openWithKey('ui-chat-state', 'sk-ui-chat-state-0001', { 'workbench.colorTheme': 'Default Light Modern' });
     chat = await wb.openChat();
   });
 

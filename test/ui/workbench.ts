@@ -24,8 +24,8 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  static async open(name: string): Promise<Workbench> {
-    const env = await startTestEnvironment(name);
+  static async open(name: string, userSettings: Record<string, unknown> = {}): Promise<Workbench> {
+    const env = await startTestEnvironment(name, {}, { userSettings });
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(UI_WAIT_MS);
@@ -40,8 +40,8 @@ export class Workbench {
   }
 
   /** Opens a workbench and sets an API key, as a user would; resolves once the status bar says it is ready. */
-  static async openWithKey(name: string, apiKey: string): Promise<Workbench> {
-    const wb = await Workbench.open(name);
+  static async openWithKey(name: string, apiKey: string, userSettings: Record<string, unknown> = {}): Promise<Workbench> {
+    const wb = await Workbench.open(name, userSettings);
     await wb.runCommand('DeepSeek: Set API Key');
     await wb.enterApiKey(apiKey);
     await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend"]').first().waitFor();
