@@ -7,6 +7,7 @@ import type { ConfigurationService } from '../config/settings';
 import type { RequestEngine } from '../engine/requestEngine';
 import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
+import type { BudgetPolicy } from '../core/budget';
 import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import type { ChatState, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
 import type { ChatContext } from './chatContext';
@@ -53,12 +54,15 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   private readonly sessions = new Map<string, ChatSession>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly events: ChatSessionEvents;
+  /** Chat and commands ask before a request that may pass the session budget. */
+  private readonly budget: BudgetPolicy;
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.subscriptions.push(deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: deps.context.chips() })));
     if (deps.store.warning) {
       void deps.notifier.warn(deps.store.warning);
     }
+    this.budget = modalBudgetPolicy(deps.notifier);
     this.events = {
       turn: (session, turn) => {
         if (this.isShown(session)) deps.view.post({ type: 'turn', conversationId: session.id, turn });
@@ -93,7 +97,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         settings: this.deps.settings,
         contextService: this.deps.contextService,
         logger: this.deps.logger,
-        budget: modalBudgetPolicy(this.deps.notifier),
+        budget: this.budget,
         contextFor: () => ({
           editor: this.deps.context.editor(),
           options: {

@@ -69,7 +69,7 @@ function errorAction(failure: ApiFailure): ErrorAction | undefined {
 export class ChatSession implements vscode.Disposable {
   private data: StoredConversation;
   private prompt: Conversation | undefined;
-  private running: { readonly turnId: string; readonly cancel: vscode.CancellationTokenSource; readonly done: Promise<unknown> } | undefined;
+  private running: { readonly cancel: vscode.CancellationTokenSource; readonly done: Promise<unknown> } | undefined;
 
   constructor(
     conversation: StoredConversation,
@@ -111,9 +111,8 @@ export class ChatSession implements vscode.Disposable {
   ask(request: AskRequest): Promise<TurnView | undefined> {
     if (this.running) return Promise.resolve(undefined);
     const cancel = new vscode.CancellationTokenSource();
-    const turnId = newId('t');
-    const done = this.run(turnId, request, cancel);
-    this.running = { turnId, cancel, done };
+    const done = this.run(request, cancel);
+    this.running = { cancel, done };
     this.events.busy(this, true);
     return done.finally(() => {
       cancel.dispose();
@@ -145,12 +144,12 @@ export class ChatSession implements vscode.Disposable {
     this.deps.store.put(this.data, persist);
   }
 
-  private async run(turnId: string, request: AskRequest, cancel: vscode.CancellationTokenSource): Promise<TurnView> {
+  private async run(request: AskRequest, cancel: vscode.CancellationTokenSource): Promise<TurnView> {
     const outer = request.token?.onCancellationRequested(() => cancel.cancel());
     const { role } = request;
     const use = this.deps.engine.roleModel(role);
     let turn: StoredTurn = {
-      id: turnId,
+      id: newId('t'),
       question: request.question,
       ...(request.prompt !== undefined && request.prompt !== request.question ? { prompt: request.prompt } : {}),
       role,
@@ -202,22 +201,22 @@ export class ChatSession implements vscode.Disposable {
         return this.settle(turn);
       }
       const result: EngineResult | NotSent = await this.deps.engine.chat({
-            surface: request.surface,
-            role,
-            messages,
-            token: cancel.token,
-            budget: this.deps.budget,
-            onEvent: (event) => {
-              if (event.type === 'reasoning') {
-                reasoningStartedAt ??= Date.now();
-                pendingReasoning += event.text;
-              } else {
-                answerStartedAt ??= Date.now();
-                pendingAnswer += event.text;
-              }
-              timer ??= setTimeout(flush, DELTA_FLUSH_MS);
-            },
-          });
+        surface: request.surface,
+        role,
+        messages,
+        token: cancel.token,
+        budget: this.deps.budget,
+        onEvent: (event) => {
+          if (event.type === 'reasoning') {
+            reasoningStartedAt ??= Date.now();
+            pendingReasoning += event.text;
+          } else {
+            answerStartedAt ??= Date.now();
+            pendingAnswer += event.text;
+          }
+          timer ??= setTimeout(flush, DELTA_FLUSH_MS);
+        },
+      });
       flush();
       if (isNotSent(result)) {
         turn = { ...turn, status: 'error', ...notSentError(result) };
@@ -242,8 +241,9 @@ export class ChatSession implements vscode.Disposable {
   /** Saves the finished turn and shows it. */
   private settle(turn: StoredTurn): TurnView {
     this.put(turn, true);
-    this.events.turn(this, toView(turn));
-    return toView(turn);
+    const view = toView(turn);
+    this.events.turn(this, view);
+    return view;
   }
 
   dispose(): void {

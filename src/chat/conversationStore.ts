@@ -76,30 +76,32 @@ export class ConversationStore {
     }
   }
 
+  /** The conversation the view shows (a new one when there is none). */
   active(): StoredConversation {
-    let conversation = this.conversations.find((c) => c.id === this.activeId);
-    if (!conversation) {
-      conversation = { id: newId('c'), title: 'New chat', createdAt: Date.now(), updatedAt: Date.now(), turns: [] };
-      this.conversations.push(conversation);
-      this.activeId = conversation.id;
-    }
+    return (this.activeId !== undefined ? this.get(this.activeId) : undefined) ?? this.add('New chat');
+  }
+
+  /** Adds an empty conversation and makes it the active one (not saved yet). */
+  private add(title: string): StoredConversation {
+    const conversation: StoredConversation = { id: newId('c'), title, createdAt: Date.now(), updatedAt: Date.now(), turns: [] };
+    this.conversations.push(conversation);
+    this.activeId = conversation.id;
     return conversation;
   }
 
   /** Starts a new conversation (an empty active one is reused). */
   startNew(): StoredConversation {
-    const current = this.conversations.find((c) => c.id === this.activeId);
+    const current = this.activeId !== undefined ? this.get(this.activeId) : undefined;
     if (current && current.turns.length === 0) {
       return current;
     }
-    this.activeId = undefined;
-    const created = this.active();
+    const created = this.add('New chat');
     void this.save();
     return created;
   }
 
   open(id: string): StoredConversation | undefined {
-    const found = this.conversations.find((c) => c.id === id);
+    const found = this.get(id);
     if (found) {
       this.activeId = id;
       void this.save();
@@ -118,9 +120,7 @@ export class ConversationStore {
 
   /** A new conversation titled `title`, made the active one (the view shows it). */
   create(title: string): StoredConversation {
-    const conversation: StoredConversation = { id: newId('c'), title, createdAt: Date.now(), updatedAt: Date.now(), turns: [] };
-    this.conversations.push(conversation);
-    this.activeId = conversation.id;
+    const conversation = this.add(title);
     void this.save();
     return conversation;
   }
