@@ -130,11 +130,6 @@ export class RequestEngine implements vscode.Disposable {
     return new Redactor({ salt });
   });
 
-  /** The id a role's requests go out with now (its setting, or the current equivalent). */
-  modelFor(role: ModelRole): string {
-    return this.models.forRole(role).model;
-  }
-
   /** What a role sends now: id, thinking fields, limits, and the picker's label. */
   roleModel(role: ModelRole): RoleModel {
     return this.models.forRole(role);
