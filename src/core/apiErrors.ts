@@ -34,6 +34,8 @@ export interface ApiFailure {
   readonly retryable: boolean;
   /** Set for `model` failures (a retired or unknown model id). */
   readonly modelError?: ModelFailureDetail;
+  /** How long the provider asked to wait (`retry-after`), for 429 and 503. */
+  readonly retryAfterMs?: number;
 }
 
 export function classifyStatus(status: number): FailureKind {

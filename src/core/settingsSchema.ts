@@ -64,7 +64,12 @@ export interface FallbackProvider {
   readonly baseUrl: string;
   readonly apiKeyEnv?: string;
   readonly models: ModelRoles;
+  /** Prices for its models; without one, its answers are shown as unpriced (never $0). */
   readonly pricing?: PriceTable;
+  /** Its models' window and output limits, when they differ from what the model id says. */
+  readonly limits?: Partial<ModelLimits>;
+  /** Whether it serves fill-in-the-middle completions (`/completions` with `suffix`). Default false. */
+  readonly fim?: boolean;
 }
 
 export interface Settings {
@@ -81,6 +86,8 @@ export interface Settings {
   readonly 'context.exclude': readonly string[];
   readonly 'context.maxTokens': number;
   readonly fallbackProviders: readonly FallbackProvider[];
+  readonly 'failover.firstTokenSeconds': number;
+  readonly 'failover.stallSeconds': number;
 }
 
 export type SettingKey = keyof Settings;
@@ -311,7 +318,7 @@ function parseFallbackProviders(raw: unknown): readonly FallbackProvider[] | str
     if (!isRecord(item)) {
       return `entry ${i + 1} must be an object`;
     }
-    const { name, baseUrl, apiKeyEnv, models, pricing } = item;
+    const { name, baseUrl, apiKeyEnv, models, pricing, limits, fim } = item;
     if (typeof name !== 'string' || name.trim() === '') {
       return `entry ${i + 1} needs a name`;
     }
@@ -332,12 +339,28 @@ function parseFallbackProviders(raw: unknown): readonly FallbackProvider[] | str
       }
       table = parsed.table;
     }
+    let windowLimits: Partial<ModelLimits> | undefined;
+    if (limits !== undefined) {
+      const parsed = parseModelLimits({ [name]: limits });
+      if (typeof parsed === 'string') {
+        return `entry "${name}": limits ${parsed.replace(/^entry "[^"]*" /, '')}`;
+      }
+      windowLimits = parsed[name];
+    }
+    if (fim !== undefined && typeof fim !== 'boolean') {
+      return `entry "${name}" has fim that is not true or false`;
+    }
+    if (providers.some((p) => p.name.toLowerCase() === name.trim().toLowerCase()) || name.trim().toLowerCase() === 'deepseek') {
+      return `entry "${name}" needs a name of its own (names tell providers apart in the ledger and the status bar)`;
+    }
     providers.push({
       name: name.trim(),
       baseUrl: baseUrl.trim(),
       ...(typeof apiKeyEnv === 'string' ? { apiKeyEnv } : {}),
       models: { chat: (models.chat as string).trim(), reasoner: (models.reasoner as string).trim() },
       ...(table ? { pricing: table } : {}),
+      ...(windowLimits ? { limits: windowLimits } : {}),
+      ...(fim === true ? { fim: true } : {}),
     });
   }
   return providers;
@@ -384,6 +407,10 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
     const parsed = parseFallbackProviders(raw);
     return typeof parsed === 'string' ? problem(parsed) : { ok: parsed };
   }),
+  'failover.firstTokenSeconds': define('failover.firstTokenSeconds', 30, (raw) =>
+    isWholeNumber(raw, 1, 600) ? { ok: raw } : problem('must be a whole number of seconds between 1 and 600')),
+  'failover.stallSeconds': define('failover.stallSeconds', 30, (raw) =>
+    isWholeNumber(raw, 1, 600) ? { ok: raw } : problem('must be a whole number of seconds between 1 and 600')),
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
@@ -509,6 +536,8 @@ export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
   'context.exclude': 'additive',
   'context.maxTokens': 'user',
   fallbackProviders: 'user',
+  'failover.firstTokenSeconds': 'user',
+  'failover.stallSeconds': 'user',
 };
 
 /** The settings only the user's own settings may set (see SettingOwner). */
