@@ -32,6 +32,32 @@ export interface DeepSeekClientOptions {
 export interface StreamOptions {
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: StreamEvent) => void;
+  /** This request's stream timers, over the client's (failover shortens the first-token wait). */
+  readonly timeouts?: Partial<StreamTimeouts>;
+  /**
+   * Retries of connection errors, 408, 409, 429 and 5xx inside the SDK (retry-after honoured). Default: the
+   * client's `maxRetries`. The request engine passes 0 and applies its own failover policy.
+   */
+  readonly maxRetries?: number;
+}
+
+/** The header that tells the shared fetch which request's watchdog a network call belongs to; never sent. */
+const ATTEMPT_HEADER = 'x-deepseek-assistant-attempt';
+
+function takeAttemptHeader(init: RequestInit | undefined): { id: string | undefined; init: RequestInit | undefined } {
+  const headers = init?.headers;
+  if (!headers) return { id: undefined, init };
+  if (headers instanceof Headers) {
+    const id = headers.get(ATTEMPT_HEADER) ?? undefined;
+    if (id === undefined) return { id, init };
+    const copy = new Headers(headers);
+    copy.delete(ATTEMPT_HEADER);
+    return { id, init: { ...init, headers: copy } };
+  }
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers as Record<string, string>);
+  const found = entries.find(([k]) => k.toLowerCase() === ATTEMPT_HEADER);
+  if (!found) return { id: undefined, init };
+  return { id: found[1], init: { ...init, headers: entries.filter(([k]) => k.toLowerCase() !== ATTEMPT_HEADER) } };
 }
 
 type OpenAIConstructor = typeof OpenAI;
@@ -55,22 +81,41 @@ export function betaBaseUrl(baseUrl: string): string {
  */
 export class DeepSeekClient {
   readonly endpoint: string;
+  readonly baseUrl: string;
   private readonly timeouts: StreamTimeouts;
+  /** SDK clients by base URL (the API's and `/beta`), made once: connections are reused between requests. */
+  private readonly sdkClients = new Map<string, Promise<OpenAI>>();
+  /** Each streaming attempt's watchdog, found by the attempt header the shared fetch strips. */
+  private readonly attempts = new Map<string, StreamWatchdog>();
+  private attemptSeq = 0;
 
   constructor(private readonly options: DeepSeekClientOptions) {
     this.endpoint = new URL(options.baseUrl).host;
+    this.baseUrl = options.baseUrl;
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
-  private async sdkClient(baseURL: string, fetchImpl?: typeof fetch, timeout?: number): Promise<OpenAI> {
-    const OpenAIClient = await loadSdk();
-    return new OpenAIClient({
-      baseURL,
-      apiKey: this.options.apiKey,
-      timeout: timeout ?? this.options.requestTimeoutMs ?? 60_000,
-      maxRetries: this.options.maxRetries ?? 2,
-      ...(fetchImpl ? { fetch: fetchImpl } : this.options.fetch ? { fetch: this.options.fetch } : {}),
-    });
+  /** The fetch every SDK call goes through: a streaming attempt's reads feed its watchdog. */
+  private readonly sharedFetch: typeof fetch = async (input, init) => {
+    const base = this.options.fetch ?? fetch;
+    const { id, init: clean } = takeAttemptHeader(init);
+    const watchdog = id !== undefined ? this.attempts.get(id) : undefined;
+    return watchdog ? activityFetch(watchdog, base)(input, clean) : base(input, clean);
+  };
+
+  private sdkClient(baseURL: string): Promise<OpenAI> {
+    let client = this.sdkClients.get(baseURL);
+    if (!client) {
+      client = loadSdk().then((OpenAIClient) => new OpenAIClient({
+        baseURL,
+        apiKey: this.options.apiKey,
+        timeout: this.options.requestTimeoutMs ?? 60_000,
+        maxRetries: this.options.maxRetries ?? 2,
+        fetch: this.sharedFetch,
+      }));
+      this.sdkClients.set(baseURL, client);
+    }
+    return client;
   }
 
   private context(extra: Partial<FailureContext>): FailureContext {
@@ -83,7 +128,8 @@ export class DeepSeekClient {
     const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
     const internal = new AbortController();
     let stall: StallReason | undefined;
-    const watchdog = new StreamWatchdog(this.timeouts, (reason) => {
+    const timeouts = { ...this.timeouts, ...options.timeouts };
+    const watchdog = new StreamWatchdog(timeouts, (reason) => {
       stall = reason;
       internal.abort(new Error(`stream ${reason} timeout`));
     });
@@ -93,11 +139,13 @@ export class DeepSeekClient {
     let finishReason: string | undefined;
     let usage: UsageFigures | undefined;
     let failure: ApiFailure | undefined;
+    const attemptId = String(++this.attemptSeq);
+    this.attempts.set(attemptId, watchdog);
     try {
       if (options.signal?.aborted) {
         throw new Error('aborted before start');
       }
-      const client = await this.sdkClient(this.options.baseUrl, activityFetch(watchdog, this.options.fetch ?? fetch));
+      const client = await this.sdkClient(this.options.baseUrl);
       const body: Record<string, unknown> = {
         model: request.model,
         messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -110,7 +158,11 @@ export class DeepSeekClient {
       if (request.reasoningEffort !== undefined) body.reasoning_effort = request.reasoningEffort;
       const stream = await client.chat.completions.create(
         body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-        { signal },
+        {
+          signal,
+          headers: { [ATTEMPT_HEADER]: attemptId },
+          ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+        },
       );
       const onEvent = options.onEvent;
       for await (const chunk of stream) {
@@ -141,6 +193,7 @@ export class DeepSeekClient {
       }
     } catch (err) {
       failure = toFailure(err, this.context({
+        timeouts,
         model: request.model,
         ...(options.signal ? { userSignal: options.signal } : {}),
         ...(stall ? { stall } : {}),
@@ -149,6 +202,7 @@ export class DeepSeekClient {
       failure = await this.enrich(failure);
     } finally {
       watchdog.stop();
+      this.attempts.delete(attemptId);
     }
     const partial = failure !== undefined || finishReason === 'length' || finishReason === 'insufficient_system_resource';
     return {
@@ -181,7 +235,7 @@ export class DeepSeekClient {
       return { model: request.model, text: '', finishReason: undefined, usage: undefined, failure, durationMs: 0, promptChars };
     }
     try {
-      const client = await this.sdkClient(betaBaseUrl(this.options.baseUrl), undefined, this.options.fimTimeoutMs ?? 10_000);
+      const client = await this.sdkClient(betaBaseUrl(this.options.baseUrl));
       const body: Record<string, unknown> = { model: request.model, prompt: request.prompt };
       if (request.suffix !== undefined) body.suffix = request.suffix;
       if (request.maxTokens !== undefined) body.max_tokens = Math.min(request.maxTokens, 4096);
@@ -189,7 +243,7 @@ export class DeepSeekClient {
       if (request.temperature !== undefined) body.temperature = request.temperature;
       const response = await client.completions.create(
         body as unknown as OpenAI.CompletionCreateParamsNonStreaming,
-        { ...(options.signal ? { signal: options.signal } : {}), maxRetries: 0 },
+        { ...(options.signal ? { signal: options.signal } : {}), maxRetries: 0, timeout: this.options.fimTimeoutMs ?? 10_000 },
       );
       const choice = response.choices[0];
       return {
@@ -210,8 +264,8 @@ export class DeepSeekClient {
   /** `GET /models`: the ids this key can use. Throws an `ApiFailure`-carrying error on failure. */
   async listModels(signal?: AbortSignal): Promise<string[]> {
     try {
-      const client = await this.sdkClient(this.options.baseUrl, undefined, 15_000);
-      const page = await client.models.list(signal ? { signal } : undefined);
+      const client = await this.sdkClient(this.options.baseUrl);
+      const page = await client.models.list({ ...(signal ? { signal } : {}), timeout: 15_000 });
       return page.data.map((m) => m.id).sort();
     } catch (err) {
       throw new ApiFailureError(toFailure(err, this.context(signal ? { userSignal: signal } : {})));
@@ -221,8 +275,8 @@ export class DeepSeekClient {
   /** `GET /user/balance`. Throws an `ApiFailureError` on failure. */
   async balance(signal?: AbortSignal): Promise<Balance> {
     try {
-      const client = await this.sdkClient(this.options.baseUrl, undefined, 15_000);
-      const raw = await client.get<unknown>('/user/balance', signal ? { signal } : undefined);
+      const client = await this.sdkClient(this.options.baseUrl);
+      const raw = await client.get<unknown>('/user/balance', { ...(signal ? { signal } : {}), timeout: 15_000 });
       const balance = readBalance(raw);
       if (!balance) {
         throw new Error('the balance response had an unexpected shape');

@@ -4,6 +4,7 @@ import {
   type ApiFailure,
 } from '../core/apiErrors';
 import { parseModelIdError } from '../core/models';
+import { parseRetryAfter } from '../core/providers/failoverPolicy';
 import { scrubSecrets } from '../core/scrub';
 import type { StallReason } from './streamWatchdog';
 import type { Balance } from './types';
@@ -20,6 +21,17 @@ export interface FailureContext {
   readonly timeouts: { firstTokenMs: number; idleMs: number; maxQueueWaitMs: number };
   /** Whether a successful response had started before the failure. */
   readonly midStream: boolean;
+}
+
+/** The response headers an SDK error carries (`APIError.headers`, a Headers object in openai v5+). */
+function readHeaders(err: unknown): { get(name: string): string | null } | undefined {
+  const headers = (err as { headers?: unknown } | undefined)?.headers;
+  if (headers && typeof (headers as Headers).get === 'function') return headers as Headers;
+  if (headers && typeof headers === 'object') {
+    const record = headers as Record<string, unknown>;
+    return { get: (name) => { const v = record[name] ?? record[name.toLowerCase()]; return typeof v === 'string' ? v : null; } };
+  }
+  return undefined;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
@@ -59,7 +71,8 @@ export function toFailure(err: unknown, ctx: FailureContext): ApiFailure {
         modelError: { ...(said ? { apiMessage: said } : {}), supported: modelIdError.supported },
       };
     }
-    return { ...describeHttpFailure(status, apiMessage ? clean(apiMessage) : undefined, ctx.endpoint) };
+    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(readHeaders(err)) : undefined;
+    return { ...describeHttpFailure(status, apiMessage ? clean(apiMessage) : undefined, ctx.endpoint), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   const message = err instanceof Error ? clean(err.message) : 'unknown error';
   if (ctx.midStream) {

@@ -29,8 +29,14 @@ export class StreamWatchdog {
     this.timer = setInterval(() => this.check(), Math.max(5, Math.min(1000, smallest / 4)));
   }
 
+  /**
+   * Bytes arrived. Before the first token they are life (DeepSeek queues with keep-alives); once tokens flow,
+   * only tokens are progress: a server that sends keep-alive comments and nothing else is stalled.
+   */
   bytes(): void {
-    this.lastBytes = this.now();
+    if (this.firstTokenAt === undefined) {
+      this.lastBytes = this.now();
+    }
   }
 
   /** A new attempt starts (the SDK retries after backing off): silence counts from here. */

@@ -43,7 +43,8 @@ export function readChunk(raw: unknown): ChunkView {
   }
   const choice = record(choices[0]);
   const delta = record(choice?.delta);
-  const reasoning = delta?.reasoning_content;
+  // DeepSeek (and vLLM/SGLang serving its weights) say `reasoning_content`; some OpenAI-compatible hosts `reasoning`.
+  const reasoning = typeof delta?.reasoning_content === 'string' && delta.reasoning_content !== '' ? delta.reasoning_content : delta?.reasoning;
   const content = delta?.content;
   const finish = choice?.finish_reason;
   return {

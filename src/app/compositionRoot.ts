@@ -199,7 +199,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       const result = await engine.chat({
         surface: 'chat',
         role: options.role ?? 'chat',
-        messages: [{ role: 'user', content: prompt }],
+        build: () => ({ messages: [{ role: 'user' as const, content: prompt }] }),
         budget: modalBudgetPolicy(notifier),
         ...(options.token ? { token: options.token } : {}),
       });

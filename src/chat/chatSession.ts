@@ -3,6 +3,7 @@ import type { ChatMessage } from '../api/types';
 import type { ApiFailure } from '../core/apiErrors';
 import type { BudgetPolicy } from '../core/budget';
 import type { Logger } from '../core/logger';
+import type { ModelLimits } from '../core/models';
 import { formatUsd } from '../core/money';
 import { budgetFor } from '../core/prompt/fitBudget';
 import { Conversation } from '../core/prompt/conversation';
@@ -187,26 +188,33 @@ export class ChatSession implements vscode.Disposable {
       this.put(turn, false);
       this.events.turn(this, toView(turn));
       const conversation = this.promptHistory();
-      const built = buildPrompt({
-        blocks: collected.blocks,
-        question: request.prompt ?? request.question,
-        conversation,
-        // The user's budget, capped by the model's window; the output reserve by the model's output limit.
-        budget: budgetFor(role, this.deps.settings.get('context.maxTokens'), use.limits),
-      });
-      const messages: ChatMessage[] = built.messages.map((m) => ({ role: m.role, content: m.content }));
+      const question = request.prompt ?? request.question;
+      // Built for each provider's window (the engine asks): a failover to a smaller window gets its own prompt.
+      const build = (limits: ModelLimits) => {
+        const built = buildPrompt({
+          blocks: collected.blocks,
+          question,
+          conversation,
+          // The user's budget, capped by the model's window; the output reserve by the model's output limit.
+          budget: budgetFor(role, this.deps.settings.get('context.maxTokens'), limits),
+        });
+        return { built, messages: built.messages.map((m): ChatMessage => ({ role: m.role, content: m.content })) };
+      };
       if (cancel.token.isCancellationRequested) {
         // Stopped while the context was gathered: nothing went out.
         turn = { ...turn, status: 'stopped' };
         return this.settle(turn);
       }
-      const result: EngineResult | NotSent = await this.deps.engine.chat({
+      const result = await this.deps.engine.chat({
         surface: request.surface,
         role,
-        messages,
+        build,
         token: cancel.token,
         budget: this.deps.budget,
         onEvent: (event) => {
+          if (event.type === 'provider') {
+            return; // shown by the chat view's failover notice (not yet)
+          }
           if (event.type === 'reasoning') {
             reasoningStartedAt ??= Date.now();
             pendingReasoning += event.text;
@@ -223,7 +231,10 @@ export class ChatSession implements vscode.Disposable {
       } else {
         if (result.content !== '') {
           // What the model answered, as it answered (no reasoning): the next prompt repeats these bytes.
-          conversation.commit(built, result.rawContent);
+          // The history follows the first provider's window (DeepSeek's), so its next prefix repeats what it
+          // cached even when a fallback with a smaller window answered this turn.
+          const committed = result.firstBuilt ?? result.built;
+          if (committed) conversation.commit(committed.built, result.rawContent);
           this.data = { ...this.data, prompt: conversation.toJSON() };
         }
         turn = finishedTurn(turn, result, reasoningStartedAt, answerStartedAt);

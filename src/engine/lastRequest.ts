@@ -9,6 +9,8 @@ export interface LastRequest {
   readonly model: string;
   /** The thinking fields it carried, e.g. "thinking disabled", "thinking enabled, effort high"; absent when none. */
   readonly thinking?: string;
+  /** "DeepSeek" or the fallback provider's name. */
+  readonly provider: string;
   readonly endpoint: string;
   readonly messages: readonly ChatMessage[];
   readonly redacted: boolean;
@@ -29,7 +31,7 @@ export function renderLastRequest(last: LastRequest | undefined): string {
   const lines = [
     '# DeepSeek: last request',
     '',
-    `Sent ${new Date(last.at).toISOString().replace('T', ' ').slice(0, 19)} UTC to ${last.endpoint}, model \`${last.model}\`${last.thinking ? ` (${last.thinking})` : ''}, from ${last.surface}.`,
+    `Sent ${new Date(last.at).toISOString().replace('T', ' ').slice(0, 19)} UTC to ${last.provider} (${last.endpoint}), model \`${last.model}\`${last.thinking ? ` (${last.thinking})` : ''}, from ${last.surface}.`,
     '',
     '## Redactions',
     '',

@@ -100,6 +100,11 @@ export class ProviderHealth {
     return ok;
   }
 
+  /** Whether the provider would be tried now (its breaker closed, or a probe due), claiming nothing. */
+  available(spec: ProviderSpec): boolean {
+    return this.entry(spec).breaker.available;
+  }
+
   /** A probe claimed with tryAcquire that was never sent. */
   release(spec: ProviderSpec): void {
     this.entry(spec).breaker.release();

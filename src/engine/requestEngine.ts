@@ -1,14 +1,16 @@
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { DeepSeekClient } from '../api/deepseekClient';
-import type { ChatMessage, ChatResult, StreamEvent } from '../api/types';
+import type { ChatMessage, ChatResult, StreamEvent, StreamTimeouts } from '../api/types';
 import { createStreamRestorer, Redactor, RedactionSummary, type RedactionFinding } from '../core/redaction/redactor';
 import type { LastRequest } from './lastRequest';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { Logger } from '../core/logger';
-import { recoverFromModelError, type ModelRole } from '../core/models';
+import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
+import { resolvePrice, type ResolvedPrice } from '../core/pricing';
+import { fallbackLimits, providerChain, type ProviderSpec } from '../core/providers/providerSpec';
 import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
 import { estimateTokens } from '../core/tokenEstimate';
@@ -17,17 +19,26 @@ import { toAbortSignal } from '../platform/cancellation';
 import type { Notifier } from '../platform/notifier';
 import type { SpendService } from '../spend/spendService';
 import type { RoleModel, RoleModels } from './roleModels';
+import type { EngineEvent, ProviderSwitchEvent } from './engineEvents';
+import { runWithFailover, type AttemptReport, type BuiltPrompt, type ProviderTarget } from './failoverRun';
+import { ProviderHealth, type ProviderStatus, type ServingState } from './providerHealth';
 
 export type { ModelRole };
 
-export interface ChatTask {
+export interface ChatTask<B extends BuiltPrompt = BuiltPrompt> {
   readonly surface: Surface;
   readonly role: ModelRole;
-  readonly messages: readonly ChatMessage[];
+  /**
+   * The prompt for a provider's window (its model's limits): called for each provider that will serve the
+   * request, so a failover to a smaller window rebuilds the prompt instead of overflowing it. Context is
+   * already gathered; building is pure and cheap.
+   */
+  readonly build: (limits: ModelLimits) => B;
   /** The most output tokens to ask for; capped by the model's output limit. */
   readonly maxTokens?: number;
   readonly token?: vscode.CancellationToken;
-  readonly onEvent?: (event: StreamEvent) => void;
+  /** Streamed text (placeholders restored) and provider switches, in order. */
+  readonly onEvent?: (event: EngineEvent) => void;
   /**
    * What to do near and past the session budget: the surface decides (chat and commands pass the modal
    * policy from src/spend/budgetPolicy.ts; completions can decline silently). The engine opens no dialog.
@@ -35,10 +46,14 @@ export interface ChatTask {
   readonly budget: BudgetPolicy;
 }
 
+/** Where a fallback provider's key comes from (src/platform/providerKeyStore.ts). */
+export interface FallbackKeySource {
+  resolve(spec: ProviderSpec): Promise<{ readonly key: string | undefined }>;
+}
+
 /** Expected output when estimating a request's cost for the budget check. */
 const EXPECTED_OUTPUT_TOKENS: Record<ModelRole, number> = { chat: 800, reasoner: 4000 };
 
-const PROVIDER = 'DeepSeek';
 const SALT_KEY = 'deepseek.redactionSalt';
 
 /** Why a request was refused when redaction is on but the redactor could not start. */
@@ -52,7 +67,21 @@ export function redactorFailedMessage(err: unknown): string {
  * A chat result with placeholders restored in `content` and `reasoning`, the answer as the model sent it
  * (`rawContent`, for the prompt history), and the ledger record (undefined when nothing was billed).
  */
-export type EngineResult = ChatResult & { readonly rawContent: string; readonly record?: SpendRecord };
+export type EngineResult<B extends BuiltPrompt = BuiltPrompt> = ChatResult & {
+  readonly rawContent: string;
+  /** The ledger record of the attempt that answered (undefined when nothing was billed for it). */
+  readonly record?: SpendRecord;
+  /** Who answered (or failed last): "DeepSeek" or a fallback's name, and its host. */
+  readonly provider: string;
+  readonly endpoint: string;
+  /** The provider switches on the way, in order (empty when DeepSeek answered at once). */
+  readonly switches: readonly ProviderSwitchEvent[];
+  /** Every attempt's ledger record, failed and interrupted ones included. */
+  readonly records: readonly SpendRecord[];
+  /** The prompt the answering attempt sent, and the one built for the first provider tried. */
+  readonly built?: B;
+  readonly firstBuilt?: B;
+};
 
 /** Nothing was sent: no API key, or the user declined to go past the session budget. */
 export interface NotSent {
@@ -64,12 +93,17 @@ export function isNotSent(result: EngineResult | NotSent): result is NotSent {
 }
 
 /** A result for a request refused before anything was sent. */
-function notSentResult(model: string, failure: ApiFailure): EngineResult {
+function notSentResult(model: string, failure: ApiFailure, provider: ProviderSpec): EngineResult<never> {
   return {
     model, reasoning: '', content: '', rawContent: '', finishReason: undefined, usage: undefined, partial: false,
-    failure, durationMs: 0, firstTokenMs: undefined, promptChars: 0,
+    failure, durationMs: 0, firstTokenMs: undefined, promptChars: 0, provider: provider.name, endpoint: provider.endpoint, switches: [], records: [],
   };
 }
+
+const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+/** Clients kept per provider, base URL and key (connections are reused), at most this many. */
+const MAX_CLIENTS = 8;
 
 /** What the request carries for its role's thinking, as Show Last Request says it. */
 function thinkingText(use: RoleModel): string | undefined {
@@ -80,14 +114,13 @@ function thinkingText(use: RoleModel): string | undefined {
 
 /**
  * The one request pipeline every surface goes through: key → role's model (ids that heal, the thinking switch,
- * limits) → redactor → budget → redact → client (streamed, placeholders restored as they arrive) → ledger. A
- * request refused for its model id (400/404 naming the ids the API serves, or `/models` not listing it) is sent
- * again once with the role's equivalent, and the user is told. The surface brings the messages, context already in them
- * (built with src/workspace and the prompt builder), and its budget policy; one provider only, failover
- * between providers is not in it yet. Surfaces get a ChatResult with partial output kept on failure; the
- * ledger is updated for every request that reached the API, aborted ones priced as estimates. With redaction
- * on, a request whose redactor cannot start is not sent (privacy fails closed). The budget gate reserves each
- * admitted request's estimate until its spend is recorded.
+ * limits) → redactor → budget → the provider chain (src/engine/failoverRun.ts: DeepSeek, then the user's
+ * fallbacks; each with its own key, client, limits, prices and circuit breaker) → for each attempt: the
+ * surface's prompt built for that provider's window, redacted, streamed with placeholders restored as they
+ * arrive, and recorded in the ledger with that provider's prices. A request refused for its model id is sent
+ * again once with the role's equivalent, and the user is told. Surfaces get a result with partial output kept
+ * on failure. With redaction on, a request whose redactor cannot start is not sent (privacy fails closed). The
+ * budget gate reserves each admitted request's estimate until its spend is recorded.
  */
 export class RequestEngine implements vscode.Disposable {
   private readonly activeEmitter = new vscode.EventEmitter<number>();
@@ -98,6 +131,13 @@ export class RequestEngine implements vscode.Disposable {
   private last: LastRequest | undefined;
   private readonly lastEmitter = new vscode.EventEmitter<void>();
   readonly onDidSend = this.lastEmitter.event;
+  private readonly healthEmitter = new vscode.EventEmitter<void>();
+  /** Fires when a provider's health changes (a failure, a success, a breaker opening or closing). */
+  readonly onDidChangeHealth = this.healthEmitter.event;
+  private readonly health = new ProviderHealth();
+  private readonly healthListener = this.health.onDidChange(() => this.healthEmitter.fire());
+  private readonly clients = new Map<string, DeepSeekClient>();
+  private balanceNoticeShown = false;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -107,6 +147,7 @@ export class RequestEngine implements vscode.Disposable {
     private readonly notifier: Notifier,
     private readonly logger: Logger,
     private readonly models: RoleModels,
+    private readonly fallbackKeys: FallbackKeySource = { resolve: async () => ({ key: undefined }) },
   ) {}
 
   get inFlight(): number {
@@ -115,6 +156,19 @@ export class RequestEngine implements vscode.Disposable {
 
   get lastRequest(): LastRequest | undefined {
     return this.last;
+  }
+
+  /** DeepSeek first, then the user's fallbacks in order. */
+  providers(): ProviderSpec[] {
+    return providerChain(this.settings.get('baseUrl'), this.settings.get('fallbackProviders'));
+  }
+
+  providerStatus(): ProviderStatus[] {
+    return this.health.status(this.providers());
+  }
+
+  serving(): ServingState {
+    return this.health.serving(this.providers()[0]!);
   }
 
   /**
@@ -135,25 +189,69 @@ export class RequestEngine implements vscode.Disposable {
     return this.models.forRole(role);
   }
 
+  /** The client for a provider and key, made once and kept (its SDK client reuses connections). */
+  private clientFor(spec: ProviderSpec, apiKey: string): DeepSeekClient {
+    const id = `${spec.id}|${spec.baseUrl}|${keyHash(apiKey)}`;
+    let client = this.clients.get(id);
+    if (!client) {
+      for (const key of [...this.clients.keys()]) {
+        if (key.startsWith(`${spec.id}|`)) this.clients.delete(key); // its URL or key changed
+      }
+      if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
+      client = new DeepSeekClient({ baseUrl: spec.baseUrl, apiKey });
+      this.clients.set(id, client);
+    }
+    return client;
+  }
+
+  /** The fallbacks that can be sent to: those with a key (SecretStorage or their environment variable). */
+  private async fallbackTargets(role: ModelRole, specs: readonly ProviderSpec[]): Promise<ProviderTarget[]> {
+    const targets: ProviderTarget[] = [];
+    const overrides = this.settings.get('models.limits');
+    for (const spec of specs) {
+      const { key } = await this.fallbackKeys.resolve(spec).catch(() => ({ key: undefined }));
+      if (!key) {
+        this.logger.info(`${spec.name}: no API key (Set Fallback Provider Key${spec.apiKeyEnv ? ` or $${spec.apiKeyEnv}` : ''}); it cannot take over`);
+        continue;
+      }
+      const model = spec.models![role];
+      targets.push({ spec, client: this.clientFor(spec, key), model, limits: fallbackLimits(spec, model, overrides) });
+    }
+    return targets;
+  }
+
+  /** The price of one attempt: DeepSeek's table for DeepSeek, a fallback's own table (or none: unpriced). */
+  private priceFor(spec: ProviderSpec, model: string): ResolvedPrice | undefined {
+    if (spec.primary) return this.spend.priceFor(model);
+    return spec.pricing ? resolvePrice(spec.pricing, model, new Date()) : undefined;
+  }
+
+  /** Stream timers: with another provider to take over, DeepSeek's queue is not waited out. */
+  private timeoutsFor(hasNext: boolean): Partial<StreamTimeouts> {
+    const firstTokenMs = this.settings.get('failover.firstTokenSeconds') * 1000;
+    const idleMs = this.settings.get('failover.stallSeconds') * 1000;
+    return hasNext ? { firstTokenMs, maxQueueWaitMs: firstTokenMs, idleMs } : { idleMs };
+  }
+
   /**
    * Runs a chat request. Returns NotSent when nothing was sent: no key, or the user declined to go past the
    * session budget. Failures come back in the result; the surface decides how to show them.
    */
-  async chat(task: ChatTask): Promise<EngineResult | NotSent> {
+  async chat<B extends BuiltPrompt>(task: ChatTask<B>): Promise<EngineResult<B> | NotSent> {
     const key = await this.keyStore.resolve();
     if (!key.key) {
       return { notSent: 'noKey' };
     }
     const apiKey = key.key;
-    const baseUrl = this.settings.get('baseUrl');
-    const client = new DeepSeekClient({ baseUrl, apiKey });
-    let use = this.models.forRole(task.role, apiKey);
+    const [primarySpec, ...fallbackSpecs] = this.providers() as [ProviderSpec, ...ProviderSpec[]];
+    const baseUrl = primarySpec.baseUrl;
+    const client = this.clientFor(primarySpec, apiKey);
+    const use = this.models.forRole(task.role, apiKey);
     // What the endpoint serves is read lazily, never awaited here: a refused id is healed below either way.
     void this.models.ensureListed(client, baseUrl, apiKey);
     if (use.switched) {
       this.models.announce(task.role, use.switched);
     }
-    const model = use.model;
     // Redact before anything leaves the machine; placeholders are stable, so the prefix cache still hits.
     const redact = this.settings.get('privacy.redact');
     let redactor: Redactor | undefined;
@@ -162,88 +260,156 @@ export class RequestEngine implements vscode.Disposable {
         redactor = await this.getRedactor();
       } catch (err) {
         this.logger.error('redaction could not start; the request was not sent', err);
-        return notSentResult(model, { kind: 'unknown', retryable: true, message: redactorFailedMessage(err) });
+        return notSentResult(use.model, { kind: 'unknown', retryable: true, message: redactorFailedMessage(err) }, primarySpec);
       }
     }
-    const reservation = await this.admit(model, task);
+    const primary: ProviderTarget = this.primaryTarget(primarySpec, client, use);
+    const fallbacks = await this.fallbackTargets(task.role, fallbackSpecs);
+    const firstBuilt = task.build(primary.limits);
+    const reservation = await this.admit(use.model, task.role, task.maxTokens, firstBuilt.messages, task.budget);
     if (!reservation) {
       return { notSent: 'budget' };
     }
     const cancellation = toAbortSignal(task.token);
     this.setActive(+1);
-    try {
-      const findings: RedactionFinding[] = [];
-      const messages = task.messages.map((m) => {
-        if (!redactor) return m;
-        const r = redactor.redact(m.content);
-        findings.push(...r.findings);
-        return { role: m.role, content: r.text };
-      });
-      if (findings.length > 0) {
-        this.logger.info(`redacted ${findings.length} value(s) before sending: ${RedactionSummary.of(findings).entries().map((e) => `${e.occurrences} ${e.kind}`).join(', ')}`);
+    const records: SpendRecord[] = [];
+    let answeredRecord: SpendRecord | undefined;
+    const prepared = new Map<B, { messages: readonly ChatMessage[]; findings: RedactionFinding[] }>();
+    const prepare = (built: B) => {
+      let p = prepared.get(built);
+      if (!p) {
+        const findings: RedactionFinding[] = [];
+        const messages = built.messages.map((m) => {
+          if (!redactor) return m;
+          const r = redactor.redact(m.content);
+          findings.push(...r.findings);
+          return { role: m.role, content: r.text };
+        });
+        if (findings.length > 0) {
+          this.logger.info(`redacted ${findings.length} value(s) before sending: ${RedactionSummary.of(findings).entries().map((e) => `${e.occurrences} ${e.kind}`).join(', ')}`);
+        }
+        p = { messages, findings };
+        prepared.set(built, p);
       }
-      const send = async (target: RoleModel): Promise<ChatResult> => {
-        const thinking = thinkingText(target);
-        this.last = {
-          at: Date.now(), surface: task.surface, model: target.model, ...(thinking ? { thinking } : {}),
-          endpoint: client.endpoint, messages, redacted: redact, findings,
-        };
-        this.lastEmitter.fire();
-        const reasoningRestorer = redactor ? createStreamRestorer(redactor) : undefined;
-        const contentRestorer = redactor ? createStreamRestorer(redactor) : undefined;
-        const onEvent = task.onEvent;
-        const maxTokens = task.maxTokens ? Math.min(task.maxTokens, target.limits.maxOutputTokens) : undefined;
-        const sent = await client.streamChat(
-          {
-            model: target.model,
-            messages,
-            ...(maxTokens ? { maxTokens } : {}),
-            ...(target.decision.thinking ? { thinking: target.decision.thinking } : {}),
-            ...(target.decision.reasoningEffort ? { reasoningEffort: target.decision.reasoningEffort } : {}),
-          },
-          {
-            signal: cancellation.signal,
-            ...(onEvent
-              ? {
+      return p;
+    };
+    try {
+      const onEvent = task.onEvent;
+      const outcome = await runWithFailover<B>({
+        targets: [primary, ...fallbacks],
+        build: (limits) => (limits === primary.limits ? firstBuilt : task.build(limits)),
+        prepare: (built) => prepare(built).messages,
+        ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}),
+        signal: cancellation.signal,
+        health: this.health,
+        timeouts: (_target, hasNext) => this.timeoutsFor(hasNext),
+        log: (message) => this.logger.info(`providers: ${message}`),
+        onSend: (target, messages) => {
+          const findings = [...prepared.values()].find((p) => p.messages === messages)?.findings ?? [];
+          const thinking = target.spec.primary ? thinkingText(this.describeTarget(target, use)) : undefined;
+          this.last = {
+            at: Date.now(), surface: task.surface, model: target.model, ...(thinking ? { thinking } : {}),
+            provider: target.spec.name, endpoint: target.client.endpoint, messages, redacted: redact, findings,
+          };
+          this.lastEmitter.fire();
+        },
+        ...(onEvent
+          ? {
+              sink: () => {
+                const reasoningRestorer = redactor ? createStreamRestorer(redactor) : undefined;
+                const contentRestorer = redactor ? createStreamRestorer(redactor) : undefined;
+                return {
                   onEvent: (event: StreamEvent) => {
                     const restorer = event.type === 'reasoning' ? reasoningRestorer : contentRestorer;
                     const text = restorer ? restorer.push(event.text) : event.text;
                     if (text) onEvent({ type: event.type, text });
                   },
-                }
-              : {}),
-          },
-        );
-        if (onEvent) {
-          const tailReasoning = reasoningRestorer?.flush();
-          const tailContent = contentRestorer?.flush();
-          if (tailReasoning) onEvent({ type: 'reasoning', text: tailReasoning });
-          if (tailContent) onEvent({ type: 'content', text: tailContent });
-        }
-        return sent;
-      };
-      let result = await send(use);
-      const healed = this.healModel(task.role, use, result, { baseUrl, apiKey, cancelled: cancellation.signal.aborted });
-      if (healed) {
-        // Once: whatever the second answer is, it is the answer (a second refusal is shown, never retried).
-        use = healed;
-        result = await send(use);
-      }
-      const record = this.recordSpend(task.surface, result);
-      void this.spend.refreshBalance(() => client.balance());
-      const restored = {
+                  flush: () => {
+                    const tailReasoning = reasoningRestorer?.flush();
+                    const tailContent = contentRestorer?.flush();
+                    if (tailReasoning) onEvent({ type: 'reasoning', text: tailReasoning });
+                    if (tailContent) onEvent({ type: 'content', text: tailContent });
+                  },
+                };
+              },
+            }
+          : {}),
+        onAttempt: (report) => {
+          answeredRecord = this.recordSpend(task.surface, report);
+          if (answeredRecord) records.push(answeredRecord);
+        },
+        onSwitch: (event) => {
+          this.logger.warn(`providers: ${event.from} → ${event.to}: ${event.why}${event.midAnswer ? ' (mid-answer; what arrived is kept)' : ''}`);
+          if (event.from === primarySpec.name && /402/.test(event.why)) this.tellBalanceEmpty(event.to);
+          onEvent?.(event);
+        },
+        heal: (target, result) => {
+          if (!target.spec.primary) return undefined;
+          const healed = this.healModel(task.role, this.describeTarget(target, use), result, { baseUrl, apiKey, cancelled: cancellation.signal.aborted });
+          return healed ? this.primaryTarget(primarySpec, client, healed) : undefined;
+        },
+      });
+      if (outcome.target.spec.primary) void this.spend.refreshBalance(() => client.balance());
+      const result = outcome.result;
+      const failure = result.failure ? this.explainFailure(result.failure, outcome.target.spec, outcome.switches) : undefined;
+      return {
         ...result,
+        failure,
         rawContent: result.content,
         content: redactor ? redactor.restore(result.content) : result.content,
         reasoning: redactor ? redactor.restore(result.reasoning) : result.reasoning,
+        provider: outcome.target.spec.name,
+        endpoint: outcome.target.client.endpoint,
+        switches: outcome.switches,
+        records,
+        built: outcome.built,
+        firstBuilt: outcome.firstBuilt,
+        ...(answeredRecord ? { record: answeredRecord } : {}),
       };
-      return record ? { ...restored, record } : restored;
     } finally {
       // After the spend is recorded (or the request failed): the estimate no longer holds budget.
       reservation.release();
       cancellation.dispose();
       this.setActive(-1);
     }
+  }
+
+  private primaryTarget(spec: ProviderSpec, client: DeepSeekClient, use: RoleModel): ProviderTarget {
+    return {
+      spec, client, model: use.model, limits: use.limits,
+      ...(use.decision.thinking ? { thinking: use.decision.thinking } : {}),
+      ...(use.decision.reasoningEffort ? { reasoningEffort: use.decision.reasoningEffort } : {}),
+    };
+  }
+
+  /** The RoleModel a primary target was made from (the healed one after an id switch). */
+  private describeTarget(target: ProviderTarget, use: RoleModel): RoleModel {
+    return target.model === use.model ? use : this.models.describe(use.role, use.configured, target.model);
+  }
+
+  /** Once per window: DeepSeek answered 402 and a fallback took over. */
+  private tellBalanceEmpty(to: string): void {
+    if (this.balanceNoticeShown) return;
+    this.balanceNoticeShown = true;
+    void this.notifier.warn(`DeepSeek's balance is empty (402): ${to} is answering instead. Top up to use DeepSeek again.`, 'Top Up').then((choice) => {
+      if (choice === 'Top Up') void vscode.env.openExternal(vscode.Uri.parse('https://platform.deepseek.com/top_up'));
+    });
+  }
+
+  /**
+   * The failure to show: a fallback's own words about its key point at its own command, and a failure after a
+   * switch says what happened on the way ("DeepSeek: … Then Backup: …").
+   */
+  private explainFailure(failure: ApiFailure, spec: ProviderSpec, switches: readonly ProviderSwitchEvent[]): ApiFailure {
+    let message = failure.message;
+    if (!spec.primary && failure.kind === 'auth') {
+      message = `${spec.name} (${spec.endpoint}) rejected its API key (${failure.status ?? 401}). Set it with "DeepSeek: Set Fallback Provider Key".`;
+    }
+    if (switches.length > 0 && failure.kind !== 'cancelled') {
+      const path = switches.map((s) => `${s.from}: ${s.message}`).join(' ');
+      message = `${path} Then ${spec.name}: ${message}`;
+    }
+    return message === failure.message ? failure : { ...failure, message };
   }
 
   /**
@@ -279,17 +445,23 @@ export class RequestEngine implements vscode.Disposable {
     return this.models.describe(role, use.configured, change.model, change);
   }
 
-  private recordSpend(surface: Surface, result: ChatResult): SpendRecord | undefined {
+  /** Whether an attempt reached the API and may have been billed. */
+  private billed(result: ChatResult): boolean {
     const failedBeforeSending = result.failure && !result.usage && result.reasoning === '' && result.content === '' &&
       ['auth', 'balance', 'invalid', 'model', 'network', 'rateLimit', 'server'].includes(result.failure.kind);
-    if (failedBeforeSending) {
+    return !failedBeforeSending;
+  }
+
+  private recordSpend(surface: Surface, report: AttemptReport<unknown>): SpendRecord | undefined {
+    const { result, target } = report;
+    if (!this.billed(result)) {
       return undefined; // The API refused or was never reached: nothing billed.
     }
     return this.spend.record({
       model: result.model,
-      provider: PROVIDER,
+      provider: target.spec.name,
       surface,
-      price: this.spend.priceFor(result.model),
+      price: this.priceFor(target.spec, result.model),
       ...(result.finishReason ? { finishReason: result.finishReason } : {}),
       usage: result.usage
         ? { kind: 'reported', hitTokens: result.usage.hitTokens, missTokens: result.usage.missTokens, outputTokens: result.usage.outputTokens, reasoningTokens: result.usage.reasoningTokens }
@@ -301,16 +473,16 @@ export class RequestEngine implements vscode.Disposable {
    * Admits the request against the session budget (every window's session spend, plus the estimates of this
    * window's requests still running); undefined when the task's policy declined to go past it.
    */
-  private async admit(model: string, task: ChatTask): Promise<BudgetReservation | undefined> {
+  private async admit(model: string, role: ModelRole, maxTokens: number | undefined, messages: readonly ChatMessage[], budget: BudgetPolicy): Promise<BudgetReservation | undefined> {
     const budgetUsd = this.settings.get('budget.session');
     let nextEstimateUsd = 0;
     if (budgetUsd > 0) {
       await this.spend.refresh(); // Other windows' spend counts against the same session.
-      const promptTokens = task.messages.reduce((n, m) => n + estimateTokens(m.content), 0);
-      nextEstimateUsd = estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, task.maxTokens ?? EXPECTED_OUTPUT_TOKENS[task.role]);
+      const promptTokens = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+      nextEstimateUsd = estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, maxTokens ?? EXPECTED_OUTPUT_TOKENS[role]);
     }
     // No await between reading the session spend and the gate's reservation: concurrent requests see each other.
-    const admission = await this.budgetGate.admit({ budgetUsd, sessionSpentUsd: this.spend.view().session.costUsd, nextEstimateUsd }, task.budget);
+    const admission = await this.budgetGate.admit({ budgetUsd, sessionSpentUsd: this.spend.view().session.costUsd, nextEstimateUsd }, budget);
     if (admission.check.level === 'exceeds') {
       this.logger.info(`budget: ${admission.check.message ?? ''} → ${admission.admitted ? 'sent anyway' : 'not sent'}`);
     }
@@ -349,6 +521,8 @@ export class RequestEngine implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.healthListener.dispose();
+    this.healthEmitter.dispose();
     this.activeEmitter.dispose();
     this.lastEmitter.dispose();
   }

@@ -3,11 +3,13 @@ import { readLayeredSetting, USER_ONLY_KEYS } from '../../src/core/settingsSchem
 import { ignoredSettingsNotice, setsKey, stripJsonc, userOnlyKeysIn } from '../../src/core/settingsTrust';
 
 describe('settings trust: who may set what', () => {
-  it('names the user-only settings: endpoint, providers, models, context size, redaction, pricing, budget', () => {
+  it('names the user-only settings: endpoint, providers and failover timers, models, context size, redaction, pricing, budget', () => {
     assert.deepEqual([...USER_ONLY_KEYS].sort(), [
       'baseUrl',
       'budget.session',
       'context.maxTokens',
+      'failover.firstTokenSeconds',
+      'failover.stallSeconds',
       'fallbackProviders',
       'models.chat',
       'models.limits',

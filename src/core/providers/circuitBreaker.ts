@@ -60,6 +60,12 @@ export class CircuitBreaker {
     return true;
   }
 
+  /** Whether tryAcquire would let a request through now, without claiming anything. */
+  get available(): boolean {
+    const state = this.state;
+    return state === 'closed' || (state === 'halfOpen' && !this.probing);
+  }
+
   /** Gives back a probe that was never sent (cancelled before it reached the provider). */
   release(): void {
     this.probing = false;
