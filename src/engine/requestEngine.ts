@@ -10,6 +10,7 @@ import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReser
 import type { Logger } from '../core/logger';
 import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
 import { resolvePrice, type ResolvedPrice } from '../core/pricing';
+import { spendInputFor } from '../core/providers/attemptBilling';
 import { fallbackLimits, providerChain, type ProviderSpec } from '../core/providers/providerSpec';
 import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
@@ -445,28 +446,9 @@ export class RequestEngine implements vscode.Disposable {
     return this.models.describe(role, use.configured, change.model, change);
   }
 
-  /** Whether an attempt reached the API and may have been billed. */
-  private billed(result: ChatResult): boolean {
-    const failedBeforeSending = result.failure && !result.usage && result.reasoning === '' && result.content === '' &&
-      ['auth', 'balance', 'invalid', 'model', 'network', 'rateLimit', 'server'].includes(result.failure.kind);
-    return !failedBeforeSending;
-  }
-
   private recordSpend(surface: Surface, report: AttemptReport<unknown>): SpendRecord | undefined {
-    const { result, target } = report;
-    if (!this.billed(result)) {
-      return undefined; // The API refused or was never reached: nothing billed.
-    }
-    return this.spend.record({
-      model: result.model,
-      provider: target.spec.name,
-      surface,
-      price: this.priceFor(target.spec, result.model),
-      ...(result.finishReason ? { finishReason: result.finishReason } : {}),
-      usage: result.usage
-        ? { kind: 'reported', hitTokens: result.usage.hitTokens, missTokens: result.usage.missTokens, outputTokens: result.usage.outputTokens, reasoningTokens: result.usage.reasoningTokens }
-        : { kind: 'estimate', sent: result.promptChars, received: result.content, reasoning: result.reasoning },
-    });
+    const input = spendInputFor(surface, report.target.spec.name, this.priceFor(report.target.spec, report.result.model), report.result);
+    return input ? this.spend.record(input) : undefined; // undefined: the API refused or was never reached
   }
 
   /**
