@@ -63,7 +63,9 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       currentModel: () => models.forRole('chat').model,
     }),
   );
-  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models));
+  // Until the fallback key store lands: a fallback's key from the environment variable its entry names.
+  const fallbackKeys = { resolve: async (spec: { apiKeyEnv?: string }) => ({ key: spec.apiKeyEnv ? process.env[spec.apiKeyEnv]?.trim() || undefined : undefined }) };
+  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models, fallbackKeys));
   // The tooltip's rate ("off-peak until 01:00 UTC") is refreshed when it runs out.
   const statusBar = register(new StatusBarController(() => void refreshStatus()));
   const spendDocument = register(new MarkdownDocument('deepseek-spend', 'DeepSeek Spend', () => spend.report(), spend.onDidChange));
@@ -216,6 +218,9 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       const turn = await chat.ask(question, role);
       return turn === 'busy' ? undefined : turn;
     },
+    lastRequest: () => engine.lastRequest,
+    providerStatus: () => engine.providerStatus(),
+    resetProviderHealth: () => engine.resetProviderHealth(),
     newChat: () => chat.newChat(),
     stopChat: () => chat.stop(),
     chatState: () => chat.state(),

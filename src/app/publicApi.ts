@@ -1,8 +1,10 @@
 import type * as vscode from 'vscode';
 import type { ConnectionResult } from '../api/connectionCheck';
-import type { ChatResult } from '../api/types';
 import type { ApiKeySource } from '../core/apiKey';
 import type { SpendView } from '../core/spendSummary';
+import type { LastRequest } from '../engine/lastRequest';
+import type { ProviderStatus } from '../engine/providerHealth';
+import type { EngineResult } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
 import type { ChatState, TurnView } from '../webview/protocol';
@@ -36,7 +38,13 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
    * Sends one question through the extension's request pipeline (budget, ledger, status bar). Undefined when
    * nothing was sent (no key, or the user declined to exceed the budget).
    */
-  ask(prompt: string, options?: { role?: 'chat' | 'reasoner'; token?: vscode.CancellationToken }): Promise<ChatResult | undefined>;
+  ask(prompt: string, options?: { role?: 'chat' | 'reasoner'; token?: vscode.CancellationToken }): Promise<EngineResult | undefined>;
+  /** What Show Last Request shows: the last request exactly as sent (provider, endpoint, redacted messages). */
+  lastRequest(): LastRequest | undefined;
+  /** Each provider's breaker, failures and latency, as Show Provider Status shows them. */
+  providerStatus(): readonly ProviderStatus[];
+  /** Closes every circuit breaker and forgets provider failures (between tests). */
+  resetProviderHealth(): void;
   /** Sends a question through the chat view's pipeline (context, prompt builder, redaction); the finished turn. */
   askInChat(question: string, role?: 'chat' | 'reasoner'): Promise<TurnView | undefined>;
   /** Starts a new chat conversation. */

@@ -100,6 +100,13 @@ export class ProviderHealth {
     return ok;
   }
 
+  /** Forgets every provider's history (breakers closed). */
+  reset(): void {
+    this.entries.clear();
+    this.lastServedBy = undefined;
+    this.changed();
+  }
+
   /** Whether the provider would be tried now (its breaker closed, or a probe due), claiming nothing. */
   available(spec: ProviderSpec): boolean {
     return this.entry(spec).breaker.available;

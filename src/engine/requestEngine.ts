@@ -168,6 +168,12 @@ export class RequestEngine implements vscode.Disposable {
     return this.health.status(this.providers());
   }
 
+  /** Closes every breaker and forgets failures: the next request goes to DeepSeek first again. */
+  resetProviderHealth(): void {
+    this.health.reset();
+    this.balanceNoticeShown = false;
+  }
+
   serving(): ServingState {
     return this.health.serving(this.providers()[0]!);
   }

@@ -22,7 +22,7 @@ export function runExtensionHostSuite(): Promise<number> {
     name: 'extension-host',
     testsPath: path.join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'),
     env: { TEST_SUMMARY_FILE: process.env.TEST_SUMMARY_FILE ?? '', TEST_SUITE_NAME: 'extension-host' },
-    environment: { attacker: true },
+    environment: { attacker: true, backup: true },
   });
 }
 

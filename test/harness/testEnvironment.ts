@@ -10,11 +10,16 @@ export interface TestEnvironment {
   readonly fakeUrl: string;
   /** A second fake on another port that plays a server an attacker's workspace settings point at (when asked for). */
   readonly attacker?: FakeDeepSeekServer;
+  /** A third fake that plays a fallback provider (when asked for); its URL reaches the host as BACKUP_DEEPSEEK_URL. */
+  readonly backup?: FakeDeepSeekServer;
   readonly vscode: RunningVsCodeServer;
   readonly workspace: string;
   readonly dir: string;
   stop(): Promise<void>;
 }
+
+/** The key the fake fallback provider requires (a test value, not a secret). */
+export const BACKUP_KEY = 'sk-backup-test-key-0000000000000000';
 
 export const TEST_USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
@@ -32,6 +37,11 @@ export const TEST_USER_SETTINGS = {
 export interface TestEnvironmentOptions {
   /** Start the attacker's fake too; its URL reaches the extension host as ATTACKER_DEEPSEEK_URL. */
   readonly attacker?: boolean;
+  /**
+   * Start a fake fallback provider too: its URL reaches the extension host as BACKUP_DEEPSEEK_URL and the key it
+   * requires as BACKUP_DEEPSEEK_KEY (an environment variable, as a user's `apiKeyEnv` would name it).
+   */
+  readonly backup?: boolean;
   /** Overlaid on TEST_USER_SETTINGS (e.g. to turn Workspace Trust on). */
   readonly userSettings?: Record<string, unknown>;
   /** Written to the workspace's .vscode/settings.json before VS Code opens it (it is there when the folder opens). */
@@ -54,6 +64,8 @@ export async function startTestEnvironment(
   const fakeUrl = await fake.start();
   const attacker = options.attacker ? new FakeDeepSeekServer() : undefined;
   const attackerUrl = attacker ? await attacker.start() : undefined;
+  const backup = options.backup ? new FakeDeepSeekServer({ apiKey: BACKUP_KEY }) : undefined;
+  const backupUrl = backup ? await backup.start() : undefined;
   if (options.workspaceSettings) {
     mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     const settings = options.workspaceSettings({ fakeUrl, ...(attackerUrl ? { attackerUrl } : {}) });
@@ -62,13 +74,19 @@ export async function startTestEnvironment(
   const vscode = await startVsCodeServer(install, {
     dataDir: path.join(dir, 'vscode'),
     userSettings: { ...TEST_USER_SETTINGS, 'deepseek.baseUrl': fakeUrl, ...options.userSettings },
-    env: { FAKE_DEEPSEEK_URL: fakeUrl, ...(attackerUrl ? { ATTACKER_DEEPSEEK_URL: attackerUrl } : {}), ...extraEnv },
+    env: {
+      FAKE_DEEPSEEK_URL: fakeUrl,
+      ...(attackerUrl ? { ATTACKER_DEEPSEEK_URL: attackerUrl } : {}),
+      ...(backupUrl ? { BACKUP_DEEPSEEK_URL: backupUrl, BACKUP_DEEPSEEK_KEY: BACKUP_KEY } : {}),
+      ...extraEnv,
+    },
     unsetEnv: ['DEEPSEEK_API_KEY'],
   });
   return {
     fake,
     fakeUrl,
     ...(attacker ? { attacker } : {}),
+    ...(backup ? { backup } : {}),
     vscode,
     workspace,
     dir,
@@ -76,6 +94,7 @@ export async function startTestEnvironment(
       await vscode.stop();
       await fake.stop();
       await attacker?.stop();
+      await backup?.stop();
     },
   };
 }

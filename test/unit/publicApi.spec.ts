@@ -39,6 +39,9 @@ function testOnly(): TestOnlyMembers {
     recentNotices: () => [],
     clickNotice: () => false,
     workspaceSettingsChecked: unused,
+    lastRequest: () => undefined,
+    providerStatus: () => [],
+    resetProviderHealth: () => undefined,
   };
 }
 

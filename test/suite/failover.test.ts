@@ -1,0 +1,176 @@
+import * as assert from 'assert/strict';
+import * as vscode from 'vscode';
+import { CommandIds } from '../../src/core/commandIds';
+import type { EngineResult } from '../../src/engine/requestEngine';
+import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
+import { FakeDeepSeekControl } from '../fake-deepseek/control';
+import type { Fault, LoggedRequest } from '../fake-deepseek/types';
+import { activateExtension, fakeServer, waitForNotice } from './helpers';
+
+/** A value the redactor must catch before it reaches either provider. */
+const SECRET = 'ghp_Zq8mX2vN7pL4rT9wY1kB6cJ3hF5dS0aG8eQu';
+const PRIMARY_KEY = 'sk-failover-tests-primary-0001';
+const BACKUP_REPLY = { content: 'The backup answers: a Map keyed by id.' };
+const PRIMARY_REPLY = { reasoning: 'DeepSeek reasons about the data structure at some length first.', content: 'DeepSeek answers: a Map keyed by id, for constant-time lookups.' };
+
+function backupServer(): FakeDeepSeekControl {
+  const url = process.env.BACKUP_DEEPSEEK_URL;
+  assert.ok(url, 'BACKUP_DEEPSEEK_URL is set by the test harness');
+  return new FakeDeepSeekControl(url);
+}
+
+const chats = async (s: FakeDeepSeekControl): Promise<LoggedRequest[]> => (await s.requests()).filter((r) => r.route === '/chat/completions');
+
+/**
+ * The resilience matrix in the real VS Code: DeepSeek (the fake) fails in each way, the backup (a second fake,
+ * configured as a fallback provider in the user's settings with its key in an environment variable) answers —
+ * or, for the failures that are the user's to fix, does not.
+ */
+describe('failover to a fallback provider', () => {
+  const primary = fakeServer();
+  const backup = backupServer();
+  const config = () => vscode.workspace.getConfiguration('deepseek');
+  let api: DeepSeekAssistantTestApi;
+
+  before(async () => {
+    api = await activateExtension();
+    await config().update('fallbackProviders', [{
+      name: 'Backup',
+      baseUrl: process.env.BACKUP_DEEPSEEK_URL,
+      apiKeyEnv: 'BACKUP_DEEPSEEK_KEY',
+      models: { chat: 'deepseek-flash', reasoner: 'deepseek-flash' },
+      pricing: { 'deepseek-flash': { cacheHit: 0.01, cacheMiss: 0.2, output: 0.8 } },
+    }], vscode.ConfigurationTarget.Global);
+    await config().update('failover.firstTokenSeconds', 2, vscode.ConfigurationTarget.Global);
+    await config().update('failover.stallSeconds', 2, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand(CommandIds.setApiKey, PRIMARY_KEY);
+  });
+
+  beforeEach(async () => {
+    await primary.reset();
+    await backup.reset();
+    await primary.configure({ replies: Array.from({ length: 10 }, () => PRIMARY_REPLY), chunkChars: 8, chunkDelayMs: 5 });
+    await backup.configure({ replies: Array.from({ length: 10 }, () => BACKUP_REPLY) });
+    await vscode.commands.executeCommand(CommandIds.resetSessionSpend);
+    api.resetProviderHealth();
+  });
+
+  after(async () => {
+    for (const key of ['fallbackProviders', 'failover.firstTokenSeconds', 'failover.stallSeconds']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.commands.executeCommand(CommandIds.clearApiKey);
+    await primary.reset();
+    await backup.reset();
+  });
+
+  async function ask(role: 'chat' | 'reasoner' = 'reasoner'): Promise<EngineResult> {
+    const result = await api.ask(`Which structure fits? My token is ${SECRET}`, { role });
+    assert.ok(result, 'the request was sent');
+    return result;
+  }
+
+  async function assertNothingLeaked(): Promise<void> {
+    for (const [name, server] of [['DeepSeek', primary], ['Backup', backup]] as const) {
+      for (const req of await chats(server)) {
+        assert.ok(!JSON.stringify(req.body).includes(SECRET), `the secret reached ${name} unredacted`);
+        if (name === 'Backup') assert.ok(!JSON.stringify(req.headers).includes(PRIMARY_KEY), "DeepSeek's key reached the backup");
+      }
+    }
+  }
+
+  const failovers: Array<[string, Fault, { midAnswer: boolean }]> = [
+    ['500 (after one retry)', { kind: 'status', status: 500, times: 5 }, { midAnswer: false }],
+    ['503 (after one retry)', { kind: 'status', status: 503, times: 5 }, { midAnswer: false }],
+    ['429 with a long retry-after', { kind: 'status', status: 429, retryAfter: 90 }, { midAnswer: false }],
+    ['a stall before the first token', { kind: 'stall', afterChunks: 0 }, { midAnswer: false }],
+    ['a stall mid-reasoning', { kind: 'stall', afterChunks: 3 }, { midAnswer: true }],
+    ['a connection dropped mid-answer', { kind: 'drop', afterChunks: 4 }, { midAnswer: true }],
+    ['a malformed SSE line', { kind: 'malformed', afterChunks: 2 }, { midAnswer: true }],
+  ];
+
+  for (const [name, fault, expect] of failovers) {
+    it(`${name}: the backup answers, what arrived is kept and billed, nothing leaks`, async () => {
+      await primary.injectFault(fault);
+      const result = await ask();
+      assert.equal(result.failure, undefined, result.failure?.message);
+      assert.equal(result.provider, 'Backup');
+      assert.equal(result.content, BACKUP_REPLY.content);
+      assert.equal(result.switches.length, 1);
+      assert.equal(result.switches[0]!.from, 'DeepSeek');
+      assert.equal(result.switches[0]!.midAnswer, expect.midAnswer);
+      assert.equal(result.record?.provider, 'Backup', 'the answer is billed to the backup');
+      const billed = result.records.map((r) => `${r.provider}${r.estimated ? ' (estimate)' : ''}`);
+      assert.deepEqual(billed, expect.midAnswer ? ['DeepSeek (estimate)', 'Backup'] : ['Backup'], 'what DeepSeek streamed is billed as an estimate; refusals are not billed');
+      assert.equal(api.spend().session.requests, billed.length, 'every billed attempt is in the ledger');
+      assert.equal(api.lastRequest()?.provider, 'Backup', 'Show Last Request names the provider that answered');
+      assert.equal((await chats(backup)).length, 1);
+      await assertNothingLeaked();
+    });
+  }
+
+  it('402: the backup answers and the user is told DeepSeek\'s balance is empty', async () => {
+    const since = Date.now();
+    await primary.injectFault({ kind: 'status', status: 402 });
+    const result = await ask('chat');
+    assert.equal(result.provider, 'Backup');
+    await waitForNotice(api, /balance is empty.*Backup is answering/, since);
+  });
+
+  for (const status of [401, 400, 422]) {
+    it(`${status}: never fails over, the failure says what to fix`, async () => {
+      await primary.injectFault({ kind: 'status', status, message: 'refused' });
+      const result = await ask('chat');
+      assert.equal(result.provider, 'DeepSeek');
+      assert.ok(result.failure, 'the failure is shown');
+      assert.match(result.failure.message, status === 401 ? /Set API Key/ : /refused the request/);
+      assert.equal((await chats(backup)).length, 0, 'nothing went to the backup');
+    });
+  }
+
+  it('a backup that rejects its key says which command fixes it', async () => {
+    await primary.injectFault({ kind: 'status', status: 503, times: 5 });
+    await backup.injectFault({ kind: 'status', status: 401 });
+    const result = await ask('chat');
+    assert.equal(result.failure?.kind, 'auth');
+    assert.match(result.failure.message, /DeepSeek: .*503.* Then Backup: .*rejected its API key.*Set Fallback Provider Key/);
+  });
+
+  it('after repeated failures DeepSeek is skipped (breaker open), and its state is visible', async () => {
+    await primary.injectFault({ kind: 'status', status: 503, times: 4 });
+    await ask('chat'); // a try and a retry
+    await ask('chat'); // two more: the breaker opens at the third
+    const before = (await chats(primary)).length;
+    const skipped = await ask('chat');
+    assert.equal(skipped.provider, 'Backup');
+    assert.equal(skipped.switches.length, 0, 'straight to the backup: no waiting on DeepSeek');
+    assert.equal((await chats(primary)).length, before, 'nothing sent to DeepSeek while its breaker is open');
+    const [deepseek, backupStatus] = api.providerStatus();
+    assert.equal(deepseek!.breaker.state, 'open');
+    assert.ok(deepseek!.breaker.openUntil && deepseek!.breaker.openUntil > Date.now());
+    assert.equal(deepseek!.recentFailures.length, 4);
+    assert.equal(backupStatus!.name, 'Backup');
+    assert.ok(backupStatus!.latency.samples >= 3, 'the backup\'s latency is measured');
+  });
+
+  it('the chat keeps the exact history: the next turn repeats what DeepSeek cached', async () => {
+    await api.newChat();
+    const first = await api.askInChat('What is a Map?', 'chat');
+    assert.equal(first?.status, 'done');
+    await primary.injectFault({ kind: 'status', status: 503, times: 5 });
+    const second = await api.askInChat('And a Set?', 'chat');
+    assert.equal(second?.status, 'done');
+    assert.equal(second?.answer, BACKUP_REPLY.content, 'the backup answered the second turn');
+    const third = await api.askInChat('Which is faster?', 'chat');
+    assert.equal(third?.status, 'done');
+    const sent = (await chats(primary)).filter((r) => r.outcome === 'ok').map((r) => (r.body as { messages: { role: string; content: string }[] }).messages);
+    const last = sent.at(-1)!;
+    assert.ok(last.some((m) => m.role === 'assistant' && m.content === BACKUP_REPLY.content), "the backup's completed answer is in the history");
+    const firstSent = sent[0]!;
+    assert.deepEqual(last.slice(0, firstSent.length - 1), firstSent.slice(0, firstSent.length - 1), 'the prefix DeepSeek cached is repeated byte for byte');
+    const status = api.providerStatus();
+    assert.equal(status[0]!.name, 'DeepSeek');
+    assert.ok(status[0]!.recentFailures.some((f) => f.status === 503));
+    assert.equal(status[1]!.name, 'Backup');
+  });
+});
