@@ -62,7 +62,50 @@ interface ChatMessage {
   reasoning_content?: unknown;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Routes that generate text: the only ones the body faults (`keepAlive`, `stall`, …) act on. */
+const GENERATING_ROUTES: readonly string[] = ['/chat/completions', '/beta/chat/completions', '/beta/completions'];
+const BODY_FAULTS: ReadonlySet<Fault['kind']> = new Set(['keepAlive', 'stall', 'drop', 'malformed', 'truncated']);
+
+/** A fault that changes the body of a 200 answer after it started (all body faults but `keepAlive`). */
+type BodyFault = Extract<Fault, { kind: 'stall' | 'drop' | 'malformed' | 'truncated' }>;
+
+function bodyFault(fault: Fault | undefined): BodyFault | undefined {
+  switch (fault?.kind) {
+    case 'stall':
+    case 'drop':
+    case 'malformed':
+    case 'truncated':
+      return fault;
+    default:
+      return undefined;
+  }
+}
+
+/** Waits `ms`, or less when the connection closes first (so no timer outlives a client or `stop()`). */
+function wait(res: http.ServerResponse, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    res.once('close', done);
+  });
+}
+
+/** Whether the client is gone (or the answer is over): nothing more should be written. */
+function gone(res: http.ServerResponse): boolean {
+  return res.destroyed || res.writableEnded || res.socket?.destroyed === true;
+}
+
+/** Closes the connection mid-body, after what was written has been sent (FIN, no chunked terminator). */
+function closeAfterFlush(res: http.ServerResponse): void {
+  const socket = res.socket;
+  if (socket && !socket.destroyed) {
+    socket.end(() => socket.destroy());
+  }
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -167,8 +210,10 @@ export class FakeDeepSeekServer {
     this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
   }
 
+  /** The first pending fault for this route that it can act on (see `FaultScope`), counted down or removed. */
   private takeFault(route: string): Fault | undefined {
-    const index = this.faults.findIndex((f) => f.path === undefined || f.path === route);
+    const generates = GENERATING_ROUTES.includes(route);
+    const index = this.faults.findIndex((f) => (f.path === undefined || f.path === route) && (generates || !BODY_FAULTS.has(f.kind)));
     if (index < 0) {
       return undefined;
     }
@@ -229,6 +274,8 @@ export class FakeDeepSeekServer {
         401,
         `Authentication Fails, Your api key: ****${given.slice(-4)} is invalid`,
         'authentication_error',
+        {},
+        'invalid_request_error',
       );
       return;
     }
@@ -240,23 +287,42 @@ export class FakeDeepSeekServer {
       if (fault.retryAfter !== undefined) {
         headers['retry-after'] = String(fault.retryAfter);
       }
-      this.sendError(res, fault.status, fault.message ?? defaultStatusMessage(fault.status), 'fault', headers);
+      if (fault.retryAfterMs !== undefined) {
+        headers['retry-after-ms'] = String(fault.retryAfterMs);
+      }
+      const error = statusError(fault.status, req.headers.authorization);
+      this.sendError(res, fault.status, fault.message ?? error.message, fault.type ?? error.type, headers, fault.code ?? error.code);
+      return;
+    }
+    if (fault?.kind === 'reset') {
+      entry.outcome = 'fault:reset';
+      if (fault.afterMs !== undefined && fault.afterMs > 0) {
+        await wait(res, fault.afterMs);
+      }
+      // An RST before any response byte: the client reads ECONNRESET.
+      if (!req.socket.destroyed) {
+        req.socket.resetAndDestroy();
+      }
       return;
     }
     if (fault?.kind === 'delay') {
-      await sleep(fault.ms);
+      entry.outcome = 'fault:delay';
+      await wait(res, fault.ms);
+      if (gone(res)) {
+        return;
+      }
     }
 
     switch (route) {
       case '/models':
-        entry.outcome = 'ok';
+        entry.outcome = entry.outcome ?? 'ok';
         this.sendJson(res, 200, {
           object: 'list',
           data: this.config.models.map((id) => ({ id, object: 'model', owned_by: this.config.simulator ? 'deepseek-assistant-simulator' : 'deepseek' })),
         });
         return;
       case '/user/balance':
-        entry.outcome = 'ok';
+        entry.outcome = entry.outcome ?? 'ok';
         this.sendJson(res, 200, this.config.balance);
         return;
       case '/chat/completions':
@@ -403,9 +469,7 @@ export class FakeDeepSeekServer {
     const created = Math.floor(Date.now() / 1000);
 
     if (body.stream !== true) {
-      await this.keepAliveLines(res, fault);
-      entry.outcome = entry.outcome ?? 'ok';
-      this.finishJson(res, {
+      await this.answerJson(res, entry, fault, {
         id,
         object: 'chat.completion',
         created,
@@ -505,9 +569,7 @@ export class FakeDeepSeekServer {
     const id = `fake-fim-${++this.idCounter}`;
     const created = Math.floor(Date.now() / 1000);
     if (body.stream !== true) {
-      await this.keepAliveLines(res, fault);
-      entry.outcome = entry.outcome ?? 'ok';
-      this.finishJson(res, {
+      await this.answerJson(res, entry, fault, {
         id, object: 'text_completion', created, model,
         choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason }],
         usage,
@@ -522,17 +584,74 @@ export class FakeDeepSeekServer {
     await this.stream(res, entry, fault, chunks);
   }
 
-  private async keepAliveLines(res: http.ServerResponse, fault: Fault | undefined): Promise<void> {
+  /** Blank lines before a non-streamed answer: the `keepAlive` fault's, else the configured ones. */
+  private async keepAliveLines(res: http.ServerResponse, entry: LoggedRequest, fault: Fault | undefined): Promise<void> {
     const count = fault?.kind === 'keepAlive' ? fault.count : this.config.keepAlives;
     const interval = fault?.kind === 'keepAlive' ? fault.intervalMs ?? this.config.keepAliveIntervalMs : this.config.keepAliveIntervalMs;
+    if (fault?.kind === 'keepAlive') {
+      entry.outcome = 'fault:keepAlive';
+    }
     if (count <= 0) {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
-    for (let i = 0; i < count && !res.destroyed; i++) {
+    for (let i = 0; i < count && !gone(res); i++) {
       res.write('\n');
-      await sleep(interval);
+      await wait(res, interval);
     }
+  }
+
+  /** A non-streamed answer, after any keep-alive lines, unless a body fault breaks it. */
+  private async answerJson(res: http.ServerResponse, entry: LoggedRequest, fault: Fault | undefined, payload: object): Promise<void> {
+    await this.keepAliveLines(res, entry, fault);
+    if (gone(res)) {
+      return;
+    }
+    const broken = bodyFault(fault);
+    if (!broken) {
+      entry.outcome = entry.outcome ?? 'ok';
+      this.finishJson(res, payload);
+      return;
+    }
+    entry.outcome = `fault:${broken.kind}`;
+    if (!res.headersSent) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+    }
+    res.flushHeaders();
+    switch (broken.kind) {
+      case 'stall':
+        this.holdOpen(res, broken.keepAliveMs, '\n');
+        return;
+      case 'drop':
+        closeAfterFlush(res);
+        return;
+      case 'malformed':
+        res.end('{"id": "broken", "choices": [{"message": {"content": }}]}');
+        return;
+      case 'truncated':
+        res.write(cutJson(payload));
+        if (broken.abrupt === true) {
+          closeAfterFlush(res);
+        } else {
+          res.end();
+        }
+        return;
+    }
+  }
+
+  /** Keeps a stalled answer open: silent, or writing `keepAlive` every `intervalMs` until the connection closes. */
+  private holdOpen(res: http.ServerResponse, intervalMs: number | undefined, keepAlive: string): void {
+    if (intervalMs === undefined || intervalMs <= 0) {
+      return; // Silent with the connection open, until the client gives up or the server stops.
+    }
+    const timer = setInterval(() => {
+      if (gone(res)) {
+        clearInterval(timer);
+      } else {
+        res.write(keepAlive);
+      }
+    }, intervalMs);
+    res.once('close', () => clearInterval(timer));
   }
 
   private finishJson(res: http.ServerResponse, payload: object): void {
@@ -548,33 +667,51 @@ export class FakeDeepSeekServer {
     res.flushHeaders();
     const keepAlives = fault?.kind === 'keepAlive' ? fault.count : this.config.keepAlives;
     const keepAliveInterval = fault?.kind === 'keepAlive' ? fault.intervalMs ?? this.config.keepAliveIntervalMs : this.config.keepAliveIntervalMs;
-    for (let i = 0; i < keepAlives; i++) {
-      if (res.destroyed) return;
-      res.write(': keep-alive\n\n');
-      await sleep(keepAliveInterval);
+    if (fault?.kind === 'keepAlive') {
+      entry.outcome = 'fault:keepAlive';
     }
-    for (let i = 0; i < chunks.length; i++) {
-      if (res.destroyed) {
+    for (let i = 0; i < keepAlives; i++) {
+      if (gone(res)) return;
+      res.write(': keep-alive\n\n');
+      await wait(res, keepAliveInterval);
+    }
+    const broken = bodyFault(fault);
+    // Where the fault plays: before chunk `at`; past the end, just before [DONE] (truncated: cuts the last chunk).
+    const at = broken === undefined
+      ? -1
+      : Math.max(0, Math.min(broken.afterChunks, broken.kind === 'truncated' ? chunks.length - 1 : chunks.length));
+    for (let i = 0; i <= chunks.length; i++) {
+      if (gone(res)) {
         return;
       }
-      if (fault && 'afterChunks' in fault && i === fault.afterChunks) {
-        if (fault.kind === 'stall') {
-          entry.outcome = 'fault:stall';
-          return; // Silent with the connection open, until the client gives up or the server stops.
+      if (broken && i === at) {
+        entry.outcome = `fault:${broken.kind}`;
+        switch (broken.kind) {
+          case 'stall':
+            this.holdOpen(res, broken.keepAliveMs, ': keep-alive\n\n');
+            return;
+          case 'drop':
+            closeAfterFlush(res);
+            return;
+          case 'malformed':
+            res.write('data: {"id": "broken", "choices": [{"delta": {"content": \n\n');
+            break;
+          case 'truncated':
+            res.write(`data: ${cutJson(chunks[i])}`);
+            if (broken.abrupt === true) {
+              closeAfterFlush(res);
+            } else {
+              res.end();
+            }
+            return;
         }
-        if (fault.kind === 'drop') {
-          entry.outcome = 'fault:drop';
-          res.socket?.destroy();
-          return;
-        }
-        if (fault.kind === 'malformed') {
-          entry.outcome = 'fault:malformed';
-          res.write('data: {"id": "broken", "choices": [{"delta": {"content": \n\n');
-        }
+      }
+      if (i === chunks.length) {
+        break;
       }
       res.write(`data: ${JSON.stringify(chunks[i])}\n\n`);
       if (this.config.chunkDelayMs > 0) {
-        await sleep(this.config.chunkDelayMs);
+        await wait(res, this.config.chunkDelayMs);
       }
     }
     res.write('data: [DONE]\n\n');
@@ -592,22 +729,63 @@ export class FakeDeepSeekServer {
     res.end(text);
   }
 
-  private sendError(res: http.ServerResponse, status: number, message: string, type: string, headers: Record<string, string> = {}): void {
-    this.sendJson(res, status, { error: { message, type, param: null, code: type } }, headers);
+  /** DeepSeek's error body: `{"error":{"message","type","param":null,"code"}}`. */
+  private sendError(res: http.ServerResponse, status: number, message: string, type: string, headers: Record<string, string> = {}, code = type): void {
+    this.sendJson(res, status, { error: { message, type, param: null, code } }, headers);
   }
 }
 
-function defaultStatusMessage(status: number): string {
+/**
+ * The error body DeepSeek sends for a status (messages from api-docs.deepseek.com/quick_start/error_codes).
+ * 400/401/402/422 are as captured from the API (`code` is `invalid_request_error` for all of them, 401's type
+ * `authentication_error`, 402's `unknown_error`); the types of 429 and 5xx are not documented and are guesses
+ * in OpenAI's style.
+ */
+export function statusError(status: number, authorization?: string): { message: string; type: string; code: string } {
+  const invalid = 'invalid_request_error';
   switch (status) {
-    case 400: return 'Invalid request format';
-    case 401: return 'Authentication Fails';
-    case 402: return 'Insufficient Balance';
-    case 422: return 'Invalid Parameters';
-    case 429: return 'Rate Limit Reached';
-    case 500: return 'Server Error';
-    case 503: return 'Server Overloaded';
-    default: return `Error ${status}`;
+    case 400: return { message: 'Invalid request format', type: invalid, code: invalid };
+    case 401: {
+      const given = (authorization ?? '').replace(/^Bearer\s+/i, '');
+      const message = /^Bearer\s+\S/i.test(authorization ?? '')
+        ? `Authentication Fails, Your api key: ****${given.slice(-4)} is invalid`
+        : 'Authentication Fails (auth header format should be Bearer sk-...)';
+      return { message, type: 'authentication_error', code: invalid };
+    }
+    case 402: return { message: 'Insufficient Balance', type: 'unknown_error', code: invalid };
+    case 422: return { message: 'Invalid Parameters', type: invalid, code: invalid };
+    case 429: return { message: 'Rate Limit Reached', type: 'rate_limit_error', code: 'rate_limit_error' };
+    case 500: return { message: 'Server Error', type: 'server_error', code: 'server_error' };
+    case 503: return { message: 'Server Overloaded', type: 'server_error', code: 'server_error' };
+    default: return status >= 500
+      ? { message: `Error ${status}`, type: 'server_error', code: 'server_error' }
+      : { message: `Error ${status}`, type: invalid, code: invalid };
   }
+}
+
+/**
+ * A chunk's JSON cut in the middle, as a connection cut mid-line leaves it: inside the `content`,
+ * `reasoning_content` or `text` string when there is one (never splitting a UTF-16 surrogate pair), else halfway.
+ */
+export function cutJson(value: object): string {
+  const text = JSON.stringify(value);
+  for (const key of ['"content":"', '"reasoning_content":"', '"text":"']) {
+    const at = text.indexOf(key);
+    if (at < 0) {
+      continue;
+    }
+    const start = at + key.length;
+    let close = start;
+    while (close < text.length && text[close] !== '"') {
+      close += text[close] === '\\' ? 2 : 1;
+    }
+    let cut = start + Math.ceil((close - start) / 2);
+    while (cut > start && (text[cut - 1] === '\\' || /[\uD800-\uDBFF]/.test(text[cut - 1]))) {
+      cut--;
+    }
+    return text.slice(0, cut);
+  }
+  return text.slice(0, Math.floor(text.length / 2));
 }
 
 function split(text: string, size: number): string[] {

@@ -62,17 +62,61 @@ export interface FakeConfig {
   simulator: boolean;
 }
 
-export type Fault =
-  | { readonly kind: 'status'; readonly status: number; readonly message?: string; readonly retryAfter?: number; readonly path?: string; readonly times?: number }
-  | { readonly kind: 'delay'; readonly ms: number; readonly path?: string; readonly times?: number }
-  /** Sends `afterChunks` chunks, then stays silent with the connection open. */
-  | { readonly kind: 'stall'; readonly afterChunks: number; readonly path?: string; readonly times?: number }
-  /** Sends `afterChunks` chunks, then destroys the connection. */
-  | { readonly kind: 'drop'; readonly afterChunks: number; readonly path?: string; readonly times?: number }
-  /** Sends a chunk that is not valid JSON after `afterChunks` chunks, then finishes normally. */
-  | { readonly kind: 'malformed'; readonly afterChunks: number; readonly path?: string; readonly times?: number }
+/**
+ * Which requests a fault waits for. A fault is taken, in injection order, by the next request on `path` (a
+ * route, `/v1` removed, e.g. `/chat/completions`; any route when unset) that it can act on: `status`, `delay`
+ * and `reset` by any served route; the body faults (`keepAlive`, `stall`, `drop`, `malformed`, `truncated`)
+ * only by chat and FIM requests (`/chat/completions`, `/beta/chat/completions`, `/beta/completions`), so a
+ * `/models` or `/user/balance` call never swallows them. It stays for `times` such requests (default 1).
+ */
+export interface FaultScope {
+  readonly path?: string;
+  readonly times?: number;
+}
+
+/**
+ * A fault, played as a real server would show it on the wire. Every request that takes one is logged with
+ * outcome `fault:<kind>` (`fault:status:<status>` for `status`). Body faults count `afterChunks` over every SSE
+ * `data:` chunk of a streamed reply: the role chunk first, then the `reasoning_content` chunks, then the
+ * `content` chunks, then the one with `finish_reason` (and a separate usage chunk in that mode); a count past
+ * the end plays the fault just before `data: [DONE]`. On a non-streamed reply `afterChunks` is ignored.
+ */
+export type Fault = FaultScope & (
+  /**
+   * Answers `status` with DeepSeek's error body `{"error":{"message","type","param":null,"code"}}` (message,
+   * type and code default per status, e.g. 402 "Insufficient Balance" / `unknown_error`). `retryAfter` sends a
+   * `retry-after` header: a number is seconds, a string is sent as is (e.g. an HTTP date); `retryAfterMs`
+   * sends `retry-after-ms` (OpenAI's header).
+   */
+  | { readonly kind: 'status'; readonly status: number; readonly message?: string; readonly type?: string; readonly code?: string; readonly retryAfter?: number | string; readonly retryAfterMs?: number }
+  /** Waits `ms` before answering (no bytes at all meanwhile), then answers normally. */
+  | { readonly kind: 'delay'; readonly ms: number }
+  /**
+   * Reads the request, waits `afterMs` (default 0), then resets the TCP connection (RST) before any response
+   * header: the client sees ECONNRESET ("read ECONNRESET" / "socket hang up"; fetch: "fetch failed").
+   */
+  | { readonly kind: 'reset'; readonly afterMs?: number }
+  /**
+   * Sends the headers and `afterChunks` chunks (0: headers only, 1: only the role chunk, no token yet), then
+   * stays silent with the connection open until the client gives up or the server stops; with `keepAliveMs`,
+   * sends `: keep-alive` comments (non-streamed: blank lines) every `keepAliveMs` meanwhile, as DeepSeek does.
+   */
+  | { readonly kind: 'stall'; readonly afterChunks: number; readonly keepAliveMs?: number }
+  /** Sends `afterChunks` chunks (non-streamed: the headers), then destroys the connection mid-body. */
+  | { readonly kind: 'drop'; readonly afterChunks: number }
+  /** Sends a `data:` line that is not valid JSON after `afterChunks` chunks, then finishes normally (non-streamed: the body is not JSON). */
+  | { readonly kind: 'malformed'; readonly afterChunks: number }
+  /**
+   * Sends `afterChunks` chunks, then the next one cut in the middle of its JSON (inside the `content` /
+   * `reasoning_content` / `text` string when it has one), with no line end, no `finish_reason` and no
+   * `[DONE]`; then the response ends cleanly (the HTTP body is complete, the SSE is not) or, with `abrupt`, the
+   * connection is destroyed. A count at or past the last chunk cuts the last chunk (the one with `finish_reason`).
+   * Non-streamed: the JSON body is cut in the middle.
+   */
+  | { readonly kind: 'truncated'; readonly afterChunks: number; readonly abrupt?: boolean }
   /** Sends `count` keep-alive comments (streams) or blank lines (non-streamed) before answering. */
-  | { readonly kind: 'keepAlive'; readonly count: number; readonly intervalMs?: number; readonly path?: string; readonly times?: number };
+  | { readonly kind: 'keepAlive'; readonly count: number; readonly intervalMs?: number }
+);
 
 export interface LoggedRequest {
   readonly seq: number;
@@ -88,6 +132,9 @@ export interface LoggedRequest {
   cache?: { hit: number; miss: number };
   /** For chat: whether the server thought, and at which effort (V4, when thinking). */
   thinking?: { enabled: boolean; effort?: 'high' | 'max' };
-  /** What happened: `ok`, `fault:<kind>`, `error:<status>`, `aborted`. */
+  /**
+   * What happened: `ok`, `fault:<kind>` (`fault:status:<status>`; kept even when the client then gives up),
+   * `error:<status>`, `aborted` (the client closed the connection before the answer ended).
+   */
   outcome?: string;
 }

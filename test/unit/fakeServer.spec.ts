@@ -1,4 +1,5 @@
 import * as assert from 'assert/strict';
+import * as http from 'http';
 import { FakeDeepSeekControl } from '../fake-deepseek/control';
 import { FakeDeepSeekServer } from '../fake-deepseek/server';
 import { countTokens } from '../fake-deepseek/tokenizer';
@@ -22,11 +23,12 @@ describe('fake DeepSeek server', () => {
     await server.stop();
   });
 
-  const chat = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  const chat = (body: Record<string, unknown>, headers: Record<string, string> = {}, signal?: AbortSignal) =>
     fetch(`${url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test', ...headers },
       body: JSON.stringify(body),
+      ...(signal ? { signal } : {}),
     });
 
   it('streams reasoning_content before content for the reasoner, usage on the last chunk, then [DONE]', async () => {
@@ -365,6 +367,300 @@ describe('fake DeepSeek server', () => {
       const events = await readSse(await chat({ ...CHAT, stream: true, messages: [{ role: 'user', content: 'x' }] }));
       assert.throws(() => events.data.map((d) => (d === '[DONE]' ? null : JSON.parse(d))));
       assert.equal(events.data.at(-1), '[DONE]');
+    });
+  });
+
+  describe('the failover fault matrix, as a raw client sees it on the wire', () => {
+    const ask = [{ role: 'user', content: 'x' }];
+
+    /** Reads a streamed body until `enough` holds for the text so far or `timeoutMs` passes, then lets go of it. */
+    async function readUntil(res: Response, enough: (text: string) => boolean, timeoutMs = 1000): Promise<{ text: string; ended: boolean; timedOut: boolean }> {
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      let ended = false;
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        void reader.cancel().catch(() => undefined);
+      }, timeoutMs);
+      try {
+        while (!enough(text)) {
+          const { value, done } = await reader.read();
+          if (done) {
+            ended = !timedOut;
+            break;
+          }
+          text += decoder.decode(value, { stream: true });
+        }
+      } finally {
+        clearTimeout(timer);
+        await reader.cancel().catch(() => undefined);
+      }
+      return { text, ended, timedOut };
+    }
+
+    const dataLines = (text: string) => text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6));
+    const keepAliveCount = (text: string) => text.split('\n').filter((l) => l === ': keep-alive').length;
+
+    /** A raw POST with `http.request`: what the socket gave, response or error. */
+    function rawPost(path: string, body: object): Promise<{ error?: NodeJS.ErrnoException; status?: number }> {
+      return new Promise((resolve) => {
+        const req = http.request(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode }));
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => resolve({ error }));
+        req.end(JSON.stringify(body));
+      });
+    }
+
+    it('429 with retry-after (seconds) and retry-after-ms, DeepSeek\'s body, and `times` lets the next request through', async () => {
+      server.injectFault({ kind: 'status', status: 429, retryAfter: 3, retryAfterMs: 2500, times: 1 });
+      const limited = await chat({ ...CHAT, stream: true, messages: ask });
+      assert.equal(limited.status, 429);
+      assert.equal(limited.headers.get('retry-after'), '3');
+      assert.equal(limited.headers.get('retry-after-ms'), '2500');
+      assert.equal(limited.headers.get('content-type'), 'application/json', 'an error is JSON even for a streamed request');
+      assert.deepEqual(await json(limited), { error: { message: 'Rate Limit Reached', type: 'rate_limit_error', param: null, code: 'rate_limit_error' } });
+      const next = await chat({ ...CHAT, stream: true, messages: ask });
+      assert.equal(next.status, 200);
+      assert.equal((await readSse(next)).data.at(-1), '[DONE]');
+      assert.deepEqual(server.requests.map((r) => r.outcome), ['fault:status:429', 'ok']);
+    });
+
+    it('500, 503 with retry-after (seconds or an HTTP date), 402 and 401 with DeepSeek-shaped bodies', async () => {
+      const date = 'Wed, 21 Oct 2026 07:28:00 GMT';
+      server.injectFault(
+        { kind: 'status', status: 500 },
+        { kind: 'status', status: 503, retryAfter: 2 },
+        { kind: 'status', status: 503, retryAfter: date },
+        { kind: 'status', status: 402 },
+        { kind: 'status', status: 401 },
+      );
+      const answers = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await chat({ ...CHAT, messages: ask });
+        answers.push({ status: res.status, retryAfter: res.headers.get('retry-after'), body: await json(res) });
+      }
+      const body = (message: string, type: string, code: string) => ({ error: { message, type, param: null, code } });
+      assert.deepEqual(answers, [
+        { status: 500, retryAfter: null, body: body('Server Error', 'server_error', 'server_error') },
+        { status: 503, retryAfter: '2', body: body('Server Overloaded', 'server_error', 'server_error') },
+        { status: 503, retryAfter: date, body: body('Server Overloaded', 'server_error', 'server_error') },
+        { status: 402, retryAfter: null, body: body('Insufficient Balance', 'unknown_error', 'invalid_request_error') },
+        { status: 401, retryAfter: null, body: body('Authentication Fails, Your api key: ****test is invalid', 'authentication_error', 'invalid_request_error') },
+      ]);
+      assert.deepEqual(server.requests.map((r) => r.outcome), ['fault:status:500', 'fault:status:503', 'fault:status:503', 'fault:status:402', 'fault:status:401']);
+    });
+
+    it('reset: the connection is reset before any header (ECONNRESET), `times` and `path` respected', async () => {
+      server.injectFault({ kind: 'reset', path: '/chat/completions', times: 2 });
+      assert.equal((await fetch(`${url}/models`)).status, 200, 'another path is not reset');
+      const first = await rawPost('/chat/completions', { ...CHAT, messages: ask });
+      assert.equal(first.status, undefined, 'no response at all');
+      assert.equal(first.error?.code, 'ECONNRESET');
+      await assert.rejects(chat({ ...CHAT, messages: ask }), (err: Error & { cause?: { code?: string } }) => {
+        assert.equal(err.message, 'fetch failed');
+        assert.equal(err.cause?.code, 'ECONNRESET');
+        return true;
+      });
+      assert.equal((await chat({ ...CHAT, messages: ask })).status, 200, 'the third request gets through');
+      assert.deepEqual(server.requests.map((r) => r.outcome), ['ok', 'fault:reset', 'fault:reset', 'ok']);
+    });
+
+    it('reset after a wait: nothing at all, then the reset', async () => {
+      server.injectFault({ kind: 'reset', afterMs: 120 });
+      const started = Date.now();
+      const result = await rawPost('/v1/chat/completions', { ...CHAT, messages: ask });
+      assert.ok(Date.now() - started >= 110);
+      assert.equal(result.error?.code, 'ECONNRESET');
+    });
+
+    it('stall before the first token: 200 and event-stream headers, then nothing but keep-alive comments', async () => {
+      server.injectFault({ kind: 'stall', afterChunks: 0, keepAliveMs: 15 });
+      const res = await chat({ ...REASONER, stream: true, messages: ask });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+      const seen = await readUntil(res, (text) => keepAliveCount(text) >= 4);
+      assert.equal(seen.ended, false);
+      assert.equal(seen.timedOut, false, 'keep-alives kept arriving');
+      assert.deepEqual(dataLines(seen.text), [], 'not one data line');
+      assert.match(seen.text, /^(: keep-alive\n\n)+$/);
+      assert.equal(server.requests[0].outcome, 'fault:stall');
+    });
+
+    it('stall before the first token, silent: headers, then not a byte', async () => {
+      server.injectFault({ kind: 'stall', afterChunks: 0 });
+      const res = await chat({ ...CHAT, stream: true, messages: ask });
+      assert.equal(res.status, 200);
+      const seen = await readUntil(res, (text) => text.length > 0, 250);
+      assert.equal(seen.timedOut, true);
+      assert.equal(seen.text, '');
+    });
+
+    it('stall mid-reasoning: afterChunks counts the role and reasoning chunks, then keep-alives and no more tokens', async () => {
+      server.configure({ replies: [{ reasoning: 'Let me think about this slowly.', content: 'Never sent.' }], chunkChars: 5 });
+      server.injectFault({ kind: 'stall', afterChunks: 3, keepAliveMs: 15 });
+      const res = await chat({ ...REASONER, stream: true, messages: ask });
+      const seen = await readUntil(res, (text) => keepAliveCount(text) >= 4);
+      assert.equal(seen.timedOut, false);
+      const chunks = dataLines(seen.text).map((d) => JSON.parse(d) as { choices: { delta: { role?: string; content?: string | null; reasoning_content?: string | null } }[] });
+      assert.equal(chunks.length, 3);
+      assert.equal(chunks[0].choices[0].delta.role, 'assistant');
+      assert.deepEqual(chunks.slice(1).map((c) => c.choices[0].delta.reasoning_content), ['Let m', 'e thi']);
+      assert.ok(chunks.every((c) => !c.choices[0].delta.content), 'no answer token');
+      const afterTokens = seen.text.slice(seen.text.lastIndexOf('data: '));
+      assert.ok(keepAliveCount(afterTokens) >= 4, 'the keep-alives come after the reasoning tokens');
+      assert.ok(!seen.text.includes('[DONE]'));
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(server.requests[0].outcome, 'fault:stall', 'the client giving up does not hide the fault');
+    });
+
+    it('a client giving up on a stall with keep-alives leaves the server answering', async () => {
+      server.injectFault({ kind: 'stall', afterChunks: 1, keepAliveMs: 5 });
+      const controller = new AbortController();
+      const res = await chat({ ...CHAT, stream: true, messages: ask }, {}, controller.signal);
+      await readUntil(res, (text) => keepAliveCount(text) >= 2);
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal((await chat({ ...CHAT, messages: ask })).status, 200, 'the server answers on');
+    });
+
+    it('malformed: one SSE data line that is not JSON, then the stream finishes', async () => {
+      server.injectFault({ kind: 'malformed', afterChunks: 2 });
+      const events = await readSse(await chat({ ...CHAT, stream: true, messages: ask }));
+      const bad = events.data.filter((d) => {
+        if (d === '[DONE]') return false;
+        try {
+          JSON.parse(d);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      assert.deepEqual(bad, ['{"id": "broken", "choices": [{"delta": {"content": ']);
+      assert.equal(events.data.indexOf(bad[0]), 2, 'after two good chunks');
+      assert.equal(events.data.at(-1), '[DONE]');
+      assert.equal(server.requests[0].outcome, 'fault:malformed');
+    });
+
+    it('truncated: a data line cut inside the content string, no line end, no finish_reason, no [DONE]', async () => {
+      server.configure({ replies: [{ content: 'partial answer' }], chunkChars: 8 });
+      server.injectFault({ kind: 'truncated', afterChunks: 2 });
+      const res = await chat({ ...CHAT, stream: true, messages: ask });
+      const text = await res.text();
+      assert.ok(!text.endsWith('\n'), 'the last line is cut');
+      const lines = dataLines(text);
+      assert.equal(lines.length, 3);
+      assert.deepEqual(lines.slice(0, 2).map((d) => JSON.parse(d).choices[0].delta.content), [null, 'partial ']);
+      assert.match(lines[2], /^\{"id":"fake-\d+",.*"choices":\[\{"index":0,"delta":\{"content":"ans$/);
+      assert.throws(() => JSON.parse(lines[2]));
+      assert.ok(!text.includes('[DONE]') && !text.includes('finish_reason":"stop'));
+      assert.equal(server.requests[0].outcome, 'fault:truncated');
+    });
+
+    it('truncated abruptly: the same cut, then the connection is destroyed mid-body', async () => {
+      server.configure({ replies: [{ content: 'partial answer' }], chunkChars: 8 });
+      server.injectFault({ kind: 'truncated', afterChunks: 2, abrupt: true });
+      const res = await chat({ ...CHAT, stream: true, messages: ask });
+      let text = '';
+      const reader = res.body!.getReader();
+      await assert.rejects(async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          text += new TextDecoder().decode(value);
+        }
+      });
+      assert.match(text, /"delta":\{"content":"ans$/);
+    });
+
+    it('truncated past the end cuts the finish chunk, so no finish_reason arrives', async () => {
+      server.configure({ replies: [{ reasoning: 'why', content: 'ok' }] });
+      server.injectFault({ kind: 'truncated', afterChunks: 99 });
+      const text = await (await chat({ ...REASONER, stream: true, messages: ask })).text();
+      const lines = dataLines(text);
+      assert.match(lines.at(-1)!, /"delta":\{"content":"$/);
+      assert.ok(!text.includes('finish_reason":"stop') && !text.includes('[DONE]'));
+      assert.equal(lines.slice(0, -1).map((d) => JSON.parse(d).choices[0].delta).map((d) => d.reasoning_content || d.content).join(''), 'whyok');
+    });
+
+    it('stall, drop and truncated play on non-streamed answers too (FIM), as headers then blank lines, a cut, or a cut JSON body', async () => {
+      const fim = () => fetch(`${url}/beta/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'deepseek-flash', prompt: 'function f() {' }) });
+      server.configure({ fimReply: 'return 42; }' });
+      server.injectFault({ kind: 'truncated', afterChunks: 0, path: '/beta/completions' });
+      const cut = await fim();
+      assert.equal(cut.status, 200);
+      const cutText = await cut.text();
+      assert.match(cutText, /"choices":\[\{"index":0,"text":"return$/);
+      assert.throws(() => JSON.parse(cutText), /JSON/);
+
+      server.injectFault({ kind: 'stall', afterChunks: 0, keepAliveMs: 10 });
+      const stalled = await fim();
+      assert.equal(stalled.status, 200);
+      assert.equal(stalled.headers.get('content-type'), 'application/json');
+      const seen = await readUntil(stalled, (text) => text.length >= 3);
+      assert.match(seen.text, /^\n{3,}$/, 'DeepSeek\'s blank keep-alive lines for a non-streamed request');
+
+      server.injectFault({ kind: 'drop', afterChunks: 0 });
+      const dropped = await fim();
+      assert.equal(dropped.status, 200);
+      await assert.rejects(dropped.text());
+      assert.deepEqual(server.requests.map((r) => r.outcome), ['fault:truncated', 'fault:stall', 'fault:drop']);
+    });
+
+    it('body faults wait for a chat or FIM request: /models and /user/balance do not swallow them', async () => {
+      server.injectFault({ kind: 'stall', afterChunks: 0 }, { kind: 'status', status: 503 });
+      assert.equal((await fetch(`${url}/models`)).status, 503, 'the status fault is next in line for /models');
+      assert.equal((await fetch(`${url}/user/balance`)).status, 200);
+      const res = await chat({ ...CHAT, stream: true, messages: ask });
+      assert.equal((await readUntil(res, (text) => text.length > 0, 150)).timedOut, true, 'the stall waited for the chat');
+      assert.deepEqual(server.requests.map((r) => r.outcome), ['fault:status:503', 'ok', 'fault:stall']);
+    });
+
+    it('delay and keepAlive are logged as faults too', async () => {
+      server.injectFault({ kind: 'delay', ms: 20 }, { kind: 'keepAlive', count: 1, intervalMs: 1 });
+      await json(chat({ ...CHAT, messages: ask }));
+      await readSse(await chat({ ...CHAT, stream: true, messages: ask }));
+      assert.deepEqual(server.requests.map((r) => r.outcome), ['fault:delay', 'fault:keepAlive']);
+    });
+
+    it('two instances in one process share nothing: config, faults, log, cache', async () => {
+      const backup = new FakeDeepSeekServer({ models: ['backup-model'], replies: [{ content: 'from the backup' }] });
+      const backupUrl = await backup.start();
+      try {
+        assert.notEqual(backupUrl, url);
+        server.injectFault({ kind: 'reset', times: 3 });
+        const post = (base: string, model: string) => fetch(`${base}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: ask }) });
+        await assert.rejects(post(url, 'deepseek-flash'));
+        const answer = await json(post(backupUrl, 'backup-model'));
+        assert.equal(answer.choices[0].message.content, 'from the backup');
+        assert.equal(answer.usage.prompt_cache_hit_tokens, 0);
+        assert.deepEqual(server.requests.map((r) => r.outcome), ['fault:reset']);
+        assert.deepEqual(backup.requests.map((r) => r.outcome), ['ok']);
+        assert.deepEqual(server.currentConfig.models, ['deepseek-flash', 'deepseek-v4-pro']);
+        await new FakeDeepSeekControl(backupUrl).injectFault({ kind: 'status', status: 500 });
+        assert.equal((await post(backupUrl, 'backup-model')).status, 500);
+        await assert.rejects(post(url, 'deepseek-flash'), 'the primary still has its own two resets left');
+      } finally {
+        await backup.stop();
+      }
+    });
+
+    it('carries every new kind through the control API', async () => {
+      const control = new FakeDeepSeekControl(url);
+      await control.injectFault(
+        { kind: 'reset', path: '/models' },
+        { kind: 'truncated', afterChunks: 1, path: '/chat/completions' },
+        { kind: 'stall', afterChunks: 1, keepAliveMs: 10, path: '/chat/completions' },
+      );
+      await assert.rejects(fetch(`${url}/models`));
+      const cut = await (await chat({ ...CHAT, stream: true, messages: ask })).text();
+      assert.ok(!cut.endsWith('\n'));
+      const stalled = await readUntil(await chat({ ...CHAT, stream: true, messages: ask }), (text) => keepAliveCount(text) >= 2);
+      assert.equal(stalled.timedOut, false);
+      assert.deepEqual((await control.requests()).map((r) => r.outcome), ['fault:reset', 'fault:truncated', 'fault:stall']);
     });
   });
 
