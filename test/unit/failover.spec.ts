@@ -160,6 +160,22 @@ describe('failover across providers (two fake servers, plain Node)', function ()
     assert.equal(r.ledger.session.estimatedRequests, 1, 'the interrupted one as an estimate');
   });
 
+  it('keep-alive comments during a stall mid-reasoning are not progress: it still fails over', async () => {
+    const r = await failsOverOn({ kind: 'stall', afterChunks: 3, keepAliveMs: 50 }, { midAnswer: true, primaryRequests: 1 });
+    assert.equal(r.outcome.attempts[0]!.result.failure?.kind, 'timeout');
+  });
+
+  it('a connection reset before the headers: one retry, then the backup answers', async () => {
+    const r = await failsOverOn({ kind: 'reset', times: 5 }, { midAnswer: false, primaryRequests: 2 });
+    assert.equal(r.outcome.attempts[0]!.result.failure?.kind, 'network');
+    assert.equal(r.ledger.session.requests, 1, 'a request that never reached DeepSeek is not billed');
+  });
+
+  it('truncated JSON mid-answer restarts on the backup', async () => {
+    const r = await failsOverOn({ kind: 'truncated', afterChunks: 4 }, { midAnswer: true, primaryRequests: 1 });
+    assert.equal(r.outcome.attempts[0]!.result.partial, true);
+  });
+
   it('a dropped connection mid-answer restarts on the backup', async () => {
     primary.configure({ chunkDelayMs: 10 }); // so the chunks before the drop reach the client
     await failsOverOn({ kind: 'drop', afterChunks: 4 }, { midAnswer: true, primaryRequests: 1 });
