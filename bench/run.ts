@@ -5,6 +5,7 @@ import { runInExtensionHost } from '../test/harness/runExtensionHostSuite';
 import { benchClientStreaming } from './clientStreamBench';
 import { benchCache } from './cacheBench';
 import { benchContext } from './contextBench';
+import { benchFailover } from './failoverBench';
 import { benchLedger } from './ledgerBench';
 import { benchRedaction } from './redactionBench';
 import { benchThirdPartyCorpus } from './thirdPartyCorpusBench';
@@ -18,6 +19,8 @@ import { REPO_ROOT } from '../test/harness/paths';
  * - load cost of the bundle in plain Node (read + compile + evaluate)
  * - activation inside a real VS Code (target: < 50 ms), over several fresh starts
  * - the client's streaming overhead per chunk over 10,000 chunks (target: < 0.05 ms/chunk)
+ * - failover between two local fake servers: time to the backup's first token per fault kind (p50 / p95), and
+ *   the provider layer's overhead per request
  * - spend ledger: recording a request, merging another window's events, log lines, compaction, and the
  *   shared ledger's file appends and re-reads in a temporary directory
  * - cache efficiency of the prompt builder on a replayed session (targets: ≥ 85% hits, ≥ 3× cheaper input)
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
   console.log('');
   for (const line of await benchClientStreaming()) console.log(line);
   console.log('');
+  for (const line of await benchFailover()) console.log(line);
   for (const line of await benchLedger()) console.log(line);
   console.log('');
   for (const line of await benchCache()) console.log(line);
