@@ -2,8 +2,7 @@ import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
 import type { Logger } from '../core/logger';
-import { describeAppliedPrices, resolvePrice, type ResolvedPrice } from '../core/pricing';
-import { DEFAULT_PRICING } from '../core/settingsSchema';
+import { describeAppliedPrices, resolveProviderPrice, type ProviderPricing, type ResolvedPrice } from '../core/pricing';
 import type { RecordInput, SpendLedger, SpendRecord } from '../core/spendLedger';
 import { spendReport, type SpendView } from '../core/spendSummary';
 import type { ConfigurationService } from '../config/settings';
@@ -73,9 +72,18 @@ export class SpendService implements vscode.Disposable {
     await this.shared.refresh();
   }
 
-  /** The rates for a request to `model` now: the user's table, else DeepSeek's defaults for a model it lacks. */
+  /** The rates for a request to DeepSeek's `model` now: the user's table, else DeepSeek's defaults for a model it lacks. */
   priceFor(model: string, at = new Date()): ResolvedPrice | undefined {
-    return resolvePrice(this.settings.get('pricing'), model, at, DEFAULT_PRICING);
+    return this.priceForProvider({ primary: true }, model, at);
+  }
+
+  /**
+   * The rates for a request to `model` at a provider now: DeepSeek as `priceFor`; a fallback from its own
+   * `pricing` only (never DeepSeek's), undefined — recorded as unpriced — when it has none for the model.
+   * Pass the spec's `name` too and the label names its table ("… (Backup prices)").
+   */
+  priceForProvider(spec: ProviderPricing, model: string, at = new Date()): ResolvedPrice | undefined {
+    return resolveProviderPrice(spec, this.settings.get('pricing'), model, at);
   }
 
   record(input: RecordInput): SpendRecord {
