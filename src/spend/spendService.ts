@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
 import type { Logger } from '../core/logger';
 import { describeAppliedPrices, resolveProviderPrice, type ProviderPricing, type ResolvedPrice } from '../core/pricing';
-import type { RecordInput, SpendLedger, SpendRecord } from '../core/spendLedger';
+import { PRIMARY_PROVIDER_NAME } from '../core/providers/providerSpec';
+import type { RecordInput, SpendLedger, SpendRecord, SpendTotals } from '../core/spendLedger';
 import { spendReport, type SpendView } from '../core/spendSummary';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
@@ -90,7 +91,7 @@ export class SpendService implements vscode.Disposable {
     const record = this.shared.record(input);
     this.logger.info(
       `request ${record.surface} ${record.model}: hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
-        ` → $${record.costUsd.toFixed(6)}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
+        ` → ${record.unpriced ? 'unpriced' : `$${record.costUsd.toFixed(6)}`}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
     );
     this.emitter.fire();
     return record;
@@ -105,7 +106,10 @@ export class SpendService implements vscode.Disposable {
   view(at = new Date()): SpendView {
     const last = this.ledger.lastRecord;
     const model = last?.model ?? this.currentModel?.();
-    const prices = model ? describeAppliedPrices(this.settings.get('pricing'), model, at) : undefined;
+    // DeepSeek's table describes DeepSeek's rates only: a fallback's request keeps just its own price label.
+    const viaFallback = last !== undefined && last.provider !== PRIMARY_PROVIDER_NAME;
+    const prices = model && !viaFallback ? describeAppliedPrices(this.settings.get('pricing'), model, at) : undefined;
+    const unpricedByProvider = unpricedCounts(this.ledger.breakdown('session', 'provider'));
     return {
       session: this.ledger.session,
       today: this.ledger.today,
@@ -116,7 +120,8 @@ export class SpendService implements vscode.Disposable {
       ...(this.balance
         ? { balance: { amounts: this.balance.value.balances.map((b) => ({ currency: b.currency, total: b.total })), fetchedAt: this.balance.fetchedAt } }
         : {}),
-      ...(last && last.provider !== 'DeepSeek' ? { fallbackProvider: last.provider } : {}),
+      ...(viaFallback ? { fallbackProvider: last.provider } : {}),
+      ...(unpricedByProvider ? { unpricedByProvider } : {}),
     };
   }
 
@@ -125,6 +130,7 @@ export class SpendService implements vscode.Disposable {
       view: this.view(),
       sessionByModel: this.ledger.breakdown('session', 'model'),
       sessionBySurface: this.ledger.breakdown('session', 'surface'),
+      sessionByProvider: this.ledger.breakdown('session', 'provider'),
       allTimeByModel: this.ledger.breakdown('allTime', 'model'),
       records: this.ledger.records,
       sessionStartedAt: this.ledger.sessionStartedAt,
@@ -157,4 +163,10 @@ export class SpendService implements vscode.Disposable {
     this.focus.dispose();
     this.emitter.dispose();
   }
+}
+
+/** Unpriced requests per provider (those with some); undefined when there are none. */
+function unpricedCounts(byProvider: Readonly<Record<string, SpendTotals>>): Record<string, number> | undefined {
+  const counts = Object.entries(byProvider).filter(([, t]) => t.unpricedRequests > 0).map(([name, t]) => [name, t.unpricedRequests] as const);
+  return counts.length > 0 ? Object.fromEntries(counts) : undefined;
 }
