@@ -4,6 +4,7 @@
  */
 import { canonicalModelId, sameModel } from './models';
 import { fromPicoUsd } from './money';
+import type { ProviderSpec } from './providers/providerSpec';
 import {
   DEFAULT_PRICING,
   PRICE_TABLE_AS_OF,
@@ -31,7 +32,10 @@ export const DEEPSEEK_PRICES_2025: PriceTable = {
 export interface ResolvedPrice extends PriceRates {
   /** The model id as written in the price table. */
   readonly model: string;
-  /** e.g. "deepseek-flash off-peak", "deepseek-flash peak (01:00–04:00 UTC, Mon–Fri)", "my-model standard". */
+  /**
+   * e.g. "deepseek-flash off-peak", "deepseek-flash peak (01:00–04:00 UTC, Mon–Fri)", "my-model standard"; a
+   * fallback provider's price names its table: "gpt-4o-mini standard (Backup prices)".
+   */
   readonly label: string;
 }
 
@@ -165,6 +169,28 @@ export function resolvePrice(table: PriceTable, model: string, at: Date, fallbac
     output: rates.output,
     label: `${found.model} ${window ? windowLabel(window) : standardName(found.entry)}`,
   };
+}
+
+/** What pricing a provider's requests needs to know about it; `name` only labels a fallback's table. */
+export type ProviderPricing = Pick<ProviderSpec, 'primary' | 'pricing'> & { readonly name?: string };
+
+/** How a fallback's table is named in labels, as "DeepSeek prices" names DeepSeek's: "Backup prices". */
+export function providerTableName(name: string | undefined): string {
+  return name ? `${name} prices` : 'fallback prices';
+}
+
+/**
+ * The rates for a request to `model` at a provider. DeepSeek (the primary): `deepseekPricing` (the
+ * deepseek.pricing setting), else DeepSeek's defaults for a model it lacks, as `resolvePrice` always did. A
+ * fallback: its own table only, never DeepSeek's — another host's prices are not DeepSeek's — so undefined
+ * (the request is unpriced) when it has no table or the table lacks the model; the label names the table.
+ */
+export function resolveProviderPrice(provider: ProviderPricing, deepseekPricing: PriceTable, model: string, at: Date): ResolvedPrice | undefined {
+  if (provider.primary) {
+    return resolvePrice(deepseekPricing, model, at, DEFAULT_PRICING);
+  }
+  const price = provider.pricing ? resolvePrice(provider.pricing, model, at) : undefined;
+  return price ? { ...price, label: `${price.label} (${providerTableName(provider.name)})` } : undefined;
 }
 
 /** One span of a model's price schedule: the rates that apply, named as the readout says them. */

@@ -1,7 +1,7 @@
 /**
  * The spend ledger: every priced request, and running totals for the session, today and all time, with
- * per-model and per-surface breakdowns. Pure and synchronous; totals are summed in whole pico-dollars, so they
- * never drift.
+ * per-model, per-surface and per-provider breakdowns. Pure and synchronous; totals are summed in whole
+ * pico-dollars, so they never drift.
  *
  * The ledger is a set of events — priced requests and session resets — each with an id, so that the events of
  * several windows can be merged: adding an event that is already there changes nothing. Old events are folded
@@ -13,9 +13,14 @@
  * new one starts by itself when the previous request is more than `sessionIdleMs` (4 h) old. Today: the local
  * calendar day given by `dayKey`. Reads never change the ledger: a session or day that has run out reads as
  * empty, and the next `record()` starts the new one. At most `maxRecords` (200) recent records are kept.
+ *
+ * Unpriced: a request whose model has no price (a fallback provider without a table, or one that lacks the
+ * model) counts at $0 in the sums but is marked `unpriced` and counted in `unpricedRequests`, so that nothing
+ * shows its cost as $0: what it cost is unknown, not nothing.
  */
 import { fromPicoUsd, toPicoUsd } from './money';
 import { noPriceLabel, priceUsagePico, tokenCount, type ResolvedPrice } from './pricing';
+import { PRIMARY_PROVIDER_NAME } from './providers/providerSpec';
 import { estimateTokens, estimateTokensFromLength } from './tokenEstimate';
 
 /** Where a request came from. */
@@ -24,7 +29,13 @@ export type Surface = 'completion' | 'chat' | 'command';
 /** Every surface, in display order. */
 export const SURFACES: readonly Surface[] = ['completion', 'chat', 'command'];
 
-/** Sums over a set of requests. Token counts are billed tokens; reasoning is part of outputTokens. */
+/** What `breakdown()` splits a scope by. */
+export type BreakdownBy = 'model' | 'surface' | 'provider';
+
+/**
+ * Sums over a set of requests. Token counts are billed tokens; reasoning is part of outputTokens. Money
+ * covers the priced requests only: `unpricedRequests` says how many had no price (their cost is unknown).
+ */
 export interface SpendTotals {
   readonly requests: number;
   readonly hitTokens: number;
@@ -35,7 +46,12 @@ export interface SpendTotals {
   readonly noCacheUsd: number;
   /** How many of the requests were priced from estimated tokens. */
   readonly estimatedRequests: number;
+  /** How many of the requests had no price (counted at $0 in costUsd and noCacheUsd). */
+  readonly unpricedRequests: number;
 }
+
+/** Totals as persisted: written before unpriced requests were counted, `unpricedRequests` is absent (read as 0). */
+export type PersistedTotals = Omit<SpendTotals, 'unpricedRequests'> & { readonly unpricedRequests?: number };
 
 /** One priced request. */
 export interface SpendRecord {
@@ -59,6 +75,11 @@ export interface SpendRecord {
   readonly estimated: boolean;
   /** Which price table applied, or "no price for <model>". */
   readonly priceLabel: string;
+  /**
+   * Present (true) when the model had no price: costUsd and noCacheUsd are 0 because the cost is unknown, and
+   * must not be shown as $0. Absent on priced records and on records written before this field existed.
+   */
+  readonly unpriced?: true;
   readonly finishReason?: string;
 }
 
@@ -118,7 +139,7 @@ export interface RecordInput {
   readonly provider: string;
   readonly surface: Surface;
   readonly usage: ReportedUsage | EstimatedUsage;
-  /** From resolvePrice(); undefined when the table has no price for the model (recorded at $0). */
+  /** From resolvePrice(); undefined when the table has no price for the model (recorded as unpriced). */
   readonly price: ResolvedPrice | undefined;
   readonly finishReason?: string;
 }
@@ -140,11 +161,15 @@ export interface SpendLedgerOptions extends FoldOptions {
   readonly newId?: () => string;
 }
 
-/** Totals with their per-model and per-surface breakdowns, as persisted. */
+/**
+ * Totals with their per-model, per-surface and per-provider breakdowns, as persisted. `byProvider` is absent
+ * in data written before it existed (version 1, and older snapshots): it is then rebuilt from the records kept.
+ */
 export interface PersistedScopeV1 {
-  readonly totals: SpendTotals;
-  readonly byModel: Readonly<Record<string, SpendTotals>>;
-  readonly bySurface: Readonly<Record<Surface, SpendTotals>>;
+  readonly totals: PersistedTotals;
+  readonly byModel: Readonly<Record<string, PersistedTotals>>;
+  readonly bySurface: Readonly<Record<Surface, PersistedTotals>>;
+  readonly byProvider?: Readonly<Record<string, PersistedTotals>>;
 }
 
 /** The form version 1 persisted in globalState (`deepseek.spendLedger.v1`); read once, to migrate it. */
@@ -153,7 +178,7 @@ export interface PersistedLedgerV1 {
   /** Oldest first; without ids. */
   readonly records: readonly Omit<SpendRecord, 'id'>[];
   readonly session: PersistedScopeV1 & { readonly startedAt: number; readonly lastAt: number | null };
-  readonly today: { readonly day: string; readonly totals: SpendTotals };
+  readonly today: { readonly day: string; readonly totals: PersistedTotals };
   readonly allTime: PersistedScopeV1;
 }
 
@@ -161,7 +186,7 @@ export interface PersistedLedgerV1 {
 export interface PersistedFold {
   readonly allTime: PersistedScopeV1;
   /** Totals per calendar day; only the most recent days are kept. */
-  readonly days: Readonly<Record<string, SpendTotals>>;
+  readonly days: Readonly<Record<string, PersistedTotals>>;
   /** startedAt is null when no session has started (no request, no reset yet). */
   readonly session: PersistedScopeV1 & { readonly startedAt: number | null; readonly lastAt: number | null; readonly resetId?: string };
   /** The most recent records, oldest first. */
@@ -206,12 +231,14 @@ interface Tally {
   costPico: number;
   noCachePico: number;
   estimatedRequests: number;
+  unpricedRequests: number;
 }
 
 interface Scope {
   readonly totals: Tally;
   readonly byModel: Map<string, Tally>;
   readonly bySurface: Record<Surface, Tally>;
+  readonly byProvider: Map<string, Tally>;
 }
 
 interface SessionScope extends Scope {
@@ -222,19 +249,23 @@ interface SessionScope extends Scope {
 }
 
 const emptyTally = (): Tally => ({
-  requests: 0, hitTokens: 0, missTokens: 0, outputTokens: 0, costPico: 0, noCachePico: 0, estimatedRequests: 0,
+  requests: 0, hitTokens: 0, missTokens: 0, outputTokens: 0, costPico: 0, noCachePico: 0, estimatedRequests: 0, unpricedRequests: 0,
 });
 
 const emptyScope = (): Scope => ({
   totals: emptyTally(),
   byModel: new Map(),
   bySurface: { completion: emptyTally(), chat: emptyTally(), command: emptyTally() },
+  byProvider: new Map(),
 });
+
+const cloneTallies = (m: Map<string, Tally>): Map<string, Tally> => new Map([...m].map(([k, t]) => [k, { ...t }]));
 
 const cloneScope = (s: Scope): Scope => ({
   totals: { ...s.totals },
-  byModel: new Map([...s.byModel].map(([m, t]) => [m, { ...t }])),
+  byModel: cloneTallies(s.byModel),
   bySurface: { completion: { ...s.bySurface.completion }, chat: { ...s.bySurface.chat }, command: { ...s.bySurface.command } },
+  byProvider: cloneTallies(s.byProvider),
 });
 
 function addToTally(t: Tally, r: SpendRecord): void {
@@ -245,17 +276,24 @@ function addToTally(t: Tally, r: SpendRecord): void {
   t.costPico += toPicoUsd(r.costUsd);
   t.noCachePico += toPicoUsd(r.noCacheUsd);
   t.estimatedRequests += r.estimated ? 1 : 0;
+  t.unpricedRequests += r.unpriced ? 1 : 0;
+}
+
+/** The tally under `key`, created empty when missing. */
+function tallyFor(tallies: Map<string, Tally>, key: string): Tally {
+  let t = tallies.get(key);
+  if (!t) {
+    t = emptyTally();
+    tallies.set(key, t);
+  }
+  return t;
 }
 
 function addToScope(scope: Scope, r: SpendRecord): void {
   addToTally(scope.totals, r);
-  let model = scope.byModel.get(r.model);
-  if (!model) {
-    model = emptyTally();
-    scope.byModel.set(r.model, model);
-  }
-  addToTally(model, r);
+  addToTally(tallyFor(scope.byModel, r.model), r);
   addToTally(scope.bySurface[r.surface], r);
+  addToTally(tallyFor(scope.byProvider, r.provider), r);
 }
 
 function totalsOf(t: Tally): SpendTotals {
@@ -267,14 +305,26 @@ function totalsOf(t: Tally): SpendTotals {
     costUsd: fromPicoUsd(t.costPico),
     noCacheUsd: fromPicoUsd(t.noCachePico),
     estimatedRequests: t.estimatedRequests,
+    unpricedRequests: t.unpricedRequests,
   };
 }
 
-function scopeToJson(scope: Scope): PersistedScopeV1 {
+const talliesToJson = (m: Map<string, Tally>): Record<string, SpendTotals> => Object.fromEntries([...m].map(([k, t]) => [k, totalsOf(t)]));
+
+/** A scope with every breakdown, as persisted (and as `breakdown()` returns it). */
+interface ScopeJson extends PersistedScopeV1 {
+  readonly totals: SpendTotals;
+  readonly byModel: Readonly<Record<string, SpendTotals>>;
+  readonly bySurface: Readonly<Record<Surface, SpendTotals>>;
+  readonly byProvider: Readonly<Record<string, SpendTotals>>;
+}
+
+function scopeToJson(scope: Scope): ScopeJson {
   return {
     totals: totalsOf(scope.totals),
-    byModel: Object.fromEntries([...scope.byModel].map(([model, t]) => [model, totalsOf(t)])),
+    byModel: talliesToJson(scope.byModel),
     bySurface: { completion: totalsOf(scope.bySurface.completion), chat: totalsOf(scope.bySurface.chat), command: totalsOf(scope.bySurface.command) },
+    byProvider: talliesToJson(scope.byProvider),
   };
 }
 
@@ -399,9 +449,9 @@ export class LedgerFold {
     return totalsOf(this.allTime.totals);
   }
 
-  breakdownOf(scope: Scope | undefined, by: 'model' | 'surface'): Readonly<Record<string, SpendTotals>> {
+  breakdownOf(scope: Scope | undefined, by: BreakdownBy): Readonly<Record<string, SpendTotals>> {
     const json = scopeToJson(scope ?? emptyScope());
-    return by === 'model' ? json.byModel : json.bySurface;
+    return by === 'model' ? json.byModel : by === 'surface' ? json.bySurface : json.byProvider;
   }
 
   get allTimeScope(): Scope {
@@ -428,17 +478,17 @@ export class LedgerFold {
     if (!isRecord(raw) || !isRecord(raw.session) || !isRecord(raw.days) || !Array.isArray(raw.recent)) {
       return undefined;
     }
-    const allTime = parseScope(raw.allTime);
-    const session = parseScope(raw.session);
+    const allTimeRead = parseScope(raw.allTime);
+    const sessionRead = parseScope(raw.session);
     const { startedAt, lastAt, resetId } = raw.session;
-    if (!allTime || !session || (startedAt !== null && !isAmount(startedAt)) || (lastAt !== null && !isAmount(lastAt))
+    if (!allTimeRead || !sessionRead || (startedAt !== null && !isAmount(startedAt)) || (lastAt !== null && !isAmount(lastAt))
       || (resetId !== undefined && typeof resetId !== 'string')) {
       return undefined;
     }
     const days = new Map<string, Tally>();
     for (const [day, value] of Object.entries(raw.days)) {
       const t = parseTally(value);
-      if (!t || day === '' || t.requests > allTime.totals.requests) return undefined;
+      if (!t || day === '' || t.requests > allTimeRead.totals.requests) return undefined;
       days.set(day, t);
     }
     const recent: SpendRecord[] = [];
@@ -447,10 +497,12 @@ export class LedgerFold {
       if (!r || typeof r.id !== 'string') return undefined;
       recent.push(r as SpendRecord);
     }
-    if (session.totals.requests > allTime.totals.requests || recent.length > allTime.totals.requests) {
+    if (sessionRead.totals.requests > allTimeRead.totals.requests || recent.length > allTimeRead.totals.requests) {
       return undefined;
     }
     recent.sort((a, b) => compareEvents({ type: 'record', record: a }, { type: 'record', record: b }));
+    const allTime = withProviders(allTimeRead, recent);
+    const session = withProviders(sessionRead, recordsSince(recent, startedAt));
     return new LedgerFold(allTime, days, { ...session, startedAt, lastAt, ...(resetId !== undefined ? { resetId } : {}) }, recent.slice(-options.maxRecords));
   }
 
@@ -469,7 +521,9 @@ export class LedgerFold {
     }
     const days = new Map<string, Tally>([[state.today.day, state.today.totals]]);
     const recent = state.records.map((r, i) => ({ ...r, id: `v1-${i}-${r.at}` }));
-    return { fold: new LedgerFold(state.allTime, days, state.session, recent.slice(-options.maxRecords)) };
+    const { startedAt, lastAt } = state.session;
+    const session: SessionScope = { ...withProviders(state.session, recordsSince(recent, startedAt)), startedAt, lastAt };
+    return { fold: new LedgerFold(withProviders(state.allTime, recent), days, session, recent.slice(-options.maxRecords)) };
   }
 }
 
@@ -499,8 +553,8 @@ export class SpendLedger {
 
   /**
    * Prices one request and adds it to every total. Reported usage is used as given; an estimate counts the
-   * text sent as cache-miss tokens and is marked `estimated`. No price → recorded at $0 with the label
-   * "no price for <model>". Returns the record.
+   * text sent as cache-miss tokens and is marked `estimated`. No price → marked `unpriced` (its money fields
+   * are 0, and counted in `unpricedRequests`) with the label "no price for <model>". Returns the record.
    */
   record(input: RecordInput): SpendRecord {
     const at = this.now();
@@ -526,6 +580,7 @@ export class SpendLedger {
       estimated,
       priceLabel: input.price ? input.price.label : noPriceLabel(input.model),
     };
+    if (!input.price) record.unpriced = true;
     if (input.finishReason !== undefined) record.finishReason = input.finishReason;
     this.add([{ type: 'record', record }]);
     return record;
@@ -596,8 +651,11 @@ export class SpendLedger {
     return this.liveSession()?.startedAt ?? undefined;
   }
 
-  /** Totals per model id, or per surface (all three surfaces always present), for the session or all time. */
-  breakdown(scope: 'session' | 'allTime', by: 'model' | 'surface'): Readonly<Record<string, SpendTotals>> {
+  /**
+   * Totals per model id, per surface (all three surfaces always present), or per provider ("DeepSeek" or a
+   * fallback's name), for the session or all time.
+   */
+  breakdown(scope: 'session' | 'allTime', by: BreakdownBy): Readonly<Record<string, SpendTotals>> {
     const state = this.state();
     return state.breakdownOf(scope === 'session' ? this.liveSession() : state.allTimeScope, by);
   }
@@ -654,11 +712,15 @@ function parseTally(v: unknown): Tally | undefined {
     return undefined;
   }
   const { requests, hitTokens, missTokens, outputTokens, costUsd, noCacheUsd, estimatedRequests } = v;
+  const unpricedRequests = v.unpricedRequests ?? 0; // Absent: written before unpriced requests were counted.
   if (!isCount(requests) || !isCount(hitTokens) || !isCount(missTokens) || !isCount(outputTokens)
-    || !isAmount(costUsd) || !isAmount(noCacheUsd) || !isCount(estimatedRequests) || estimatedRequests > requests) {
+    || !isAmount(costUsd) || !isAmount(noCacheUsd) || !isCount(estimatedRequests) || estimatedRequests > requests
+    || !isCount(unpricedRequests) || unpricedRequests > requests) {
     return undefined;
   }
-  return { requests, hitTokens, missTokens, outputTokens, costPico: toPicoUsd(costUsd), noCachePico: toPicoUsd(noCacheUsd), estimatedRequests };
+  return {
+    requests, hitTokens, missTokens, outputTokens, costPico: toPicoUsd(costUsd), noCachePico: toPicoUsd(noCacheUsd), estimatedRequests, unpricedRequests,
+  };
 }
 
 /** Whether the parts' counts add up to the whole's (money is not compared: it is rounded per part). */
@@ -670,32 +732,99 @@ function countsAddUp(whole: Tally, parts: Iterable<Tally>): boolean {
     sum.missTokens += p.missTokens;
     sum.outputTokens += p.outputTokens;
     sum.estimatedRequests += p.estimatedRequests;
+    sum.unpricedRequests += p.unpricedRequests;
   }
   return sum.requests === whole.requests && sum.hitTokens === whole.hitTokens && sum.missTokens === whole.missTokens
-    && sum.outputTokens === whole.outputTokens && sum.estimatedRequests === whole.estimatedRequests;
+    && sum.outputTokens === whole.outputTokens && sum.estimatedRequests === whole.estimatedRequests
+    && sum.unpricedRequests === whole.unpricedRequests;
 }
 
-function parseScope(v: unknown): Scope | undefined {
-  if (!isRecord(v) || !isRecord(v.byModel) || !isRecord(v.bySurface)) {
+/** Whether every count of `part` is at most the whole's (the records kept in a scope fit in its totals). */
+function fitsIn(part: Tally, whole: Tally): boolean {
+  return part.requests <= whole.requests && part.hitTokens <= whole.hitTokens && part.missTokens <= whole.missTokens
+    && part.outputTokens <= whole.outputTokens && part.estimatedRequests <= whole.estimatedRequests
+    && part.unpricedRequests <= whole.unpricedRequests;
+}
+
+/** whole − part, field by field (money clamped at 0: it is not checked to add up). */
+function tallyMinus(whole: Tally, part: Tally): Tally {
+  return {
+    requests: whole.requests - part.requests,
+    hitTokens: whole.hitTokens - part.hitTokens,
+    missTokens: whole.missTokens - part.missTokens,
+    outputTokens: whole.outputTokens - part.outputTokens,
+    costPico: Math.max(0, whole.costPico - part.costPico),
+    noCachePico: Math.max(0, whole.noCachePico - part.noCachePico),
+    estimatedRequests: whole.estimatedRequests - part.estimatedRequests,
+    unpricedRequests: whole.unpricedRequests - part.unpricedRequests,
+  };
+}
+
+/** A scope as read; `byProvider` is undefined when it was written before per-provider totals were kept. */
+type ScopeRead = Omit<Scope, 'byProvider'> & { readonly byProvider: Map<string, Tally> | undefined };
+
+function parseTallies(v: unknown): Map<string, Tally> | undefined {
+  if (!isRecord(v)) {
     return undefined;
   }
-  const totals = parseTally(v.totals);
-  const byModel = new Map<string, Tally>();
-  for (const [model, raw] of Object.entries(v.byModel)) {
+  const tallies = new Map<string, Tally>();
+  for (const [key, raw] of Object.entries(v)) {
     const t = parseTally(raw);
     if (!t) {
       return undefined;
     }
-    byModel.set(model, t);
+    tallies.set(key, t);
   }
+  return tallies;
+}
+
+function parseScope(v: unknown): ScopeRead | undefined {
+  if (!isRecord(v) || !isRecord(v.bySurface)) {
+    return undefined;
+  }
+  const totals = parseTally(v.totals);
+  const byModel = parseTallies(v.byModel);
+  const byProvider = v.byProvider === undefined ? undefined : parseTallies(v.byProvider);
   const completion = parseTally(v.bySurface.completion);
   const chat = parseTally(v.bySurface.chat);
   const command = parseTally(v.bySurface.command);
-  if (!totals || !completion || !chat || !command
-    || !countsAddUp(totals, byModel.values()) || !countsAddUp(totals, [completion, chat, command])) {
+  if (!totals || !byModel || !completion || !chat || !command || (v.byProvider !== undefined && !byProvider)
+    || !countsAddUp(totals, byModel.values()) || !countsAddUp(totals, [completion, chat, command])
+    || (byProvider && !countsAddUp(totals, byProvider.values()))) {
     return undefined;
   }
-  return { totals, byModel, bySurface: { completion, chat, command } };
+  return { totals, byModel, bySurface: { completion, chat, command }, byProvider };
+}
+
+/** The records of a session that started at `startedAt` (none when no session has started). */
+function recordsSince(records: readonly SpendRecord[], startedAt: number | null): SpendRecord[] {
+  return startedAt === null ? [] : records.filter((r) => r.at >= startedAt);
+}
+
+/**
+ * A scope read back, with its per-provider totals: as persisted, or, for data written before they were kept,
+ * each provider's share of the scope's records still kept and the rest (older requests) DeepSeek's — the only
+ * provider requests went to then. Records that do not fit in the totals (data folded out of order) are not
+ * trusted: everything is DeepSeek's. Either way the parts add up to the totals, so the fold persists readably.
+ */
+function withProviders(scope: ScopeRead, records: readonly SpendRecord[]): Scope {
+  if (scope.byProvider) {
+    return { ...scope, byProvider: scope.byProvider };
+  }
+  const fromRecords = new Map<string, Tally>();
+  const kept = emptyTally();
+  for (const r of records) {
+    addToTally(tallyFor(fromRecords, r.provider), r);
+    addToTally(kept, r);
+  }
+  const trusted = fitsIn(kept, scope.totals);
+  const byProvider = trusted ? fromRecords : new Map<string, Tally>();
+  const rest = tallyMinus(scope.totals, trusted ? kept : emptyTally());
+  if (Object.values(rest).some((n) => n > 0)) {
+    const primary = tallyFor(byProvider, PRIMARY_PROVIDER_NAME);
+    for (const key of Object.keys(rest) as (keyof Tally)[]) primary[key] += rest[key];
+  }
+  return { ...scope, byProvider };
 }
 
 /** A record as persisted; `id` is required unless `withoutId` (version 1 had none). */
@@ -705,16 +834,17 @@ export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | O
   if (!isRecord(v)) {
     return undefined;
   }
-  const { id, at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, finishReason } = v;
+  const { id, at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, unpriced, finishReason } = v;
   if ((!withoutId && (typeof id !== 'string' || id === '')) || !isAmount(at) || typeof model !== 'string' || typeof provider !== 'string' || !isSurface(surface)
     || !isCount(hitTokens) || !isCount(missTokens) || !isCount(outputTokens) || !isCount(reasoningTokens)
     || !isAmount(costUsd) || !isAmount(noCacheUsd) || typeof estimated !== 'boolean' || typeof priceLabel !== 'string'
-    || (finishReason !== undefined && typeof finishReason !== 'string')) {
+    || (unpriced !== undefined && typeof unpriced !== 'boolean') || (finishReason !== undefined && typeof finishReason !== 'string')) {
     return undefined;
   }
   const record: { -readonly [K in keyof SpendRecord]: SpendRecord[K] } = {
     id: withoutId ? '' : (id as string), at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel,
   };
+  if (unpriced === true) record.unpriced = true;
   if (typeof finishReason === 'string') record.finishReason = finishReason;
   if (withoutId) {
     const { id: _id, ...rest } = record;
@@ -725,9 +855,9 @@ export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | O
 
 interface V1State {
   readonly records: Omit<SpendRecord, 'id'>[];
-  readonly session: SessionScope;
+  readonly session: ScopeRead & { readonly startedAt: number; readonly lastAt: number | null };
   readonly today: { day: string; totals: Tally };
-  readonly allTime: Scope;
+  readonly allTime: ScopeRead;
 }
 
 function parseV1(raw: unknown): V1State | undefined {

@@ -2,9 +2,9 @@ import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
 import type { Logger } from '../core/logger';
-import { describeAppliedPrices, resolvePrice, type ResolvedPrice } from '../core/pricing';
-import { DEFAULT_PRICING } from '../core/settingsSchema';
-import type { RecordInput, SpendLedger, SpendRecord } from '../core/spendLedger';
+import { describeAppliedPrices, resolveProviderPrice, type ProviderPricing, type ResolvedPrice } from '../core/pricing';
+import { PRIMARY_PROVIDER_NAME } from '../core/providers/providerSpec';
+import type { RecordInput, SpendLedger, SpendRecord, SpendTotals } from '../core/spendLedger';
 import { spendReport, type SpendView } from '../core/spendSummary';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
@@ -73,16 +73,25 @@ export class SpendService implements vscode.Disposable {
     await this.shared.refresh();
   }
 
-  /** The rates for a request to `model` now: the user's table, else DeepSeek's defaults for a model it lacks. */
+  /** The rates for a request to DeepSeek's `model` now: the user's table, else DeepSeek's defaults for a model it lacks. */
   priceFor(model: string, at = new Date()): ResolvedPrice | undefined {
-    return resolvePrice(this.settings.get('pricing'), model, at, DEFAULT_PRICING);
+    return this.priceForProvider({ primary: true }, model, at);
+  }
+
+  /**
+   * The rates for a request to `model` at a provider now: DeepSeek as `priceFor`; a fallback from its own
+   * `pricing` only (never DeepSeek's), undefined — recorded as unpriced — when it has none for the model.
+   * Pass the spec's `name` too and the label names its table ("… (Backup prices)").
+   */
+  priceForProvider(spec: ProviderPricing, model: string, at = new Date()): ResolvedPrice | undefined {
+    return resolveProviderPrice(spec, this.settings.get('pricing'), model, at);
   }
 
   record(input: RecordInput): SpendRecord {
     const record = this.shared.record(input);
     this.logger.info(
       `request ${record.surface} ${record.model}: hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
-        ` → $${record.costUsd.toFixed(6)}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
+        ` → ${record.unpriced ? 'unpriced' : `$${record.costUsd.toFixed(6)}`}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
     );
     this.emitter.fire();
     return record;
@@ -97,7 +106,10 @@ export class SpendService implements vscode.Disposable {
   view(at = new Date()): SpendView {
     const last = this.ledger.lastRecord;
     const model = last?.model ?? this.currentModel?.();
-    const prices = model ? describeAppliedPrices(this.settings.get('pricing'), model, at) : undefined;
+    // DeepSeek's table describes DeepSeek's rates only: a fallback's request keeps just its own price label.
+    const viaFallback = last !== undefined && last.provider !== PRIMARY_PROVIDER_NAME;
+    const prices = model && !viaFallback ? describeAppliedPrices(this.settings.get('pricing'), model, at) : undefined;
+    const unpricedByProvider = unpricedCounts(this.ledger.breakdown('session', 'provider'));
     return {
       session: this.ledger.session,
       today: this.ledger.today,
@@ -108,7 +120,8 @@ export class SpendService implements vscode.Disposable {
       ...(this.balance
         ? { balance: { amounts: this.balance.value.balances.map((b) => ({ currency: b.currency, total: b.total })), fetchedAt: this.balance.fetchedAt } }
         : {}),
-      ...(last && last.provider !== 'DeepSeek' ? { fallbackProvider: last.provider } : {}),
+      ...(viaFallback ? { fallbackProvider: last.provider } : {}),
+      ...(unpricedByProvider ? { unpricedByProvider } : {}),
     };
   }
 
@@ -117,6 +130,7 @@ export class SpendService implements vscode.Disposable {
       view: this.view(),
       sessionByModel: this.ledger.breakdown('session', 'model'),
       sessionBySurface: this.ledger.breakdown('session', 'surface'),
+      sessionByProvider: this.ledger.breakdown('session', 'provider'),
       allTimeByModel: this.ledger.breakdown('allTime', 'model'),
       records: this.ledger.records,
       sessionStartedAt: this.ledger.sessionStartedAt,
@@ -149,4 +163,10 @@ export class SpendService implements vscode.Disposable {
     this.focus.dispose();
     this.emitter.dispose();
   }
+}
+
+/** Unpriced requests per provider (those with some); undefined when there are none. */
+function unpricedCounts(byProvider: Readonly<Record<string, SpendTotals>>): Record<string, number> | undefined {
+  const counts = Object.entries(byProvider).filter(([, t]) => t.unpricedRequests > 0).map(([name, t]) => [name, t.unpricedRequests] as const);
+  return counts.length > 0 ? Object.fromEntries(counts) : undefined;
 }

@@ -10,9 +10,11 @@ import {
   priceSchedule,
   priceUsage,
   resolvePrice,
+  resolveProviderPrice,
   utcTimeToMinutes,
   windowLabel,
 } from '../../src/core/pricing';
+import { fallbackProvider, primaryProvider } from '../../src/core/providers/providerSpec';
 import { DEFAULT_PRICING, InMemorySettingsSource, PRICE_TABLE_AS_OF, readSetting, type PriceTable } from '../../src/core/settingsSchema';
 
 const utc = (hh: number, mm: number, ss = 0, ms = 0) => new Date(Date.UTC(2025, 5, 1, hh, mm, ss, ms));
@@ -192,6 +194,39 @@ describe('pricing: DeepSeek\'s table as of 2026-11', () => {
     assert.equal(resolvePrice(mine, 'deepseek-flash', noon), undefined);
     assert.equal(resolvePrice(mine, 'deepseek-flash', at(MON, 12), DEFAULT_PRICING)?.label, 'deepseek-flash off-peak');
     assert.equal(resolvePrice(mine, 'deepseek-chat', noon, DEFAULT_PRICING)?.label, 'deepseek-chat standard', 'the user\'s own entry first');
+  });
+});
+
+describe('pricing: per provider', () => {
+  const backupTable: PriceTable = {
+    'gpt-x': { cacheHit: 0.1, cacheMiss: 0.5, output: 2, windows: [{ name: 'night', startUtc: '22:00', endUtc: '06:00', cacheHit: 0.05, cacheMiss: 0.25, output: 1 }] },
+    'deepseek-chat': { cacheHit: 0.01, cacheMiss: 0.02, output: 0.03 },
+  };
+  const backup = fallbackProvider({ name: 'Backup', baseUrl: 'https://backup.example/v1', models: { chat: 'gpt-x', reasoner: 'gpt-x' }, pricing: backupTable });
+  const bare = fallbackProvider({ name: 'Bare', baseUrl: 'https://bare.example/v1', models: { chat: 'gpt-x', reasoner: 'gpt-x' } });
+
+  it('prices DeepSeek as before: deepseek.pricing, else DeepSeek\'s defaults for a model it lacks', () => {
+    const primary = primaryProvider('https://api.deepseek.com');
+    for (const [model, at] of [['deepseek-chat', noon], ['deepseek-flash', utc(2, 0)], ['my-local-model', noon]] as const) {
+      assert.deepEqual(resolveProviderPrice(primary, DEEPSEEK_PRICES_2025, model, at), resolvePrice(DEEPSEEK_PRICES_2025, model, at, DEFAULT_PRICING), model);
+    }
+    assert.equal(resolveProviderPrice({ primary: true }, DEFAULT_PRICING, 'deepseek-flash', at(MON, 12))?.label, 'deepseek-flash off-peak');
+  });
+
+  it("prices a fallback from its own table, naming it in the label, windows included", () => {
+    assert.deepEqual(resolveProviderPrice(backup, DEFAULT_PRICING, 'gpt-x', noon), {
+      model: 'gpt-x', cacheHit: 0.1, cacheMiss: 0.5, output: 2, label: 'gpt-x standard (Backup prices)',
+    });
+    assert.equal(resolveProviderPrice(backup, DEFAULT_PRICING, 'gpt-x', utc(23, 0))?.label, 'gpt-x night (22:00–06:00 UTC) (Backup prices)');
+    assert.equal(resolveProviderPrice(backup, DEFAULT_PRICING, 'deepseek-chat', noon)?.cacheMiss, 0.02, "the fallback's own price for a DeepSeek id");
+    assert.equal(resolveProviderPrice({ primary: false, pricing: backupTable }, DEFAULT_PRICING, 'gpt-x', noon)?.label, 'gpt-x standard (fallback prices)');
+  });
+
+  it("never prices a fallback from DeepSeek's tables: no table, or no entry, is unpriced", () => {
+    assert.equal(resolveProviderPrice(bare, DEFAULT_PRICING, 'gpt-x', noon), undefined);
+    assert.equal(resolveProviderPrice(bare, DEFAULT_PRICING, 'deepseek-flash', noon), undefined, 'not even a DeepSeek model');
+    assert.equal(resolveProviderPrice(backup, DEFAULT_PRICING, 'deepseek-flash', noon), undefined, "DEFAULT_PRICING is DeepSeek's, not Backup's");
+    assert.equal(resolveProviderPrice(backup, DEEPSEEK_PRICES_2025, 'deepseek-reasoner', noon), undefined, "nor is deepseek.pricing");
   });
 });
 

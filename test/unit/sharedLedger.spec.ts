@@ -14,6 +14,8 @@ const price = resolvePrice(DEEPSEEK_PRICES_2025, 'deepseek-chat', new Date())!;
 /** $0.27 per request: 1M prompt tokens, all missed. */
 const DOLLAR_27: RecordInput = { model: 'deepseek-chat', provider: 'DeepSeek', surface: 'chat', price, usage: { kind: 'reported', hitTokens: 0, missTokens: 1_000_000, outputTokens: 0 } };
 const oneToken = (n: number): RecordInput => ({ ...DOLLAR_27, finishReason: `#${n}`, usage: { kind: 'reported', hitTokens: 0, missTokens: 1, outputTokens: 0 } });
+/** A fallback's request with no price for its model. */
+const UNPRICED: RecordInput = { ...DOLLAR_27, model: 'gpt-x', provider: 'Backup', price: undefined, usage: { kind: 'reported', hitTokens: 0, missTokens: 10, outputTokens: 10 } };
 
 const segments = (dir: string) => readdirSync(dir).filter((f) => SEGMENT_PATTERN.test(f));
 
@@ -256,6 +258,63 @@ describe('shared spend ledger: two windows on one directory', function () {
     assert.equal(segments(dir).length, 2);
     const b = (await window()).shared;
     assert.equal(requestsIn(b), 2);
+  });
+
+  it('keeps unpriced requests and the per-provider breakdown through the log, a compaction and a reload', async () => {
+    const a = (await window({ cutoffMs: -60_000 })).shared;
+    a.record(DOLLAR_27);
+    a.record(UNPRICED);
+    a.record({ ...DOLLAR_27, provider: 'Other' });
+    await a.flush();
+    const fromLog = (await window()).shared; // Unfolded: from the segment's lines.
+    await a.compact();
+    a.record(UNPRICED); // After the compaction: in the log again.
+    await a.flush();
+    const fromSnapshot = (await window()).shared;
+    assert.ok(JSON.parse(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8')).ledger.allTime.byProvider, 'persisted in the snapshot');
+    assert.deepEqual(fromLog.ledger.breakdown('session', 'provider').Backup.unpricedRequests, 1);
+    for (const s of [a, fromSnapshot]) {
+      const byProvider = s.ledger.breakdown('session', 'provider');
+      assert.deepEqual(Object.keys(byProvider).sort(), ['Backup', 'DeepSeek', 'Other']);
+      assert.deepEqual([byProvider.Backup.requests, byProvider.Backup.unpricedRequests, byProvider.Backup.costUsd], [2, 2, 0]);
+      assert.equal(byProvider.DeepSeek.costUsd, 0.27);
+      assert.equal(byProvider.Other.costUsd, 0.27);
+      assert.equal(s.ledger.allTime.unpricedRequests, 2);
+      assert.equal(s.ledger.records.filter((r) => r.unpriced).length, 2);
+    }
+    assert.deepEqual(fromSnapshot.ledger.breakdown('allTime', 'provider'), a.ledger.breakdown('allTime', 'provider'));
+  });
+
+  it('reads a snapshot written before unpriced counts and providers were kept, and keeps counting', async () => {
+    const a = (await window({ cutoffMs: -60_000 })).shared;
+    a.record(DOLLAR_27);
+    a.record({ ...DOLLAR_27, provider: 'Other' });
+    await a.flush();
+    await a.compact();
+    a.dispose();
+    const file = path.join(dir, SNAPSHOT_FILE);
+    const snapshot = JSON.parse(readFileSync(file, 'utf8'));
+    const strip = (t: Record<string, unknown>) => delete t.unpricedRequests;
+    for (const scope of [snapshot.ledger.allTime, snapshot.ledger.session]) {
+      delete scope.byProvider;
+      strip(scope.totals);
+      Object.values(scope.byModel as Record<string, Record<string, unknown>>).forEach(strip);
+      Object.values(scope.bySurface as Record<string, Record<string, unknown>>).forEach(strip);
+    }
+    Object.values(snapshot.ledger.days as Record<string, Record<string, unknown>>).forEach(strip);
+    writeFileSync(file, JSON.stringify(snapshot));
+    const { shared: b, warnings } = await window();
+    assert.deepEqual(warnings, [], 'not unreadable');
+    assert.equal(requestsIn(b), 2);
+    assert.equal(b.ledger.allTime.unpricedRequests, 0);
+    const byProvider = b.ledger.breakdown('allTime', 'provider');
+    assert.deepEqual([byProvider.DeepSeek?.requests, byProvider.Other?.requests], [1, 1], 'from the records kept');
+    b.record(UNPRICED);
+    await b.flush();
+    await b.compact();
+    const c = (await window()).shared;
+    assert.equal(c.ledger.allTime.unpricedRequests, 1);
+    assert.equal(c.ledger.breakdown('session', 'provider').Backup.unpricedRequests, 1);
   });
 
   it('picks up another window through the directory watcher', async () => {

@@ -25,7 +25,7 @@ function reported(model: string, price: ResolvedPrice | undefined, hit: number, 
   return { model, provider: 'DeepSeek', surface: 'chat', price, usage: { kind: 'reported', hitTokens: hit, missTokens: miss, outputTokens: out }, ...more };
 }
 
-const EMPTY: SpendTotals = { requests: 0, hitTokens: 0, missTokens: 0, outputTokens: 0, costUsd: 0, noCacheUsd: 0, estimatedRequests: 0 };
+const EMPTY: SpendTotals = { requests: 0, hitTokens: 0, missTokens: 0, outputTokens: 0, costUsd: 0, noCacheUsd: 0, estimatedRequests: 0, unpricedRequests: 0 };
 
 describe('spend ledger: recording', () => {
   it('records a priced request and adds it to session, today and all-time totals', () => {
@@ -39,7 +39,7 @@ describe('spend ledger: recording', () => {
       hitTokens: 12_345, missTokens: 678, outputTokens: 910, reasoningTokens: 400,
       costUsd: 0.0040941, noCacheUsd: 0.00915555, estimated: false, priceLabel: 'deepseek-reasoner standard', finishReason: 'stop',
     });
-    const expected: SpendTotals = { requests: 1, hitTokens: 12_345, missTokens: 678, outputTokens: 910, costUsd: 0.0040941, noCacheUsd: 0.00915555, estimatedRequests: 0 };
+    const expected: SpendTotals = { requests: 1, hitTokens: 12_345, missTokens: 678, outputTokens: 910, costUsd: 0.0040941, noCacheUsd: 0.00915555, estimatedRequests: 0, unpricedRequests: 0 };
     assert.deepEqual(ledger.session, expected);
     assert.deepEqual(ledger.today, expected);
     assert.deepEqual(ledger.allTime, expected);
@@ -53,16 +53,16 @@ describe('spend ledger: recording', () => {
     ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 1_000_000, { surface: 'chat' }));
     ledger.record(reported('deepseek-reasoner', reasonerPrice, 1_000_000, 1_000_000, 1_000_000, { surface: 'command' }));
     assert.deepEqual(ledger.session, {
-      requests: 3, hitTokens: 2_000_000, missTokens: 2_000_000, outputTokens: 2_000_000, costUsd: 4.32, noCacheUsd: 4.93, estimatedRequests: 0,
+      requests: 3, hitTokens: 2_000_000, missTokens: 2_000_000, outputTokens: 2_000_000, costUsd: 4.32, noCacheUsd: 4.93, estimatedRequests: 0, unpricedRequests: 0,
     });
     assert.deepEqual(ledger.breakdown('session', 'model'), {
-      'deepseek-chat': { requests: 2, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 1.44, noCacheUsd: 1.64, estimatedRequests: 0 },
-      'deepseek-reasoner': { requests: 1, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 2.88, noCacheUsd: 3.29, estimatedRequests: 0 },
+      'deepseek-chat': { requests: 2, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 1.44, noCacheUsd: 1.64, estimatedRequests: 0, unpricedRequests: 0 },
+      'deepseek-reasoner': { requests: 1, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 2.88, noCacheUsd: 3.29, estimatedRequests: 0, unpricedRequests: 0 },
     });
     assert.deepEqual(ledger.breakdown('allTime', 'surface'), {
-      completion: { requests: 1, hitTokens: 1_000_000, missTokens: 0, outputTokens: 0, costUsd: 0.07, noCacheUsd: 0.27, estimatedRequests: 0 },
-      chat: { requests: 1, hitTokens: 0, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 1.37, noCacheUsd: 1.37, estimatedRequests: 0 },
-      command: { requests: 1, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 2.88, noCacheUsd: 3.29, estimatedRequests: 0 },
+      completion: { requests: 1, hitTokens: 1_000_000, missTokens: 0, outputTokens: 0, costUsd: 0.07, noCacheUsd: 0.27, estimatedRequests: 0, unpricedRequests: 0 },
+      chat: { requests: 1, hitTokens: 0, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 1.37, noCacheUsd: 1.37, estimatedRequests: 0, unpricedRequests: 0 },
+      command: { requests: 1, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 2.88, noCacheUsd: 3.29, estimatedRequests: 0, unpricedRequests: 0 },
     });
     assert.equal(hitRate(ledger.session), 0.5);
   });
@@ -96,14 +96,50 @@ describe('spend ledger: recording', () => {
     assert.equal(ledger.breakdown('allTime', 'surface').chat.estimatedRequests, 2);
   });
 
-  it('records a request for a model with no price at $0, saying so, rather than dropping it', () => {
+  it('records a request for a model with no price as unpriced, saying so, rather than dropping it', () => {
     const { ledger } = clockedLedger();
     const record = ledger.record({ ...reported('mystery-model', undefined, 10, 20, 30), provider: 'Backup' });
-    assert.equal(record.costUsd, 0);
+    assert.equal(record.unpriced, true);
+    assert.equal(record.costUsd, 0, 'nothing is added to the money sums');
+    assert.equal(record.noCacheUsd, 0);
     assert.equal(record.priceLabel, 'no price for mystery-model');
     assert.equal(record.provider, 'Backup');
-    assert.deepEqual(ledger.session, { ...EMPTY, requests: 1, hitTokens: 10, missTokens: 20, outputTokens: 30 });
+    assert.deepEqual(ledger.session, { ...EMPTY, requests: 1, hitTokens: 10, missTokens: 20, outputTokens: 30, unpricedRequests: 1 });
     assert.deepEqual(Object.keys(ledger.breakdown('session', 'model')), ['mystery-model']);
+  });
+
+  it('marks only unpriced records, and counts them apart from the priced ones in every total', () => {
+    const { ledger } = clockedLedger();
+    const priced = ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 0));
+    assert.equal('unpriced' in priced, false, 'a priced record carries no unpriced field');
+    ledger.record({ ...reported('other', undefined, 0, 5, 5), provider: 'Backup', usage: { kind: 'estimate', sent: 'x'.repeat(100), received: 'y' } });
+    ledger.record({ ...reported('other', undefined, 1, 1, 1), provider: 'Backup' });
+    for (const t of [ledger.session, ledger.today, ledger.allTime]) {
+      assert.equal(t.requests, 3);
+      assert.equal(t.unpricedRequests, 2);
+      assert.equal(t.costUsd, 0.27, 'the priced request only');
+    }
+    assert.equal(ledger.breakdown('session', 'model').other.unpricedRequests, 2);
+    assert.equal(ledger.breakdown('session', 'model')['deepseek-chat'].unpricedRequests, 0);
+    assert.equal(ledger.breakdown('allTime', 'surface').chat.unpricedRequests, 2);
+    assert.equal(ledger.breakdown('session', 'provider').Backup.estimatedRequests, 1);
+  });
+
+  it('breaks totals down per provider, for the session and all time', () => {
+    const { ledger, clock } = clockedLedger();
+    ledger.record(reported('deepseek-chat', chatPrice, 1_000_000, 0, 0));
+    ledger.record({ ...reported('gpt-x', undefined, 0, 10, 10), provider: 'Backup' });
+    clock.t += 1000;
+    ledger.resetSession();
+    ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 0));
+    ledger.record({ ...reported('deepseek-chat', chatPrice, 0, 1_000_000, 0), provider: 'Other' });
+    assert.deepEqual(ledger.breakdown('allTime', 'provider'), {
+      DeepSeek: { ...EMPTY, requests: 2, hitTokens: 1_000_000, missTokens: 1_000_000, costUsd: 0.34, noCacheUsd: 0.54 },
+      Backup: { ...EMPTY, requests: 1, missTokens: 10, outputTokens: 10, unpricedRequests: 1 },
+      Other: { ...EMPTY, requests: 1, missTokens: 1_000_000, costUsd: 0.27, noCacheUsd: 0.27 },
+    });
+    assert.deepEqual(Object.keys(ledger.breakdown('session', 'provider')).sort(), ['DeepSeek', 'Other'], 'Backup was before the reset');
+    assert.equal(ledger.breakdown('session', 'provider').DeepSeek.requests, 1);
   });
 
   it('keeps the last 200 records while totals count every request', () => {
@@ -302,6 +338,10 @@ describe('spend ledger: persisted fold', () => {
     assert.deepEqual(reloaded.today, ledger.today);
     assert.deepEqual(reloaded.allTime, ledger.allTime);
     assert.deepEqual(reloaded.breakdown('session', 'model'), ledger.breakdown('session', 'model'));
+    assert.deepEqual(reloaded.breakdown('session', 'provider'), ledger.breakdown('session', 'provider'));
+    assert.deepEqual(reloaded.breakdown('allTime', 'provider'), ledger.breakdown('allTime', 'provider'));
+    assert.equal(reloaded.allTime.unpricedRequests, 1);
+    assert.equal(reloaded.records.find((r) => r.provider === 'Backup')?.unpriced, true);
     assert.deepEqual(reloaded.records, ledger.records);
     clock.t += 1000;
     reloaded.record(reported('deepseek-chat', chatPrice, 1_000_000, 0, 0));
@@ -322,10 +362,75 @@ describe('spend ledger: persisted fold', () => {
       ['breakdowns that do not add up', (() => { const c = copy(); c.allTime.byModel['deepseek-chat'].requests += 1; return c; })()],
       ['a day bigger than all time', (() => { const c = copy(); c.days['2025-01-15'].requests = 99; return c; })()],
       ['a bad lastAt', (() => { const c = copy(); c.session.lastAt = 'yesterday'; return c; })()],
+      ['providers that do not add up', (() => { const c = copy(); c.allTime.byProvider.Backup.unpricedRequests = 0; return c; })()],
+      ['providers that are not totals', (() => { const c = copy(); c.session.byProvider = []; return c; })()],
+      ['more unpriced than requests', (() => { const c = copy(); c.days['2025-01-15'].unpricedRequests = 99; return c; })()],
+      ['unpriced that is not a flag', (() => { const c = copy(); c.recent[0].unpriced = 'yes'; return c; })()],
     ];
     for (const [what, raw] of corrupt) {
       assert.equal(LedgerFold.parse(raw, options), undefined, what);
     }
+  });
+
+  /** A persisted fold as written before unpriced requests and per-provider totals were kept. */
+  function asOldFold(json: object): any {
+    const old: any = JSON.parse(JSON.stringify(json));
+    const strip = (t: any) => { delete t.unpricedRequests; };
+    for (const scope of [old.allTime, old.session]) {
+      delete scope.byProvider;
+      strip(scope.totals);
+      Object.values(scope.byModel).forEach(strip);
+      Object.values(scope.bySurface).forEach(strip);
+    }
+    Object.values(old.days).forEach(strip);
+    for (const r of old.recent) delete r.unpriced;
+    return old;
+  }
+
+  it('reads a fold written before unpriced counts and providers: none unpriced, providers from its records', () => {
+    const { ledger, options: ledgerOptions } = busyLedger();
+    const old = asOldFold(ledger.fold().toJSON());
+    const back = LedgerFold.parse(old, options);
+    assert.ok(back, 'an old snapshot still loads');
+    const reloaded = new SpendLedger(ledgerOptions);
+    reloaded.rebase(back, []);
+    assert.deepEqual(reloaded.allTime, { ...ledger.allTime, unpricedRequests: 0 });
+    assert.deepEqual(reloaded.session, { ...ledger.session, unpricedRequests: 0 });
+    const unpricedNone = (rows: Readonly<Record<string, SpendTotals>>) =>
+      Object.fromEntries(Object.entries(rows).map(([k, t]) => [k, { ...t, unpricedRequests: 0 }]));
+    assert.deepEqual(reloaded.breakdown('allTime', 'provider'), unpricedNone(ledger.breakdown('allTime', 'provider')), 'every record kept: exact');
+    assert.deepEqual(reloaded.breakdown('session', 'provider'), unpricedNone(ledger.breakdown('session', 'provider')));
+    assert.ok(LedgerFold.parse(JSON.parse(JSON.stringify(back.toJSON())), options), 'and writes a fold that reads back');
+  });
+
+  it("gives an old fold's requests older than its records to DeepSeek", () => {
+    const { ledger, clock, options: ledgerOptions } = clockedLedger({ maxRecords: 2 });
+    for (let i = 0; i < 3; i++) ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 0));
+    clock.t += 1000;
+    ledger.record({ ...reported('gpt-x', undefined, 0, 10, 10), provider: 'Backup' });
+    ledger.record({ ...reported('deepseek-chat', chatPrice, 0, 1_000_000, 0), provider: 'Other' });
+    const back = LedgerFold.parse(asOldFold(ledger.fold().toJSON()), options)!;
+    const reloaded = new SpendLedger(ledgerOptions);
+    reloaded.rebase(back, []);
+    const all = reloaded.breakdown('allTime', 'provider');
+    assert.deepEqual([all.DeepSeek.requests, all.Backup.requests, all.Other.requests], [3, 1, 1]);
+    assert.equal(all.DeepSeek.costUsd, 0.81);
+    assert.equal(all.Other.costUsd, 0.27);
+  });
+
+  it("does not trust an old fold's records that do not fit its totals: all DeepSeek's, still adding up", () => {
+    const { ledger, clock } = busyLedger();
+    clock.t += 1000;
+    ledger.resetSession();
+    ledger.record({ ...reported('deepseek-chat', chatPrice, 0, 1, 0), provider: 'Other' });
+    const old = asOldFold(ledger.fold().toJSON());
+    old.session.startedAt = 0; // Every record now looks like the session's: more than its totals.
+    const back = LedgerFold.parse(old, options);
+    assert.ok(back);
+    const session = back.toJSON().session;
+    assert.deepEqual(Object.keys(session.byProvider ?? {}), ['DeepSeek']);
+    assert.deepEqual(session.byProvider?.DeepSeek, session.totals);
+    assert.ok(LedgerFold.parse(JSON.parse(JSON.stringify(back.toJSON())), options));
   });
 
   it('keeps the daily totals of the last days only', () => {
@@ -344,6 +449,9 @@ describe('spend ledger: persisted fold', () => {
 describe('spend ledger: migrating version 1 (globalState)', () => {
   const options = resolveFoldOptions({ dayKey: utcDay });
   const at = (v1Fixture.session.lastAt as number) + 60_000;
+  /** Version 1 did not count unpriced requests: its totals read with none. */
+  const v2 = (t: object): SpendTotals => ({ ...(t as Omit<SpendTotals, 'unpricedRequests'>), unpricedRequests: 0 });
+  const v2All = (rows: Record<string, object>) => Object.fromEntries(Object.entries(rows).map(([k, t]) => [k, v2(t)]));
 
   it('keeps every figure of the version-1 ledger', () => {
     const { fold, warning } = LedgerFold.fromV1(v1Fixture, options);
@@ -351,14 +459,26 @@ describe('spend ledger: migrating version 1 (globalState)', () => {
     assert.ok(fold);
     const ledger = new SpendLedger({ now: () => at, dayKey: utcDay });
     ledger.rebase(fold, []);
-    assert.deepEqual(ledger.allTime, v1Fixture.allTime.totals);
-    assert.deepEqual(ledger.session, v1Fixture.session.totals);
-    assert.deepEqual(ledger.today, v1Fixture.today.totals);
+    assert.deepEqual(ledger.allTime, v2(v1Fixture.allTime.totals));
+    assert.deepEqual(ledger.session, v2(v1Fixture.session.totals));
+    assert.deepEqual(ledger.today, v2(v1Fixture.today.totals));
     assert.equal(ledger.sessionStartedAt, v1Fixture.session.startedAt);
-    assert.deepEqual(ledger.breakdown('allTime', 'model'), v1Fixture.allTime.byModel);
-    assert.deepEqual(ledger.breakdown('session', 'surface'), v1Fixture.session.bySurface);
+    assert.deepEqual(ledger.breakdown('allTime', 'model'), v2All(v1Fixture.allTime.byModel));
+    assert.deepEqual(ledger.breakdown('session', 'surface'), v2All(v1Fixture.session.bySurface));
     assert.deepEqual(ledger.records.map(({ id: _id, ...r }) => r), v1Fixture.records);
     assert.ok(ledger.records.every((r: SpendRecord) => r.id.startsWith('v1-')));
+  });
+
+  it('breaks the version-1 totals down per provider from its records (all of them kept here)', () => {
+    const ledger = new SpendLedger({ now: () => at, dayKey: utcDay });
+    ledger.rebase(LedgerFold.fromV1(v1Fixture, options).fold!, []);
+    const all = ledger.breakdown('allTime', 'provider');
+    assert.deepEqual(Object.keys(all).sort(), ['Backup', 'DeepSeek']);
+    assert.equal(all.Backup.requests, 1);
+    assert.equal(all.DeepSeek.requests, 3);
+    assert.equal(all.DeepSeek.costUsd + all.Backup.costUsd, v1Fixture.allTime.totals.costUsd);
+    const session = ledger.breakdown('session', 'provider');
+    assert.deepEqual([session.Backup?.requests, session.DeepSeek?.requests], [1, 1], 'the records since the session started');
   });
 
   it('names migrated records alike in every window, so migrating twice is seen as the same data', () => {

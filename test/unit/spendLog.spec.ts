@@ -31,6 +31,14 @@ describe('spend log lines', () => {
     }
   });
 
+  it('keeps an unpriced record unpriced, and reads a line written before the flag existed as it was', () => {
+    const [e] = events(1);
+    assert.ok(e.type === 'record' && e.record.unpriced === true);
+    assert.match(encodeEvent(e), /"unpriced":true/);
+    const { unpriced: _unpriced, ...older } = e.record;
+    assert.deepEqual(parseEventLine(encodeEvent({ type: 'record', record: older })), { type: 'record', record: older });
+  });
+
   it('refuses lines that are not events', () => {
     for (const line of ['', 'garbage', '[]', '{"type":"record"}', '{"type":"resetSession","id":"","at":1}', '{"type":"other","id":"a","at":1}', '{"type":"record","id":"a","at":-1}']) {
       assert.equal(parseEventLine(line), undefined, line);

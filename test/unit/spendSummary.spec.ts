@@ -1,22 +1,54 @@
 import * as assert from 'assert/strict';
 import { SpendLedger } from '../../src/core/spendLedger';
 import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
-import { spendReport, statusLine, statusTooltip, type SpendView } from '../../src/core/spendSummary';
+import { formatRecordCost, formatSpend, spendReport, statusLine, statusTooltip, type SpendView } from '../../src/core/spendSummary';
 
-function ledgerWith(...usages: { hit: number; miss: number; out: number; model?: string; surface?: 'chat' | 'command' | 'completion' }[]): SpendLedger {
+interface Usage {
+  readonly hit: number;
+  readonly miss: number;
+  readonly out: number;
+  readonly model?: string;
+  readonly surface?: 'chat' | 'command' | 'completion';
+  /** A fallback's name: its requests are unpriced (it has no table here). */
+  readonly provider?: string;
+  readonly estimated?: boolean;
+}
+
+function ledgerWith(...usages: Usage[]): SpendLedger {
   let now = Date.UTC(2026, 10, 25, 12, 0, 0);
   const ledger = new SpendLedger({ now: () => (now += 1000) });
   for (const u of usages) {
     const model = u.model ?? 'deepseek-chat';
     ledger.record({
       model,
-      provider: 'DeepSeek',
+      provider: u.provider ?? 'DeepSeek',
       surface: u.surface ?? 'chat',
-      price: resolvePrice(DEEPSEEK_PRICES_2025, model, new Date(now)),
-      usage: { kind: 'reported', hitTokens: u.hit, missTokens: u.miss, outputTokens: u.out },
+      price: u.provider ? undefined : resolvePrice(DEEPSEEK_PRICES_2025, model, new Date(now)),
+      usage: u.estimated
+        ? { kind: 'estimate', sent: u.miss * 4, received: u.out * 4 }
+        : { kind: 'reported', hitTokens: u.hit, missTokens: u.miss, outputTokens: u.out },
     });
   }
   return ledger;
+}
+
+/** The view SpendService makes: with this session's unpriced requests per provider. */
+function serviceView(ledger: SpendLedger, extra: Partial<SpendView> = {}): SpendView {
+  const unpriced = Object.entries(ledger.breakdown('session', 'provider')).filter(([, t]) => t.unpricedRequests > 0);
+  return { ...viewOf(ledger, extra), ...(unpriced.length > 0 ? { unpricedByProvider: Object.fromEntries(unpriced.map(([n, t]) => [n, t.unpricedRequests])) } : {}) };
+}
+
+function reportOf(ledger: SpendLedger, view: SpendView = viewOf(ledger)): string {
+  return spendReport({
+    view,
+    sessionByModel: ledger.breakdown('session', 'model'),
+    sessionBySurface: ledger.breakdown('session', 'surface'),
+    sessionByProvider: ledger.breakdown('session', 'provider'),
+    allTimeByModel: ledger.breakdown('allTime', 'model'),
+    records: ledger.records,
+    sessionStartedAt: ledger.sessionStartedAt,
+    generatedAt: Date.UTC(2026, 10, 25, 13, 0, 0),
+  });
 }
 
 const viewOf = (ledger: SpendLedger, extra: Partial<SpendView> = {}): SpendView => ({
@@ -81,19 +113,83 @@ describe('spend summary wording', () => {
 
   it('report: per model, per surface and recent requests', () => {
     const ledger = ledgerWith({ hit: 100, miss: 100, out: 10 }, { hit: 0, miss: 50, out: 5, model: 'deepseek-reasoner', surface: 'command' });
-    const report = spendReport({
-      view: viewOf(ledger),
-      sessionByModel: ledger.breakdown('session', 'model'),
-      sessionBySurface: ledger.breakdown('session', 'surface'),
-      allTimeByModel: ledger.breakdown('allTime', 'model'),
-      records: ledger.records,
-      sessionStartedAt: ledger.sessionStartedAt,
-      generatedAt: Date.UTC(2026, 10, 25, 13, 0, 0),
-    });
+    const report = reportOf(ledger);
     assert.match(report, /^# DeepSeek spend\n/);
     assert.match(report, /## Session by model\n\n.*\n.*\n\| deepseek-chat \| 1 \|.*\n\| deepseek-reasoner \| 1 \|/);
     assert.match(report, /## Session by surface.*\n\n.*\n.*\n\| chat \| 1 \|.*\n\| command \| 1 \|/);
     const recent = report.slice(report.indexOf('## Recent requests'));
     assert.ok(recent.indexOf('deepseek-reasoner') < recent.indexOf('deepseek-chat'), 'newest first');
+  });
+});
+
+describe('spend summary wording: unpriced requests and providers', () => {
+  const noUnpriced = { requests: 3, costUsd: 0.0031, unpricedRequests: 0 };
+
+  it('says how many requests of a total were unpriced, never a bare $0', () => {
+    assert.equal(formatSpend(noUnpriced), '$0.0031');
+    assert.equal(formatSpend({ ...noUnpriced, unpricedRequests: 2 }), '$0.0031 + 2 unpriced requests');
+    assert.equal(formatSpend({ requests: 1, costUsd: 0, unpricedRequests: 1 }), '1 unpriced request');
+    assert.equal(formatSpend({ requests: 2, costUsd: 0, unpricedRequests: 2 }), '2 unpriced requests');
+    assert.equal(formatSpend({ requests: 2, costUsd: 0, unpricedRequests: 1 }), '$0.00 + 1 unpriced request', 'a priced request may cost $0.00');
+  });
+
+  it("shows an unpriced record's cost as unpriced", () => {
+    assert.equal(formatRecordCost({ costUsd: 0, estimated: false, unpriced: true }), 'unpriced');
+    assert.equal(formatRecordCost({ costUsd: 0, estimated: true, unpriced: true }), 'unpriced (est.)');
+    assert.equal(formatRecordCost({ costUsd: 0.0042, estimated: false }), '$0.0042');
+    assert.equal(formatRecordCost({ costUsd: 0, estimated: false }), '$0.00', 'a priced record at zero is zero');
+  });
+
+  it('status line: adds the unpriced count, so a session of unpriced requests never reads $0.00 alone', () => {
+    const only = ledgerWith({ hit: 0, miss: 10, out: 10, provider: 'Backup' });
+    const line = statusLine(serviceView(only, { fallbackProvider: 'Backup' }), { streaming: false, simulated: false });
+    assert.equal(line.text, '$(sparkle) $0.00 +1 unpriced · 0% via Backup');
+    assert.match(line.accessibilityLabel, /session spend \$0\.00 plus 1 unpriced request,/);
+    const mixed = ledgerWith({ hit: 8000, miss: 2000, out: 500 }, { hit: 0, miss: 10, out: 10, provider: 'Backup' }, { hit: 0, miss: 10, out: 10, provider: 'Backup' });
+    assert.match(statusLine(serviceView(mixed), { streaming: false, simulated: false }).text, /^\$\(sparkle\) \$0\.0017 \+2 unpriced · /);
+    assert.doesNotMatch(statusLine(viewOf(ledgerWith({ hit: 1, miss: 1, out: 1 })), { streaming: false, simulated: false }).text, /unpriced/);
+  });
+
+  it('tooltip: totals with their unpriced requests, how many and from which providers', () => {
+    const ledger = ledgerWith(
+      { hit: 8000, miss: 2000, out: 500 },
+      { hit: 0, miss: 10, out: 10, provider: 'Backup' },
+      { hit: 0, miss: 10, out: 10, provider: 'Backup' },
+      { hit: 0, miss: 10, out: 10, provider: 'Other' },
+    );
+    const tooltip = statusTooltip(serviceView(ledger, { budgetUsd: 1 }), { endpoint: 'DeepSeek API', key: 'API key stored' });
+    assert.ok(tooltip.includes('| Session | 4 | 8,000 | 2,030 | 530 | 80% | $0.0017 + 3 unpriced requests |'), tooltip);
+    assert.ok(tooltip.includes('3 unpriced requests this session (Backup and Other) had no price: their cost is not in these figures or the session budget.'), tooltip);
+    const priced = statusTooltip(viewOf(ledgerWith({ hit: 1, miss: 1, out: 1 })), { endpoint: 'DeepSeek API', key: 'API key stored' });
+    assert.doesNotMatch(priced, /unpriced|no price/);
+  });
+
+  it("tooltip: a fallback's request is not described with DeepSeek's price setting", () => {
+    const ledger = ledgerWith({ hit: 0, miss: 10, out: 10, provider: 'Backup', model: 'gpt-x' });
+    const tooltip = statusTooltip(serviceView(ledger, { fallbackProvider: 'Backup' }), { endpoint: 'DeepSeek API', key: 'API key stored' });
+    assert.ok(tooltip.includes("Prices: Backup's own, from its `pricing` in `deepseek.fallbackProviders` (USD per 1M tokens). Last request: no price for gpt-x."), tooltip);
+    assert.doesNotMatch(tooltip, /deepseek\.pricing/);
+  });
+
+  it('report: a session section by provider (requests, tokens, cost or unpriced, estimated), and unpriced records', () => {
+    const ledger = ledgerWith(
+      { hit: 100, miss: 100, out: 10 },
+      { hit: 0, miss: 50, out: 5, provider: 'Backup', model: 'gpt-x', estimated: true },
+      { hit: 0, miss: 50, out: 5, provider: 'Backup', model: 'gpt-x' },
+    );
+    const report = reportOf(ledger, serviceView(ledger));
+    const section = report.slice(report.indexOf('## Session by provider'), report.indexOf('## Session by model'));
+    assert.deepEqual(section.trim().split('\n').slice(2), [
+      '| | requests | cache hit | cache miss | output | hit rate | cost | estimated |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| Backup | 2 | 0 | 110 | 11 | 0% | 2 unpriced requests | 1 |', // 200 characters sent → 60 tokens, estimated
+      '| DeepSeek | 1 | 100 | 100 | 10 | 50% | $0.000045 | 0 |',
+    ]);
+    assert.ok(report.includes('| Session | 3 | 100 | 210 | 21 | 32% | $0.000045 + 2 unpriced requests |'));
+    const recent = report.slice(report.indexOf('## Recent requests'));
+    assert.match(recent, /\| gpt-x \| Backup \| chat \| 0 \| 50 \| 5 \(0\) \| unpriced \| no price for gpt-x \|/);
+    assert.match(recent, /\| unpriced \(est\.\) \| no price for gpt-x \|/);
+    assert.doesNotMatch(report.slice(report.indexOf('## Session by provider')), /Backup[^\n]*\$0\.00[^0-9]/, 'no $0 for the unpriced provider');
+    assert.match(report, /Unpriced requests went to a model no price table covers/);
   });
 });
