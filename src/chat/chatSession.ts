@@ -7,9 +7,12 @@ import { formatUsd } from '../core/money';
 import { budgetFor } from '../core/prompt/fitBudget';
 import { Conversation } from '../core/prompt/conversation';
 import { buildPrompt } from '../core/prompt/promptBuilder';
+import { PRIMARY_PROVIDER_NAME } from '../core/providers/providerSpec';
+import type { SpendRecord } from '../core/spendLedger';
 import type { ConfigurationService } from '../config/settings';
+import type { EngineEvent, ProviderSwitchEvent } from '../engine/engineEvents';
 import { isNotSent, type EngineResult, type NotSent, type RequestEngine } from '../engine/requestEngine';
-import type { ErrorAction, ModelChoice, TurnView } from '../webview/protocol';
+import { providerSwitchNotice, withProviderSwitch, type ErrorAction, type ModelChoice, type TurnView } from '../webview/protocol';
 import type { ContextService } from '../workspace/contextService';
 import { collectContext, type CollectOptions } from '../workspace/contextBlocks';
 import { newId, type ConversationStore, type StoredConversation, type StoredTurn } from './conversationStore';
@@ -169,6 +172,8 @@ export class ChatSession implements vscode.Disposable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let reasoningStartedAt: number | undefined;
     let answerStartedAt: number | undefined;
+    /** This request's provider switches so far, in order. */
+    const switches: ProviderSwitchEvent[] = [];
     const flush = () => {
       clearTimeout(timer);
       timer = undefined;
@@ -206,7 +211,23 @@ export class ChatSession implements vscode.Disposable {
         messages,
         token: cancel.token,
         budget: this.deps.budget,
-        onEvent: (event) => {
+        onEvent: (event: EngineEvent) => {
+          if (event.type === 'provider') {
+            // Everything `from` streamed reaches the turn first, so a mid-answer switch keeps all of it.
+            flush();
+            switches.push(event);
+            turn = withProviderSwitch(turn, switches);
+            if (event.midAnswer) {
+              // The answer restarts on `to`: its thinking time is measured afresh.
+              reasoningStartedAt = undefined;
+              answerStartedAt = undefined;
+            }
+            // Saved at once (what arrived was billed), and the whole turn re-sent: the view's streamed text
+            // restarts from empty, and the next delta's offsets count from there.
+            this.put(turn, true);
+            this.events.turn(this, toView(turn));
+            return;
+          }
           if (event.type === 'reasoning') {
             reasoningStartedAt ??= Date.now();
             pendingReasoning += event.text;
@@ -226,7 +247,7 @@ export class ChatSession implements vscode.Disposable {
           conversation.commit(built, result.rawContent);
           this.data = { ...this.data, prompt: conversation.toJSON() };
         }
-        turn = finishedTurn(turn, result, reasoningStartedAt, answerStartedAt);
+        turn = finishedTurn(turn, result, reasoningStartedAt, answerStartedAt, switches);
       }
     } catch (err) {
       flush();
@@ -257,26 +278,52 @@ function notSentError(result: NotSent): Pick<StoredTurn, 'error'> {
     : { error: { message: 'Not sent: DeepSeek needs an API key.', action: 'setApiKey' } };
 }
 
-function finishedTurn(turn: StoredTurn, result: EngineResult, reasoningStartedAt: number | undefined, answerStartedAt: number | undefined): StoredTurn {
+/**
+ * What this file reads of the failover engine's result before its type carries it (the lead's engine adds
+ * `provider` and `switches` to EngineResult, and the ledger `unpriced` to SpendRecord); optional, so a result
+ * without them reads as DeepSeek answering with no switch.
+ */
+type FailoverResult = EngineResult & {
+  readonly provider?: string;
+  readonly switches?: readonly ProviderSwitchEvent[];
+  readonly record?: SpendRecord & { readonly unpriced?: boolean };
+};
+
+function finishedTurn(
+  turn: StoredTurn,
+  engineResult: EngineResult,
+  reasoningStartedAt: number | undefined,
+  answerStartedAt: number | undefined,
+  seenSwitches: readonly ProviderSwitchEvent[],
+): StoredTurn {
+  const result: FailoverResult = engineResult;
   const thoughtMs = reasoningStartedAt !== undefined ? (answerStartedAt ?? Date.now()) - reasoningStartedAt : undefined;
   const record = result.record;
+  const provider = result.provider ?? record?.provider ?? PRIMARY_PROVIDER_NAME;
+  const status: StoredTurn['status'] = result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done';
+  // The result's list is the engine's own account; the streamed events are the same switches as they happened.
+  const switches = result.switches && result.switches.length > 0 ? result.switches : seenSwitches;
+  const notice = providerSwitchNotice(switches, status === 'done');
   let finished: StoredTurn = {
     ...turn,
     model: result.model, // the id that answered (a refused id is retried once with its equivalent)
     reasoning: result.reasoning,
     answer: result.content,
-    status: result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done',
+    status,
     ...(thoughtMs !== undefined ? { thoughtMs } : {}),
     ...(result.usage?.reasoningTokens ? { reasoningTokens: result.usage.reasoningTokens } : {}),
+    ...(notice ? { notice } : {}),
     ...(record
       ? {
           footer: {
+            ...(record.provider !== PRIMARY_PROVIDER_NAME ? { provider: record.provider } : {}),
             model: record.model,
             hitTokens: record.hitTokens,
             missTokens: record.missTokens,
             outputTokens: record.outputTokens,
-            cost: formatUsd(record.costUsd),
+            cost: record.unpriced ? 'unpriced' : formatUsd(record.costUsd),
             estimated: record.estimated,
+            ...(record.unpriced ? { unpriced: true as const } : {}),
           },
         }
       : {}),
@@ -287,7 +334,7 @@ function finishedTurn(turn: StoredTurn, result: EngineResult, reasoningStartedAt
   } else if (result.finishReason === 'length') {
     finished = { ...finished, error: { message: 'The answer was cut off at the output token limit.' } };
   } else if (result.finishReason === 'insufficient_system_resource') {
-    finished = { ...finished, error: { message: 'DeepSeek stopped early (insufficient system resource).', action: 'retry' } };
+    finished = { ...finished, error: { message: `${provider} stopped early (insufficient system resource).`, action: 'retry' } };
   }
   return finished;
 }
