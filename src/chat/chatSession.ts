@@ -8,9 +8,11 @@ import { formatUsd } from '../core/money';
 import { budgetFor } from '../core/prompt/fitBudget';
 import { Conversation } from '../core/prompt/conversation';
 import { buildPrompt } from '../core/prompt/promptBuilder';
+import { PRIMARY_PROVIDER_NAME } from '../core/providers/providerSpec';
 import type { ConfigurationService } from '../config/settings';
+import type { EngineEvent, ProviderSwitchEvent } from '../engine/engineEvents';
 import { isNotSent, type EngineResult, type NotSent, type RequestEngine } from '../engine/requestEngine';
-import type { ErrorAction, ModelChoice, TurnView } from '../webview/protocol';
+import { providerSwitchNotice, withProviderSwitch, type ErrorAction, type ModelChoice, type TurnView } from '../webview/protocol';
 import type { ContextService } from '../workspace/contextService';
 import { collectContext, type CollectOptions } from '../workspace/contextBlocks';
 import { newId, type ConversationStore, type StoredConversation, type StoredTurn } from './conversationStore';
@@ -170,6 +172,8 @@ export class ChatSession implements vscode.Disposable {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let reasoningStartedAt: number | undefined;
     let answerStartedAt: number | undefined;
+    /** This request's provider switches so far, in order. */
+    const switches: ProviderSwitchEvent[] = [];
     const flush = () => {
       clearTimeout(timer);
       timer = undefined;
@@ -211,9 +215,22 @@ export class ChatSession implements vscode.Disposable {
         build,
         token: cancel.token,
         budget: this.deps.budget,
-        onEvent: (event) => {
+        onEvent: (event: EngineEvent) => {
           if (event.type === 'provider') {
-            return; // shown by the chat view's failover notice (not yet)
+            // Everything `from` streamed reaches the turn first, so a mid-answer switch keeps all of it.
+            flush();
+            switches.push(event);
+            turn = withProviderSwitch(turn, switches);
+            if (event.midAnswer) {
+              // The answer restarts on `to`: its thinking time is measured afresh.
+              reasoningStartedAt = undefined;
+              answerStartedAt = undefined;
+            }
+            // Saved at once (what arrived was billed), and the whole turn re-sent: the view's streamed text
+            // restarts from empty, and the next delta's offsets count from there.
+            this.put(turn, true);
+            this.events.turn(this, toView(turn));
+            return;
           }
           if (event.type === 'reasoning') {
             reasoningStartedAt ??= Date.now();
@@ -237,7 +254,7 @@ export class ChatSession implements vscode.Disposable {
           if (committed) conversation.commit(committed.built, result.rawContent);
           this.data = { ...this.data, prompt: conversation.toJSON() };
         }
-        turn = finishedTurn(turn, result, reasoningStartedAt, answerStartedAt);
+        turn = finishedTurn(turn, result, reasoningStartedAt, answerStartedAt, switches);
       }
     } catch (err) {
       flush();
@@ -268,26 +285,40 @@ function notSentError(result: NotSent): Pick<StoredTurn, 'error'> {
     : { error: { message: 'Not sent: DeepSeek needs an API key.', action: 'setApiKey' } };
 }
 
-function finishedTurn(turn: StoredTurn, result: EngineResult, reasoningStartedAt: number | undefined, answerStartedAt: number | undefined): StoredTurn {
+function finishedTurn(
+  turn: StoredTurn,
+  result: EngineResult,
+  reasoningStartedAt: number | undefined,
+  answerStartedAt: number | undefined,
+  seenSwitches: readonly ProviderSwitchEvent[],
+): StoredTurn {
   const thoughtMs = reasoningStartedAt !== undefined ? (answerStartedAt ?? Date.now()) - reasoningStartedAt : undefined;
   const record = result.record;
+  const provider = result.provider;
+  const status: StoredTurn['status'] = result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done';
+  // The result's list is the engine's own account; the streamed events are the same switches as they happened.
+  const switches = result.switches.length > 0 ? result.switches : seenSwitches;
+  const notice = providerSwitchNotice(switches, status === 'done');
   let finished: StoredTurn = {
     ...turn,
     model: result.model, // the id that answered (a refused id is retried once with its equivalent)
     reasoning: result.reasoning,
     answer: result.content,
-    status: result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done',
+    status,
     ...(thoughtMs !== undefined ? { thoughtMs } : {}),
     ...(result.usage?.reasoningTokens ? { reasoningTokens: result.usage.reasoningTokens } : {}),
+    ...(notice ? { notice } : {}),
     ...(record
       ? {
           footer: {
+            ...(record.provider !== PRIMARY_PROVIDER_NAME ? { provider: record.provider } : {}),
             model: record.model,
             hitTokens: record.hitTokens,
             missTokens: record.missTokens,
             outputTokens: record.outputTokens,
-            cost: formatUsd(record.costUsd),
+            cost: record.unpriced ? 'unpriced' : formatUsd(record.costUsd),
             estimated: record.estimated,
+            ...(record.unpriced ? { unpriced: true as const } : {}),
           },
         }
       : {}),
@@ -298,7 +329,7 @@ function finishedTurn(turn: StoredTurn, result: EngineResult, reasoningStartedAt
   } else if (result.finishReason === 'length') {
     finished = { ...finished, error: { message: 'The answer was cut off at the output token limit.' } };
   } else if (result.finishReason === 'insufficient_system_resource') {
-    finished = { ...finished, error: { message: 'DeepSeek stopped early (insufficient system resource).', action: 'retry' } };
+    finished = { ...finished, error: { message: `${provider} stopped early (insufficient system resource).`, action: 'retry' } };
   }
   return finished;
 }

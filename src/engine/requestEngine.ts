@@ -9,7 +9,7 @@ import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { Logger } from '../core/logger';
 import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
-import { resolvePrice, type ResolvedPrice } from '../core/pricing';
+import type { ResolvedPrice } from '../core/pricing';
 import { spendInputFor } from '../core/providers/attemptBilling';
 import { fallbackLimits, providerChain, type ProviderSpec } from '../core/providers/providerSpec';
 import { onceSucceeded } from '../core/onceSucceeded';
@@ -229,8 +229,7 @@ export class RequestEngine implements vscode.Disposable {
 
   /** The price of one attempt: DeepSeek's table for DeepSeek, a fallback's own table (or none: unpriced). */
   private priceFor(spec: ProviderSpec, model: string): ResolvedPrice | undefined {
-    if (spec.primary) return this.spend.priceFor(model);
-    return spec.pricing ? resolvePrice(spec.pricing, model, new Date()) : undefined;
+    return this.spend.priceForProvider(spec, model);
   }
 
   /** Stream timers: with another provider to take over, DeepSeek's queue is not waited out. */

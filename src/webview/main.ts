@@ -1,10 +1,13 @@
 import { warmUp } from './markdown';
 import { StreamingMarkdown } from './streamingMarkdown';
 import {
+  footerLine,
+  interruptedSummary,
   parseFromHost,
   type ChatState,
   type ChipView,
   type FileResult,
+  type InterruptedSegment,
   type ModelChoice,
   type TurnView,
   type WebviewMessage,
@@ -70,7 +73,20 @@ input.value = local.draft;
 
 // ---------- state ----------
 let state: ChatState | undefined;
-const turns = new Map<string, { view: TurnView; node: HTMLElement; answer: StreamingMarkdown; reasoningText: HTMLElement; reasoningBox: HTMLDetailsElement; summary: HTMLElement; thinkingStartedAt?: number }>();
+interface TurnEntry {
+  view: TurnView;
+  node: HTMLElement;
+  answer: StreamingMarkdown;
+  reasoningText: HTMLElement;
+  reasoningBox: HTMLDetailsElement;
+  summary: HTMLElement;
+  /** Holds the interrupted segments, oldest first; appended to, so a segment the user opened stays open. */
+  interruptedList: HTMLElement;
+  /** The provider-switch notice line. */
+  noticeLine: HTMLElement;
+  thinkingStartedAt?: number;
+}
+const turns = new Map<string, TurnEntry>();
 let historyIndex = local.history.length;
 
 function formatSeconds(ms: number): string {
@@ -84,14 +100,43 @@ function reasoningSummary(view: TurnView): string {
   return parts.join(' · ');
 }
 
-function footerText(view: TurnView): string {
-  const f = view.footer;
-  if (!f) return '';
-  const tokens = `${f.hitTokens.toLocaleString('en-US')} cached / ${f.missTokens.toLocaleString('en-US')} uncached / ${f.outputTokens.toLocaleString('en-US')} output tokens`;
-  return `${f.model} · ${tokens} · ${f.cost}${f.estimated ? ' (estimated)' : ''}`;
+/** Stored turns are the host's, but a turn saved by an older or damaged build must not break the render. */
+function interruptedOf(view: TurnView): InterruptedSegment[] {
+  if (!Array.isArray(view.interrupted)) return [];
+  return view.interrupted.filter((s): s is InterruptedSegment =>
+    typeof s === 'object' && s !== null && typeof s.provider === 'string' && typeof s.reasoning === 'string' &&
+    typeof s.answer === 'string' && typeof s.why === 'string');
 }
 
-function renderTurnChrome(entry: NonNullable<ReturnType<typeof turns.get>>): void {
+/**
+ * One interrupted segment: a muted, labelled block, kept as it arrived (plain text: it is never Markdown with
+ * code-block actions, so nothing in it can be applied by mistake), collapsed. Not a live region: it holds text
+ * that already arrived; the notice line says what happened.
+ */
+function interruptedBlock(segment: InterruptedSegment): HTMLElement {
+  const block = el('section', { class: 'interrupted', 'aria-label': `Interrupted: ${segment.provider}`, 'aria-live': 'off' });
+  const label = el('div', { class: 'interrupted-label' });
+  label.append(el('span', { class: 'interrupted-title' }, `Interrupted — ${segment.provider}`), document.createTextNode(`, kept as it arrived (${segment.why})`));
+  const details = el('details', { class: 'interrupted-details' });
+  details.append(el('summary', {}, interruptedSummary(segment)));
+  if (segment.reasoning !== '') details.append(el('div', { class: 'interrupted-reasoning' }, segment.reasoning));
+  if (segment.answer !== '') details.append(el('div', { class: 'interrupted-answer' }, segment.answer));
+  block.append(label, details);
+  return block;
+}
+
+function renderInterrupted(entry: TurnEntry): void {
+  const segments = interruptedOf(entry.view);
+  const shown = entry.interruptedList.children.length;
+  if (segments.length < shown) entry.interruptedList.replaceChildren();
+  for (const segment of segments.slice(entry.interruptedList.children.length)) entry.interruptedList.append(interruptedBlock(segment));
+  entry.interruptedList.hidden = segments.length === 0;
+  const notice = typeof entry.view.notice === 'string' ? entry.view.notice : '';
+  if (entry.noticeLine.textContent !== notice) entry.noticeLine.textContent = notice;
+  entry.noticeLine.hidden = notice === '';
+}
+
+function renderTurnChrome(entry: TurnEntry): void {
   const { view, node } = entry;
   node.dataset.status = view.status;
   // The context is known once the host has gathered it, after the turn first shows.
@@ -121,7 +166,8 @@ function renderTurnChrome(entry: NonNullable<ReturnType<typeof turns.get>>): voi
       errorBox.append(button);
     }
   }
-  (node.querySelector('.turn-footer') as HTMLElement).textContent = footerText(view);
+  renderInterrupted(entry);
+  (node.querySelector('.turn-footer') as HTMLElement).textContent = view.footer ? footerLine(view.footer) : '';
 }
 
 function createTurn(view: TurnView): void {
@@ -136,10 +182,13 @@ function createTurn(view: TurnView): void {
   const answerRegion = el('div', { class: 'answer', role: 'region', 'aria-label': 'Answer', 'aria-live': 'polite' });
   const error = el('div', { class: 'error', role: 'alert', hidden: '' });
   const footer = el('footer', { class: 'turn-footer' });
-  node.append(question, reasoningBox, answerRegion, error, footer);
+  // Above the answer: what providers that stopped mid-answer streamed, then the line saying who answers.
+  const interruptedList = el('div', { class: 'interrupted-list', hidden: '' });
+  const noticeLine = el('div', { class: 'turn-notice', role: 'status', hidden: '' });
+  node.append(question, interruptedList, noticeLine, reasoningBox, answerRegion, error, footer);
   const answer = new StreamingMarkdown(answerRegion);
   reasoningText.textContent = view.reasoning;
-  const entry = { view, node, answer, reasoningText, reasoningBox, summary };
+  const entry: TurnEntry = { view, node, answer, reasoningText, reasoningBox, summary, interruptedList, noticeLine };
   turns.set(view.id, entry);
   answer.append(view.answer);
   if (view.status === 'streaming') answer.flush();

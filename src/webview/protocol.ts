@@ -17,12 +17,30 @@ export interface ChipView {
 export type ErrorAction = 'setApiKey' | 'retry' | 'openSettings';
 
 export interface TurnFooter {
+  /** Who answered, when it was not DeepSeek: a fallback provider's name ("Backup"). */
+  readonly provider?: string;
   readonly model: string;
   readonly hitTokens: number;
   readonly missTokens: number;
   readonly outputTokens: number;
+  /** "$0.0012"; "unpriced" when `unpriced`. */
   readonly cost: string;
   readonly estimated: boolean;
+  /** The provider has no price table for the model: shown as unpriced, never as $0. */
+  readonly unpriced?: true;
+}
+
+/**
+ * What one provider streamed into a turn before it stopped mid-answer and the answer restarted on another
+ * provider. Kept as it arrived (it was billed); never part of the answer or of the next prompt.
+ */
+export interface InterruptedSegment {
+  /** "DeepSeek" or a fallback's name. */
+  readonly provider: string;
+  readonly reasoning: string;
+  readonly answer: string;
+  /** In a few words, e.g. "the stream broke mid-answer". */
+  readonly why: string;
 }
 
 export interface TurnView {
@@ -40,6 +58,10 @@ export interface TurnView {
   readonly footer?: TurnFooter;
   /** Context attached to this turn, as chip labels. */
   readonly context: readonly string[];
+  /** Output of providers that stopped mid-answer, oldest first; shown above the answer. Absent in older turns. */
+  readonly interrupted?: readonly InterruptedSegment[];
+  /** Which provider answered and why it changed: "DeepSeek stopped mid-answer — answered by Backup". */
+  readonly notice?: string;
 }
 
 export interface ConversationSummary {
@@ -189,4 +211,64 @@ export function parseFromHost(raw: unknown): HostMessage | undefined {
     default:
       return undefined;
   }
+}
+
+// ---------- turn wording: pure, shared by host and page, tested in plain Node ----------
+
+/** A switch to another provider, as the turn needs it (the engine's ProviderSwitchEvent has these fields). */
+export interface ProviderSwitch {
+  readonly from: string;
+  readonly to: string;
+  readonly midAnswer: boolean;
+  readonly why: string;
+}
+
+/**
+ * The turn's notice for the provider switches of one request, in order: "DeepSeek stopped mid-answer — answered
+ * by Backup", "DeepSeek failed (the account balance is empty (402)) — answered by Backup", and chained
+ * ("DeepSeek failed (…), then Backup stopped mid-answer — answered by Other"). `answered` false (the last
+ * provider failed too, or the user stopped it) says "switched to" instead. Undefined when nothing switched.
+ */
+export function providerSwitchNotice(switches: readonly ProviderSwitch[], answered = true): string | undefined {
+  const last = switches.at(-1);
+  if (!last) return undefined;
+  const steps = switches.map((s) => (s.midAnswer ? `${s.from} stopped mid-answer` : `${s.from} failed (${s.why})`));
+  return `${steps.join(', then ')} — ${answered ? 'answered by' : 'switched to'} ${last.to}`;
+}
+
+/**
+ * A turn after a switch: with `midAnswer`, what streamed so far moves into a new interrupted segment and the
+ * live reasoning and answer restart empty (a segment only when something had arrived); the notice names who
+ * answers now. `switches` are all of the request's switches so far, this one last.
+ */
+export function withProviderSwitch<T extends TurnView>(turn: T, switches: readonly ProviderSwitch[]): T {
+  const event = switches.at(-1);
+  if (!event) return turn;
+  const notice = providerSwitchNotice(switches);
+  if (!event.midAnswer) return { ...turn, ...(notice ? { notice } : {}) };
+  const kept: InterruptedSegment[] = turn.reasoning === '' && turn.answer === ''
+    ? []
+    : [{ provider: event.from, reasoning: turn.reasoning, answer: turn.answer, why: event.why }];
+  return { ...turn, reasoning: '', answer: '', interrupted: [...(turn.interrupted ?? []), ...kept], ...(notice ? { notice } : {}) };
+}
+
+function sizeText(text: string): string {
+  const chars = text.length;
+  const lines = text === '' ? 0 : text.split('\n').length;
+  return `${chars.toLocaleString('en-US')} ${chars === 1 ? 'character' : 'characters'}, ${lines} ${lines === 1 ? 'line' : 'lines'}`;
+}
+
+/** The collapsed summary of an interrupted segment: how much arrived. */
+export function interruptedSummary(segment: InterruptedSegment): string {
+  const parts: string[] = [];
+  if (segment.answer !== '') parts.push(`answer: ${sizeText(segment.answer)}`);
+  if (segment.reasoning !== '') parts.push(`reasoning: ${sizeText(segment.reasoning)}`);
+  return parts.length ? `What arrived — ${parts.join('; ')}` : 'Nothing arrived';
+}
+
+/** The turn's footer line: "Backup · backup-chat · 0 cached / 120 uncached / 40 output tokens · unpriced". */
+export function footerLine(f: TurnFooter): string {
+  const tokens = `${f.hitTokens.toLocaleString('en-US')} cached / ${f.missTokens.toLocaleString('en-US')} uncached / ${f.outputTokens.toLocaleString('en-US')} output tokens`;
+  const cost = f.unpriced ? `unpriced${f.estimated ? ' (tokens estimated)' : ''}` : `${f.cost}${f.estimated ? ' (estimated)' : ''}`;
+  return `${f.provider ? `${f.provider} · ` : ''}${f.model} · ${tokens} · ${cost}`;
 }
