@@ -61,6 +61,26 @@ describe('typed settings', () => {
     assert.match(readSetting(badEnv, 'fallbackProviders').problem ?? '', /apiKeyEnv/);
   });
 
+  it("takes a fallback's limits and FIM flag, and refuses names that would be confused in the ledger", () => {
+    const models = { chat: 'a', reasoner: 'b' };
+    const good = new InMemorySettingsSource({ fallbackProviders: [{ name: 'Local', baseUrl: 'http://127.0.0.1:8000/v1', models, limits: { contextTokens: 32000, maxOutputTokens: 4000 }, fim: true }] });
+    assert.deepEqual(readSetting(good, 'fallbackProviders').value[0], { name: 'Local', baseUrl: 'http://127.0.0.1:8000/v1', models, limits: { contextTokens: 32000, maxOutputTokens: 4000 }, fim: true });
+    const badLimits = new InMemorySettingsSource({ fallbackProviders: [{ name: 'L', baseUrl: 'http://x', models, limits: { contextTokens: 5 } }] });
+    assert.match(readSetting(badLimits, 'fallbackProviders').problem ?? '', /"L": limits .*contextTokens/);
+    const badFim = new InMemorySettingsSource({ fallbackProviders: [{ name: 'L', baseUrl: 'http://x', models, fim: 'yes' }] });
+    assert.match(readSetting(badFim, 'fallbackProviders').problem ?? '', /fim/);
+    const twice = new InMemorySettingsSource({ fallbackProviders: [{ name: 'A', baseUrl: 'http://x', models }, { name: 'a', baseUrl: 'http://y', models }] });
+    assert.match(readSetting(twice, 'fallbackProviders').problem ?? '', /name of its own/);
+    const deepseek = new InMemorySettingsSource({ fallbackProviders: [{ name: 'DeepSeek', baseUrl: 'http://x', models }] });
+    assert.match(readSetting(deepseek, 'fallbackProviders').problem ?? '', /name of its own/);
+  });
+
+  it('reads the failover timers as whole seconds from 1 to 600', () => {
+    assert.equal(readSetting(new InMemorySettingsSource({}), 'failover.firstTokenSeconds').value, 30);
+    assert.equal(readSetting(new InMemorySettingsSource({ 'failover.stallSeconds': 5 }), 'failover.stallSeconds').value, 5);
+    assert.match(readSetting(new InMemorySettingsSource({ 'failover.stallSeconds': 0 }), 'failover.stallSeconds').problem ?? '', /between 1 and 600/);
+  });
+
   it('keeps a retired model id as written (a legacy endpoint may serve it; healing is decided per endpoint)', () => {
     const source = new InMemorySettingsSource({ 'models.chat': 'deepseek-chat', 'models.reasoner': 'deepseek-v4-pro' });
     assert.deepEqual(readSetting(source, 'models.chat'), { value: 'deepseek-chat' });
