@@ -26,6 +26,11 @@ export interface DeepSeekClientOptions {
   readonly requestTimeoutMs?: number;
   /** Time allowed for a whole FIM request. Default 10 s. */
   readonly fimTimeoutMs?: number;
+  /**
+   * Where FIM is served. Default: DeepSeek's `/beta` beside the API. An OpenAI-compatible fallback serves
+   * `/completions` (with `suffix`) at its base URL, so it passes its base URL here.
+   */
+  readonly fimBaseUrl?: string;
   readonly fetch?: typeof fetch;
 }
 
@@ -235,7 +240,7 @@ export class DeepSeekClient {
       return { model: request.model, text: '', finishReason: undefined, usage: undefined, failure, durationMs: 0, promptChars };
     }
     try {
-      const client = await this.sdkClient(betaBaseUrl(this.options.baseUrl));
+      const client = await this.sdkClient(this.options.fimBaseUrl ?? betaBaseUrl(this.options.baseUrl));
       const body: Record<string, unknown> = { model: request.model, prompt: request.prompt };
       if (request.suffix !== undefined) body.suffix = request.suffix;
       if (request.maxTokens !== undefined) body.max_tokens = Math.min(request.maxTokens, 4096);
