@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { checkConnection } from '../api/connectionCheck';
 import { ApiKeyStore } from '../platform/apiKeyStore';
 import { clearApiKey, promptForMissingKey, setApiKey, type ApiKeyCommandsDeps } from '../auth/apiKeyCommands';
+import { registerFallbackKeyCommands } from '../auth/fallbackKeyCommands';
 import { ChatContext } from '../chat/chatContext';
 import { ChatController } from '../chat/chatController';
 import { ChatViewProvider } from '../chat/chatViewProvider';
@@ -13,11 +14,13 @@ import { DeepSeekCodeActions } from '../commands/codeActions';
 import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
 import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
+import { providerChain } from '../core/providers/providerSpec';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { RoleModels } from '../engine/roleModels';
 import { ChannelLogger } from '../platform/logger';
 import { MarkdownDocument } from '../platform/markdownDocument';
 import { Notifier } from '../platform/notifier';
+import { ProviderKeyStore } from '../platform/providerKeyStore';
 import { renderLastRequest } from '../engine/lastRequest';
 import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import { SpendService } from '../spend/spendService';
@@ -45,8 +48,12 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   };
 
   const keyStore = register(new ApiKeyStore(context.secrets));
+  const providerKeys = register(new ProviderKeyStore(context.secrets));
   const logger = register(
-    new ChannelLogger(vscode.window.createOutputChannel('DeepSeek Assistant', { log: true }), () => keyStore.knownSecrets()),
+    new ChannelLogger(vscode.window.createOutputChannel('DeepSeek Assistant', { log: true }), () => [
+      ...keyStore.knownSecrets(),
+      ...providerKeys.knownSecrets(),
+    ]),
   );
   const settings = register(new ConfigurationService(logger));
   const notifier = new Notifier(logger, testMode);
@@ -64,6 +71,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     }),
   );
   const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models));
+  const providerChainNow = () => providerChain(settings.get('baseUrl'), settings.get('fallbackProviders'));
   // The tooltip's rate ("off-peak until 01:00 UTC") is refreshed when it runs out.
   const statusBar = register(new StatusBarController(() => void refreshStatus()));
   const spendDocument = register(new MarkdownDocument('deepseek-spend', 'DeepSeek Spend', () => spend.report(), spend.onDidChange));
@@ -123,6 +131,9 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   register(vscode.commands.registerCommand(CommandIds.showSpend, () => spendDocument.show()));
   register(vscode.commands.registerCommand(CommandIds.showLastRequest, () => lastRequestDocument.show()));
+  for (const d of registerFallbackKeyCommands({ keys: providerKeys, providers: providerChainNow, notifier, logger }, testMode)) {
+    register(d);
+  }
   register(
     vscode.commands.registerCommand(CommandIds.resetSessionSpend, () => {
       spend.resetSession();
