@@ -15,6 +15,8 @@ import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
 import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
 import { providerChain } from '../core/providers/providerSpec';
+import { ProviderHealth } from '../engine/providerHealth';
+import type { ProviderStatusSource } from '../engine/providerStatusSource';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { RoleModels } from '../engine/roleModels';
 import { ChannelLogger } from '../platform/logger';
@@ -24,6 +26,7 @@ import { ProviderKeyStore } from '../platform/providerKeyStore';
 import { renderLastRequest } from '../engine/lastRequest';
 import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import { SpendService } from '../spend/spendService';
+import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
@@ -71,12 +74,27 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     }),
   );
   const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models));
+  // Stand-in until the engine reports provider health itself (it will provide exactly ProviderStatusSource:
+  // pass `engine` here instead). Nothing reports to this ProviderHealth, so every provider reads healthy.
+  const providerHealth = new ProviderHealth();
+  const healthChanged = register(new vscode.EventEmitter<void>());
+  register(providerHealth.onDidChange(() => healthChanged.fire()));
   const providerChainNow = () => providerChain(settings.get('baseUrl'), settings.get('fallbackProviders'));
+  const providers: ProviderStatusSource = {
+    providers: providerChainNow,
+    providerStatus: () => providerHealth.status(providerChainNow()),
+    serving: () => providerHealth.serving(providerChainNow()[0]),
+    onDidChangeHealth: healthChanged.event,
+  };
   // The tooltip's rate ("off-peak until 01:00 UTC") is refreshed when it runs out.
   const statusBar = register(new StatusBarController(() => void refreshStatus()));
   const spendDocument = register(new MarkdownDocument('deepseek-spend', 'DeepSeek Spend', () => spend.report(), spend.onDidChange));
   const lastRequestDocument = register(
     new MarkdownDocument('deepseek-request', 'DeepSeek Last Request', () => renderLastRequest(engine.lastRequest), engine.onDidSend),
+  );
+  const providersChanged = register(new vscode.EventEmitter<void>());
+  const providerStatusDocument = register(
+    new ProviderStatusDocument({ source: providers, primaryKey: keyStore, fallbackKeys: providerKeys, providersChanged: providersChanged.event, logger }),
   );
   const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger, models };
 
@@ -104,7 +122,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
 
   const refreshStatus = async (): Promise<void> => {
     const key = await keyStore.resolve();
-    statusBar.update({ key, baseUrl: settings.get('baseUrl'), spend: spend.view(), streaming: engine.inFlight > 0 });
+    statusBar.update({ key, baseUrl: settings.get('baseUrl'), spend: spend.view(), streaming: engine.inFlight > 0, serving: providers.serving() });
   };
   const refreshAll = async (): Promise<void> => {
     await refreshStatus();
@@ -131,7 +149,8 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   register(vscode.commands.registerCommand(CommandIds.showSpend, () => spendDocument.show()));
   register(vscode.commands.registerCommand(CommandIds.showLastRequest, () => lastRequestDocument.show()));
-  for (const d of registerFallbackKeyCommands({ keys: providerKeys, providers: providerChainNow, notifier, logger }, testMode)) {
+  register(vscode.commands.registerCommand(CommandIds.showProviderStatus, () => providerStatusDocument.show()));
+  for (const d of registerFallbackKeyCommands({ keys: providerKeys, providers: () => providers.providers(), notifier, logger }, testMode)) {
     register(d);
   }
   register(
@@ -164,11 +183,13 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   register(models.onDidChange(() => void refreshAll()));
   register(spend.onDidChange(() => void refreshStatus()));
   register(engine.onDidChangeActive(() => void refreshStatus()));
+  register(providers.onDidChangeHealth(() => void refreshStatus()));
   register(
     settings.onDidChange((keys) => {
+      if (keys.includes('baseUrl') || keys.includes('fallbackProviders')) providersChanged.fire();
       // What each role resolves to shows in the chat's model picker and decides the readout's rate.
       if (keys.includes('baseUrl') || keys.some((k) => k.startsWith('models.'))) void refreshAll();
-      else if (keys.includes('budget.session') || keys.includes('pricing')) void refreshStatus();
+      else if (keys.includes('budget.session') || keys.includes('pricing') || keys.includes('fallbackProviders')) void refreshStatus();
     }),
   );
 

@@ -16,6 +16,7 @@ export const CommandIds = {
   toggleInlineCompletions: 'deepseek.toggleInlineCompletions',
   setFallbackProviderKey: 'deepseek.setFallbackProviderKey',
   clearFallbackProviderKey: 'deepseek.clearFallbackProviderKey',
+  showProviderStatus: 'deepseek.showProviderStatus',
   applyProposal: 'deepseek.applyProposal',
   discardProposal: 'deepseek.discardProposal',
 } as const;
@@ -39,6 +40,7 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   'deepseek.toggleInlineCompletions': 'Toggle Inline Completions',
   'deepseek.setFallbackProviderKey': 'Set Fallback Provider Key',
   'deepseek.clearFallbackProviderKey': 'Clear Fallback Provider Key',
+  'deepseek.showProviderStatus': 'Show Provider Status',
   'deepseek.applyProposal': 'Apply Proposed Change',
   'deepseek.discardProposal': 'Discard Proposed Change',
 };
