@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { checkConnection } from '../api/connectionCheck';
 import { ApiKeyStore } from '../platform/apiKeyStore';
 import { clearApiKey, promptForMissingKey, setApiKey, type ApiKeyCommandsDeps } from '../auth/apiKeyCommands';
+import { registerFallbackKeyCommands } from '../auth/fallbackKeyCommands';
 import { ChatContext } from '../chat/chatContext';
 import { ChatController } from '../chat/chatController';
 import { ChatViewProvider } from '../chat/chatViewProvider';
@@ -13,14 +14,17 @@ import { DeepSeekCodeActions } from '../commands/codeActions';
 import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
 import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
+import type { ProviderStatusSource } from '../engine/providerStatusSource';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { RoleModels } from '../engine/roleModels';
 import { ChannelLogger } from '../platform/logger';
 import { MarkdownDocument } from '../platform/markdownDocument';
 import { Notifier } from '../platform/notifier';
+import { ProviderKeyStore } from '../platform/providerKeyStore';
 import { renderLastRequest } from '../engine/lastRequest';
 import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import { SpendService } from '../spend/spendService';
+import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
@@ -45,8 +49,12 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   };
 
   const keyStore = register(new ApiKeyStore(context.secrets));
+  const providerKeys = register(new ProviderKeyStore(context.secrets));
   const logger = register(
-    new ChannelLogger(vscode.window.createOutputChannel('DeepSeek Assistant', { log: true }), () => keyStore.knownSecrets()),
+    new ChannelLogger(vscode.window.createOutputChannel('DeepSeek Assistant', { log: true }), () => [
+      ...keyStore.knownSecrets(),
+      ...providerKeys.knownSecrets(),
+    ]),
   );
   const settings = register(new ConfigurationService(logger));
   const notifier = new Notifier(logger, testMode);
@@ -63,14 +71,17 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       currentModel: () => models.forRole('chat').model,
     }),
   );
-  // Until the fallback key store lands: a fallback's key from the environment variable its entry names.
-  const fallbackKeys = { resolve: async (spec: { apiKeyEnv?: string }) => ({ key: spec.apiKeyEnv ? process.env[spec.apiKeyEnv]?.trim() || undefined : undefined }) };
-  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models, fallbackKeys));
+  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models, providerKeys));
+  const providers: ProviderStatusSource = engine;
   // The tooltip's rate ("off-peak until 01:00 UTC") is refreshed when it runs out.
   const statusBar = register(new StatusBarController(() => void refreshStatus()));
   const spendDocument = register(new MarkdownDocument('deepseek-spend', 'DeepSeek Spend', () => spend.report(), spend.onDidChange));
   const lastRequestDocument = register(
     new MarkdownDocument('deepseek-request', 'DeepSeek Last Request', () => renderLastRequest(engine.lastRequest), engine.onDidSend),
+  );
+  const providersChanged = register(new vscode.EventEmitter<void>());
+  const providerStatusDocument = register(
+    new ProviderStatusDocument({ source: providers, primaryKey: keyStore, fallbackKeys: providerKeys, providersChanged: providersChanged.event, logger }),
   );
   const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger, models };
 
@@ -98,7 +109,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
 
   const refreshStatus = async (): Promise<void> => {
     const key = await keyStore.resolve();
-    statusBar.update({ key, baseUrl: settings.get('baseUrl'), spend: spend.view(), streaming: engine.inFlight > 0 });
+    statusBar.update({ key, baseUrl: settings.get('baseUrl'), spend: spend.view(), streaming: engine.inFlight > 0, serving: providers.serving() });
   };
   const refreshAll = async (): Promise<void> => {
     await refreshStatus();
@@ -125,6 +136,10 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   register(vscode.commands.registerCommand(CommandIds.showSpend, () => spendDocument.show()));
   register(vscode.commands.registerCommand(CommandIds.showLastRequest, () => lastRequestDocument.show()));
+  register(vscode.commands.registerCommand(CommandIds.showProviderStatus, () => providerStatusDocument.show()));
+  for (const d of registerFallbackKeyCommands({ keys: providerKeys, providers: () => providers.providers(), notifier, logger }, testMode)) {
+    register(d);
+  }
   register(
     vscode.commands.registerCommand(CommandIds.resetSessionSpend, () => {
       spend.resetSession();
@@ -155,11 +170,13 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   register(models.onDidChange(() => void refreshAll()));
   register(spend.onDidChange(() => void refreshStatus()));
   register(engine.onDidChangeActive(() => void refreshStatus()));
+  register(providers.onDidChangeHealth(() => void refreshStatus()));
   register(
     settings.onDidChange((keys) => {
+      if (keys.includes('baseUrl') || keys.includes('fallbackProviders')) providersChanged.fire();
       // What each role resolves to shows in the chat's model picker and decides the readout's rate.
       if (keys.includes('baseUrl') || keys.some((k) => k.startsWith('models.'))) void refreshAll();
-      else if (keys.includes('budget.session') || keys.includes('pricing')) void refreshStatus();
+      else if (keys.includes('budget.session') || keys.includes('pricing') || keys.includes('fallbackProviders')) void refreshStatus();
     }),
   );
 

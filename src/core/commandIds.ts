@@ -14,6 +14,9 @@ export const CommandIds = {
   resetSessionSpend: 'deepseek.resetSessionSpend',
   showLastRequest: 'deepseek.showLastRequest',
   toggleInlineCompletions: 'deepseek.toggleInlineCompletions',
+  setFallbackProviderKey: 'deepseek.setFallbackProviderKey',
+  clearFallbackProviderKey: 'deepseek.clearFallbackProviderKey',
+  showProviderStatus: 'deepseek.showProviderStatus',
   applyProposal: 'deepseek.applyProposal',
   discardProposal: 'deepseek.discardProposal',
 } as const;
@@ -35,6 +38,9 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   'deepseek.resetSessionSpend': 'Reset Session Spend',
   'deepseek.showLastRequest': 'Show Last Request',
   'deepseek.toggleInlineCompletions': 'Toggle Inline Completions',
+  'deepseek.setFallbackProviderKey': 'Set Fallback Provider Key',
+  'deepseek.clearFallbackProviderKey': 'Clear Fallback Provider Key',
+  'deepseek.showProviderStatus': 'Show Provider Status',
   'deepseek.applyProposal': 'Apply Proposed Change',
   'deepseek.discardProposal': 'Discard Proposed Change',
 };

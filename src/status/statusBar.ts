@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { describeKeySource, type ResolvedApiKey } from '../core/apiKey';
 import { describeEndpoint } from '../core/endpoint';
+import { degradedStatus } from '../core/providers/servingStatus';
 import { statusLine, statusTooltip, type SpendView } from '../core/spendSummary';
 import { CommandIds } from '../core/commandIds';
+import type { ServingState } from '../engine/providerHealth';
 
 export interface StatusSnapshot {
   readonly text: string;
@@ -17,12 +19,15 @@ export interface StatusState {
   readonly baseUrl: string;
   readonly spend: SpendView;
   readonly streaming: boolean;
+  /** Which provider answers (the engine's `serving()`); while DeepSeek is failing the item says who serves instead. */
+  readonly serving?: ServingState;
 }
 
 /**
  * The DeepSeek status-bar item: session spend and cache-hit rate, a spinner while a request streams, warning
  * colours near the budget, the fallback provider when one is in use; the tooltip has the details and a click
- * opens the full breakdown. Without a key it asks for one instead.
+ * opens the full breakdown. While DeepSeek is failing it turns to a warning naming the provider that serves
+ * instead, its tooltip linking to Show Provider Status. Without a key it asks for one instead.
  */
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -48,6 +53,7 @@ export class StatusBarController implements vscode.Disposable {
     const simulated = endpoint.kind === 'local';
     const keyLine = describeKeySource(state.key.source);
     let snapshot: StatusSnapshot;
+    let linksProviderStatus = false;
     if (state.key.source === 'none') {
       snapshot = {
         text: '$(key) DeepSeek: set key',
@@ -57,17 +63,26 @@ export class StatusBarController implements vscode.Disposable {
         level: 'noKey',
       };
     } else {
-      const line = statusLine(state.spend, { streaming: state.streaming, simulated });
+      const options = { streaming: state.streaming, simulated };
+      const degraded = state.serving ? degradedStatus(state.spend, state.serving, options) : undefined;
+      const line = degraded ?? statusLine(state.spend, options);
+      const tooltip = statusTooltip(state.spend, { endpoint: endpoint.label, key: keyLine });
+      linksProviderStatus = degraded !== undefined;
       snapshot = {
         text: line.text,
         accessibilityLabel: line.accessibilityLabel,
-        tooltip: statusTooltip(state.spend, { endpoint: endpoint.label, key: keyLine }),
+        tooltip: degraded ? `${degraded.tooltipHeader}\n\n---\n\n${tooltip}` : tooltip,
         command: CommandIds.showSpend,
         level: line.level,
       };
     }
     this.item.text = snapshot.text;
-    this.item.tooltip = new vscode.MarkdownString(snapshot.tooltip);
+    const tooltip = new vscode.MarkdownString(snapshot.tooltip);
+    if (linksProviderStatus) {
+      // The one command link the tooltip may carry: Show Provider Status, while DeepSeek is failing.
+      tooltip.isTrusted = { enabledCommands: [CommandIds.showProviderStatus] };
+    }
+    this.item.tooltip = tooltip;
     this.item.accessibilityInformation = { label: snapshot.accessibilityLabel, role: 'button' };
     this.item.command = snapshot.command;
     this.item.backgroundColor =

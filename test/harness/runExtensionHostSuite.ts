@@ -9,7 +9,7 @@ const SUITE_TIMEOUT_MS = 10 * 60_000;
 
 /** Workbench chatter that is not the suite's output (shown with DEEPSEEK_TEST_VERBOSE=1). */
 const WORKBENCH_NOISE =
-  /^(Resolving connection|Resolved connection|Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Updating additional builtin)/;
+  /^(Resolving connection|Resolved connection|Creating a socket|\[reconnection-grace-time\]|Ignoring fetching additional|\[Service Worker\]|\[AgentHost|\[AccountPolicyGate\]|Updating additional builtin|SettingsEditor2: Settings not included)/;
 
 /**
  * Runs the mocha suite in out/test/suite inside a real VS Code extension host: VS Code's server with the
