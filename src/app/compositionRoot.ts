@@ -15,6 +15,7 @@ import { ReasonerCommands } from '../commands/reasonerCommands';
 import { ConfigurationService } from '../config/settings';
 import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
 import type { ProviderStatusSource } from '../engine/providerStatusSource';
+import { DECLINE_OVER_BUDGET } from '../core/budget';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { RoleModels } from '../engine/roleModels';
 import { ChannelLogger } from '../platform/logger';
@@ -238,6 +239,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     lastRequest: () => engine.lastRequest,
     providerStatus: () => engine.providerStatus(),
     resetProviderHealth: () => engine.resetProviderHealth(),
+    complete: (prefix, suffix) => engine.complete({ prefix, ...(suffix !== undefined ? { suffix } : {}), maxTokens: 64, budget: DECLINE_OVER_BUDGET }),
     newChat: () => chat.newChat(),
     stopChat: () => chat.stop(),
     chatState: () => chat.state(),

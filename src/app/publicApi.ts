@@ -4,7 +4,7 @@ import type { ApiKeySource } from '../core/apiKey';
 import type { SpendView } from '../core/spendSummary';
 import type { LastRequest } from '../engine/lastRequest';
 import type { ProviderStatus } from '../engine/providerHealth';
-import type { EngineResult } from '../engine/requestEngine';
+import type { EngineResult, FimOutcome } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
 import type { ChatState, TurnView } from '../webview/protocol';
@@ -43,6 +43,8 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   lastRequest(): LastRequest | undefined;
   /** Each provider's breaker, failures and latency, as Show Provider Status shows them. */
   providerStatus(): readonly ProviderStatus[];
+  /** One inline completion through the engine's FIM route (failover to FIM providers only, or paused). */
+  complete(prefix: string, suffix?: string): Promise<FimOutcome>;
   /** Closes every circuit breaker and forgets provider failures (between tests). */
   resetProviderHealth(): void;
   /** Sends a question through the chat view's pipeline (context, prompt builder, redaction); the finished turn. */

@@ -36,6 +36,8 @@ export interface ServingState {
   readonly fallbackServing?: string;
   /** Why, in a few words: the primary's latest failure. */
   readonly reason?: string;
+  /** Why inline completions are paused (DeepSeek failing and no fallback serves FIM); absent while they run. */
+  readonly completionsPaused?: string;
 }
 
 export const RECENT_FAILURES = 10;

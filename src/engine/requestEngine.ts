@@ -10,7 +10,10 @@ import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReser
 import type { Logger } from '../core/logger';
 import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
 import type { ResolvedPrice } from '../core/pricing';
+import { CommandIds } from '../core/commandIds';
 import { spendInputFor } from '../core/providers/attemptBilling';
+import { countsAgainstProvider } from '../core/providers/failoverPolicy';
+import { fimRoute } from '../core/providers/fimRoute';
 import { fallbackLimits, providerChain, type ProviderSpec } from '../core/providers/providerSpec';
 import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
@@ -88,6 +91,25 @@ export type EngineResult<B extends BuiltPrompt = BuiltPrompt> = ChatResult & {
 export interface NotSent {
   readonly notSent: 'noKey' | 'budget';
 }
+
+/** One fill-in-the-middle completion, as the completions surface asks for it. */
+export interface FimTask {
+  readonly prefix: string;
+  readonly suffix?: string;
+  readonly maxTokens?: number;
+  readonly stop?: readonly string[];
+  readonly token?: vscode.CancellationToken;
+  readonly budget: BudgetPolicy;
+}
+
+export type FimOutcome =
+  /** `text` has placeholders restored; `record` is the ledger entry (surface `completion`). */
+  | { readonly kind: 'completed'; readonly text: string; readonly provider: string; readonly record?: SpendRecord }
+  /** Nothing was sent: DeepSeek is failing and no fallback serves FIM. Quiet: the status bar says so. */
+  | { readonly kind: 'paused'; readonly reason: string }
+  | { readonly kind: 'failed'; readonly failure: ApiFailure; readonly provider: string }
+  /** No key, or the budget policy declined. */
+  | (NotSent & { readonly kind: 'notSent' });
 
 export function isNotSent(result: EngineResult | NotSent): result is NotSent {
   return 'notSent' in result;
@@ -175,7 +197,8 @@ export class RequestEngine implements vscode.Disposable {
   }
 
   serving(): ServingState {
-    return this.health.serving(this.providers()[0]!);
+    const state = this.health.serving(this.providers()[0]!);
+    return this.completionsPaused !== undefined ? { ...state, completionsPaused: this.completionsPaused } : state;
   }
 
   /**
@@ -205,14 +228,19 @@ export class RequestEngine implements vscode.Disposable {
         if (key.startsWith(`${spec.id}|`)) this.clients.delete(key); // its URL or key changed
       }
       if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
-      client = new DeepSeekClient({ baseUrl: spec.baseUrl, apiKey });
+      // A fallback serves FIM (`/completions` with `suffix`) at its base URL; DeepSeek at `/beta`.
+      client = new DeepSeekClient({ baseUrl: spec.baseUrl, apiKey, ...(spec.primary ? {} : { fimBaseUrl: spec.baseUrl }) });
       this.clients.set(id, client);
     }
     return client;
   }
 
-  /** The fallbacks that can be sent to: those with a key (SecretStorage or their environment variable). */
-  private async fallbackTargets(role: ModelRole, specs: readonly ProviderSpec[]): Promise<ProviderTarget[]> {
+  /**
+   * The fallbacks that can be sent to: those with a key (SecretStorage or their environment variable). A
+   * fallback whose key is DeepSeek's own (an `apiKeyEnv` of DEEPSEEK_API_KEY, or the same key stored) is left
+   * out unless it is DeepSeek's host: DeepSeek's key never goes to another host.
+   */
+  private async fallbackTargets(role: ModelRole, specs: readonly ProviderSpec[], primary: { endpoint: string; apiKey: string }): Promise<ProviderTarget[]> {
     const targets: ProviderTarget[] = [];
     const overrides = this.settings.get('models.limits');
     for (const spec of specs) {
@@ -221,10 +249,29 @@ export class RequestEngine implements vscode.Disposable {
         this.logger.info(`${spec.name}: no API key (Set Fallback Provider Key${spec.apiKeyEnv ? ` or $${spec.apiKeyEnv}` : ''}); it cannot take over`);
         continue;
       }
+      if (key === primary.apiKey && spec.endpoint !== primary.endpoint) {
+        this.warnKeyReuse(spec);
+        continue;
+      }
       const model = spec.models![role];
       targets.push({ spec, client: this.clientFor(spec, key), model, limits: fallbackLimits(spec, model, overrides) });
     }
     return targets;
+  }
+
+  private keyReuseWarned = new Set<string>();
+
+  private warnKeyReuse(spec: ProviderSpec): void {
+    this.logger.warn(`${spec.name}: its key is DeepSeek's; it is not sent to ${spec.endpoint}`);
+    if (this.keyReuseWarned.has(spec.id)) return;
+    this.keyReuseWarned.add(spec.id);
+    void this.notifier.warn(
+      `The fallback provider "${spec.name}" would get your DeepSeek API key (${spec.apiKeyEnv ? `$${spec.apiKeyEnv}` : 'the same key is stored'}). ` +
+        `DeepSeek's key is never sent to another host (${spec.endpoint}), so ${spec.name} cannot take over until it has a key of its own.`,
+      'Set Fallback Provider Key',
+    ).then((choice) => {
+      if (choice === 'Set Fallback Provider Key') void vscode.commands.executeCommand(CommandIds.setFallbackProviderKey);
+    });
   }
 
   /** The price of one attempt: DeepSeek's table for DeepSeek, a fallback's own table (or none: unpriced). */
@@ -270,7 +317,7 @@ export class RequestEngine implements vscode.Disposable {
       }
     }
     const primary: ProviderTarget = this.primaryTarget(primarySpec, client, use);
-    const fallbacks = await this.fallbackTargets(task.role, fallbackSpecs);
+    const fallbacks = await this.fallbackTargets(task.role, fallbackSpecs, { endpoint: primarySpec.endpoint, apiKey });
     const firstBuilt = task.build(primary.limits);
     const reservation = await this.admit(use.model, task.role, task.maxTokens, firstBuilt.messages, task.budget);
     if (!reservation) {
@@ -379,6 +426,91 @@ export class RequestEngine implements vscode.Disposable {
       this.setActive(-1);
     }
   }
+
+  /**
+   * A FIM completion through the same chain: DeepSeek while its breaker allows, then only the fallbacks marked
+   * `fim`; paused (nothing sent) when neither can answer. No retries (a completion is only worth having now):
+   * a failure that says the provider is unwell moves to the next FIM provider, anything else comes back for
+   * the surface to show once. Redacted before it leaves, restored on return, billed with the provider's prices.
+   */
+  async complete(task: FimTask): Promise<FimOutcome> {
+    const key = await this.keyStore.resolve();
+    if (!key.key) return { kind: 'notSent', notSent: 'noKey' };
+    const apiKey = key.key;
+    const chain = this.providers();
+    const route = fimRoute(chain.map((spec) => ({ spec, available: this.health.available(spec) })));
+    if ('paused' in route) {
+      this.completionsPaused = route.paused;
+      this.healthEmitter.fire();
+      return { kind: 'paused', reason: route.paused };
+    }
+    if (this.completionsPaused !== undefined) {
+      this.completionsPaused = undefined;
+      this.healthEmitter.fire();
+    }
+    const primarySpec = chain[0]!;
+    const chatModel = this.models.forRole('chat', apiKey).model;
+    const targets: Array<{ spec: ProviderSpec; client: DeepSeekClient; model: string }> = [];
+    for (const spec of route.targets) {
+      if (spec.primary) {
+        targets.push({ spec, client: this.clientFor(spec, apiKey), model: chatModel });
+        continue;
+      }
+      const { key: fallbackKey } = await this.fallbackKeys.resolve(spec).catch(() => ({ key: undefined }));
+      if (!fallbackKey || (fallbackKey === apiKey && spec.endpoint !== primarySpec.endpoint)) continue;
+      targets.push({ spec, client: this.clientFor(spec, fallbackKey), model: spec.models!.chat });
+    }
+    if (targets.length === 0) return { kind: 'paused', reason: 'no provider that serves completions has a key' };
+    const redactor = this.settings.get('privacy.redact') ? await this.getRedactor().catch(() => undefined) : undefined;
+    if (this.settings.get('privacy.redact') && !redactor) {
+      return { kind: 'failed', provider: primarySpec.name, failure: { kind: 'unknown', retryable: true, message: 'Not sent: redaction could not start.' } };
+    }
+    const prefix = redactor ? redactor.redact(task.prefix).text : task.prefix;
+    const suffix = task.suffix !== undefined && redactor ? redactor.redact(task.suffix).text : task.suffix;
+    const reservation = await this.admit(chatModel, 'chat', task.maxTokens ?? 64, [{ role: 'user', content: prefix + (suffix ?? '') }], task.budget);
+    if (!reservation) return { kind: 'notSent', notSent: 'budget' };
+    const cancellation = toAbortSignal(task.token);
+    try {
+      let last: FimOutcome | undefined;
+      for (const [i, target] of targets.entries()) {
+        if (!this.health.tryAcquire(target.spec) && i < targets.length - 1) continue;
+        this.last = {
+          at: Date.now(), surface: 'completion', model: target.model, provider: target.spec.name, endpoint: target.client.endpoint,
+          messages: [{ role: 'user', content: prefix }, ...(suffix ? [{ role: 'user' as const, content: `[suffix]\n${suffix}` }] : [])],
+          redacted: redactor !== undefined, findings: [],
+        };
+        this.lastEmitter.fire();
+        const result = await target.client.fim(
+          { model: target.model, prompt: prefix, ...(suffix !== undefined ? { suffix } : {}), ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(task.stop ? { stop: task.stop } : {}) },
+          { signal: cancellation.signal },
+        );
+        const billed = spendInputFor('completion', target.spec.name, this.priceFor(target.spec, target.model), {
+          model: result.model, reasoning: '', content: result.text, finishReason: result.finishReason, usage: result.usage, failure: result.failure, promptChars: result.promptChars,
+        });
+        const record = billed ? this.spend.record(billed) : undefined;
+        if (!result.failure) {
+          this.health.succeeded(target.spec, result.durationMs);
+          const text = redactor ? redactor.restore(result.text) : result.text;
+          return { kind: 'completed', text, provider: target.spec.name, ...(record ? { record } : {}) };
+        }
+        this.health.failed(target.spec, result.failure);
+        last = { kind: 'failed', failure: result.failure, provider: target.spec.name };
+        if (result.failure.kind === 'cancelled' || !countsAgainstProvider(result.failure)) break;
+        this.logger.info(`providers: completion on ${target.spec.name} failed (${result.failure.kind}); ${i < targets.length - 1 ? 'next FIM provider' : 'no other FIM provider'}`);
+      }
+      return last ?? { kind: 'paused', reason: 'every provider that serves completions is skipped for now' };
+    } finally {
+      reservation.release();
+      cancellation.dispose();
+    }
+  }
+
+  /** Why completions are paused (DeepSeek failing, no FIM fallback), or undefined while they can be served. */
+  get completionsPausedReason(): string | undefined {
+    return this.completionsPaused;
+  }
+
+  private completionsPaused: string | undefined;
 
   private primaryTarget(spec: ProviderSpec, client: DeepSeekClient, use: RoleModel): ProviderTarget {
     return {

@@ -53,6 +53,7 @@ export function defaultConfig(): FakeConfig {
     keepAliveIntervalMs: 10,
     cacheUnitTokens: 64,
     simulator: false,
+    openAiCompletions: false,
   };
 }
 
@@ -63,7 +64,7 @@ interface ChatMessage {
 }
 
 /** Routes that generate text: the only ones the body faults (`keepAlive`, `stall`, …) act on. */
-const GENERATING_ROUTES: readonly string[] = ['/chat/completions', '/beta/chat/completions', '/beta/completions'];
+const GENERATING_ROUTES: readonly string[] = ['/chat/completions', '/beta/chat/completions', '/beta/completions', '/completions'];
 const BODY_FAULTS: ReadonlySet<Fault['kind']> = new Set(['keepAlive', 'stall', 'drop', 'malformed', 'truncated']);
 
 /** A fault that changes the body of a 200 answer after it started (all body faults but `keepAlive`). */
@@ -512,7 +513,7 @@ export class FakeDeepSeekServer {
   }
 
   private async handleFim(body: unknown, entry: LoggedRequest, fault: Fault | undefined, res: http.ServerResponse, route: string): Promise<void> {
-    if (route === '/completions') {
+    if (route === '/completions' && !this.config.openAiCompletions) {
       entry.outcome = 'error:404';
       this.sendError(res, 404, 'FIM completion is served under /beta/completions', 'invalid_request_error');
       return;

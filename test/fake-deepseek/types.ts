@@ -60,6 +60,12 @@ export interface FakeConfig {
   cacheUnitTokens: number;
   /** Replies say they come from the offline simulator (used by `npm run demo`). */
   simulator: boolean;
+  /**
+   * Plays an OpenAI-compatible host (vLLM, SGLang, …) that serves FIM as `/completions` with `suffix` at its
+   * base URL, as a fallback provider marked `fim` does. false (default): DeepSeek, which serves it under `/beta`
+   * only and answers `/completions` with 404.
+   */
+  openAiCompletions: boolean;
 }
 
 /**

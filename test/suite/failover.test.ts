@@ -5,7 +5,7 @@ import type { EngineResult } from '../../src/engine/requestEngine';
 import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
 import { FakeDeepSeekControl } from '../fake-deepseek/control';
 import type { Fault, LoggedRequest } from '../fake-deepseek/types';
-import { activateExtension, fakeServer, waitForNotice } from './helpers';
+import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
 
 /** A value the redactor must catch before it reaches either provider. */
 const SECRET = 'ghp_Zq8mX2vN7pL4rT9wY1kB6cJ3hF5dS0aG8eQu';
@@ -158,6 +158,53 @@ describe('failover to a fallback provider', () => {
     assert.equal(deepseek!.recentFailures.length, 4);
     assert.equal(backupStatus!.name, 'Backup');
     assert.ok(backupStatus!.latency.samples >= 3, 'the backup\'s latency is measured');
+  });
+
+  describe('inline completions (FIM)', () => {
+    const fallback = (fim: boolean) => [{
+      name: 'Backup', baseUrl: process.env.BACKUP_DEEPSEEK_URL, apiKeyEnv: 'BACKUP_DEEPSEEK_KEY',
+      models: { chat: 'deepseek-flash', reasoner: 'deepseek-flash' }, ...(fim ? { fim: true } : {}),
+    }];
+    const fimRequests = async (s: FakeDeepSeekControl) => (await s.requests()).filter((r) => r.route.endsWith('/completions') && r.route !== '/chat/completions');
+
+    before(async () => {
+      await backup.configure({ openAiCompletions: true, fimReply: ' return a + b;' });
+    });
+
+    after(async () => {
+      await config().update('fallbackProviders', fallback(false).map((f) => ({ ...f, pricing: { 'deepseek-flash': { cacheHit: 0.01, cacheMiss: 0.2, output: 0.8 } } })), vscode.ConfigurationTarget.Global);
+    });
+
+    it('fail over only to a provider marked as serving FIM, redacted and billed as completions', async () => {
+      await config().update('fallbackProviders', fallback(true), vscode.ConfigurationTarget.Global);
+      await backup.configure({ openAiCompletions: true, fimReply: ' return a + b;' });
+      await primary.injectFault({ kind: 'status', status: 503, path: '/beta/completions' });
+      const outcome = await api.complete(`// token ${SECRET}\nfunction add(a, b) {`, '\n}');
+      assert.equal(outcome.kind, 'completed');
+      assert.ok(outcome.kind === 'completed');
+      assert.equal(outcome.provider, 'Backup');
+      assert.equal(outcome.text, ' return a + b;');
+      assert.equal(outcome.record?.surface, 'completion');
+      const sent = await fimRequests(backup);
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0]!.route, '/completions', "a fallback's FIM is /completions at its base URL");
+      assert.ok(!JSON.stringify(sent[0]!.body).includes(SECRET), 'the prefix was redacted');
+    });
+
+    it('pause quietly while DeepSeek is failing and no fallback serves FIM, and resume when it recovers', async () => {
+      await config().update('fallbackProviders', fallback(false), vscode.ConfigurationTarget.Global);
+      await primary.injectFault({ kind: 'status', status: 503, path: '/beta/completions', times: 3 });
+      const noticesBefore = api.recentNotices().length;
+      for (let i = 0; i < 3; i++) assert.equal((await api.complete('const x = ')).kind, 'failed');
+      const paused = await api.complete('const x = ');
+      assert.equal(paused.kind, 'paused', 'DeepSeek is skipped and no fallback serves FIM');
+      assert.equal((await fimRequests(backup)).length, 0, 'a chat-only fallback is never asked for FIM');
+      assert.equal(api.recentNotices().length, noticesBefore, 'no notification per keystroke');
+      await waitFor('the status bar to say completions are paused', () => (/Inline completions are paused/.test(api.statusBar().tooltip) ? true : undefined));
+      api.resetProviderHealth(); // as the cool-down ending would: the next completion probes DeepSeek
+      const resumed = await api.complete('const x = ');
+      assert.equal(resumed.kind, 'completed');
+    });
   });
 
   it('the chat keeps the exact history: the next turn repeats what DeepSeek cached', async () => {

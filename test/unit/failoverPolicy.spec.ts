@@ -2,6 +2,7 @@ import * as assert from 'assert/strict';
 import type { ApiFailure } from '../../src/core/apiErrors';
 import { CircuitBreaker } from '../../src/core/providers/circuitBreaker';
 import { backoffMs, decideFailover, parseRetryAfter } from '../../src/core/providers/failoverPolicy';
+import { fimRoute } from '../../src/core/providers/fimRoute';
 import { fallbackKeySecretName, fallbackLimits, fallbackProvider, providerChain } from '../../src/core/providers/providerSpec';
 
 const failure = (kind: ApiFailure['kind'], extra: Partial<ApiFailure> = {}): ApiFailure => ({ kind, retryable: true, message: kind, ...extra });
@@ -128,5 +129,29 @@ describe('provider specs', () => {
     const spec = fallbackProvider({ ...backup, limits: { contextTokens: 32_000 } });
     assert.deepEqual(fallbackLimits(spec, 'unknown-model'), { contextTokens: 32_000, maxOutputTokens: 8_000 });
     assert.deepEqual(fallbackLimits(fallbackProvider(backup), 'unknown-model'), { contextTokens: 128_000, maxOutputTokens: 8_000 });
+  });
+});
+
+describe('where an inline completion may go', () => {
+  const deepseek = providerChain('https://api.deepseek.com', [])[0]!;
+  const chatOnly = fallbackProvider({ name: 'ChatOnly', baseUrl: 'https://a.example', models: { chat: 'm', reasoner: 'm' } });
+  const fimHost = fallbackProvider({ name: 'Local', baseUrl: 'http://127.0.0.1:8000/v1', models: { chat: 'm', reasoner: 'm' }, fim: true });
+
+  it('DeepSeek first, then only fallbacks marked fim', () => {
+    const route = fimRoute([{ spec: deepseek, available: true }, { spec: chatOnly, available: true }, { spec: fimHost, available: true }]);
+    assert.deepEqual('targets' in route && route.targets.map((s) => s.name), ['DeepSeek', 'Local']);
+  });
+
+  it('skips DeepSeek while its breaker is open when a FIM fallback can answer', () => {
+    const route = fimRoute([{ spec: deepseek, available: false }, { spec: fimHost, available: true }]);
+    assert.deepEqual('targets' in route && route.targets.map((s) => s.name), ['Local']);
+  });
+
+  it('pauses quietly when DeepSeek is failing and only chat fallbacks exist (never asks a chat host for FIM)', () => {
+    const route = fimRoute([{ spec: deepseek, available: false }, { spec: chatOnly, available: true }]);
+    assert.ok('paused' in route);
+    assert.match(route.paused, /no fallback provider serves completions/);
+    const probing = fimRoute([{ spec: deepseek, available: true }, { spec: chatOnly, available: true }]);
+    assert.deepEqual('targets' in probing && probing.targets.map((s) => s.name), ['DeepSeek'], 'resumes when DeepSeek can be probed');
   });
 });

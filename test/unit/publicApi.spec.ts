@@ -42,6 +42,7 @@ function testOnly(): TestOnlyMembers {
     lastRequest: () => undefined,
     providerStatus: () => [],
     resetProviderHealth: () => undefined,
+    complete: unused,
   };
 }
 

@@ -57,6 +57,13 @@ describe('status bar while DeepSeek is failing', () => {
     assert.equal(near?.level, 'warning');
   });
 
+  it('says when inline completions are paused because no fallback serves FIM', () => {
+    const status = degradedStatus(viewAfter(1000), { primaryDegraded: true, fallbackServing: 'Backup', completionsPaused: 'DeepSeek is failing and no fallback provider serves completions' }, idle);
+    assert.ok(status);
+    assert.match(status.accessibilityLabel, /inline completions paused until DeepSeek recovers/);
+    assert.match(status.tooltipHeader, /Inline completions are paused until DeepSeek recovers: DeepSeek is failing and no fallback provider serves completions\.$/);
+  });
+
   it('keeps a long or hostile reason short and inert in the tooltip', () => {
     const reason = `[open](command:workbench.action.terminal.new) ${'x'.repeat(400)}`;
     const status = degradedStatus(viewAfter(1000), { primaryDegraded: true, fallbackServing: 'Backup', reason }, idle);

@@ -21,6 +21,8 @@ export interface ServingFacts {
   readonly fallbackServing?: string;
   /** DeepSeek's latest failure, in a few words. */
   readonly reason?: string;
+  /** Why inline completions are paused, when they are (no fallback serves FIM). */
+  readonly completionsPaused?: string;
 }
 
 export interface DegradedStatus extends StatusLine {
@@ -57,9 +59,11 @@ export function degradedStatus(view: SpendView, serving: ServingFacts, options: 
     `${sentence}. Session spend ${spend}`,
     rate === undefined ? undefined : `cache-hit rate ${formatPercent(rate)}`,
     options.streaming ? 'request in progress' : undefined,
+    serving.completionsPaused ? 'inline completions paused until DeepSeek recovers' : undefined,
     base.level !== 'normal' && budget.message ? budget.message : undefined,
   ].filter((part): part is string => part !== undefined).join(', ');
   const failingMd = `**DeepSeek is failing**${reason ? ` (${inertMarkdown(reason)})` : ''}`;
   const tooltipHeader = `${who ? `${failingMd}; requests go to **${inertMarkdown(who)}** until it recovers` : `${failingMd}; no fallback provider has answered in its place yet`} — [Show Provider Status](command:${CommandIds.showProviderStatus})`;
-  return { text, accessibilityLabel: label, level, tooltipHeader };
+  const paused = serving.completionsPaused ? `\n\nInline completions are paused until DeepSeek recovers: ${inertMarkdown(serving.completionsPaused)}.` : '';
+  return { text, accessibilityLabel: label, level, tooltipHeader: `${tooltipHeader}${paused}` };
 }
