@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { DeepSeekClient } from '../api/deepseekClient';
-import type { ChatMessage, ChatResult, StreamEvent, StreamTimeouts } from '../api/types';
-import { createStreamRestorer, Redactor, RedactionSummary, type RedactionFinding } from '../core/redaction/redactor';
+import type { DeepSeekClient } from '../api/deepseekClient';
+import type { ChatMessage, ChatResult, StreamTimeouts } from '../api/types';
+import { Redactor } from '../core/redaction/redactor';
 import type { LastRequest } from './lastRequest';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
@@ -10,10 +10,7 @@ import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReser
 import type { Logger } from '../core/logger';
 import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
 import type { ResolvedPrice } from '../core/pricing';
-import { CommandIds } from '../core/commandIds';
 import { spendInputFor } from '../core/providers/attemptBilling';
-import { countsAgainstProvider } from '../core/providers/failoverPolicy';
-import { fimRoute } from '../core/providers/fimRoute';
 import { fallbackLimits, providerChain, type ProviderSpec } from '../core/providers/providerSpec';
 import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
@@ -26,6 +23,13 @@ import type { RoleModel, RoleModels } from './roleModels';
 import type { EngineEvent, ProviderSwitchEvent } from './engineEvents';
 import { runWithFailover, type AttemptReport, type BuiltPrompt, type ProviderTarget } from './failoverRun';
 import { ProviderHealth, type ProviderStatus, type ServingState } from './providerHealth';
+import { ProviderClients, type FallbackKeySource } from './providerClients';
+import { redactingPreparer, restoringSink } from './redactedStream';
+import { requestCompletion, type FimOutcome, type FimTask } from './completionRequests';
+
+export type { FimOutcome, FimTask };
+
+export type { FallbackKeySource };
 
 export type { ModelRole };
 
@@ -48,11 +52,6 @@ export interface ChatTask<B extends BuiltPrompt = BuiltPrompt> {
    * policy from src/spend/budgetPolicy.ts; completions can decline silently). The engine opens no dialog.
    */
   readonly budget: BudgetPolicy;
-}
-
-/** Where a fallback provider's key comes from (src/platform/providerKeyStore.ts). */
-export interface FallbackKeySource {
-  resolve(spec: ProviderSpec): Promise<{ readonly key: string | undefined }>;
 }
 
 /** Expected output when estimating a request's cost for the budget check. */
@@ -92,25 +91,6 @@ export interface NotSent {
   readonly notSent: 'noKey' | 'budget';
 }
 
-/** One fill-in-the-middle completion, as the completions surface asks for it. */
-export interface FimTask {
-  readonly prefix: string;
-  readonly suffix?: string;
-  readonly maxTokens?: number;
-  readonly stop?: readonly string[];
-  readonly token?: vscode.CancellationToken;
-  readonly budget: BudgetPolicy;
-}
-
-export type FimOutcome =
-  /** `text` has placeholders restored; `record` is the ledger entry (surface `completion`). */
-  | { readonly kind: 'completed'; readonly text: string; readonly provider: string; readonly record?: SpendRecord }
-  /** Nothing was sent: DeepSeek is failing and no fallback serves FIM. Quiet: the status bar says so. */
-  | { readonly kind: 'paused'; readonly reason: string }
-  | { readonly kind: 'failed'; readonly failure: ApiFailure; readonly provider: string }
-  /** No key, or the budget policy declined. */
-  | (NotSent & { readonly kind: 'notSent' });
-
 export function isNotSent(result: EngineResult | NotSent): result is NotSent {
   return 'notSent' in result;
 }
@@ -123,10 +103,7 @@ function notSentResult(model: string, failure: ApiFailure, provider: ProviderSpe
   };
 }
 
-const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
-/** Clients kept per provider, base URL and key (connections are reused), at most this many. */
-const MAX_CLIENTS = 8;
 
 /** What the request carries for its role's thinking, as Show Last Request says it. */
 function thinkingText(use: RoleModel): string | undefined {
@@ -159,7 +136,7 @@ export class RequestEngine implements vscode.Disposable {
   readonly onDidChangeHealth = this.healthEmitter.event;
   private readonly health = new ProviderHealth();
   private readonly healthListener = this.health.onDidChange(() => this.healthEmitter.fire());
-  private readonly clients = new Map<string, DeepSeekClient>();
+  private readonly clients: ProviderClients;
   private balanceNoticeShown = false;
 
   constructor(
@@ -170,8 +147,10 @@ export class RequestEngine implements vscode.Disposable {
     private readonly notifier: Notifier,
     private readonly logger: Logger,
     private readonly models: RoleModels,
-    private readonly fallbackKeys: FallbackKeySource = { resolve: async () => ({ key: undefined }) },
-  ) {}
+    fallbackKeys: FallbackKeySource = { resolve: async () => ({ key: undefined }) },
+  ) {
+    this.clients = new ProviderClients(fallbackKeys, logger, notifier);
+  }
 
   get inFlight(): number {
     return this.active;
@@ -219,59 +198,17 @@ export class RequestEngine implements vscode.Disposable {
     return this.models.forRole(role);
   }
 
-  /** The client for a provider and key, made once and kept (its SDK client reuses connections). */
-  private clientFor(spec: ProviderSpec, apiKey: string): DeepSeekClient {
-    const id = `${spec.id}|${spec.baseUrl}|${keyHash(apiKey)}`;
-    let client = this.clients.get(id);
-    if (!client) {
-      for (const key of [...this.clients.keys()]) {
-        if (key.startsWith(`${spec.id}|`)) this.clients.delete(key); // its URL or key changed
-      }
-      if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
-      // A fallback serves FIM (`/completions` with `suffix`) at its base URL; DeepSeek at `/beta`.
-      client = new DeepSeekClient({ baseUrl: spec.baseUrl, apiKey, ...(spec.primary ? {} : { fimBaseUrl: spec.baseUrl }) });
-      this.clients.set(id, client);
-    }
-    return client;
-  }
-
-  /**
-   * The fallbacks that can be sent to: those with a key (SecretStorage or their environment variable). A
-   * fallback whose key is DeepSeek's own (an `apiKeyEnv` of DEEPSEEK_API_KEY, or the same key stored) is left
-   * out unless it is DeepSeek's host: DeepSeek's key never goes to another host.
-   */
+  /** The fallbacks that can be sent to: those with a key of their own (src/engine/providerClients.ts). */
   private async fallbackTargets(role: ModelRole, specs: readonly ProviderSpec[], primary: { endpoint: string; apiKey: string }): Promise<ProviderTarget[]> {
     const targets: ProviderTarget[] = [];
     const overrides = this.settings.get('models.limits');
     for (const spec of specs) {
-      const { key } = await this.fallbackKeys.resolve(spec).catch(() => ({ key: undefined }));
-      if (!key) {
-        this.logger.info(`${spec.name}: no API key (Set Fallback Provider Key${spec.apiKeyEnv ? ` or $${spec.apiKeyEnv}` : ''}); it cannot take over`);
-        continue;
-      }
-      if (key === primary.apiKey && spec.endpoint !== primary.endpoint) {
-        this.warnKeyReuse(spec);
-        continue;
-      }
+      const key = await this.clients.fallbackKey(spec, primary);
+      if (!key) continue;
       const model = spec.models![role];
-      targets.push({ spec, client: this.clientFor(spec, key), model, limits: fallbackLimits(spec, model, overrides) });
+      targets.push({ spec, client: this.clients.client(spec, key), model, limits: fallbackLimits(spec, model, overrides) });
     }
     return targets;
-  }
-
-  private keyReuseWarned = new Set<string>();
-
-  private warnKeyReuse(spec: ProviderSpec): void {
-    this.logger.warn(`${spec.name}: its key is DeepSeek's; it is not sent to ${spec.endpoint}`);
-    if (this.keyReuseWarned.has(spec.id)) return;
-    this.keyReuseWarned.add(spec.id);
-    void this.notifier.warn(
-      `The fallback provider "${spec.name}" would get your DeepSeek API key (${spec.apiKeyEnv ? `$${spec.apiKeyEnv}` : 'the same key is stored'}). ` +
-        `DeepSeek's key is never sent to another host (${spec.endpoint}), so ${spec.name} cannot take over until it has a key of its own.`,
-      'Set Fallback Provider Key',
-    ).then((choice) => {
-      if (choice === 'Set Fallback Provider Key') void vscode.commands.executeCommand(CommandIds.setFallbackProviderKey);
-    });
   }
 
   /** The price of one attempt: DeepSeek's table for DeepSeek, a fallback's own table (or none: unpriced). */
@@ -298,7 +235,7 @@ export class RequestEngine implements vscode.Disposable {
     const apiKey = key.key;
     const [primarySpec, ...fallbackSpecs] = this.providers() as [ProviderSpec, ...ProviderSpec[]];
     const baseUrl = primarySpec.baseUrl;
-    const client = this.clientFor(primarySpec, apiKey);
+    const client = this.clients.client(primarySpec, apiKey);
     const use = this.models.forRole(task.role, apiKey);
     // What the endpoint serves is read lazily, never awaited here: a refused id is healed below either way.
     void this.models.ensureListed(client, baseUrl, apiKey);
@@ -327,38 +264,20 @@ export class RequestEngine implements vscode.Disposable {
     this.setActive(+1);
     const records: SpendRecord[] = [];
     let answeredRecord: SpendRecord | undefined;
-    const prepared = new Map<B, { messages: readonly ChatMessage[]; findings: RedactionFinding[] }>();
-    const prepare = (built: B) => {
-      let p = prepared.get(built);
-      if (!p) {
-        const findings: RedactionFinding[] = [];
-        const messages = built.messages.map((m) => {
-          if (!redactor) return m;
-          const r = redactor.redact(m.content);
-          findings.push(...r.findings);
-          return { role: m.role, content: r.text };
-        });
-        if (findings.length > 0) {
-          this.logger.info(`redacted ${findings.length} value(s) before sending: ${RedactionSummary.of(findings).entries().map((e) => `${e.occurrences} ${e.kind}`).join(', ')}`);
-        }
-        p = { messages, findings };
-        prepared.set(built, p);
-      }
-      return p;
-    };
+    const preparer = redactingPreparer<B>(redactor, this.logger);
     try {
       const onEvent = task.onEvent;
       const outcome = await runWithFailover<B>({
         targets: [primary, ...fallbacks],
         build: (limits) => (limits === primary.limits ? firstBuilt : task.build(limits)),
-        prepare: (built) => prepare(built).messages,
+        prepare: (built) => preparer.prepare(built).messages,
         ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}),
         signal: cancellation.signal,
         health: this.health,
         timeouts: (_target, hasNext) => this.timeoutsFor(hasNext),
         log: (message) => this.logger.info(`providers: ${message}`),
         onSend: (target, messages) => {
-          const findings = [...prepared.values()].find((p) => p.messages === messages)?.findings ?? [];
+          const findings = preparer.findingsOf(messages);
           const thinking = target.spec.primary ? thinkingText(this.describeTarget(target, use)) : undefined;
           this.last = {
             at: Date.now(), surface: task.surface, model: target.model, ...(thinking ? { thinking } : {}),
@@ -366,27 +285,7 @@ export class RequestEngine implements vscode.Disposable {
           };
           this.lastEmitter.fire();
         },
-        ...(onEvent
-          ? {
-              sink: () => {
-                const reasoningRestorer = redactor ? createStreamRestorer(redactor) : undefined;
-                const contentRestorer = redactor ? createStreamRestorer(redactor) : undefined;
-                return {
-                  onEvent: (event: StreamEvent) => {
-                    const restorer = event.type === 'reasoning' ? reasoningRestorer : contentRestorer;
-                    const text = restorer ? restorer.push(event.text) : event.text;
-                    if (text) onEvent({ type: event.type, text });
-                  },
-                  flush: () => {
-                    const tailReasoning = reasoningRestorer?.flush();
-                    const tailContent = contentRestorer?.flush();
-                    if (tailReasoning) onEvent({ type: 'reasoning', text: tailReasoning });
-                    if (tailContent) onEvent({ type: 'content', text: tailContent });
-                  },
-                };
-              },
-            }
-          : {}),
+        ...(onEvent ? { sink: () => restoringSink(redactor, onEvent) } : {}),
         onAttempt: (report) => {
           answeredRecord = this.recordSpend(task.surface, report);
           if (answeredRecord) records.push(answeredRecord);
@@ -427,82 +326,40 @@ export class RequestEngine implements vscode.Disposable {
     }
   }
 
-  /**
-   * A FIM completion through the same chain: DeepSeek while its breaker allows, then only the fallbacks marked
-   * `fim`; paused (nothing sent) when neither can answer. No retries (a completion is only worth having now):
-   * a failure that says the provider is unwell moves to the next FIM provider, anything else comes back for
-   * the surface to show once. Redacted before it leaves, restored on return, billed with the provider's prices.
-   */
+  /** One inline completion through the provider chain (src/engine/completionRequests.ts). */
   async complete(task: FimTask): Promise<FimOutcome> {
     const key = await this.keyStore.resolve();
     if (!key.key) return { kind: 'notSent', notSent: 'noKey' };
-    const apiKey = key.key;
-    const chain = this.providers();
-    const route = fimRoute(chain.map((spec) => ({ spec, available: this.health.available(spec) })));
-    if ('paused' in route) {
-      this.completionsPaused = route.paused;
-      this.healthEmitter.fire();
-      return { kind: 'paused', reason: route.paused };
-    }
-    if (this.completionsPaused !== undefined) {
-      this.completionsPaused = undefined;
-      this.healthEmitter.fire();
-    }
-    const primarySpec = chain[0]!;
-    const chatModel = this.models.forRole('chat', apiKey).model;
-    const targets: Array<{ spec: ProviderSpec; client: DeepSeekClient; model: string }> = [];
-    for (const spec of route.targets) {
-      if (spec.primary) {
-        targets.push({ spec, client: this.clientFor(spec, apiKey), model: chatModel });
-        continue;
+    let redactor: Redactor | undefined;
+    if (this.settings.get('privacy.redact')) {
+      try {
+        redactor = await this.getRedactor();
+      } catch (err) {
+        this.logger.error('redaction could not start; the completion was not sent', err);
+        return { kind: 'failed', provider: 'DeepSeek', failure: { kind: 'unknown', retryable: true, message: redactorFailedMessage(err) } };
       }
-      const { key: fallbackKey } = await this.fallbackKeys.resolve(spec).catch(() => ({ key: undefined }));
-      if (!fallbackKey || (fallbackKey === apiKey && spec.endpoint !== primarySpec.endpoint)) continue;
-      targets.push({ spec, client: this.clientFor(spec, fallbackKey), model: spec.models!.chat });
     }
-    if (targets.length === 0) return { kind: 'paused', reason: 'no provider that serves completions has a key' };
-    const redactor = this.settings.get('privacy.redact') ? await this.getRedactor().catch(() => undefined) : undefined;
-    if (this.settings.get('privacy.redact') && !redactor) {
-      return { kind: 'failed', provider: primarySpec.name, failure: { kind: 'unknown', retryable: true, message: 'Not sent: redaction could not start.' } };
-    }
-    const prefix = redactor ? redactor.redact(task.prefix).text : task.prefix;
-    const suffix = task.suffix !== undefined && redactor ? redactor.redact(task.suffix).text : task.suffix;
-    const reservation = await this.admit(chatModel, 'chat', task.maxTokens ?? 64, [{ role: 'user', content: prefix + (suffix ?? '') }], task.budget);
-    if (!reservation) return { kind: 'notSent', notSent: 'budget' };
-    const cancellation = toAbortSignal(task.token);
-    try {
-      let last: FimOutcome | undefined;
-      for (const [i, target] of targets.entries()) {
-        if (!this.health.tryAcquire(target.spec) && i < targets.length - 1) continue;
-        this.last = {
-          at: Date.now(), surface: 'completion', model: target.model, provider: target.spec.name, endpoint: target.client.endpoint,
-          messages: [{ role: 'user', content: prefix }, ...(suffix ? [{ role: 'user' as const, content: `[suffix]\n${suffix}` }] : [])],
-          redacted: redactor !== undefined, findings: [],
-        };
+    return requestCompletion({
+      apiKey: key.key,
+      chain: this.providers(),
+      chatModel: this.models.forRole('chat', key.key).model,
+      health: this.health,
+      clients: this.clients,
+      redactor,
+      admit: (model, maxTokens, text, budget) => this.admit(model, 'chat', maxTokens, [{ role: 'user', content: text }], budget),
+      priceFor: (spec, model) => this.priceFor(spec, model),
+      record: (input) => this.spend.record(input),
+      sent: (last) => {
+        this.last = last;
         this.lastEmitter.fire();
-        const result = await target.client.fim(
-          { model: target.model, prompt: prefix, ...(suffix !== undefined ? { suffix } : {}), ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}), ...(task.stop ? { stop: task.stop } : {}) },
-          { signal: cancellation.signal },
-        );
-        const billed = spendInputFor('completion', target.spec.name, this.priceFor(target.spec, target.model), {
-          model: result.model, reasoning: '', content: result.text, finishReason: result.finishReason, usage: result.usage, failure: result.failure, promptChars: result.promptChars,
-        });
-        const record = billed ? this.spend.record(billed) : undefined;
-        if (!result.failure) {
-          this.health.succeeded(target.spec, result.durationMs);
-          const text = redactor ? redactor.restore(result.text) : result.text;
-          return { kind: 'completed', text, provider: target.spec.name, ...(record ? { record } : {}) };
-        }
-        this.health.failed(target.spec, result.failure);
-        last = { kind: 'failed', failure: result.failure, provider: target.spec.name };
-        if (result.failure.kind === 'cancelled' || !countsAgainstProvider(result.failure)) break;
-        this.logger.info(`providers: completion on ${target.spec.name} failed (${result.failure.kind}); ${i < targets.length - 1 ? 'next FIM provider' : 'no other FIM provider'}`);
-      }
-      return last ?? { kind: 'paused', reason: 'every provider that serves completions is skipped for now' };
-    } finally {
-      reservation.release();
-      cancellation.dispose();
-    }
+      },
+      paused: (reason) => {
+        if (reason === this.completionsPaused) return;
+        this.completionsPaused = reason;
+        this.healthEmitter.fire();
+      },
+      logger: this.logger,
+    }, task);
   }
 
   /** Why completions are paused (DeepSeek failing, no FIM fallback), or undefined while they can be served. */
