@@ -12,7 +12,7 @@ import { PRIMARY_PROVIDER_NAME } from '../core/providers/providerSpec';
 import type { ConfigurationService } from '../config/settings';
 import type { EngineEvent, ProviderSwitchEvent } from '../engine/engineEvents';
 import { isNotSent, type EngineResult, type NotSent, type RequestEngine } from '../engine/requestEngine';
-import { providerSwitchNotice, withProviderSwitch, type ErrorAction, type ModelChoice, type TurnView } from '../webview/protocol';
+import { providerSwitchNotice, skippedNotice, withProviderSwitch, type ErrorAction, type ModelChoice, type TurnView } from '../webview/protocol';
 import type { ContextService } from '../workspace/contextService';
 import { collectContext, type CollectOptions } from '../workspace/contextBlocks';
 import { newId, type ConversationStore, type StoredConversation, type StoredTurn } from './conversationStore';
@@ -298,7 +298,8 @@ function finishedTurn(
   const status: StoredTurn['status'] = result.failure?.kind === 'cancelled' ? 'stopped' : result.failure ? 'error' : 'done';
   // The result's list is the engine's own account; the streamed events are the same switches as they happened.
   const switches = result.switches.length > 0 ? result.switches : seenSwitches;
-  const notice = providerSwitchNotice(switches, status === 'done');
+  const notice = providerSwitchNotice(switches, status === 'done')
+    ?? (status === 'done' ? skippedNotice(result.skipped, result.provider) : undefined);
   let finished: StoredTurn = {
     ...turn,
     model: result.model, // the id that answered (a refused id is retried once with its equivalent)

@@ -10,7 +10,7 @@ export interface ProviderSwitchEvent {
   readonly from: string;
   readonly to: string;
   readonly midAnswer: boolean;
-  /** In a few words, e.g. "the stream broke mid-answer", "the account balance is empty (402)". */
+  /** In a few words, e.g. "the stream broke mid-answer", "its balance is empty, 402". */
   readonly why: string;
   /** The failure's user-facing message on `from`. */
   readonly message: string;

@@ -77,6 +77,8 @@ export interface FailoverOutcome<B> {
   readonly firstBuilt: B;
   readonly attempts: readonly AttemptReport<B>[];
   readonly switches: readonly ProviderSwitchEvent[];
+  /** Providers not tried because their circuit breaker is open (DeepSeek, while it keeps failing). */
+  readonly skipped: readonly string[];
 }
 
 function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
@@ -122,9 +124,8 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
   // Which providers to try: skip open breakers while someone else can answer.
   const open = input.targets.filter((t) => health.available(t.spec));
   const order = open.length > 0 ? open : [input.targets[0]!];
-  for (const skipped of input.targets.filter((t) => !order.includes(t))) {
-    log(`${skipped.spec.name}: skipped, its circuit breaker is open`);
-  }
+  const skipped = input.targets.filter((t) => !order.includes(t)).map((t) => t.spec.name);
+  for (const name of skipped) log(`${name}: skipped, its circuit breaker is open`);
   for (let i = 0; i < order.length; i++) {
     let target = order[i]!;
     const forced = !health.tryAcquire(target.spec); // an open breaker tried anyway: no probe was claimed
@@ -156,7 +157,7 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
       last = { target, result, built };
       if (!result.failure) {
         health.succeeded(target.spec, result.firstTokenMs);
-        return { result, target, built, firstBuilt, attempts, switches };
+        return { result, target, built, firstBuilt, attempts, switches, skipped };
       }
       health.failed(target.spec, result.failure);
       if (!healed && input.heal && !signal.aborted) {
@@ -174,12 +175,12 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
       log(`${target.spec.name} ${target.model}: ${result.failure.kind}${result.failure.status ? ` ${result.failure.status}` : ''} → ${decision.action} (${decision.why})`);
       if (decision.action === 'retry') {
         await sleep(decision.delayMs, signal);
-        if (signal.aborted) return { result, target, built, firstBuilt, attempts, switches };
+        if (signal.aborted) return { result, target, built, firstBuilt, attempts, switches, skipped };
         retries += 1;
         continue;
       }
       if (decision.action === 'stop') {
-        return { result, target, built, firstBuilt, attempts, switches };
+        return { result, target, built, firstBuilt, attempts, switches, skipped };
       }
       const to = order[i + 1]!;
       const event: ProviderSwitchEvent = {
@@ -191,5 +192,5 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
     }
   }
   // Unreachable in practice (the last provider never fails over), but keep the types honest.
-  return { ...last!, firstBuilt: firstBuilt!, attempts, switches };
+  return { ...last!, firstBuilt: firstBuilt!, attempts, switches, skipped };
 }

@@ -79,6 +79,8 @@ export type EngineResult<B extends BuiltPrompt = BuiltPrompt> = ChatResult & {
   readonly endpoint: string;
   /** The provider switches on the way, in order (empty when DeepSeek answered at once). */
   readonly switches: readonly ProviderSwitchEvent[];
+  /** Providers skipped because their circuit breaker is open. */
+  readonly skipped: readonly string[];
   /** Every attempt's ledger record, failed and interrupted ones included. */
   readonly records: readonly SpendRecord[];
   /** The prompt the answering attempt sent, and the one built for the first provider tried. */
@@ -99,7 +101,7 @@ export function isNotSent(result: EngineResult | NotSent): result is NotSent {
 function notSentResult(model: string, failure: ApiFailure, provider: ProviderSpec): EngineResult<never> {
   return {
     model, reasoning: '', content: '', rawContent: '', finishReason: undefined, usage: undefined, partial: false,
-    failure, durationMs: 0, firstTokenMs: undefined, promptChars: 0, provider: provider.name, endpoint: provider.endpoint, switches: [], records: [],
+    failure, durationMs: 0, firstTokenMs: undefined, promptChars: 0, provider: provider.name, endpoint: provider.endpoint, switches: [], skipped: [], records: [],
   };
 }
 
@@ -313,6 +315,7 @@ export class RequestEngine implements vscode.Disposable {
         provider: outcome.target.spec.name,
         endpoint: outcome.target.client.endpoint,
         switches: outcome.switches,
+        skipped: outcome.skipped,
         records,
         built: outcome.built,
         firstBuilt: outcome.firstBuilt,

@@ -225,7 +225,7 @@ export interface ProviderSwitch {
 
 /**
  * The turn's notice for the provider switches of one request, in order: "DeepSeek stopped mid-answer — answered
- * by Backup", "DeepSeek failed (the account balance is empty (402)) — answered by Backup", and chained
+ * by Backup", "DeepSeek failed (its balance is empty, 402) — answered by Backup", and chained
  * ("DeepSeek failed (…), then Backup stopped mid-answer — answered by Other"). `answered` false (the last
  * provider failed too, or the user stopped it) says "switched to" instead. Undefined when nothing switched.
  */
@@ -234,6 +234,11 @@ export function providerSwitchNotice(switches: readonly ProviderSwitch[], answer
   if (!last) return undefined;
   const steps = switches.map((s) => (s.midAnswer ? `${s.from} stopped mid-answer` : `${s.from} failed (${s.why})`));
   return `${steps.join(', then ')} — ${answered ? 'answered by' : 'switched to'} ${last.to}`;
+}
+
+/** When the answer came from a fallback because DeepSeek's circuit breaker is open (no switch on the way). */
+export function skippedNotice(skipped: readonly string[], answeredBy: string): string | undefined {
+  return skipped.length > 0 ? `${skipped.join(', ')} skipped for now (failing; see Show Provider Status) — answered by ${answeredBy}` : undefined;
 }
 
 /**

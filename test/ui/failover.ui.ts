@@ -120,4 +120,28 @@ describe('UI: chat fails over to a fallback provider (real VS Code in Chromium)'
     await lastTurn().locator('.turn-footer', { hasText: /^Backup · backup-chat · .* · unpriced/ }).waitFor();
     await wb.screenshot('failover-02-before-streaming');
   });
+
+  it('DeepSeek keeps failing: the status bar warns and names Backup, and Show Provider Status says DeepSeek is skipped', async () => {
+    // A try and a retry per question (503), then Backup: the third failure in a row opens DeepSeek's breaker.
+    wb.env.fake.injectFault({ kind: 'status', status: 503, path: '/chat/completions', times: 4 }); // as many as DeepSeek gets asked
+    backup.configure({ chunkDelayMs: 0, replies: [{ content: 'Backup, first.' }, { content: 'Backup, second.' }] });
+    await ask('Is mean() safe on an empty list?');
+    await answerOf().getByText('Backup, first.').waitFor();
+    await ask('And on NaN?');
+    await answerOf().getByText('Backup, second.').waitFor();
+    await lastTurn().locator('.turn-notice', { hasText: 'DeepSeek skipped for now (failing; see Show Provider Status) — answered by Backup' }).waitFor();
+    const item = wb.page.locator('.part.statusbar [aria-label^="DeepSeek is failing"]').first();
+    await item.waitFor({ timeout: 120_000 });
+    assert.match((await item.getAttribute('aria-label')) ?? '', /^DeepSeek is failing .*requests go to Backup until it recovers/);
+    assert.match(await item.innerText(), /Backup · \$/);
+    await wb.screenshot('failover-03-status-bar-degraded');
+    await wb.runCommand('DeepSeek: Show Provider Status');
+    await wb.page.locator('.tab', { hasText: 'DeepSeek Provider Status' }).first().waitFor();
+    // The document opens as a Markdown preview (a webview of its own).
+    const report = await wb.webviewFrame('h2[id^="deepseek"], h2');
+    await report.locator('li', { hasText: /^State: skipped until \d\d:\d\d:\d\d UTC after \d+ failures in a row$/ }).first().waitFor();
+    await report.locator('h2', { hasText: 'Backup — fallback 1' }).waitFor();
+    await report.locator('li', { hasText: /^Key: from \$DEEPSEEK_UI_BACKUP_KEY$/ }).waitFor();
+    await wb.screenshot('failover-04-provider-status');
+  });
 });

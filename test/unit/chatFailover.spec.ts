@@ -6,6 +6,7 @@ import {
   interruptedSummary,
   parseFromHost,
   providerSwitchNotice,
+  skippedNotice,
   withProviderSwitch,
   type ProviderSwitch,
   type TurnFooter,
@@ -24,20 +25,27 @@ const streaming: TurnView = {
 };
 
 const dropped: ProviderSwitch = { from: 'DeepSeek', to: 'Backup', midAnswer: true, why: 'the stream broke mid-answer' };
-const balance: ProviderSwitch = { from: 'DeepSeek', to: 'Backup', midAnswer: false, why: 'the account balance is empty (402)' };
+const balance: ProviderSwitch = { from: 'DeepSeek', to: 'Backup', midAnswer: false, why: 'its balance is empty, 402' };
 
 describe('chat failover: the notice says who answered and why', () => {
   it('names both providers, mid-answer or not', () => {
     assert.equal(providerSwitchNotice([dropped]), 'DeepSeek stopped mid-answer — answered by Backup');
-    assert.equal(providerSwitchNotice([balance]), 'DeepSeek failed (the account balance is empty (402)) — answered by Backup');
+    assert.equal(providerSwitchNotice([balance]), 'DeepSeek failed (its balance is empty, 402) — answered by Backup');
     assert.equal(providerSwitchNotice([{ ...dropped, from: 'Backup', to: 'Other' }]), 'Backup stopped mid-answer — answered by Other');
   });
 
   it('chains several switches and ends with the last provider; "switched to" when that one did not answer', () => {
     const chain = [balance, { from: 'Backup', to: 'Other', midAnswer: true, why: 'the stream broke mid-answer' }];
-    assert.equal(providerSwitchNotice(chain), 'DeepSeek failed (the account balance is empty (402)), then Backup stopped mid-answer — answered by Other');
+    assert.equal(providerSwitchNotice(chain), 'DeepSeek failed (its balance is empty, 402), then Backup stopped mid-answer — answered by Other');
     assert.equal(providerSwitchNotice([dropped], false), 'DeepSeek stopped mid-answer — switched to Backup');
     assert.equal(providerSwitchNotice([]), undefined);
+  });
+});
+
+describe('chat failover: DeepSeek skipped while its breaker is open', () => {
+  it('says DeepSeek was skipped and who answered; nothing when nothing was skipped', () => {
+    assert.equal(skippedNotice(['DeepSeek'], 'Backup'), 'DeepSeek skipped for now (failing; see Show Provider Status) — answered by Backup');
+    assert.equal(skippedNotice([], 'DeepSeek'), undefined);
   });
 });
 
@@ -64,7 +72,7 @@ describe('chat failover: a switch mid-answer keeps what arrived and restarts the
     const empty = { ...streaming, reasoning: '', answer: '' };
     const after = withProviderSwitch(empty, [balance]);
     assert.equal(after.interrupted, undefined);
-    assert.equal(after.notice, 'DeepSeek failed (the account balance is empty (402)) — answered by Backup');
+    assert.equal(after.notice, 'DeepSeek failed (its balance is empty, 402) — answered by Backup');
     // midAnswer with nothing arrived (e.g. only a placeholder still held back): no empty segment.
     assert.deepEqual(withProviderSwitch(empty, [dropped]).interrupted, []);
   });

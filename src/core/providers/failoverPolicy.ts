@@ -58,7 +58,7 @@ export function decideFailover(outcome: AttemptOutcome, options: FailoverPolicyO
     case 'unknown':
       return { action: 'stop', why: `${failure.status ?? failure.kind} is the user's to fix` };
     case 'balance':
-      return next('the account balance is empty (402)');
+      return next('its balance is empty, 402');
     case 'timeout':
     case 'stream':
       return next(midStream ? 'the stream broke mid-answer' : `the provider did not answer in time (${failure.kind})`);
