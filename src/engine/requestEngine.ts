@@ -258,7 +258,7 @@ export class RequestEngine implements vscode.Disposable {
     const primary: ProviderTarget = this.primaryTarget(primarySpec, client, use);
     const fallbacks = await this.fallbackTargets(task.role, fallbackSpecs, { endpoint: primarySpec.endpoint, apiKey });
     const firstBuilt = task.build(primary.limits);
-    const reservation = await this.admit(use.model, task.role, task.maxTokens, firstBuilt.messages, task.budget);
+    const reservation = await this.admit(use.model, task.role, task.maxTokens, firstBuilt.messages, task.budget, fallbacks);
     if (!reservation) {
       return { notSent: 'budget' };
     }
@@ -452,13 +452,25 @@ export class RequestEngine implements vscode.Disposable {
    * Admits the request against the session budget (every window's session spend, plus the estimates of this
    * window's requests still running); undefined when the task's policy declined to go past it.
    */
-  private async admit(model: string, role: ModelRole, maxTokens: number | undefined, messages: readonly ChatMessage[], budget: BudgetPolicy): Promise<BudgetReservation | undefined> {
+  private async admit(
+    model: string,
+    role: ModelRole,
+    maxTokens: number | undefined,
+    messages: readonly ChatMessage[],
+    budget: BudgetPolicy,
+    /** The other providers that may serve it: the estimate is the dearest of them (a priced one; fails closed). */
+    fallbacks: readonly ProviderTarget[] = [],
+  ): Promise<BudgetReservation | undefined> {
     const budgetUsd = this.settings.get('budget.session');
     let nextEstimateUsd = 0;
     if (budgetUsd > 0) {
       await this.spend.refresh(); // Other windows' spend counts against the same session.
       const promptTokens = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
-      nextEstimateUsd = estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, maxTokens ?? EXPECTED_OUTPUT_TOKENS[role]);
+      const output = maxTokens ?? EXPECTED_OUTPUT_TOKENS[role];
+      nextEstimateUsd = Math.max(
+        estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, output),
+        ...fallbacks.map((t) => estimateRequestCostUsd(this.priceFor(t.spec, t.model), promptTokens, output)),
+      );
     }
     // No await between reading the session spend and the gate's reservation: concurrent requests see each other.
     const admission = await this.budgetGate.admit({ budgetUsd, sessionSpentUsd: this.spend.view().session.costUsd, nextEstimateUsd }, budget);
