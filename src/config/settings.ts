@@ -51,7 +51,8 @@ export class ConfigurationService implements SettingsSource, vscode.Disposable {
     switch (SETTING_OWNERS[key]) {
       case 'user':
         return { user: inspected?.globalValue };
-      case 'additive': {
+      case 'additive':
+      case 'narrowing': {
         const folders = (vscode.workspace.workspaceFolders ?? [])
           .map((folder) => vscode.workspace.getConfiguration(SETTINGS_SECTION, folder.uri).inspect(key)?.workspaceFolderValue)
           .filter((v) => v !== undefined);

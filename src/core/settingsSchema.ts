@@ -82,6 +82,8 @@ export interface Settings {
   readonly pricing: PriceTable;
   readonly 'budget.session': number;
   readonly 'inlineCompletions.enabled': boolean;
+  /** Language id → on/off, `*` for every other language (Copilot's form). */
+  readonly 'inlineCompletions.languages': Readonly<Record<string, boolean>>;
   readonly 'privacy.redact': boolean;
   readonly 'context.exclude': readonly string[];
   readonly 'context.maxTokens': number;
@@ -91,6 +93,15 @@ export interface Settings {
 }
 
 export type SettingKey = keyof Settings;
+
+/** Where completions are on by default: everywhere but prose and the commit message box (as Copilot ships). */
+export const DEFAULT_COMPLETION_LANGUAGES: Readonly<Record<string, boolean>> = { '*': true, markdown: false, plaintext: false, scminput: false };
+
+/** Whether a language map turns completions on for `languageId` (its own entry, else `*`, else on). */
+export function languageEnabled(map: Readonly<Record<string, boolean>>, languageId: string): boolean {
+  const own = Object.prototype.hasOwnProperty.call(map, languageId) ? map[languageId] : undefined;
+  return own ?? map['*'] ?? true;
+}
 
 /** Result of validating a raw value: the value to use, and what was wrong if the raw value was refused. */
 export interface Parsed<T> {
@@ -393,6 +404,12 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
     isNonNegativeNumber(raw) ? { ok: raw } : problem('must be a number of US dollars ≥ 0')),
   'inlineCompletions.enabled': define('inlineCompletions.enabled', true, (raw) =>
     typeof raw === 'boolean' ? { ok: raw } : problem('must be true or false')),
+  'inlineCompletions.languages': define('inlineCompletions.languages', DEFAULT_COMPLETION_LANGUAGES, (raw) => {
+    if (!isRecord(raw) || !Object.values(raw).every((v) => typeof v === 'boolean')) {
+      return problem('must be an object of language id → true or false, with "*" for every other language');
+    }
+    return { ok: Object.fromEntries(Object.keys(raw).sort().map((k) => [k.trim(), raw[k] as boolean])) };
+  }),
   'privacy.redact': define('privacy.redact', true, (raw) =>
     typeof raw === 'boolean' ? { ok: raw } : problem('must be true or false')),
   'context.exclude': define('context.exclude', [], (raw) =>
@@ -517,10 +534,12 @@ export function legacySettingsInUse(source: SettingsSource): LegacySettingInUse[
  *   restricted in untrusted workspaces in package.json (a unit test checks).
  * - `additive`: the workspace may add to the user's list, never take anything away (context exclusions:
  *   more exclusions only protect more).
+ * - `narrowing`: the workspace may switch it off, never on (inline completions: every keystroke in a file can
+ *   send its code to DeepSeek and bill the user, so only the user turns that on; a repository may turn it off).
  * - `any`: VS Code's usual precedence, folder over workspace over user (preferences that neither send nor bill
  *   anything a user did not ask for).
  */
-export type SettingOwner = 'user' | 'additive' | 'any';
+export type SettingOwner = 'user' | 'additive' | 'narrowing' | 'any';
 
 export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
   baseUrl: 'user',
@@ -531,7 +550,8 @@ export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
   'models.limits': 'user',
   pricing: 'user',
   'budget.session': 'user',
-  'inlineCompletions.enabled': 'any',
+  'inlineCompletions.enabled': 'narrowing',
+  'inlineCompletions.languages': 'narrowing',
   'privacy.redact': 'user',
   'context.exclude': 'additive',
   'context.maxTokens': 'user',
@@ -601,7 +621,33 @@ export function readLayeredSetting<K extends SettingKey>(
     }
     return { value: merged as unknown as Settings[K], problems };
   }
+  if (owner === 'narrowing') {
+    const problems: string[] = [];
+    const user = definition.parse(layers.user);
+    if (user.problem) problems.push(user.problem);
+    const narrowers: unknown[] = [];
+    for (const raw of workspaceLayers) {
+      const { value, problem } = definition.parse(raw);
+      if (problem) problems.push(problem);
+      else narrowers.push(value);
+    }
+    return { value: narrow(user.value, narrowers) as Settings[K], problems };
+  }
   const raw = workspaceLayers.length > 0 ? workspaceLayers[workspaceLayers.length - 1] : layers.user;
   const { value, problem } = definition.parse(raw);
   return { value, problems: problem ? [problem] : [] };
+}
+
+/**
+ * The user's value, switched off wherever a workspace layer switches it off: `true` only if every layer says
+ * so; for a language map, each language on only if every layer's map (its entry, else its `*`) leaves it on.
+ */
+function narrow(user: unknown, workspaces: readonly unknown[]): unknown {
+  if (typeof user === 'boolean') {
+    return workspaces.every((w) => w !== false) && user;
+  }
+  const maps = [user, ...workspaces] as Readonly<Record<string, boolean>>[];
+  const keys = new Set(['*', ...maps.flatMap((m) => Object.keys(m))]);
+  const on = (language: string) => maps.every((m, i) => (i === 0 ? languageEnabled(m, language) : (Object.prototype.hasOwnProperty.call(m, language) ? m[language] : m['*']) !== false));
+  return Object.fromEntries([...keys].sort().map((k) => [k, on(k)]));
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert/strict';
-import { readLayeredSetting, USER_ONLY_KEYS } from '../../src/core/settingsSchema';
+import { languageEnabled, readLayeredSetting, USER_ONLY_KEYS } from '../../src/core/settingsSchema';
 import { ignoredSettingsNotice, setsKey, stripJsonc, userOnlyKeysIn } from '../../src/core/settingsTrust';
 
 describe('settings trust: who may set what', () => {
@@ -57,9 +57,26 @@ describe('settings trust: who may set what', () => {
     assert.equal(broken.problems.length, 1);
   });
 
-  it('keeps VS Code\'s precedence for the other settings', () => {
+  it('lets a workspace switch inline completions off, never on', () => {
     assert.equal(readLayeredSetting('inlineCompletions.enabled', { user: true, workspace: false }).value, false);
     assert.equal(readLayeredSetting('inlineCompletions.enabled', { user: false }).value, false);
+    assert.equal(readLayeredSetting('inlineCompletions.enabled', { user: false, workspace: true }).value, false, 'a repository cannot turn on sending code as you type');
+    assert.equal(readLayeredSetting('inlineCompletions.enabled', { workspace: true, folders: [false] }).value, false);
+    assert.equal(readLayeredSetting('inlineCompletions.enabled', {}).value, true);
+  });
+
+  it('narrows the per-language map the same way: a language is on only if every layer leaves it on', () => {
+    const on = (layers: Parameters<typeof readLayeredSetting>[1], language: string) => languageEnabled(readLayeredSetting('inlineCompletions.languages', layers).value, language);
+    assert.equal(on({}, 'typescript'), true);
+    assert.equal(on({}, 'markdown'), false, 'prose is off by default');
+    assert.equal(on({ user: { '*': true, markdown: true } }, 'markdown'), true, "the user's own choice");
+    assert.equal(on({ user: { '*': true, markdown: false }, workspace: { markdown: true } }, 'markdown'), false, 'a workspace cannot turn markdown on');
+    assert.equal(on({ workspace: { markdown: true } }, 'markdown'), false, 'nor over the default');
+    assert.equal(on({ user: { '*': true }, workspace: { '*': false } }, 'python'), false, 'a workspace may switch everything off');
+    assert.equal(on({ user: { '*': false, python: true }, workspace: { python: true } }, 'python'), true);
+    assert.equal(on({ user: { '*': false }, workspace: { '*': true, rust: true } }, 'rust'), false, 'nor turn a language on');
+    assert.equal(on({ user: { '*': true }, workspace: { go: false } }, 'go'), false);
+    assert.equal(on({ user: { '*': true }, workspace: { go: false } }, 'python'), true);
   });
 });
 
