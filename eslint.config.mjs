@@ -32,10 +32,11 @@ const LAYERS = {
   // Surfaces: the engine and the services, never another surface (what they share lives below them).
   chat: { may: [...SERVICES, 'engine', 'webview'] },
   commands: { may: [...SERVICES, 'engine'] },
+  completions: { may: [...SERVICES, 'engine'] },
   status: { may: [...SERVICES, 'engine'] },
   auth: { may: [...SERVICES, 'engine'] },
   // The composition root wires everything; the entry file only starts it.
-  app: { may: [...SERVICES, 'context', 'engine', 'chat', 'commands', 'status', 'auth', 'webview'] },
+  app: { may: [...SERVICES, 'context', 'engine', 'chat', 'commands', 'completions', 'status', 'auth', 'webview'] },
   extension: { may: ['app', 'platform'] },
 };
 

@@ -17,6 +17,7 @@ import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
 import type { ProviderStatusSource } from '../engine/providerStatusSource';
 import { DECLINE_OVER_BUDGET } from '../core/budget';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
+import { registerCompletions } from '../completions/completions';
 import { RoleModels } from '../engine/roleModels';
 import { ChannelLogger } from '../platform/logger';
 import { MarkdownDocument } from '../platform/markdownDocument';
@@ -147,14 +148,18 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       void notifier.info('DeepSeek session spend reset. Today\'s and all-time figures are kept.');
     }),
   );
-  register(
-    vscode.commands.registerCommand(CommandIds.toggleInlineCompletions, async () => {
-      const enabled = !settings.get('inlineCompletions.enabled');
-      await settings.update('inlineCompletions.enabled', enabled);
-      void notifier.info(
-        `DeepSeek inline completions are now ${enabled ? 'on' : 'off'}. (Ghost text itself arrives in a coming version.)`,
-      );
-      return enabled;
+  const completions = register(
+    registerCompletions({
+      settings,
+      notifier,
+      logger,
+      readPolicy: () => contextService.readPolicy(),
+      relative: (uri) => contextService.relative(uri),
+      complete: (task) => engine.complete(task),
+      reportFailure: (failure) => engine.reportFailure(failure),
+      pausedReason: () => engine.completionsPausedReason,
+      onDidChangeHealth: engine.onDidChangeHealth,
+      stats: { shown: () => undefined, accepted: () => undefined, partiallyAccepted: () => undefined },
     }),
   );
   for (const d of new ReasonerCommands({ chat, context: contextService, edits, notifier, settings }).register()) {
@@ -239,6 +244,8 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     lastRequest: () => engine.lastRequest,
     providerStatus: () => engine.providerStatus(),
     resetProviderHealth: () => engine.resetProviderHealth(),
+    completionStatus: () => completions.status(),
+    completionRequests: () => completions.requests,
     complete: (prefix, suffix) => engine.complete({ prefix, ...(suffix !== undefined ? { suffix } : {}), maxTokens: 64, budget: DECLINE_OVER_BUDGET }),
     newChat: () => chat.newChat(),
     stopChat: () => chat.stop(),

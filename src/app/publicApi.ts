@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { ConnectionResult } from '../api/connectionCheck';
 import type { ApiKeySource } from '../core/apiKey';
 import type { SpendView } from '../core/spendSummary';
+import type { CompletionStatusSnapshot } from '../completions/completionStatusItem';
 import type { LastRequest } from '../engine/lastRequest';
 import type { ProviderStatus } from '../engine/providerHealth';
 import type { EngineResult, FimOutcome } from '../engine/requestEngine';
@@ -45,6 +46,10 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   providerStatus(): readonly ProviderStatus[];
   /** One inline completion through the engine's FIM route (failover to FIM providers only, or paused). */
   complete(prefix: string, suffix?: string): Promise<FimOutcome>;
+  /** The completions status-bar item: state, text, tooltip, accessible label. */
+  completionStatus(): CompletionStatusSnapshot;
+  /** FIM requests the inline completion provider has sent in this window. */
+  completionRequests(): number;
   /** Closes every circuit breaker and forgets provider failures (between tests). */
   resetProviderHealth(): void;
   /** Sends a question through the chat view's pipeline (context, prompt builder, redaction); the finished turn. */

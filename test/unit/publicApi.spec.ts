@@ -43,6 +43,8 @@ function testOnly(): TestOnlyMembers {
     providerStatus: () => [],
     resetProviderHealth: () => undefined,
     complete: unused,
+    completionStatus: () => ({ state: 'on', text: '', tooltip: '', accessibilityLabel: '' }),
+    completionRequests: () => 0,
   };
 }
 
