@@ -14,10 +14,16 @@
  * calendar day given by `dayKey`. Reads never change the ledger: a session or day that has run out reads as
  * empty, and the next `record()` starts the new one. At most `maxRecords` (200) recent records are kept.
  *
+ * Completion usage: `completionUsage` events count inline completions shown, accepted and partly accepted
+ * (completionStats.ts), per session and all time. They never start, extend or end a session (only requests
+ * and resets do, so the spend figures are the same with or without them): one counts in the session when it
+ * falls inside it, and in all time always. They are merged by id like records.
+ *
  * Unpriced: a request whose model has no price (a fallback provider without a table, or one that lacks the
  * model) counts at $0 in the sums but is marked `unpriced` and counted in `unpricedRequests`, so that nothing
  * shows its cost as $0: what it cost is unknown, not nothing.
  */
+import { CompletionStats, COMPLETION_USAGE_KINDS, type CompletionCounts, type CompletionUsageKind } from './completionStats';
 import { fromPicoUsd, toPicoUsd } from './money';
 import { noPriceLabel, priceUsagePico, tokenCount, type ResolvedPrice } from './pricing';
 import { PRIMARY_PROVIDER_NAME } from './providers/providerSpec';
@@ -89,22 +95,38 @@ export interface SessionReset {
   readonly at: number;
 }
 
+/** One inline completion shown, accepted in full, or accepted in part (`chars` accepted). */
+export interface CompletionUsage {
+  readonly id: string;
+  readonly at: number;
+  readonly kind: CompletionUsageKind;
+  /** Characters accepted; only on a partial acceptance. */
+  readonly chars?: number;
+}
+
 /** What the ledger is made of. */
 export type LedgerEvent =
   | { readonly type: 'record'; readonly record: SpendRecord }
-  | { readonly type: 'resetSession'; readonly reset: SessionReset };
+  | { readonly type: 'resetSession'; readonly reset: SessionReset }
+  | { readonly type: 'completionUsage'; readonly usage: CompletionUsage };
 
-export const eventId = (e: LedgerEvent): string => (e.type === 'record' ? e.record.id : e.reset.id);
-export const eventAt = (e: LedgerEvent): number => (e.type === 'record' ? e.record.at : e.reset.at);
+const eventBody = (e: LedgerEvent): { readonly id: string; readonly at: number } =>
+  e.type === 'record' ? e.record : e.type === 'resetSession' ? e.reset : e.usage;
+export const eventId = (e: LedgerEvent): string => eventBody(e).id;
+export const eventAt = (e: LedgerEvent): number => eventBody(e).at;
+
+/** Within a millisecond: resets, then records, then completion usage. */
+const TYPE_ORDER: Readonly<Record<LedgerEvent['type'], number>> = { resetSession: 0, record: 1, completionUsage: 2 };
 
 /**
  * Time order (a reset before the records of the same millisecond: `resetSession()` dates itself after every
- * record it knows), ties broken by id, so every window replays the same events the same way.
+ * record it knows; completion usage after the request of the same millisecond), ties broken by id, so every
+ * window replays the same events the same way.
  */
 export function compareEvents(a: LedgerEvent, b: LedgerEvent): number {
   const d = eventAt(a) - eventAt(b);
   if (d !== 0) return d;
-  if (a.type !== b.type) return a.type === 'resetSession' ? -1 : 1;
+  if (a.type !== b.type) return TYPE_ORDER[a.type] - TYPE_ORDER[b.type];
   const ia = eventId(a);
   const ib = eventId(b);
   return ia < ib ? -1 : ia > ib ? 1 : 0;
@@ -170,6 +192,8 @@ export interface PersistedScopeV1 {
   readonly byModel: Readonly<Record<string, PersistedTotals>>;
   readonly bySurface: Readonly<Record<Surface, PersistedTotals>>;
   readonly byProvider?: Readonly<Record<string, PersistedTotals>>;
+  /** Inline completions shown / accepted; absent in data written before they were counted (read as none). */
+  readonly completions?: CompletionCounts;
 }
 
 /** The form version 1 persisted in globalState (`deepseek.spendLedger.v1`); read once, to migrate it. */
@@ -191,12 +215,16 @@ export interface PersistedFold {
   readonly session: PersistedScopeV1 & { readonly startedAt: number | null; readonly lastAt: number | null; readonly resetId?: string };
   /** The most recent records, oldest first. */
   readonly recent: readonly SpendRecord[];
+  /** Ids of the most recent completion-usage events folded (to count one seen again once); absent before they were kept. */
+  readonly completionIds?: readonly string[];
 }
 
 export const DEFAULT_SESSION_IDLE_MS = 4 * 60 * 60 * 1000;
 export const DEFAULT_MAX_RECORDS = 200;
 /** Days of daily totals a persisted fold keeps. */
 export const KEPT_DAYS = 8;
+/** Ids of folded completion-usage events a fold keeps (they come far more often than requests). */
+export const KEPT_COMPLETION_IDS = 1000;
 
 export const UNREADABLE_HISTORY_WARNING = 'DeepSeek spend history was unreadable and has been reset.';
 
@@ -239,6 +267,7 @@ interface Scope {
   readonly byModel: Map<string, Tally>;
   readonly bySurface: Record<Surface, Tally>;
   readonly byProvider: Map<string, Tally>;
+  readonly completions: CompletionStats;
 }
 
 interface SessionScope extends Scope {
@@ -257,6 +286,7 @@ const emptyScope = (): Scope => ({
   byModel: new Map(),
   bySurface: { completion: emptyTally(), chat: emptyTally(), command: emptyTally() },
   byProvider: new Map(),
+  completions: new CompletionStats(),
 });
 
 const cloneTallies = (m: Map<string, Tally>): Map<string, Tally> => new Map([...m].map(([k, t]) => [k, { ...t }]));
@@ -266,6 +296,7 @@ const cloneScope = (s: Scope): Scope => ({
   byModel: cloneTallies(s.byModel),
   bySurface: { completion: { ...s.bySurface.completion }, chat: { ...s.bySurface.chat }, command: { ...s.bySurface.command } },
   byProvider: cloneTallies(s.byProvider),
+  completions: s.completions.clone(),
 });
 
 function addToTally(t: Tally, r: SpendRecord): void {
@@ -317,6 +348,7 @@ interface ScopeJson extends PersistedScopeV1 {
   readonly byModel: Readonly<Record<string, SpendTotals>>;
   readonly bySurface: Readonly<Record<Surface, SpendTotals>>;
   readonly byProvider: Readonly<Record<string, SpendTotals>>;
+  readonly completions: CompletionCounts;
 }
 
 function scopeToJson(scope: Scope): ScopeJson {
@@ -325,6 +357,7 @@ function scopeToJson(scope: Scope): ScopeJson {
     byModel: talliesToJson(scope.byModel),
     bySurface: { completion: totalsOf(scope.bySurface.completion), chat: totalsOf(scope.bySurface.chat), command: totalsOf(scope.bySurface.command) },
     byProvider: talliesToJson(scope.byProvider),
+    completions: scope.completions.snapshot(),
   };
 }
 
@@ -357,14 +390,18 @@ export function resolveFoldOptions(o: FoldOptions = {}): ResolvedFoldOptions {
  */
 export class LedgerFold {
   private recentIds: Set<string>;
+  private readonly completionIdSet: Set<string>;
 
   private constructor(
     private readonly allTime: Scope,
     private readonly days: Map<string, Tally>,
     private session: SessionScope,
     private readonly recent: SpendRecord[],
+    /** Ids of the most recent completion-usage events folded, oldest first. */
+    private readonly completionIds: string[] = [],
   ) {
     this.recentIds = new Set(recent.map((r) => r.id));
+    this.completionIdSet = new Set(completionIds);
   }
 
   static empty(): LedgerFold {
@@ -376,8 +413,9 @@ export class LedgerFold {
     return new LedgerFold(
       cloneScope(this.allTime),
       new Map([...this.days].map(([d, t]) => [d, { ...t }])),
-      { ...cloneScope(s), startedAt: s.startedAt, lastAt: s.lastAt },
+      { ...cloneScope(s), startedAt: s.startedAt, lastAt: s.lastAt, ...(s.resetId !== undefined ? { resetId: s.resetId } : {}) },
       this.recent.slice(),
+      this.completionIds.slice(),
     );
   }
 
@@ -386,8 +424,31 @@ export class LedgerFold {
     return this.recentIds.has(id);
   }
 
-  /** Folds one event in; false when it was a record already folded (nothing changed). */
+  /** Whether this record or completion-usage event is known to be folded already (a reset may be folded again harmlessly). */
+  hasEvent(event: LedgerEvent): boolean {
+    return event.type === 'record' ? this.recentIds.has(event.record.id) : event.type === 'completionUsage' && this.completionIdSet.has(event.usage.id);
+  }
+
+  /** Folds one event in; false when it was a record or completion usage already folded (nothing changed). */
   apply(event: LedgerEvent, options: ResolvedFoldOptions): boolean {
+    if (event.type === 'completionUsage') {
+      const u = event.usage;
+      if (this.completionIdSet.has(u.id)) {
+        return false;
+      }
+      this.allTime.completions.add(u.kind, u.chars);
+      const s = this.session;
+      if (s.startedAt !== null && u.at >= s.startedAt && (s.lastAt === null || u.at - s.lastAt <= options.sessionIdleMs)) {
+        s.completions.add(u.kind, u.chars);
+      }
+      this.completionIds.push(u.id);
+      this.completionIdSet.add(u.id);
+      if (this.completionIds.length > KEPT_COMPLETION_IDS) {
+        const dropped = this.completionIds.shift();
+        if (dropped !== undefined) this.completionIdSet.delete(dropped);
+      }
+      return true;
+    }
     if (event.type === 'resetSession') {
       const { at, id } = event.reset;
       // The reset that started this session seen again, or one older than its start, changes nothing.
@@ -470,12 +531,17 @@ export class LedgerFold {
       days: Object.fromEntries(days.map((d) => [d, totalsOf(this.days.get(d) ?? emptyTally())])),
       session: { ...scopeToJson(s), startedAt: s.startedAt, lastAt: s.lastAt, ...(s.resetId !== undefined ? { resetId: s.resetId } : {}) },
       recent: this.recent.map((r) => ({ ...r })),
+      completionIds: this.completionIds.slice(),
     };
   }
 
   /** Reads a persisted fold back; undefined on anything unexpected. */
   static parse(raw: unknown, options: ResolvedFoldOptions): LedgerFold | undefined {
     if (!isRecord(raw) || !isRecord(raw.session) || !isRecord(raw.days) || !Array.isArray(raw.recent)) {
+      return undefined;
+    }
+    const completionIds = raw.completionIds ?? []; // Absent: written before completion usage was counted.
+    if (!Array.isArray(completionIds) || !completionIds.every((id): id is string => typeof id === 'string' && id !== '')) {
       return undefined;
     }
     const allTimeRead = parseScope(raw.allTime);
@@ -503,7 +569,9 @@ export class LedgerFold {
     recent.sort((a, b) => compareEvents({ type: 'record', record: a }, { type: 'record', record: b }));
     const allTime = withProviders(allTimeRead, recent);
     const session = withProviders(sessionRead, recordsSince(recent, startedAt));
-    return new LedgerFold(allTime, days, { ...session, startedAt, lastAt, ...(resetId !== undefined ? { resetId } : {}) }, recent.slice(-options.maxRecords));
+    return new LedgerFold(
+      allTime, days, { ...session, startedAt, lastAt, ...(resetId !== undefined ? { resetId } : {}) }, recent.slice(-options.maxRecords), completionIds.slice(-KEPT_COMPLETION_IDS),
+    );
   }
 
   /**
@@ -587,6 +655,24 @@ export class SpendLedger {
   }
 
   /**
+   * Counts one inline completion shown, accepted in full, or accepted in part (`chars` characters). Returns
+   * the event. Never starts or extends a session (see the top of this file).
+   */
+  recordCompletionUsage(kind: CompletionUsageKind, chars?: number): CompletionUsage {
+    const at = this.now();
+    const whole = chars !== undefined && Number.isFinite(chars) && chars > 0 ? Math.floor(chars) : 0;
+    const usage: CompletionUsage = kind === 'partial' ? { id: this.newId(), at, kind, chars: whole } : { id: this.newId(), at, kind };
+    this.add([{ type: 'completionUsage', usage }]);
+    return usage;
+  }
+
+  /** Inline completions shown and accepted in the session (none when it has run out) or all time. */
+  completions(scope: 'session' | 'allTime'): CompletionCounts {
+    const s = scope === 'session' ? this.liveSession() : this.state().allTimeScope;
+    return s ? s.completions.snapshot() : new CompletionStats().snapshot();
+  }
+
+  /**
    * Starts a new session now (or just after the latest record, if the clock says otherwise: every record seen
    * before the reset stays out of the new session); today's and all-time totals are kept. Returns the event.
    */
@@ -603,7 +689,7 @@ export class SpendLedger {
     const added: LedgerEvent[] = [];
     for (const event of events) {
       const id = eventId(event);
-      if (this.live.has(id) || (event.type === 'record' && this.base.hasRecord(id))) {
+      if (this.live.has(id) || this.base.hasEvent(event)) {
         continue;
       }
       this.live.set(id, event);
@@ -778,22 +864,37 @@ function parseTallies(v: unknown): Map<string, Tally> | undefined {
   return tallies;
 }
 
+/** Completion counts as persisted; absent (written before they were counted) reads as none. */
+function parseCompletionCounts(v: unknown): CompletionStats | undefined {
+  if (v === undefined) {
+    return new CompletionStats();
+  }
+  if (!isRecord(v)) {
+    return undefined;
+  }
+  const { shown, accepted, partial, partialChars } = v;
+  return isCount(shown) && isCount(accepted) && isCount(partial) && isCount(partialChars)
+    ? new CompletionStats({ shown, accepted, partial, partialChars })
+    : undefined;
+}
+
 function parseScope(v: unknown): ScopeRead | undefined {
   if (!isRecord(v) || !isRecord(v.bySurface)) {
     return undefined;
   }
+  const completions = parseCompletionCounts(v.completions);
   const totals = parseTally(v.totals);
   const byModel = parseTallies(v.byModel);
   const byProvider = v.byProvider === undefined ? undefined : parseTallies(v.byProvider);
   const completion = parseTally(v.bySurface.completion);
   const chat = parseTally(v.bySurface.chat);
   const command = parseTally(v.bySurface.command);
-  if (!totals || !byModel || !completion || !chat || !command || (v.byProvider !== undefined && !byProvider)
+  if (!totals || !byModel || !completion || !chat || !command || !completions || (v.byProvider !== undefined && !byProvider)
     || !countsAddUp(totals, byModel.values()) || !countsAddUp(totals, [completion, chat, command])
     || (byProvider && !countsAddUp(totals, byProvider.values()))) {
     return undefined;
   }
-  return { totals, byModel, bySurface: { completion, chat, command }, byProvider };
+  return { totals, byModel, bySurface: { completion, chat, command }, byProvider, completions };
 }
 
 /** The records of a session that started at `startedAt` (none when no session has started). */
@@ -851,6 +952,20 @@ export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | O
     return rest;
   }
   return record;
+}
+
+const isUsageKind = (v: unknown): v is CompletionUsageKind => (COMPLETION_USAGE_KINDS as readonly unknown[]).includes(v);
+
+/** A completion-usage event as persisted (a log line's fields); undefined on anything unexpected. */
+export function parseCompletionUsage(v: unknown): CompletionUsage | undefined {
+  if (!isRecord(v)) {
+    return undefined;
+  }
+  const { id, at, kind, chars } = v;
+  if (typeof id !== 'string' || id === '' || !isAmount(at) || !isUsageKind(kind) || (chars !== undefined && !isCount(chars))) {
+    return undefined;
+  }
+  return kind === 'partial' && chars !== undefined ? { id, at, kind, chars } : { id, at, kind };
 }
 
 interface V1State {

@@ -15,7 +15,7 @@
  * fully folded and no longer written (idle well past the writer's rotation time).
  */
 import {
-  compareEvents, eventAt, eventId, isRecord, LedgerFold, parseSpendRecord, type FoldOptions, type LedgerEvent, resolveFoldOptions,
+  compareEvents, eventAt, eventId, isRecord, LedgerFold, parseCompletionUsage, parseSpendRecord, type FoldOptions, type LedgerEvent, resolveFoldOptions,
 } from './spendLedger';
 
 export const SNAPSHOT_VERSION = 2;
@@ -43,9 +43,14 @@ export function segmentName(createdAt: number, writer: string): string {
   return `seg-${Math.max(0, Math.floor(createdAt)).toString(36)}-${writer.replace(/[^0-9a-f]/g, '').slice(0, 16) || '0'}.jsonl`;
 }
 
-/** One event as a log line (with its `\n`). */
+/**
+ * One event as a log line (with its `\n`). A build that does not know a line's `type` (a `completionUsage`
+ * line read by a build from before completions were counted) skips it as unreadable, and counts the rest.
+ */
 export function encodeEvent(event: LedgerEvent): string {
-  const body = event.type === 'record' ? { type: 'record', ...event.record } : { type: 'resetSession', id: event.reset.id, at: event.reset.at };
+  const body = event.type === 'record'
+    ? { type: 'record', ...event.record }
+    : event.type === 'resetSession' ? { type: 'resetSession', id: event.reset.id, at: event.reset.at } : { type: 'completionUsage', ...event.usage };
   return `${JSON.stringify(body)}\n`;
 }
 
@@ -70,7 +75,11 @@ export function parseEventLine(line: string): LedgerEvent | undefined {
     const record = parseSpendRecord(raw); // Builds a fresh record from its fields: `type` is left behind.
     return record ? { type: 'record', record } : undefined;
   }
-  return undefined;
+  if (raw.type === 'completionUsage') {
+    const usage = parseCompletionUsage(raw); // Builds a fresh event from its fields, as a record.
+    return usage ? { type: 'completionUsage', usage } : undefined;
+  }
+  return undefined; // An event type this build does not know (a newer one's): skipped, never fatal.
 }
 
 export interface ScannedLine {

@@ -6,6 +6,7 @@
  * that includes it, the wording says so ("unpriced", "$0.0123 + 2 unpriced requests"), never "$0" alone.
  */
 import { checkBudget } from './budget';
+import type { CompletionFigures } from './completionStats';
 import { formatUsd } from './money';
 import type { AppliedPrices } from './pricing';
 import { hitRate, type SpendRecord, type SpendTotals } from './spendLedger';
@@ -159,6 +160,33 @@ export interface SpendReportInput {
   readonly records: readonly SpendRecord[];
   readonly sessionStartedAt: number | undefined;
   readonly generatedAt: number;
+  /** Inline completions shown / accepted and their cost (completionFigures()); no section when absent. */
+  readonly completions?: { readonly session: CompletionFigures; readonly allTime: CompletionFigures };
+}
+
+/** The "Completions" section: shown, accepted, rate, requests, cost and cost per accepted completion. */
+function completionsSection(c: { readonly session: CompletionFigures; readonly allTime: CompletionFigures }): string[] {
+  const lines = ['## Completions (inline suggestions)', ''];
+  const none = (f: CompletionFigures) => f.counts.shown === 0 && f.counts.accepted === 0 && f.counts.partial === 0 && f.spend.requests === 0;
+  if (none(c.session) && none(c.allTime)) {
+    return [...lines, '_No completions yet._', ''];
+  }
+  const row = (name: string, pick: (t: CompletionFigures['text']) => string) => `| ${name} | ${pick(c.session.text)} | ${pick(c.allTime.text)} |`;
+  return [
+    ...lines,
+    '| | session | all time |',
+    '|---|---:|---:|',
+    row('shown', (t) => t.shown),
+    row('accepted (full)', (t) => t.accepted),
+    row('accepted (partial)', (t) => t.partial),
+    row('acceptance rate', (t) => t.acceptanceRate),
+    row('requests', (t) => t.requests),
+    row('cost', (t) => t.cost),
+    row('cost per accepted completion', (t) => t.costPerAccepted),
+    '',
+    'A completion accepted in part counts as accepted, in the acceptance rate and in the cost per accepted completion; the cost is that of every completion request, whether its suggestion was shown, accepted or not.',
+    '',
+  ];
 }
 
 const HEADER = ['| | requests | cache hit | cache miss | output | hit rate | cost |', '|---|---:|---:|---:|---:|---:|---:|'];
@@ -212,6 +240,7 @@ export function spendReport(input: SpendReportInput): string {
     '',
     ...breakdownTable(input.sessionBySurface),
     '',
+    ...(input.completions ? completionsSection(input.completions) : []),
     '## All time by model',
     '',
     ...breakdownTable(input.allTimeByModel),

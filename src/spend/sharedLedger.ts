@@ -1,8 +1,8 @@
 /**
  * One window's view of the spend ledger that every window shares (plain Node, no `vscode`).
  *
- * Writes: each event goes to this window's own segment, batched — a record waits at most `debounceMs`
- * (1 s), a session reset is written at once, and `dispose()` writes whatever is still pending synchronously.
+ * Writes: each event goes to this window's own segment, batched — a record or a completion-usage event
+ * waits at most `debounceMs` (1 s), a session reset is written at once, and `dispose()` writes whatever is still pending synchronously.
  * Reads: the snapshot plus every segment's unfolded tail, then only the bytes appended since; a directory
  * watcher (and a slow poll, and `refresh()`) picks up other windows' events, merged by id. Compaction (at
  * start, then when enough events are unfolded) folds old events into the snapshot; see src/core/spendLog.ts.
@@ -18,8 +18,9 @@ import {
   type LedgerSnapshot, type SegmentContent,
 } from '../core/spendLog';
 import {
-  LedgerFold, SpendLedger, type LedgerEvent, type RecordInput, type SessionReset, type SpendLedgerOptions, type SpendRecord,
+  LedgerFold, SpendLedger, type CompletionUsage, type LedgerEvent, type RecordInput, type SessionReset, type SpendLedgerOptions, type SpendRecord,
 } from '../core/spendLedger';
+import type { CompletionUsageKind } from '../core/completionStats';
 import { LedgerFiles, sameStamp, type FileStamp } from './ledgerFiles';
 
 export interface SharedLedgerOptions extends SpendLedgerOptions {
@@ -156,6 +157,16 @@ export class SharedLedger {
     const record = this.ledger.record(input);
     this.queueWrite({ type: 'record', record }, this.o.debounceMs);
     return record;
+  }
+
+  /**
+   * Counts an inline completion shown / accepted / partly accepted, in every window: cheap enough for every
+   * ghost-text display (an event in memory, written with the next batch, like a record).
+   */
+  recordCompletionUsage(kind: CompletionUsageKind, chars?: number): CompletionUsage {
+    const usage = this.ledger.recordCompletionUsage(kind, chars);
+    this.queueWrite({ type: 'completionUsage', usage }, this.o.debounceMs);
+    return usage;
   }
 
   resetSession(): SessionReset {

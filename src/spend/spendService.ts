@@ -4,6 +4,7 @@ import type { Balance } from '../api/types';
 import type { Logger } from '../core/logger';
 import { describeAppliedPrices, resolveProviderPrice, type ProviderPricing, type ResolvedPrice } from '../core/pricing';
 import { PRIMARY_PROVIDER_NAME } from '../core/providers/providerSpec';
+import { completionFigures } from '../core/completionStats';
 import type { RecordInput, SpendLedger, SpendRecord, SpendTotals } from '../core/spendLedger';
 import { spendReport, type SpendView } from '../core/spendSummary';
 import type { ConfigurationService } from '../config/settings';
@@ -14,6 +15,8 @@ import { SharedLedger } from './sharedLedger';
 export const LEGACY_STORAGE_KEY = 'deepseek.spendLedger.v1';
 /** The balance is fetched at most this often (never per keystroke). */
 export const BALANCE_REFRESH_MS = 5 * 60_000;
+/** onDidChange fires at most this often for completion counts (they may come at every ghost-text display). */
+export const COMPLETION_CHANGE_MS = 1_000;
 
 export interface SpendServiceDeps {
   /** The shared ledger's directory (under the extension's global storage); undefined keeps it in memory. */
@@ -43,6 +46,7 @@ export class SpendService implements vscode.Disposable {
   private balance: { value: Balance; fetchedAt: number } | undefined;
   private balanceInFlight: Promise<void> | undefined;
   private lastBalanceAttempt = 0;
+  private completionChange: ReturnType<typeof setTimeout> | undefined;
   /** Resolves when the ledger has been read (or failed to be, in which case it is this window's only). */
   readonly ready: Promise<void>;
 
@@ -97,6 +101,34 @@ export class SpendService implements vscode.Disposable {
     return record;
   }
 
+  /** An inline completion was displayed (the provider's handleDidShowCompletionItem). */
+  recordCompletionShown(): void {
+    this.shared.recordCompletionUsage('shown');
+    this.completionCountsChanged();
+  }
+
+  /** An inline completion was accepted in full (its accept command). */
+  recordCompletionAccepted(): void {
+    this.shared.recordCompletionUsage('accepted');
+    this.completionCountsChanged();
+  }
+
+  /** An inline completion was accepted in part, `chars` characters of it (handleDidPartiallyAcceptCompletionItem). */
+  recordCompletionPartiallyAccepted(chars: number): void {
+    this.shared.recordCompletionUsage('partial', chars);
+    this.completionCountsChanged();
+  }
+
+  /** Fires onDidChange once after a burst of counts (the status line does not show them; the open report does). */
+  private completionCountsChanged(): void {
+    if (this.completionChange) return;
+    this.completionChange = setTimeout(() => {
+      this.completionChange = undefined;
+      this.emitter.fire();
+    }, COMPLETION_CHANGE_MS);
+    this.completionChange.unref?.();
+  }
+
   /** Starts a new session in every window; today's and all-time figures are kept. */
   resetSession(): void {
     this.shared.resetSession();
@@ -135,6 +167,10 @@ export class SpendService implements vscode.Disposable {
       records: this.ledger.records,
       sessionStartedAt: this.ledger.sessionStartedAt,
       generatedAt: Date.now(),
+      completions: {
+        session: completionFigures(this.ledger.completions('session'), this.ledger.breakdown('session', 'surface').completion),
+        allTime: completionFigures(this.ledger.completions('allTime'), this.ledger.breakdown('allTime', 'surface').completion),
+      },
     });
   }
 
@@ -159,6 +195,7 @@ export class SpendService implements vscode.Disposable {
 
   /** Writes pending records synchronously (the window may be closing) and stops watching. */
   dispose(): void {
+    clearTimeout(this.completionChange);
     this.shared.dispose();
     this.focus.dispose();
     this.emitter.dispose();
