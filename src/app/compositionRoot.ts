@@ -159,7 +159,11 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       reportFailure: (failure) => engine.reportFailure(failure),
       pausedReason: () => engine.completionsPausedReason,
       onDidChangeHealth: engine.onDidChangeHealth,
-      stats: { shown: () => undefined, accepted: () => undefined, partiallyAccepted: () => undefined },
+      stats: {
+        shown: () => spend.recordCompletionShown(),
+        accepted: () => spend.recordCompletionAccepted(),
+        partiallyAccepted: (chars) => spend.recordCompletionPartiallyAccepted(chars),
+      },
     }),
   );
   for (const d of new ReasonerCommands({ chat, context: contextService, edits, notifier, settings }).register()) {

@@ -32,10 +32,12 @@ export interface CompletionDeps {
   readonly now?: () => number;
 }
 
+/** The suggestion on screen: where it was offered, what is left of it, and whether a part was accepted. */
 interface Offered {
   readonly uri: string;
   readonly offset: number;
   readonly text: string;
+  readonly partlyAccepted: boolean;
 }
 
 function sleep(ms: number, token: vscode.CancellationToken): Promise<void> {
@@ -153,15 +155,20 @@ export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletion
   }
 
   private items(document: vscode.TextDocument, position: vscode.Position, offset: number, insert: string): vscode.InlineCompletionItem[] {
-    this.offered = { uri: document.uri.toString(), offset, text: insert };
-    this.deps.stats.shown();
+    const uri = document.uri.toString();
+    const current = this.offered;
+    // Typing through the suggestion on screen is the same suggestion: counted as shown once.
+    const same = current !== undefined && current.uri === uri && current.text.endsWith(insert) && offset - current.offset === current.text.length - insert.length;
+    if (!same) this.deps.stats.shown();
+    this.offered = same && current ? { ...current, offset, text: insert } : { uri, offset, text: insert, partlyAccepted: false };
     return [new vscode.InlineCompletionItem(insert, new vscode.Range(position, position), { command: ACCEPTED_COMMAND, title: 'Accepted', arguments: [insert] })];
   }
 
   /** Tab accepted a suggestion (the item's command). */
   accepted(): void {
+    // A suggestion accepted word by word and then with Tab counts once, as partly accepted.
+    if (!this.offered?.partlyAccepted) this.deps.stats.accepted();
     this.offered = undefined;
-    this.deps.stats.accepted();
   }
 
   /**
@@ -177,8 +184,8 @@ export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletion
     const change = e.contentChanges[0]!;
     if (e.contentChanges.length === 1 && change.rangeLength === 0 && change.rangeOffset === offered.offset && change.text.length > 1 &&
         change.text.length < offered.text.length && offered.text.startsWith(change.text)) {
-      this.deps.stats.partiallyAccepted(change.text.length);
-      this.offered = { ...offered, offset: offered.offset + change.text.length, text: offered.text.slice(change.text.length) };
+      if (!offered.partlyAccepted) this.deps.stats.partiallyAccepted(change.text.length);
+      this.offered = { ...offered, offset: offered.offset + change.text.length, text: offered.text.slice(change.text.length), partlyAccepted: true };
     }
   }
 
