@@ -139,3 +139,29 @@ describe('FIM prompt (core/completions/fimPrompt)', () => {
     assert.ok(estimateTokens(a.suffix) <= DEFAULT_FIM_BUDGET.suffixTokens);
   });
 });
+
+describe('FIM prompt edge cases', () => {
+  it('keeps only the tail of a cursor line longer than the whole window (minified code)', () => {
+    const line = 'a=1;'.repeat(5_000);
+    const p = buildFimPrompt({ path: 'x.min.js', languageId: 'javascript', text: `first\n${line}`, offset: 6 + line.length });
+    const header = buildFimPrompt({ path: 'x.min.js', languageId: 'javascript', text: '', offset: 0 }).prefix;
+    assert.ok(estimateTokens(p.prefix.slice(header.length)) <= DEFAULT_FIM_BUDGET.prefixTokens);
+    assert.ok(line.endsWith(p.prefix.slice(header.length)));
+    assert.equal(p.windowStartLine, 1);
+    assert.equal(p.stableChars, header.length);
+  });
+
+  it('falls back to a finer snap when 32 lines would not leave half the budget', () => {
+    const long = Array.from({ length: 100 }, (_, i) => `const value${i} = [${'1, '.repeat(60)}${i}];`).join('\n');
+    const p = buildFimPrompt({ path: 'a.ts', languageId: 'typescript', text: long, offset: long.length }, { budget: { prefixTokens: 1000, suffixTokens: 100, headerTokens: 100 } });
+    const header = buildFimPrompt({ path: 'a.ts', languageId: 'typescript', text: '', offset: 0 }).prefix;
+    const window = estimateTokens(p.prefix.slice(header.length));
+    assert.ok(window <= 1000 && window >= 500, `window ${window} tokens`);
+    assert.equal(p.windowStartLine % 8, 0);
+  });
+
+  it('clamps an offset outside the text', () => {
+    assert.equal(buildFimPrompt({ path: 'a.ts', languageId: 'typescript', text: 'abc', offset: 99 }).suffix, '');
+    assert.ok(buildFimPrompt({ path: 'a.ts', languageId: 'typescript', text: 'abc', offset: -5 }).prefix.endsWith('\n'));
+  });
+});
