@@ -4,6 +4,7 @@ import * as path from 'path';
 import { runInExtensionHost } from '../test/harness/runExtensionHostSuite';
 import { benchClientStreaming } from './clientStreamBench';
 import { benchCache } from './cacheBench';
+import { benchCompletions } from './completionsBench';
 import { benchContext } from './contextBench';
 import { benchFailover } from './failoverBench';
 import { benchLedger } from './ledgerBench';
@@ -24,6 +25,9 @@ import { REPO_ROOT } from '../test/harness/paths';
  * - spend ledger: recording a request, merging another window's events, log lines, compaction, and the
  *   shared ledger's file appends and re-reads in a temporary directory
  * - cache efficiency of the prompt builder on a replayed session (targets: ≥ 85% hits, ≥ 3× cheaper input)
+ * - inline completions: keystroke → request overhead in a 5,000-line file (target p95 < 10 ms), requests per
+ *   typed line with the adaptive debounce and typing through cached suggestions (target ≤ 3), and the FIM
+ *   prompt's cache hits and dollars per 1,000 completions against a naive sliding window (target ≥ 80% hits)
  * - context assembly on a 2,000-file workspace and tree-sitter reparse (targets: < 100 ms warm, < 2 s cold, < 5 ms)
  * - redaction throughput on ~1 MB of mixed code (target: < 50 ms/MB)
  * - redaction recall and false positives on the third-party corpus in ../shared/corpora (gitleaks and Presidio
@@ -128,6 +132,8 @@ async function main(): Promise<void> {
   for (const line of await benchLedger()) console.log(line);
   console.log('');
   for (const line of await benchCache()) console.log(line);
+  console.log('');
+  for (const line of await benchCompletions()) console.log(line);
   console.log('');
   for (const line of await benchContext()) console.log(line);
   console.log('');
