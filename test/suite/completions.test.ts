@@ -103,9 +103,11 @@ describe('inline completions', () => {
     await fake.injectFault({ kind: 'status', status: 401, path: '/beta/completions', times: 5 });
     await openAt('src/shapes.ts', 2, 2);
     for (let i = 0; i < 3; i++) {
+      await vscode.commands.executeCommand('type', { text: 'x' }); // the user types on; each pause asks again
       await trigger();
       await waitFor(`request ${i + 1}`, async () => (fimRequests(await fake.requests()).length > i ? true : undefined));
     }
+    await vscode.commands.executeCommand('workbench.action.files.revert');
     const notices = api.recentNotices().filter((n) => n.at >= since && /API key/.test(n.message));
     assert.equal(notices.length, 1, JSON.stringify(api.recentNotices().filter((n) => n.at >= since).map((n) => n.message)));
   });

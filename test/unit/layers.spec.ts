@@ -87,8 +87,8 @@ describe('layers are enforced by lint (eslint.config.mjs, by resolved path)', fu
   });
 
   it('asks for a place in the table for a new folder, and refuses imports from outside src/', async () => {
-    assert.deepEqual(await layerProblems('src/completions/fixture.ts', 'export const y = 1;\n'), [
-      '1: src/completions is not in the layer table (eslint.config.mjs): give it a place in the layers first.',
+    assert.deepEqual(await layerProblems('src/notebooks/fixture.ts', 'export const y = 1;\n'), [
+      '1: src/notebooks is not in the layer table (eslint.config.mjs): give it a place in the layers first.',
     ]);
     assert.deepEqual(await layerProblems('src/core/fixture.ts', "import { x } from '../../test/unit/sse';\nexport const y = x;\n"), [
       '1: src/core must not import from outside src/ ("../../test/unit/sse").',
