@@ -26,7 +26,10 @@ describe('UI: inline completions (ghost text)', function () {
   });
 
   const ghost = () => wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').first();
-  const editorText = () => wb.page.locator('.monaco-editor .view-lines').first().innerText();
+  /** The editor renders spaces as no-break spaces. */
+  const plain = (text: string) => text.replace(/\u00a0/g, ' ');
+  const editorText = async () => plain(await wb.page.locator('.monaco-editor .view-lines').first().innerText());
+  const ghostText = async () => plain((await wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text').allInnerTexts()).join(''));
 
   /** A fresh line at the end of the file, cursor on it. */
   async function newLine(): Promise<void> {
@@ -44,8 +47,9 @@ describe('UI: inline completions (ghost text)', function () {
     assert.ok(fim(wb.env.fake.requests).length - before <= 3, 'typing 21 characters sent at most 3 requests');
     await wb.screenshot('completions-01-ghost-text');
     await wb.page.keyboard.press('Tab');
-    await wb.page.waitForFunction(() => document.querySelector('.monaco-editor .view-lines')?.textContent?.includes('export function multiply(a: number, b: number): number {'));
+    await wb.page.waitForFunction(() => (document.querySelector('.monaco-editor .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ').includes('export function multiply(a: number, b: number): number {'));
     assert.match(await editorText(), /export function multiply\(a: number, b: number\): number \{/);
+    await wb.screenshot('completions-02-accepted');
   });
 
   it('typing through the suggestion keeps showing the rest without a request; Escape dismisses it', async () => {
@@ -56,9 +60,9 @@ describe('UI: inline completions (ghost text)', function () {
     const requests = fim(wb.env.fake.requests).length;
     await wb.page.keyboard.type('value', { delay: 60 });
     await ghost().waitFor();
-    assert.match(await ghost().innerText(), /\* factor;/, 'the rest of the suggestion is still shown');
+    assert.match(await ghostText(), /\* factor;/, 'the rest of the suggestion is still shown');
     assert.equal(fim(wb.env.fake.requests).length, requests, 'typed through: no new request');
-    await wb.screenshot('completions-02-typed-through');
+    await wb.screenshot('completions-03-typed-through');
     await wb.page.keyboard.press('Escape');
     await ghost().waitFor({ state: 'detached' });
     assert.doesNotMatch(await editorText(), /factor/, 'dismissed: nothing inserted');
