@@ -124,3 +124,28 @@ describe('inline completions', () => {
     assert.equal(api.completionStatus().state, 'on');
   });
 });
+
+describe('Toggle Inline Completions', () => {
+  const config = () => vscode.workspace.getConfiguration('deepseek');
+  let api: DeepSeekAssistantTestApi;
+
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  after(async () => {
+    await config().update('inlineCompletions.enabled', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('says what is true now, and the status bar follows', async () => {
+    const since = Date.now();
+    assert.equal(await vscode.commands.executeCommand(CommandIds.toggleInlineCompletions), false);
+    await waitFor('the off message', () => api.recentNotices().find((n) => n.at >= since && /inline completions are off/.test(n.message)));
+    assert.equal(api.completionStatus().state, 'off');
+    assert.match(api.completionStatus().text, /circle-slash/);
+    assert.equal(await vscode.commands.executeCommand(CommandIds.toggleInlineCompletions), true);
+    await waitFor('the on message', () => api.recentNotices().find((n) => n.at >= since && /inline completions are on/.test(n.message)));
+    assert.equal(api.completionStatus().state, 'on');
+    assert.doesNotMatch(JSON.stringify(api.recentNotices()), /coming version/, 'no promise of a feature that is there');
+  });
+});

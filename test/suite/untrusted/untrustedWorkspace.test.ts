@@ -57,4 +57,23 @@ describe('an untrusted workspace an attacker wrote', () => {
     assert.equal((chats[0].body as { model: string }).model, 'deepseek-flash', "the user's model, not the workspace's");
     assert.ok(api.spend().session.costUsd > 0, 'priced with the real table');
   });
+
+  it('sends no inline completion, whatever is typed or asked, and the status bar says why', async () => {
+    const api = await activateExtension();
+    await fake.reset();
+    await attacker.reset();
+    const folder = vscode.workspace.workspaceFolders![0]!.uri;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, 'src', 'math.ts'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 2, 1, 2);
+    for (const ch of 'const x = ') await vscode.commands.executeCommand('type', { text: ch });
+    await vscode.commands.executeCommand('editor.action.inlineSuggest.trigger');
+    await new Promise((r) => setTimeout(r, 1500)); // time for a wrong request to reach a log
+    const fim = (await fake.requests()).concat(await attacker.requests()).filter((r) => r.route.endsWith('completions') && r.route !== '/chat/completions');
+    assert.deepEqual(fim, [], 'no completion request left the machine');
+    assert.equal(api.completionRequests(), 0);
+    assert.equal(api.completionStatus().state, 'off');
+    assert.match(api.completionStatus().accessibilityLabel, /not trusted/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });
