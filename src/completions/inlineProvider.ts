@@ -177,7 +177,8 @@ export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletion
    * API has no partial-accept hook, so it is recognised from the edit.
    */
   private onEdit(e: vscode.TextDocumentChangeEvent): void {
-    if (e.contentChanges.length === 0) return;
+    // Only the user's typing counts: output channels and other documents change without a keystroke.
+    if (e.contentChanges.length === 0 || e.document !== vscode.window.activeTextEditor?.document) return;
     this.debounce.keystroke(this.now());
     const offered = this.offered;
     if (!offered || offered.uri !== e.document.uri.toString()) return;

@@ -39,7 +39,7 @@ describe('settings', () => {
     const since = Date.now();
     assert.equal(await vscode.commands.executeCommand(CommandIds.toggleInlineCompletions), false);
     assert.equal(config().get('inlineCompletions.enabled'), false);
-    await waitForNotice(api, /inline completions are now off/, since);
+    await waitForNotice(api, /inline completions are off\. Toggle again to turn them on/, since);
     assert.equal(await vscode.commands.executeCommand(CommandIds.toggleInlineCompletions), true);
     assert.equal(config().get('inlineCompletions.enabled'), true);
   });
