@@ -172,7 +172,7 @@ export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletion
   }
 
   /**
-   * Keystrokes feed the debounce. An edit that inserts, at the offered position, several characters at once that
+   * Keystrokes feed the debounce and abort the document's request in flight. An edit that inserts, at the offered position, several characters at once that
    * start the offered suggestion (not all of it) is a partial accept (Ctrl+→ accepts a word): VS Code's stable
    * API has no partial-accept hook, so it is recognised from the edit.
    */
@@ -180,6 +180,9 @@ export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletion
     // Only the user's typing counts: output channels and other documents change without a keystroke.
     if (e.contentChanges.length === 0 || e.document !== vscode.window.activeTextEditor?.document) return;
     this.debounce.keystroke(this.now());
+    // The user typed on: a request still in flight for this document is for text that no longer is; abort it on
+    // the wire at once (the next pause asks again) rather than wait for VS Code to drop it.
+    this.inFlight.get(e.document.uri.toString())?.cancel();
     const offered = this.offered;
     if (!offered || offered.uri !== e.document.uri.toString()) return;
     const change = e.contentChanges[0]!;
