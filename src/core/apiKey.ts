@@ -1,4 +1,5 @@
 /** Pure rules for API keys: where one comes from and whether a typed value looks usable. */
+import { createHash } from 'crypto';
 
 export type ApiKeySource = 'secretStorage' | 'environment' | 'none';
 
@@ -24,10 +25,12 @@ export function resolveApiKey(stored: string | undefined, env: Readonly<Record<s
 
 /** Returns a problem to show the user, or undefined when the key is acceptable to store. */
 export function validateApiKeyInput(value: string): string | undefined {
+  return value.trim().length === 0 ? 'Enter your DeepSeek API key (it starts with "sk-").' : keyShapeProblem(value);
+}
+
+/** What is wrong with the shape of a non-empty typed key (any provider's), or undefined when it looks usable. */
+export function keyShapeProblem(value: string): string | undefined {
   const key = value.trim();
-  if (key.length === 0) {
-    return 'Enter your DeepSeek API key (it starts with "sk-").';
-  }
   if (/\s/.test(key)) {
     return 'An API key has no spaces or line breaks — check what was pasted.';
   }
@@ -49,4 +52,9 @@ export function describeKeySource(source: ApiKeySource): string {
     case 'none':
       return 'No API key set';
   }
+}
+
+/** A short fingerprint of a key, to tell keys apart in caches without keeping the key itself. */
+export function keyFingerprint(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
 import * as vscode from 'vscode';
 import { DeepSeekClient } from '../api/deepseekClient';
+import { keyFingerprint } from '../core/apiKey';
 import { CommandIds } from '../core/commandIds';
 import type { Logger } from '../core/logger';
 import type { ProviderSpec } from '../core/providers/providerSpec';
@@ -10,8 +10,6 @@ import type { Notifier } from '../platform/notifier';
 export interface FallbackKeySource {
   resolve(spec: ProviderSpec): Promise<{ readonly key: string | undefined }>;
 }
-
-const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
 /** Clients kept per provider, base URL and key (connections are reused), at most this many. */
 const MAX_CLIENTS = 8;
@@ -33,7 +31,7 @@ export class ProviderClients {
 
   /** The client for a provider and key. A fallback serves FIM (`/completions` with `suffix`) at its base URL. */
   client(spec: ProviderSpec, apiKey: string): DeepSeekClient {
-    const id = `${spec.id}|${spec.baseUrl}|${keyHash(apiKey)}`;
+    const id = `${spec.id}|${spec.baseUrl}|${keyFingerprint(apiKey)}`;
     let client = this.clients.get(id);
     if (!client) {
       for (const key of [...this.clients.keys()]) {

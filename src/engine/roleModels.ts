@@ -1,7 +1,7 @@
-import { createHash } from 'crypto';
 import * as vscode from 'vscode';
 import type { DeepSeekClient } from '../api/deepseekClient';
 import type { ConfigurationService } from '../config/settings';
+import { keyFingerprint } from '../core/apiKey';
 import { describeEndpoint } from '../core/endpoint';
 import type { Logger } from '../core/logger';
 import {
@@ -57,8 +57,6 @@ export interface RoleModelsDeps {
   readonly logger: Logger;
   readonly globalState: vscode.Memento;
 }
-
-const keyHash = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
 
 /**
  * Which model each role uses, and ids that heal (core/models.ts decides; this keeps the facts). It keeps what
@@ -118,7 +116,7 @@ export class RoleModels implements vscode.Disposable {
   /** What the endpoint listed (for `apiKey`, when given; otherwise for whichever key read it last). */
   listed(baseUrl: string, apiKey?: string): readonly string[] | undefined {
     const entry = this.lists.get(baseUrl);
-    if (!entry || (apiKey !== undefined && entry.keyHash !== keyHash(apiKey))) return undefined;
+    if (!entry || (apiKey !== undefined && entry.keyHash !== keyFingerprint(apiKey))) return undefined;
     return entry.models;
   }
 
@@ -126,8 +124,8 @@ export class RoleModels implements vscode.Disposable {
   remember(baseUrl: string, apiKey: string, models: readonly string[]): void {
     const list = [...new Set(models.map((m) => m.trim()).filter((m) => m !== ''))].sort();
     const before = this.lists.get(baseUrl);
-    this.lists.set(baseUrl, { keyHash: keyHash(apiKey), models: list, at: Date.now() });
-    if (!before?.models || before.keyHash !== keyHash(apiKey) || before.models.join('\n') !== list.join('\n')) {
+    this.lists.set(baseUrl, { keyHash: keyFingerprint(apiKey), models: list, at: Date.now() });
+    if (!before?.models || before.keyHash !== keyFingerprint(apiKey) || before.models.join('\n') !== list.join('\n')) {
       this.deps.logger.info(`models listed by ${hostOf(baseUrl)}: ${list.join(', ') || '(none)'}`);
       this.emitter.fire();
     }
@@ -135,7 +133,7 @@ export class RoleModels implements vscode.Disposable {
 
   /** The key in effect changed: forgets the lists read with any other key (another account may list other models). */
   keepOnly(apiKey: string | undefined): void {
-    const hash = apiKey === undefined ? undefined : keyHash(apiKey);
+    const hash = apiKey === undefined ? undefined : keyFingerprint(apiKey);
     const stale = [...this.lists].filter(([, entry]) => entry.keyHash !== hash).map(([baseUrl]) => baseUrl);
     for (const baseUrl of stale) this.lists.delete(baseUrl);
     if (stale.some((baseUrl) => baseUrl === this.deps.settings.get('baseUrl'))) this.emitter.fire();
@@ -147,10 +145,10 @@ export class RoleModels implements vscode.Disposable {
    */
   ensureListed(client: DeepSeekClient, baseUrl: string, apiKey: string): Promise<readonly string[] | undefined> {
     const entry = this.lists.get(baseUrl);
-    if (entry && entry.keyHash === keyHash(apiKey) && (entry.models !== undefined || Date.now() - entry.at < FAILED_LIST_RETRY_MS)) {
+    if (entry && entry.keyHash === keyFingerprint(apiKey) && (entry.models !== undefined || Date.now() - entry.at < FAILED_LIST_RETRY_MS)) {
       return Promise.resolve(entry.models);
     }
-    const id = `${baseUrl}\n${keyHash(apiKey)}`;
+    const id = `${baseUrl}\n${keyFingerprint(apiKey)}`;
     let pending = this.reading.get(id);
     if (!pending) {
       pending = client
@@ -161,7 +159,7 @@ export class RoleModels implements vscode.Disposable {
         })
         .catch((err: unknown) => {
           this.deps.logger.debug(`GET /models on ${hostOf(baseUrl)} failed; tried again later`, err instanceof Error ? err.message : err);
-          if (!this.lists.get(baseUrl)?.models) this.lists.set(baseUrl, { keyHash: keyHash(apiKey), models: undefined, at: Date.now() });
+          if (!this.lists.get(baseUrl)?.models) this.lists.set(baseUrl, { keyHash: keyFingerprint(apiKey), models: undefined, at: Date.now() });
           return undefined;
         })
         .finally(() => this.reading.delete(id));

@@ -3,7 +3,7 @@
  * usable. The store itself (SecretStorage) is src/platform/providerKeyStore.ts; DeepSeek's own key keeps its
  * rules in ../apiKey.ts.
  */
-import type { ApiKeySource } from '../apiKey';
+import { keyShapeProblem, type ApiKeySource } from '../apiKey';
 
 export type ProviderKeySource = ApiKeySource;
 
@@ -50,18 +50,5 @@ export function describeProviderKeyOrigin(origin: ProviderKeyOrigin): string {
 
 /** Returns a problem to show the user, or undefined when the value is acceptable to store as `provider`'s key. */
 export function validateProviderKeyInput(value: string, provider: string): string | undefined {
-  const key = value.trim();
-  if (key.length === 0) {
-    return `Enter the API key for ${provider}.`;
-  }
-  if (/\s/.test(key)) {
-    return 'An API key has no spaces or line breaks — check what was pasted.';
-  }
-  if (key.length < 8) {
-    return 'That is too short to be an API key.';
-  }
-  if (key.length > 512) {
-    return 'That is too long to be an API key.';
-  }
-  return undefined;
+  return value.trim().length === 0 ? `Enter the API key for ${provider}.` : keyShapeProblem(value);
 }
