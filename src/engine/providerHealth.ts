@@ -1,44 +1,17 @@
 import type { ApiFailure } from '../core/apiErrors';
-import { CircuitBreaker, type BreakerOptions, type BreakerSnapshot } from '../core/providers/circuitBreaker';
+import { CircuitBreaker, type BreakerOptions } from '../core/providers/circuitBreaker';
 import { countsAgainstProvider } from '../core/providers/failoverPolicy';
 import type { ProviderSpec } from '../core/providers/providerSpec';
+import type { ProviderStatusFacts } from '../core/providers/providerStatusReport';
+import type { ServingFacts } from '../core/providers/servingStatus';
 
-/** One failure as Show Provider Status lists it. */
-export interface ProviderFailureEntry {
-  readonly at: number;
-  readonly kind: ApiFailure['kind'];
-  readonly status?: number;
-  /** The user-facing message (never contains a key). */
-  readonly message: string;
-}
-
-/** What "DeepSeek: Show Provider Status" and the status bar know about one provider. */
-export interface ProviderStatus {
-  readonly id: string;
-  readonly name: string;
-  readonly endpoint: string;
-  readonly primary: boolean;
-  readonly breaker: BreakerSnapshot;
-  /** Newest first, at most RECENT_FAILURES. */
-  readonly recentFailures: readonly ProviderFailureEntry[];
-  /** Time to first token of recent successful requests, ms: median and 95th percentile, and how many. */
-  readonly latency: { readonly samples: number; readonly p50Ms?: number; readonly p95Ms?: number; readonly lastMs?: number };
-  readonly requests: number;
-  readonly failures: number;
-  readonly lastSuccessAt?: number;
-}
-
-/** Which provider is answering, for the status bar: undefined while DeepSeek serves normally. */
-export interface ServingState {
-  /** DeepSeek's breaker is open (or half-open): requests skip it for now. */
-  readonly primaryDegraded: boolean;
-  /** The fallback that answered the latest request, when one did. */
-  readonly fallbackServing?: string;
-  /** Why, in a few words: the primary's latest failure. */
-  readonly reason?: string;
-  /** Why inline completions are paused (DeepSeek failing and no fallback serves FIM); absent while they run. */
-  readonly completionsPaused?: string;
-}
+/**
+ * What Show Provider Status and the status bar know about one provider, and who is serving: the shapes the pure
+ * report (core/providers/providerStatusReport.ts) and status line (core/providers/servingStatus.ts) read.
+ */
+export type ProviderStatus = ProviderStatusFacts;
+export type ProviderFailureEntry = ProviderStatus['recentFailures'][number];
+export type ServingState = ServingFacts;
 
 export const RECENT_FAILURES = 10;
 const LATENCY_SAMPLES = 50;

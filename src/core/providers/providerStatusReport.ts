@@ -6,18 +6,16 @@ import type { FailureKind } from '../apiErrors';
 import type { BreakerSnapshot } from './circuitBreaker';
 import { describeProviderKeyOrigin, type ProviderKeyOrigin } from './providerKeys';
 
-/**
- * One provider as the report reads it: the fields of src/engine/providerHealth.ts's `ProviderStatus` it uses,
- * declared here because core imports nothing outside itself (a ProviderStatus is one of these).
- */
+/** One provider's health as src/engine/providerHealth.ts keeps it (its `ProviderStatus` is this type). */
 export interface ProviderStatusFacts {
   readonly id: string;
   readonly name: string;
   readonly endpoint: string;
   readonly primary: boolean;
   readonly breaker: BreakerSnapshot;
-  /** Newest first. */
+  /** Newest first, at most providerHealth.ts's RECENT_FAILURES; messages never contain a key. */
   readonly recentFailures: readonly { readonly at: number; readonly kind: FailureKind; readonly status?: number; readonly message: string }[];
+  /** Time to first token of recent successful requests, ms: median, 95th percentile, the latest, and how many. */
   readonly latency: { readonly samples: number; readonly p50Ms?: number; readonly p95Ms?: number; readonly lastMs?: number };
   readonly requests: number;
   readonly failures: number;

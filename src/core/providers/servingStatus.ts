@@ -10,10 +10,7 @@ import { hitRate } from '../spendLedger';
 import { formatPercent, statusLine, type SpendView, type StatusLine } from '../spendSummary';
 import { inertMarkdown } from './providerStatusReport';
 
-/**
- * Which provider answers, as src/engine/providerHealth.ts's `ServingState` says it (declared here because core
- * imports nothing outside itself; a ServingState is one of these).
- */
+/** Which provider answers (src/engine/providerHealth.ts's `ServingState` is this type). */
 export interface ServingFacts {
   /** DeepSeek's breaker is open or half-open: requests skip it for now. */
   readonly primaryDegraded: boolean;
