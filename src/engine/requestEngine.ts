@@ -9,7 +9,6 @@ import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { Logger } from '../core/logger';
 import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
-import type { ResolvedPrice } from '../core/pricing';
 import { spendInputFor } from '../core/providers/attemptBilling';
 import { fallbackLimits, providerChain, type ProviderSpec } from '../core/providers/providerSpec';
 import { onceSucceeded } from '../core/onceSucceeded';
@@ -213,11 +212,6 @@ export class RequestEngine implements vscode.Disposable {
     return targets;
   }
 
-  /** The price of one attempt: DeepSeek's table for DeepSeek, a fallback's own table (or none: unpriced). */
-  private priceFor(spec: ProviderSpec, model: string): ResolvedPrice | undefined {
-    return this.spend.priceForProvider(spec, model);
-  }
-
   /** Stream timers: with another provider to take over, DeepSeek's queue is not waited out. */
   private timeoutsFor(hasNext: boolean): Partial<StreamTimeouts> {
     const firstTokenMs = this.settings.get('failover.firstTokenSeconds') * 1000;
@@ -350,7 +344,7 @@ export class RequestEngine implements vscode.Disposable {
       clients: this.clients,
       redactor,
       admit: (model, maxTokens, text, budget) => this.admit(model, 'chat', maxTokens, [{ role: 'user', content: text }], budget),
-      priceFor: (spec, model) => this.priceFor(spec, model),
+      priceFor: (spec, model) => this.spend.priceForProvider(spec, model), // its own table, or none: unpriced
       record: (input) => this.spend.record(input),
       sent: (last) => {
         this.last = last;
@@ -444,7 +438,7 @@ export class RequestEngine implements vscode.Disposable {
   }
 
   private recordSpend(surface: Surface, report: AttemptReport<unknown>): SpendRecord | undefined {
-    const input = spendInputFor(surface, report.target.spec.name, this.priceFor(report.target.spec, report.result.model), report.result);
+    const input = spendInputFor(surface, report.target.spec.name, this.spend.priceForProvider(report.target.spec, report.result.model), report.result);
     return input ? this.spend.record(input) : undefined; // undefined: the API refused or was never reached
   }
 
@@ -469,7 +463,7 @@ export class RequestEngine implements vscode.Disposable {
       const output = maxTokens ?? EXPECTED_OUTPUT_TOKENS[role];
       nextEstimateUsd = Math.max(
         estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, output),
-        ...fallbacks.map((t) => estimateRequestCostUsd(this.priceFor(t.spec, t.model), promptTokens, output)),
+        ...fallbacks.map((t) => estimateRequestCostUsd(this.spend.priceForProvider(t.spec, t.model), promptTokens, output)),
       );
     }
     // No await between reading the session spend and the gate's reservation: concurrent requests see each other.
