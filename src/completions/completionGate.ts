@@ -11,7 +11,7 @@ export const SNOOZE_MS = 5 * 60_000;
 /**
  * Whether ghost text may be asked for in a document: the setting (which a workspace can only switch off), the
  * language map, Workspace Trust, a snooze, and the read policy (ignored, excluded and secret files never leave
- * the machine). Cheap checks first; the read policy is asked last and only for documents that pass the rest.
+ * the machine). Cheap checks first; the read policy is asked last, once per request, for documents that pass the rest.
  */
 export class CompletionGate implements vscode.Disposable {
   private snoozedUntil: number | undefined;
@@ -25,13 +25,23 @@ export class CompletionGate implements vscode.Disposable {
     private readonly readPolicy: () => ReadPolicy,
   ) {}
 
-  /** Why completions do not run in this document, or undefined when they may. */
+  /**
+   * Why nothing may be sent from this document, or undefined when it may: the quick checks, then the read
+   * policy (which may touch the disk, so the provider asks it once per request, after the debounce).
+   */
   async refusal(document: vscode.TextDocument): Promise<string | undefined> {
+    const quick = this.documentRefusal(document);
+    if (quick) return quick;
+    const verdict = await this.readPolicy().check(document.uri);
+    return verdict.allowed ? undefined : verdict.reason;
+  }
+
+  /** The checks of a document that need no file access (cheap enough for every keystroke). */
+  documentRefusal(document: vscode.TextDocument): string | undefined {
     const quick = this.quickRefusal(document.languageId);
     if (quick) return quick;
     if (document.uri.scheme === 'vscode-scm' || document.uri.scheme === 'output' || document.uri.scheme === 'vscode-settings') return 'not a file';
-    const verdict = await this.readPolicy().check(document.uri);
-    return verdict.allowed ? undefined : verdict.reason;
+    return undefined;
   }
 
   /** The checks that need no file access (for the status bar and the toggle's message). */

@@ -53,11 +53,11 @@ function sleep(ms: number, token: vscode.CancellationToken): Promise<void> {
 }
 
 /**
- * Ghost text from DeepSeek's FIM. Per keystroke: the gate (setting, language, trust, snooze, read policy), then
- * the cache (typing through a shown suggestion, backspace and undo need no request), then a debounce adapted
- * to the typist, then one request per document — the previous one aborted on the wire — with a prompt whose
- * prefix stays byte-identical while the user types (src/core/completions/fimPrompt.ts), post-processed so it
- * never repeats what follows the cursor or inserts a placeholder. Failures stay quiet: 401/402 are shown once
+ * Ghost text from DeepSeek's FIM. Per keystroke: the gate's cheap checks (setting, language, trust, snooze),
+ * then the cache (typing through a shown suggestion, backspace and undo need no request), then a debounce
+ * adapted to the typist, then the read policy, then one request per document — the previous one aborted on the
+ * wire — with a prompt whose prefix stays byte-identical while the user types (src/core/completions/fimPrompt.ts),
+ * post-processed so it never repeats what follows the cursor or inserts a placeholder. Failures stay quiet: 401/402 are shown once
  * per session with their fix, network errors and 5xx back off, a rate limit waits as long as asked.
  */
 export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
@@ -90,11 +90,11 @@ export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletion
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const refusal = await this.deps.gate.refusal(document);
-    if (refusal || token.isCancellationRequested) return undefined;
+    if (this.deps.gate.documentRefusal(document)) return undefined;
     const text = document.getText();
     const offset = document.offsetAt(position);
-    const keyPrefix = text.slice(Math.max(0, offset - CACHE_PREFIX_CHARS), offset);
+    // Keyed by document too: a suggestion is only ever served back in the file it was made for.
+    const keyPrefix = `${document.uri.toString()}\n${text.slice(Math.max(0, offset - CACHE_PREFIX_CHARS), offset)}`;
     const keySuffix = text.slice(offset, offset + CACHE_SUFFIX_CHARS);
     const line = document.lineAt(position.line).text;
     const linePrefix = line.slice(0, position.character);
@@ -109,6 +109,8 @@ export class DeepSeekInlineCompletionProvider implements vscode.InlineCompletion
       await sleep(this.debounce.delayMs(), token);
       if (token.isCancellationRequested) return undefined; // the user typed on: this keystroke's request never goes out
     }
+    // The read policy (ignored, excluded, secret files) once per request, not per keystroke: it may touch the disk.
+    if ((await this.deps.gate.refusal(document)) || token.isCancellationRequested) return undefined;
     const key = document.uri.toString();
     this.inFlight.get(key)?.cancel(); // at most one request per document: the older one is aborted on the wire
     const source = new vscode.CancellationTokenSource();
