@@ -1,15 +1,13 @@
 import * as assert from 'assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { CompletionStats, completionFigures, NO_COMPLETION_ACCEPTED, type CompletionCounts, type CompletionSpend } from '../../src/core/completionStats';
-import { MemoryLogger } from '../../src/core/logger';
 import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
 import { encodeEvent, parseEventLine, planCompaction, scanSegment } from '../../src/core/spendLog';
 import { LedgerFold, resolveFoldOptions, SpendLedger, type LedgerEvent, type RecordInput } from '../../src/core/spendLedger';
 import { spendReport } from '../../src/core/spendSummary';
 import { SNAPSHOT_FILE } from '../../src/spend/ledgerFiles';
-import { SharedLedger, type SharedLedgerOptions } from '../../src/spend/sharedLedger';
+import { ledgerWindows } from './ledgerWindows';
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -253,26 +251,8 @@ describe('completion usage in the log', () => {
 
 describe('completion usage shared by two windows', function () {
   this.timeout(20_000);
-  let dir: string;
-  const open: SharedLedger[] = [];
-
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'deepseek-ledger-'));
-  });
-
-  afterEach(() => {
-    for (const l of open.splice(0)) l.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function window(extra: Partial<SharedLedgerOptions> = {}): Promise<{ shared: SharedLedger; warnings: string[]; logger: MemoryLogger }> {
-    const logger = new MemoryLogger();
-    const warnings: string[] = [];
-    const shared = new SharedLedger({ dir, logger, watch: false, pollMs: 0, warnUser: (m) => warnings.push(m), ...extra });
-    open.push(shared);
-    await shared.open();
-    return { shared, warnings, logger };
-  }
+  const ledgers = ledgerWindows();
+  const window = ledgers.window;
 
   it("counts both windows' completions in each, through a compaction and in a window opened later", async () => {
     const a = (await window({ cutoffMs: -60_000 })).shared;
@@ -308,11 +288,11 @@ describe('completion usage shared by two windows', function () {
     const { shared: a } = await window({ debounceMs: 60_000 });
     a.record(COMPLETION_27);
     for (let i = 0; i < 50; i++) a.recordCompletionUsage('shown');
-    const files = () => import('fs').then((fs) => fs.readdirSync(dir).filter((f) => f.startsWith('seg-')));
+    const files = () => import('fs').then((fs) => fs.readdirSync(ledgers.dir).filter((f) => f.startsWith('seg-')));
     assert.deepEqual(await files(), [], 'nothing written yet: it waits for the batch');
     await a.flush();
     const [seg] = await files();
-    assert.equal(readFileSync(path.join(dir, seg), 'utf8').trim().split('\n').length, 51);
+    assert.equal(readFileSync(path.join(ledgers.dir, seg), 'utf8').trim().split('\n').length, 51);
   });
 
   it('reads a snapshot written before completions were counted, and counts on', async () => {
@@ -322,7 +302,7 @@ describe('completion usage shared by two windows', function () {
     await a.flush();
     await a.compact();
     a.dispose();
-    const file = path.join(dir, SNAPSHOT_FILE);
+    const file = path.join(ledgers.dir, SNAPSHOT_FILE);
     const snapshot = JSON.parse(readFileSync(file, 'utf8'));
     delete snapshot.ledger.completionIds;
     delete snapshot.ledger.allTime.completions;

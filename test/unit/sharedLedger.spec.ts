@@ -1,13 +1,12 @@
 import * as assert from 'assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { MemoryLogger } from '../../src/core/logger';
 import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
 import { SEGMENT_PATTERN } from '../../src/core/spendLog';
 import type { RecordInput } from '../../src/core/spendLedger';
 import { LOCK_FILE, SNAPSHOT_FILE } from '../../src/spend/ledgerFiles';
-import { SharedLedger, type SharedLedgerOptions } from '../../src/spend/sharedLedger';
+import type { SharedLedger } from '../../src/spend/sharedLedger';
+import { ledgerWindows } from './ledgerWindows';
 import v1Fixture from './spendLedgerV1.fixture.json';
 
 const price = resolvePrice(DEEPSEEK_PRICES_2025, 'deepseek-chat', new Date())!;
@@ -21,26 +20,8 @@ const segments = (dir: string) => readdirSync(dir).filter((f) => SEGMENT_PATTERN
 
 describe('shared spend ledger: two windows on one directory', function () {
   this.timeout(20_000);
-  let dir: string;
-  const open: SharedLedger[] = [];
-
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'deepseek-ledger-'));
-  });
-
-  afterEach(() => {
-    for (const l of open.splice(0)) l.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function window(extra: Partial<SharedLedgerOptions> = {}): Promise<{ shared: SharedLedger; logger: MemoryLogger; warnings: string[] }> {
-    const logger = new MemoryLogger();
-    const warnings: string[] = [];
-    const shared = new SharedLedger({ dir, logger, watch: false, pollMs: 0, warnUser: (m) => warnings.push(m), ...extra });
-    open.push(shared);
-    await shared.open();
-    return { shared, logger, warnings };
-  }
+  const ledgers = ledgerWindows();
+  const window = ledgers.window;
 
   const requestsIn = (s: SharedLedger) => s.ledger.allTime.requests;
 
@@ -83,10 +64,10 @@ describe('shared spend ledger: two windows on one directory', function () {
   it('debounces: records made together are written in one append, and pending ones are written on dispose', async () => {
     const a = (await window({ debounceMs: 60_000 })).shared;
     for (let i = 0; i < 20; i++) a.record(oneToken(i));
-    assert.deepEqual(segments(dir), [], 'nothing written yet');
+    assert.deepEqual(segments(ledgers.dir), [], 'nothing written yet');
     a.dispose(); // Synchronous: written before the window goes away.
-    const [seg] = segments(dir);
-    assert.equal(readFileSync(path.join(dir, seg), 'utf8').trim().split('\n').length, 20);
+    const [seg] = segments(ledgers.dir);
+    assert.equal(readFileSync(path.join(ledgers.dir, seg), 'utf8').trim().split('\n').length, 20);
     const b = (await window()).shared;
     assert.equal(requestsIn(b), 20);
   });
@@ -104,13 +85,13 @@ describe('shared spend ledger: two windows on one directory', function () {
     const a = (await window()).shared;
     for (let i = 0; i < 5; i++) a.record(oneToken(i));
     await a.flush();
-    const [seg] = segments(dir);
-    const file = path.join(dir, seg);
+    const [seg] = segments(ledgers.dir);
+    const file = path.join(ledgers.dir, seg);
     const size = readFileSync(file).length;
     a.record(oneToken(99));
     await a.flush();
     truncateSync(file, size + 40); // The sixth line cut off mid-way, as by a crash.
-    open.splice(open.indexOf(a), 1); // The crashed window never disposes.
+    ledgers.forget(a); // The crashed window never disposes.
     const b = (await window()).shared;
     assert.equal(requestsIn(b), 5);
     b.record(oneToken(6));
@@ -123,8 +104,8 @@ describe('shared spend ledger: two windows on one directory', function () {
     const a = (await window()).shared;
     a.record(oneToken(1));
     await a.flush();
-    const [seg] = segments(dir);
-    appendFileSync(path.join(dir, seg), 'this is not json\n{"type":"record","id":"x"}\n');
+    const [seg] = segments(ledgers.dir);
+    appendFileSync(path.join(ledgers.dir, seg), 'this is not json\n{"type":"record","id":"x"}\n');
     a.record(oneToken(2));
     a.dispose();
     const { shared: b, logger, warnings } = await window();
@@ -137,11 +118,11 @@ describe('shared spend ledger: two windows on one directory', function () {
     const a = (await window({ cutoffMs: -60_000 })).shared;
     for (let i = 0; i < 10; i++) a.record(oneToken(i));
     a.dispose();
-    const [seg] = segments(dir);
+    const [seg] = segments(ledgers.dir);
     const old = new Date(Date.now() - 3 * 60 * 60_000);
-    utimesSync(path.join(dir, seg), old, old); // Its writer is long gone.
+    utimesSync(path.join(ledgers.dir, seg), old, old); // Its writer is long gone.
     const b = (await window({ cutoffMs: -60_000 })).shared; // Opening compacts.
-    assert.deepEqual(segments(dir), [], 'the dead segment is folded and deleted');
+    assert.deepEqual(segments(ledgers.dir), [], 'the dead segment is folded and deleted');
     assert.equal(requestsIn(b), 10);
     assert.equal(b.ledger.unfoldedEvents, 0);
     const c = (await window()).shared;
@@ -166,7 +147,7 @@ describe('shared spend ledger: two windows on one directory', function () {
     for (let i = 100; i < 110; i++) a.record(oneToken(i));
     await a.flush();
     await Promise.all([a.refresh(), b.refresh()]);
-    assert.ok(existsSync(path.join(dir, SNAPSHOT_FILE)));
+    assert.ok(existsSync(path.join(ledgers.dir, SNAPSHOT_FILE)));
     for (const s of [a, b]) assert.equal(requestsIn(s), 110);
     const c = (await window()).shared;
     assert.equal(requestsIn(c), 110);
@@ -177,15 +158,15 @@ describe('shared spend ledger: two windows on one directory', function () {
     const a = (await window({ cutoffMs: -60_000 })).shared;
     for (let i = 0; i < 3; i++) a.record(oneToken(i));
     await a.flush();
-    const before = readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8');
-    writeFileSync(path.join(dir, LOCK_FILE), '{}');
+    const before = readFileSync(path.join(ledgers.dir, SNAPSHOT_FILE), 'utf8');
+    writeFileSync(path.join(ledgers.dir, LOCK_FILE), '{}');
     await a.compact();
-    assert.equal(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8'), before, 'the lock is respected');
+    assert.equal(readFileSync(path.join(ledgers.dir, SNAPSHOT_FILE), 'utf8'), before, 'the lock is respected');
     const stale = new Date(Date.now() - 60_000);
-    utimesSync(path.join(dir, LOCK_FILE), stale, stale);
+    utimesSync(path.join(ledgers.dir, LOCK_FILE), stale, stale);
     await a.compact();
-    assert.notEqual(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8'), before, 'a stale lock is broken');
-    assert.equal(existsSync(path.join(dir, LOCK_FILE)), false);
+    assert.notEqual(readFileSync(path.join(ledgers.dir, SNAPSHOT_FILE), 'utf8'), before, 'a stale lock is broken');
+    assert.equal(existsSync(path.join(ledgers.dir, LOCK_FILE)), false);
     assert.equal(requestsIn(a), 3);
   });
 
@@ -216,32 +197,29 @@ describe('shared spend ledger: two windows on one directory', function () {
     const a = (await window()).shared;
     a.record(oneToken(1));
     a.dispose();
-    writeFileSync(path.join(dir, SNAPSHOT_FILE), '{"version":2,"garbage');
+    writeFileSync(path.join(ledgers.dir, SNAPSHOT_FILE), '{"version":2,"garbage');
     const { shared, warnings } = await window();
     assert.equal(requestsIn(shared), 1);
     assert.match(warnings[0] ?? '', /partly unreadable/);
-    assert.ok(readdirSync(dir).some((f) => f.startsWith('snapshot.unreadable-')));
+    assert.ok(readdirSync(ledgers.dir).some((f) => f.startsWith('snapshot.unreadable-')));
   });
 
   it("leaves a newer version's history alone and counts in memory", async () => {
-    writeFileSync(path.join(dir, SNAPSHOT_FILE), JSON.stringify({ version: 3 }));
+    writeFileSync(path.join(ledgers.dir, SNAPSHOT_FILE), JSON.stringify({ version: 3 }));
     const { shared, warnings } = await window();
     assert.equal(shared.shared, false);
     assert.match(warnings[0] ?? '', /newer version/);
     shared.record(DOLLAR_27);
     assert.equal(shared.ledger.session.costUsd, 0.27);
     shared.dispose();
-    assert.equal(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8'), JSON.stringify({ version: 3 }));
-    assert.deepEqual(segments(dir), []);
+    assert.equal(readFileSync(path.join(ledgers.dir, SNAPSHOT_FILE), 'utf8'), JSON.stringify({ version: 3 }));
+    assert.deepEqual(segments(ledgers.dir), []);
   });
 
   it('keeps counting in memory when the directory cannot be created', async () => {
-    const file = path.join(dir, 'not-a-dir');
+    const file = path.join(ledgers.dir, 'not-a-dir');
     writeFileSync(file, '');
-    const logger = new MemoryLogger();
-    const shared = new SharedLedger({ dir: path.join(file, 'spend'), logger, watch: false, pollMs: 0 });
-    open.push(shared);
-    await shared.open();
+    const { shared } = await window({ dir: path.join(file, 'spend') });
     assert.equal(shared.shared, false);
     shared.record(DOLLAR_27);
     assert.equal(shared.ledger.allTime.requests, 1);
@@ -251,11 +229,11 @@ describe('shared spend ledger: two windows on one directory', function () {
     const a = (await window()).shared;
     a.record(oneToken(1));
     await a.flush();
-    const [first] = segments(dir);
-    appendFileSync(path.join(dir, first), '{"type":"rec'); // A torn write of this window's own.
+    const [first] = segments(ledgers.dir);
+    appendFileSync(path.join(ledgers.dir, first), '{"type":"rec'); // A torn write of this window's own.
     a.record(oneToken(2));
     await a.flush();
-    assert.equal(segments(dir).length, 2);
+    assert.equal(segments(ledgers.dir).length, 2);
     const b = (await window()).shared;
     assert.equal(requestsIn(b), 2);
   });
@@ -271,7 +249,7 @@ describe('shared spend ledger: two windows on one directory', function () {
     a.record(UNPRICED); // After the compaction: in the log again.
     await a.flush();
     const fromSnapshot = (await window()).shared;
-    assert.ok(JSON.parse(readFileSync(path.join(dir, SNAPSHOT_FILE), 'utf8')).ledger.allTime.byProvider, 'persisted in the snapshot');
+    assert.ok(JSON.parse(readFileSync(path.join(ledgers.dir, SNAPSHOT_FILE), 'utf8')).ledger.allTime.byProvider, 'persisted in the snapshot');
     assert.deepEqual(fromLog.ledger.breakdown('session', 'provider').Backup.unpricedRequests, 1);
     for (const s of [a, fromSnapshot]) {
       const byProvider = s.ledger.breakdown('session', 'provider');
@@ -292,7 +270,7 @@ describe('shared spend ledger: two windows on one directory', function () {
     await a.flush();
     await a.compact();
     a.dispose();
-    const file = path.join(dir, SNAPSHOT_FILE);
+    const file = path.join(ledgers.dir, SNAPSHOT_FILE);
     const snapshot = JSON.parse(readFileSync(file, 'utf8'));
     const strip = (t: Record<string, unknown>) => delete t.unpricedRequests;
     for (const scope of [snapshot.ledger.allTime, snapshot.ledger.session]) {
