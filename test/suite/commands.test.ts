@@ -2,7 +2,7 @@ import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/core/commandIds';
 import type { LoggedRequest } from '../fake-deepseek/types';
-import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
+import { activateExtension, discardAndCloseAllEditors, fakeServer, waitFor, waitForNotice } from './helpers';
 
 type Body = { model: string; thinking?: { type: string }; reasoning_effort?: string; messages: { role: string; content: string }[] };
 
@@ -31,7 +31,6 @@ describe('Explain, Refactor, Fix and code actions on the reasoner', function () 
 
   beforeEach(async () => {
     await fake.reset();
-    doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: original });
     // An on-disk file is needed for the context engine: reuse the fixture's math.ts, reset to the original text.
     doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'src', 'math.ts'));
     editor = await vscode.window.showTextDocument(doc);
@@ -40,8 +39,7 @@ describe('Explain, Refactor, Fix and code actions on the reasoner', function () 
 
   after(async () => {
     await vscode.commands.executeCommand(CommandIds.discardProposal);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await discardAndCloseAllEditors();
     await vscode.commands.executeCommand(CommandIds.clearApiKey);
   });
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/core/commandIds';
-import { activateExtension, fakeServer, waitFor } from './helpers';
+import { activateExtension, discardAndCloseAllEditors, fakeServer, waitFor } from './helpers';
 
 interface SentBody {
   messages: { role: string; content: string }[];
@@ -18,6 +18,8 @@ describe('context engine, redaction and Show Last Request (through the chat pipe
 
   beforeEach(async () => {
     await fake.reset();
+    // Each case starts from the files on disk, whatever an earlier suite left open or edited.
+    await discardAndCloseAllEditors();
     const api = await activateExtension();
     await api.newChat();
   });
@@ -42,10 +44,11 @@ describe('context engine, redaction and Show Last Request (through the chat pipe
     assert.equal(turn?.status, 'done');
     const body = await lastBody();
     const all = body.messages.map((m) => m.content).join('\n');
+    const sent = `context: ${turn.context.join(' | ')}\nlast message:\n${body.messages.at(-1)!.content.slice(0, 2000)}`;
     assert.equal(body.messages[0].role, 'system');
     assert.match(body.messages[0].content, /export function mean\(values: number\[\]\): number/, 'the repo map lists declarations');
     assert.match(body.messages.at(-1)!.content, /src\/math\.ts/);
-    assert.match(all, /values\.reduce\(add, 0\)/, 'the selection went along');
+    assert.match(all, /values\.reduce\(add, 0\)/, `the selection went along\n${sent}`);
     assert.ok(turn.context.some((c) => c.startsWith('selection src/math.ts:6-10')), turn.context.join());
   });
 

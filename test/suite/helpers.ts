@@ -50,3 +50,16 @@ export async function waitForNotice(api: DeepSeekAssistantTestApi, pattern: RegE
     throw new Error(`${(err as Error).message}; notices since then: ${JSON.stringify(seen)}`);
   }
 }
+
+/**
+ * Closes every editor without a save dialog: dirty documents (an edited fixture, an untitled buffer) are
+ * reverted and closed first. `workbench.action.closeAllEditors` alone asks about a dirty editor, the smoke
+ * test cancels that dialog, and the editors stay open for the next suite.
+ */
+export async function discardAndCloseAllEditors(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
