@@ -143,8 +143,17 @@ export class ParserService {
     return languageForPath(path, text);
   }
 
-  /** Loads the runtime and the grammar of `language` (each once). */
+  /** Loads the runtime and the grammar of `language` (each once). Rejects once the service is disposed. */
   async load(language: LanguageId): Promise<TreeSitter.Parser> {
+    const parser = await this.loadUnlessDisposed(language);
+    if (!parser) {
+      throw new Error('ParserService disposed');
+    }
+    return parser;
+  }
+
+  /** `load`, or `undefined` when the service is disposed before the parser exists (no parser is created then). */
+  private async loadUnlessDisposed(language: LanguageId): Promise<TreeSitter.Parser | undefined> {
     const existing = this.parsers.get(language);
     if (existing) {
       return existing;
@@ -159,6 +168,9 @@ export class ParserService {
     }
     const grammar = await pending;
     let parser = this.parsers.get(language);
+    if (!parser && this.disposed) {
+      return undefined;
+    }
     if (!parser) {
       parser = new runtime.Parser();
       parser.setLanguage(grammar);
@@ -227,8 +239,8 @@ export class ParserService {
     if (!language || this.disposed) {
       return false;
     }
-    const parser = await this.load(language);
-    if (this.disposed) {
+    const parser = await this.loadUnlessDisposed(language);
+    if (!parser || this.disposed) {
       return false;
     }
     const current = this.trees.get(path);
@@ -267,10 +279,11 @@ export class ParserService {
   /**
    * Updates the cached tree of `path` for one `onDidChangeTextDocument` event: every change is applied to
    * the tree (`tree.edit`) and to the cached text in the order given (VS Code orders them so that this is
-   * valid), then one incremental reparse. `newText` is the document's text afterwards; if the changes do
-   * not produce it, the tree is forgotten and false returned (the next `parse` starts afresh).
+   * valid), then one incremental reparse. `newText` is the document's text afterwards, or only its length
+   * (the parser worker is not sent the whole text on every keystroke; then only the length is verified);
+   * if the changes do not produce it, the tree is forgotten and false returned (the next `parse` starts afresh).
    */
-  applyChanges(path: string, changes: readonly ContentChange[], newText: string): boolean {
+  applyChanges(path: string, changes: readonly ContentChange[], newText: string | number): boolean {
     const entry = this.touch(path);
     if (!entry) {
       return false;
@@ -285,11 +298,11 @@ export class ParserService {
       editTree(entry.tree, editForChange(change));
       text = text.slice(0, change.rangeOffset) + change.text + text.slice(change.rangeOffset + change.rangeLength);
     }
-    if (!parser || text !== newText) {
+    if (!parser || (typeof newText === 'number' ? text.length !== newText : text !== newText)) {
       this.forget(path);
       return false;
     }
-    return this.reparse(path, entry, parser, newText);
+    return this.reparse(path, entry, parser, text);
   }
 
   /** Reparses an edited tree, reusing it; forgets the tree when the parse is cancelled by the time limit. */
@@ -350,7 +363,10 @@ export class ParserService {
     if (!language || this.disposed) {
       return undefined;
     }
-    const parser = await this.load(language);
+    const parser = await this.loadUnlessDisposed(language);
+    if (!parser || this.disposed) {
+      return undefined;
+    }
     const tree = this.parseWith(parser, text);
     if (!tree) {
       return undefined;
