@@ -1,4 +1,5 @@
-// Builds two bundles: the extension host (Node, CommonJS, `vscode` external) and the chat webview (browser).
+// Builds three bundles: the extension host (Node, CommonJS, `vscode` external), the parser worker it starts
+// (Node, CommonJS: src/context/parserWorker.ts → dist/parserWorker.js) and the chat webview (browser).
 // `--production` minifies without source maps; `--watch` rebuilds on change.
 // Then copies the tree-sitter runtime (`tree-sitter.cjs` + `.wasm`) and the grammar `.wasm` files listed in
 // src/context/treeSitterAssets.json into dist/, where src/context loads them by path (never inlined).
@@ -33,6 +34,17 @@ const extension = {
 };
 
 /** @type {import('esbuild').BuildOptions} */
+const parserWorker = {
+  ...common,
+  entryPoints: ['src/context/parserWorker.ts'],
+  outfile: 'dist/parserWorker.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  mainFields: ['module', 'main'],
+};
+
+/** @type {import('esbuild').BuildOptions} */
 const webview = {
   ...common,
   entryPoints: ['src/webview/main.ts'],
@@ -57,9 +69,9 @@ rmSync('dist', { recursive: true, force: true });
 copyTreeSitterAssets();
 
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(webview)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(parserWorker), esbuild.context(webview)]);
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[watch] watching for changes');
 } else {
-  await Promise.all([esbuild.build(extension), esbuild.build(webview)]);
+  await Promise.all([esbuild.build(extension), esbuild.build(parserWorker), esbuild.build(webview)]);
 }
