@@ -1,14 +1,16 @@
 import { compileGlob, globSource } from './glob';
-import type { WorkspaceFs } from './workspaceFs';
+import type { DirectoryEntry, FileStat, WorkspaceFs } from './workspaceFs';
 
 /**
  * What the context engine must never read, and the only way it reads anything.
  *
  * Order of checks for a path (each step only runs if the previous ones allowed it):
  *  1. by name alone, never touching the file: outside the workspace, secrets and keys (`.env*`, `*.pem`,
- *     `*.key`, `id_rsa*`, …), dependency / VCS / build-output folders, binary extensions, the caller's globs
+ *     `*.key`, `id_rsa*`, …), dependency / VCS / cache folders, binary extensions, the caller's globs
  *     (`files.exclude` + `deepseek.context.exclude`), and `.gitignore` rules of the file's folders (reading
- *     only the `.gitignore` files themselves);
+ *     only the `.gitignore` files themselves); a folder named `dist`, `out`, `build` or `target` is build
+ *     output only at the workspace root or beside a project manifest (`package.json`, `Cargo.toml`, …), so
+ *     tracked sources in e.g. `scripts/build/` are read (one listing of the parent folder, cached);
  *  2. `stat`: not a regular file (the walk does not follow symbolic links; a path the user names, e.g. a pinned
  *     file, may lead through one only to a file inside the workspace that passes step 1 too), or larger than
  *     the size limit;
@@ -63,21 +65,31 @@ export const ALWAYS_EXCLUDED_NAMES: readonly string[] = [
   '.pypirc',
 ];
 
-/** Folders never walked or read, at any depth: dependencies, VCS data, build output, caches. */
+/** Folders never walked or read, at any depth: dependencies, VCS data, caches. */
 export const ALWAYS_EXCLUDED_FOLDERS: readonly string[] = [
   'node_modules',
   '.git',
   '.hg',
   '.svn',
-  'dist',
-  'out',
-  'build',
-  'target',
   '.next',
   'coverage',
   '__pycache__',
   '.venv',
 ];
+
+/**
+ * Folder names that are build output where a build tool puts it: at the workspace root, or beside a project
+ * manifest. Elsewhere (`scripts/build/`, `src/out/`) they are ordinary folders.
+ */
+export const BUILD_OUTPUT_FOLDERS: readonly string[] = ['dist', 'out', 'build', 'target'];
+
+/** Files that make their folder a project whose `dist/`, `out/`, `build/`, `target/` are build output. */
+const PROJECT_MANIFEST = /^(?:package\.json|tsconfig(?:\..+)?\.json|Cargo\.toml|go\.mod|pom\.xml|build\.gradle(?:\.kts)?|settings\.gradle(?:\.kts)?|pyproject\.toml|setup\.py|setup\.cfg|CMakeLists\.txt|Makefile|meson\.build|BUILD(?:\.bazel)?|[^/]+\.(?:csproj|fsproj|vbproj|sln))$/;
+
+/** Whether a file name is a project manifest (see `BUILD_OUTPUT_FOLDERS`). */
+export function isProjectManifest(name: string): boolean {
+  return PROJECT_MANIFEST.test(name);
+}
 
 /** Extensions of files that are not text, skipped without reading. */
 export const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -92,12 +104,10 @@ export const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 const SNIFF_BYTES = 8 * 1024;
-const DEFAULT_MAX_FILES = 50_000;
-/** Safety stop for pathological trees; results are only deterministic below it. */
-const MAX_ENTRIES_VISITED = 500_000;
 
 const SECRET_RES = ALWAYS_EXCLUDED_NAMES.map((g) => new RegExp(`^${globSource(g, { braces: false })}$`, 'i'));
 const EXCLUDED_FOLDERS = new Set(ALWAYS_EXCLUDED_FOLDERS);
+const BUILD_FOLDERS = new Set(BUILD_OUTPUT_FOLDERS);
 
 /** Makes `path` workspace-relative with forward slashes, or `undefined` if it is absolute or climbs out. */
 export function normalizePath(path: string): string | undefined {
@@ -213,8 +223,6 @@ export interface ExclusionOptions {
   readonly trusted: boolean;
   /** Files larger than this are skipped (default 1 MiB). */
   readonly maxFileBytes?: number;
-  /** At most this many files are listed (the first by path; default 50,000). */
-  readonly maxFiles?: number;
 }
 
 /**
@@ -222,6 +230,7 @@ export interface ExclusionOptions {
  * a folder (folder rules then apply to the name itself).
  */
 export function checkName(path: string, isDir: boolean, globs: readonly ((p: string) => boolean)[]): Verdict {
+  // Build-output folder names are not decided here: that needs the parent folder (see ContextReader.check).
   const segments = path.split('/');
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
@@ -271,36 +280,48 @@ function sizeText(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** The folder of a path ('' for a file at the root). */
+export function parentOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+}
+
 /**
- * The only holder of the `WorkspaceFs`: it lists and reads workspace files, and refuses excluded ones before
- * touching them (see the order of checks above). Caches parsed `.gitignore` files and the listing until
- * `invalidate`.
+ * The only holder of the `WorkspaceFs`: it lists folders, stats and reads workspace files, and refuses
+ * excluded ones before touching them (see the order of checks above). Caches parsed `.gitignore` files and
+ * which folders hold a project manifest until `invalidate`. The walk itself is `WorkspaceListing`'s
+ * (workspaceListing.ts); it goes through `readDirectory`, `statFile` and the rules here.
  */
 export class ContextReader {
   private readonly fs: WorkspaceFs;
   private readonly trusted: boolean;
   private readonly globs: readonly ((p: string) => boolean)[];
   readonly maxFileBytes: number;
-  private readonly maxFiles: number;
   /** Parsed `.gitignore` of a folder; `null` when it has none. */
   private readonly ignoreFiles = new Map<string, readonly IgnoreRule[] | null>();
-  private listing: Promise<readonly ListedFile[]> | undefined;
+  /** Whether a folder holds a project manifest (so its `dist/`, `build/`, … are build output). */
+  private readonly manifestFolders = new Map<string, boolean>();
 
   constructor(fs: WorkspaceFs, options: ExclusionOptions) {
     this.fs = fs;
     this.trusted = options.trusted;
     this.globs = (options.excludeGlobs ?? []).map(compileGlob);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   }
 
   get isTrusted(): boolean {
     return this.trusted;
   }
 
+  /** By name and the caller's globs only (no `.gitignore`, no build-output rule): see `checkName`. */
+  checkName(path: string, isDir: boolean): Verdict {
+    return checkName(path, isDir, this.globs);
+  }
+
   /**
-   * May `path` be read? Decides from its name, the caller's globs and the `.gitignore` files of its folders,
-   * without stat'ing or opening the file itself (size and content are checked by `read`).
+   * May `path` be read? Decides from its name, the caller's globs, the `.gitignore` files of its folders and
+   * (for a folder named like build output) whether its parent holds a manifest, without stat'ing or opening
+   * the file itself (size and content are checked by `read`).
    */
   async check(path: string): Promise<Verdict> {
     if (!this.trusted) {
@@ -321,9 +342,52 @@ export class ContextReader {
       rules.push(...(await this.ignoreRulesOf(folder)));
       const current = folder === '' ? segments[i] : `${folder}/${segments[i]}`;
       const isDir = i < segments.length - 1;
+      if (isDir && BUILD_FOLDERS.has(segments[i]) && (folder === '' || (await this.holdsManifest(folder)))) {
+        return buildOutput(normalized, segments[i]);
+      }
       const rule = matchIgnoreRules(rules, current, isDir);
       if (rule) {
-        return { allowed: false, reason: 'gitignore', detail: `${normalized} is ignored by .gitignore (${rule.source})` };
+        return gitignored(normalized, rule);
+      }
+      folder = current;
+    }
+    return ALLOWED;
+  }
+
+  /**
+   * `check` from what is cached, without any file access: `undefined` when a `.gitignore` or a parent's
+   * listing it needs has not been read yet. The walk fills those caches, so after it a change event is
+   * judged synchronously (events for ignored build output cost nothing).
+   */
+  cachedVerdict(path: string, isDir = false): Verdict | undefined {
+    if (!this.trusted) {
+      return { allowed: false, reason: 'untrusted', detail: 'the workspace is not trusted' };
+    }
+    const normalized = normalizePath(path);
+    if (normalized === undefined || normalized === '') {
+      return { allowed: false, reason: 'outside-workspace', detail: `${path} is not a path inside the workspace` };
+    }
+    const byName = checkName(normalized, isDir, this.globs);
+    if (!byName.allowed) {
+      return byName;
+    }
+    const segments = normalized.split('/');
+    const rules: IgnoreRule[] = [];
+    let folder = '';
+    for (let i = 0; i < segments.length; i++) {
+      const own = this.ignoreFiles.get(folder);
+      if (own === undefined) return undefined;
+      if (own) rules.push(...own);
+      const current = folder === '' ? segments[i] : `${folder}/${segments[i]}`;
+      const segmentIsDir = isDir || i < segments.length - 1;
+      if (segmentIsDir && BUILD_FOLDERS.has(segments[i])) {
+        const manifest = folder === '' ? true : this.manifestFolders.get(folder);
+        if (manifest === undefined) return undefined;
+        if (manifest) return buildOutput(normalized, segments[i]);
+      }
+      const rule = matchIgnoreRules(rules, current, segmentIsDir);
+      if (rule) {
+        return gitignored(normalized, rule);
       }
       folder = current;
     }
@@ -414,7 +478,7 @@ export class ContextReader {
     return stat && stat.type === 'file' && stat.size <= this.maxFileBytes ? { path: normalized, size: stat.size, mtimeMs: stat.mtimeMs } : undefined;
   }
 
-  /** `read` for a path that came from `listFiles` (its name was checked by the walk and its size is known). */
+  /** `read` for a path that came from the listing (its name was checked by the walk and its size is known). */
   async readListed(file: ListedFile): Promise<ReadResult> {
     if (!this.trusted) {
       return { ok: false, path: file.path, reason: 'untrusted', detail: 'the workspace is not trusted' };
@@ -459,37 +523,47 @@ export class ContextReader {
   }
 
   /**
-   * Every readable-by-name file of the workspace, sorted by path (plain code-unit order), with size and
-   * mtime. Excluded folders are not entered; excluded files are not stat'ed; files over the size limit are
-   * left out. Cached until `invalidate()`.
+   * The entries of a folder the walk may enter (the caller checked its name). Also notes whether it holds a
+   * project manifest, so the build-output rule for its subfolders needs no further access.
    */
-  listFiles(): Promise<readonly ListedFile[]> {
+  async readDirectory(folder: string): Promise<readonly DirectoryEntry[]> {
     if (!this.trusted) {
-      return Promise.resolve([]);
+      return [];
     }
-    this.listing ??= this.walk().catch((err: unknown) => {
-      this.listing = undefined;
-      throw err;
-    });
-    return this.listing;
+    const entries = await this.fs.readDirectory(folder);
+    this.manifestFolders.set(folder, entries.some((e) => e.type === 'file' && isProjectManifest(e.name)));
+    return entries;
   }
 
-  /** Forgets the listing; with a path, also that folder's `.gitignore` if the path is one. */
+  /** `stat` of a path the caller checked; `undefined` when it is missing or cannot be stat'ed. */
+  async statFile(path: string): Promise<FileStat | undefined> {
+    return this.trusted ? this.fs.stat(path).catch(() => undefined) : undefined;
+  }
+
+  /** Whether a subfolder `name` of `folder` (whose entries are `entries`) is build output. */
+  isBuildOutput(folder: string, name: string): boolean {
+    return BUILD_FOLDERS.has(name) && (folder === '' || this.manifestFolders.get(folder) === true);
+  }
+
+  /** Forgets cached rules: with a path, that folder's `.gitignore` if the path is one; without, all of them. */
   invalidate(path?: string): void {
-    this.listing = undefined;
     if (path === undefined) {
       this.ignoreFiles.clear();
+      this.manifestFolders.clear();
       return;
     }
     const normalized = normalizePath(path);
-    if (normalized !== undefined && basename(normalized) === '.gitignore') {
-      const slash = normalized.lastIndexOf('/');
-      this.ignoreFiles.delete(slash < 0 ? '' : normalized.slice(0, slash));
+    if (normalized === undefined) return;
+    const name = basename(normalized);
+    if (name === '.gitignore') {
+      this.ignoreFiles.delete(parentOf(normalized));
+    } else if (isProjectManifest(name)) {
+      this.manifestFolders.delete(parentOf(normalized));
     }
   }
 
   /** Rules of the `.gitignore` directly in `folder` (stat'ed and read at most once until invalidated). */
-  private async ignoreRulesOf(folder: string, knownPresent?: boolean): Promise<readonly IgnoreRule[]> {
+  async ignoreRulesOf(folder: string, knownPresent?: boolean): Promise<readonly IgnoreRule[]> {
     const cached = this.ignoreFiles.get(folder);
     if (cached !== undefined) {
       return cached ?? [];
@@ -508,49 +582,23 @@ export class ContextReader {
     return rules ?? [];
   }
 
-  private async walk(): Promise<readonly ListedFile[]> {
-    const files: ListedFile[] = [];
-    let visited = 0;
-    const visit = async (folder: string, inherited: readonly IgnoreRule[]): Promise<void> => {
-      let entries;
-      try {
-        entries = await this.fs.readDirectory(folder);
-      } catch {
-        return;
-      }
-      visited += entries.length;
-      if (visited > MAX_ENTRIES_VISITED) {
-        return;
-      }
-      const hasIgnoreFile = entries.some((e) => e.name === '.gitignore' && e.type === 'file');
-      const own = hasIgnoreFile ? await this.ignoreRulesOf(folder, true) : await this.ignoreRulesOf(folder, false);
-      const rules = own.length > 0 ? [...inherited, ...own] : inherited;
-      const subfolders: string[] = [];
-      const candidates: string[] = [];
-      for (const entry of entries) {
-        const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
-        if (entry.type === 'directory') {
-          if (checkName(path, true, this.globs).allowed && !matchIgnoreRules(rules, path, true)) {
-            subfolders.push(path);
-          }
-        } else if (entry.type === 'file') {
-          if (checkName(path, false, this.globs).allowed && !matchIgnoreRules(rules, path, false)) {
-            candidates.push(path);
-          }
-        }
-        // Symbolic links and other entries are not followed.
-      }
-      const stats = await Promise.all(candidates.map((p) => this.fs.stat(p).catch(() => undefined)));
-      for (let i = 0; i < candidates.length; i++) {
-        const stat = stats[i];
-        if (stat && stat.type === 'file' && stat.size <= this.maxFileBytes) {
-          files.push({ path: candidates[i], size: stat.size, mtimeMs: stat.mtimeMs });
-        }
-      }
-      await Promise.all(subfolders.map((f) => visit(f, rules)));
-    };
-    await visit('', []);
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return files.length > this.maxFiles ? files.slice(0, this.maxFiles) : files;
+  /** Whether `folder` holds a project manifest (one listing of it, cached). */
+  private async holdsManifest(folder: string): Promise<boolean> {
+    const known = this.manifestFolders.get(folder);
+    if (known !== undefined) return known;
+    try {
+      await this.readDirectory(folder);
+    } catch {
+      this.manifestFolders.set(folder, false);
+    }
+    return this.manifestFolders.get(folder) === true;
   }
+}
+
+function buildOutput(path: string, folder: string): Verdict {
+  return { allowed: false, reason: 'excluded-folder', detail: `${path} is inside ${folder}/, a project's build output (never read)` };
+}
+
+function gitignored(path: string, rule: IgnoreRule): Verdict {
+  return { allowed: false, reason: 'gitignore', detail: `${path} is ignored by .gitignore (${rule.source})` };
 }

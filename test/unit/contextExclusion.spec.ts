@@ -2,13 +2,21 @@ import * as assert from 'assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ContextReader, matchIgnoreRules, normalizePath, parseGitignore } from '../../src/context/exclusion';
+import { ContextReader, matchIgnoreRules, normalizePath, parseGitignore, type ListedFile } from '../../src/context/exclusion';
 import { compileGlob } from '../../src/context/glob';
 import { NodeWorkspaceFs } from '../../src/context/nodeFs';
+import { WorkspaceListing } from '../../src/context/workspaceListing';
 import { FIXTURE_ROOT, SpyFs } from './contextTestFs';
 
 function ignored(gitignore: string, path: string, isDir = false, base = ''): boolean {
   return matchIgnoreRules(parseGitignore(gitignore, base), path, isDir) !== undefined;
+}
+
+/** The walk's listing of a reader's workspace. */
+async function listing(reader: ContextReader): Promise<readonly ListedFile[]> {
+  const walk = new WorkspaceListing(reader);
+  await walk.ready();
+  return walk.files();
 }
 
 const SECRETS = [
@@ -161,7 +169,7 @@ describe('context: exclusion', () => {
     it('lists only readable files, sorted, without entering excluded folders or stat-ing excluded files', async () => {
       const fs = workspace();
       const reader = new ContextReader(fs, { trusted: true, excludeGlobs: ['config/**'] });
-      const listed = (await reader.listFiles()).map((f) => f.path);
+      const listed = (await listing(reader)).map((f) => f.path);
       assert.deepEqual(listed, [
         '.gitignore',
         'README.md',
@@ -269,7 +277,7 @@ describe('context: exclusion', () => {
     it('reads, lists and stats nothing in an untrusted workspace', async () => {
       const fs = workspace();
       const reader = new ContextReader(fs, { trusted: false });
-      assert.deepEqual(await reader.listFiles(), []);
+      assert.deepEqual(await listing(reader), []);
       const result = await reader.read('src/app.ts');
       assert.equal(!result.ok && result.reason, 'untrusted');
       assert.equal((await reader.check('src/app.ts')).allowed, false);
@@ -279,7 +287,7 @@ describe('context: exclusion', () => {
 
     it('lists the fixture workspace on disk, honouring its .gitignore', async () => {
       const reader = new ContextReader(new NodeWorkspaceFs(FIXTURE_ROOT), { trusted: true });
-      const listed = (await reader.listFiles()).map((f) => f.path);
+      const listed = (await listing(reader)).map((f) => f.path);
       assert.ok(listed.includes('logs/keep.log'), 're-included by a negation');
       assert.ok(!listed.includes('logs/debug.log'), 'ignored by *.log');
       assert.ok(listed.includes('src/shapes/shapes.ts'));
