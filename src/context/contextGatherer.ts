@@ -1,13 +1,14 @@
+import { Slicer } from './cooperative';
 import { DeclarationIndex } from './declarationIndex';
-import { ContextReader, normalizePath, type ExclusionReason, type ListedFile } from './exclusion';
+import { ContextReader, normalizePath, parentOf, type ExclusionReason, type ListedFile } from './exclusion';
+import { extractImports, isManifestPath, ModuleLayout, parseManifest } from './imports';
 import { languageForPath } from './languages';
-import type { ParserService } from './parserService';
-import { buildRepoMap } from './repoMap';
+import { buildRepoMap, importanceTier } from './repoMap';
+import { rankFilesAsync } from './repoRank';
+import type { SyntaxService } from './syntaxService';
 import {
   comparePositions,
-  compareStrings,
   isRange,
-  type Declaration,
   type EnclosingSymbol,
   type LanguageId,
   type Position,
@@ -15,14 +16,18 @@ import {
   type RelatedDefinition,
 } from './types';
 import type { WorkspaceFs } from './workspaceFs';
+import { WorkspaceListing, type ListingChange } from './workspaceListing';
 
 /**
  * Context for one request, as data for the prompt builder: the repo map, the current file, the symbol
  * around the cursor or selection, and where the symbols the selection uses are declared.
  *
- * Warm requests reuse the file listing, parsed trees (current and open documents, in the ParserService),
- * the declaration index and the rendered repo map; `fileChanged` / `fileDeleted` invalidate per file.
- * Nothing is read in an untrusted workspace, and every read goes through the `ContextReader`.
+ * The first request walks the workspace (`WorkspaceListing`), reads every source file once for the
+ * declaration index and the import graph (`DeclarationIndex`), ranks files by that graph (`rankFilesAsync`)
+ * and renders the repo map — all in slices that yield to the event loop, parsing off the host's thread
+ * (`SyntaxService`). Warm requests reuse all of it; `fileChanged` / `fileDeleted` queue watcher events, and
+ * the next request applies them at a cost proportional to what changed. Nothing is read in an untrusted
+ * workspace, and every read goes through the `ContextReader`.
  */
 
 export interface ContextSettings {
@@ -39,6 +44,8 @@ export interface ContextSettings {
   readonly maxDefinitionsPerName?: number;
   /** A related definition's text is included up to this many characters (default 4,000). */
   readonly maxDefinitionChars?: number;
+  /** Files indexed at most (default 200,000); beyond it the files nearest the open ones are kept, and the log says so. */
+  readonly maxIndexedFiles?: number;
 }
 
 export interface ContextRequest {
@@ -63,8 +70,10 @@ export interface ContextPieces {
 
 export interface ContextGathererOptions {
   readonly fs: WorkspaceFs;
-  readonly parser: ParserService;
+  readonly syntax: SyntaxService;
   readonly settings: ContextSettings;
+  /** Where the engine says what it left out (the output channel in the extension). */
+  readonly log?: (line: string) => void;
 }
 
 const EMPTY: ContextPieces = Object.freeze({ repoMap: '', relatedDefinitions: Object.freeze([]) as readonly RelatedDefinition[], refused: Object.freeze([]) as ContextPieces['refused'] });
@@ -81,24 +90,32 @@ function overlaps(a: Range, b: Range): boolean {
 export class ContextGatherer {
   private readonly settings: ContextSettings;
   private readonly reader: ContextReader;
-  private readonly parser: ParserService;
+  private readonly syntax: SyntaxService;
+  private readonly listing: WorkspaceListing;
+  private readonly layout = new ModuleLayout([], []);
   private readonly index: DeclarationIndex;
-  private files: ListedFile[] | undefined;
-  private filesByPath = new Map<string, ListedFile>();
-  private listingStale = true;
-  private readonly changed = new Set<string>();
-  private readonly deleted = new Set<string>();
+  private readonly log: (line: string) => void;
+  private readonly slicer = new Slicer();
+  private initialised: Promise<void> | undefined;
   private repoMap: string | undefined;
+  /** Files whose signatures the current map shows: only an edit to one of them changes the map. */
+  private mapFiles = new Set<string>();
+  private rank: ReadonlyMap<string, number> = new Map();
+  private rankedGraph = -1;
+  private readonly lookup = (path: string): ListedFile | undefined => this.listing.get(path);
 
   constructor(options: ContextGathererOptions) {
     this.settings = options.settings;
-    this.parser = options.parser;
+    this.syntax = options.syntax;
+    this.log = options.log ?? (() => undefined);
     this.reader = new ContextReader(options.fs, {
       trusted: options.settings.trusted,
       excludeGlobs: options.settings.excludeGlobs,
       maxFileBytes: options.settings.maxFileBytes,
     });
-    this.index = new DeclarationIndex(this.reader, this.parser);
+    this.listing = new WorkspaceListing(this.reader, { maxFiles: options.settings.maxIndexedFiles, log: this.log });
+    this.index = new DeclarationIndex(this.reader, this.syntax, this.layout);
+    this.index.useListing(this.lookup);
   }
 
   /** The reader this gatherer uses (for the glue's own checked reads, e.g. pinned files). */
@@ -106,94 +123,45 @@ export class ContextGatherer {
     return this.reader;
   }
 
-  /** A file was created or its content changed on disk. */
+  /** A file was created or its content changed on disk (events for excluded paths cost nothing). */
   fileChanged(path: string): void {
-    const normalized = this.noteChange(path);
-    if (normalized !== undefined) {
-      this.deleted.delete(normalized);
-      this.changed.add(normalized);
-    }
+    this.listing.noteChanged(path);
   }
 
   /** A file or folder was deleted. */
   fileDeleted(path: string): void {
-    const normalized = this.noteChange(path);
-    if (normalized !== undefined) {
-      this.changed.delete(normalized);
-      this.deleted.add(normalized);
-    }
-  }
-
-  /** What every change invalidates: a .gitignore's rules and the listing, and the repo map. */
-  private noteChange(path: string): string | undefined {
-    const normalized = normalizePath(path);
-    if (normalized === undefined) {
-      return undefined;
-    }
-    if (normalized === '.gitignore' || normalized.endsWith('/.gitignore')) {
-      this.reader.invalidate(normalized);
-      this.listingStale = true;
-    }
-    this.repoMap = undefined;
-    return normalized;
-  }
-
-  /** Forget the listing (e.g. after many changes at once); caches per file stay valid by size and mtime. */
-  refresh(): void {
-    this.reader.invalidate();
-    this.listingStale = true;
-    this.repoMap = undefined;
-  }
-
-  private setFiles(files: readonly ListedFile[]): void {
-    this.files = [...files];
-    this.filesByPath = new Map(files.map((f) => [f.path, f]));
+    this.listing.noteDeleted(path);
   }
 
   /** The listing, with pending change events applied. */
   async listFiles(): Promise<readonly ListedFile[]> {
-    if (this.listingStale || !this.files) {
-      this.changed.clear();
-      this.deleted.clear();
-      this.listingStale = false;
-      this.setFiles(await this.reader.listFiles());
-      return this.files as ListedFile[];
-    }
-    if (this.changed.size === 0 && this.deleted.size === 0) {
-      return this.files;
-    }
-    const byPath = new Map(this.filesByPath);
-    for (const path of this.deleted) {
-      for (const key of [...byPath.keys()]) {
-        if (key === path || key.startsWith(`${path}/`)) {
-          byPath.delete(key);
-          this.index.invalidate(key);
-        }
-      }
-    }
-    const changed = [...this.changed];
-    this.changed.clear();
-    this.deleted.clear();
-    const described = await Promise.all(changed.map((p) => this.reader.describe(p)));
-    changed.forEach((path, i) => {
-      this.index.invalidate(path);
-      const entry = described[i];
-      if (entry) {
-        byPath.set(path, entry);
-      } else {
-        byPath.delete(path);
-      }
-    });
-    this.setFiles([...byPath.values()].sort((a, b) => compareStrings(a.path, b.path)));
-    return this.files as ListedFile[];
+    await this.sync();
+    return this.listing.files();
   }
 
-  /**
-   * On the first request: the declaration index, and (in parallel) the grammars of the workspace's main
-   * languages (at least 3 files and 2% of its source files), so a later request in another of those
-   * languages does not pay for loading a grammar. Other grammars load when a file needs them.
-   */
-  private async prepare(files: readonly ListedFile[]): Promise<void> {
+  /** Indexing figures (for the log, benches and tests). */
+  get stats(): { listed: number; leftOut: number; indexed: number; generated: number } {
+    const { indexed, generated } = this.index.counts;
+    return { listed: this.listing.size, leftOut: this.listing.leftOutCount, indexed, generated };
+  }
+
+  private async init(): Promise<void> {
+    await this.listing.ready();
+    const files = this.listing.files();
+    const manifests: ListedFile[] = [];
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      this.layout.addFile(file.path);
+      this.index.markStale(file.path);
+      if (isManifestPath(file.path)) manifests.push(file);
+      if ((i & 1023) === 0) await this.slicer.pause();
+    }
+    for (const file of manifests) await this.readManifest(file.path);
+    this.preloadGrammars(files);
+  }
+
+  /** Grammars of the workspace's main languages (at least 3 files and 2% of its sources), loaded in the background. */
+  private preloadGrammars(files: readonly ListedFile[]): void {
     const counts = new Map<LanguageId, number>();
     let sources = 0;
     for (const f of files) {
@@ -204,17 +172,85 @@ export class ContextGatherer {
       }
     }
     const main = [...counts].filter(([, n]) => n >= 3 && n >= sources * 0.02).map(([language]) => language);
-    await Promise.all([this.index.ensureIndexed(files), ...main.map((language) => this.parser.load(language))]);
+    void this.syntax.preload(main).catch(() => undefined);
   }
 
-  /** The repo map of the saved workspace state (cached until a file changes). */
+  private async readManifest(path: string): Promise<void> {
+    const file = this.listing.get(path);
+    const result = file ? await this.reader.readListed(file) : undefined;
+    const manifest = result?.ok ? parseManifest(path, result.text) : undefined;
+    if (manifest) this.layout.setManifest(manifest);
+    else this.layout.removeManifest(parentOf(path));
+  }
+
+  /** The first walk, then queued events; then the index reads what is new or changed. */
+  private async sync(): Promise<void> {
+    this.initialised ??= this.init().catch((err: unknown) => {
+      this.initialised = undefined;
+      throw err;
+    });
+    await this.initialised;
+    if (this.listing.hasPending) this.apply(await this.listing.applyPending());
+    await this.index.update(this.lookup);
+    if (this.index.graphVersion !== this.rankedGraph) this.repoMap = undefined;
+  }
+
+  private apply(change: ListingChange): void {
+    let mapChanged = false;
+    const manifests: string[] = [];
+    for (const path of change.removed) {
+      this.layout.removeFile(path);
+      this.index.remove(path);
+      if (isManifestPath(path)) this.layout.removeManifest(parentOf(path));
+      mapChanged ||= languageForPath(path) !== undefined;
+    }
+    for (const path of change.added) {
+      this.layout.addFile(path);
+      this.index.markStale(path);
+      if (isManifestPath(path)) manifests.push(path);
+      mapChanged ||= languageForPath(path) !== undefined;
+    }
+    for (const path of change.modified) {
+      this.index.markStale(path);
+      if (isManifestPath(path)) manifests.push(path);
+      mapChanged ||= this.mapFiles.has(path);
+    }
+    if (mapChanged) this.repoMap = undefined;
+    for (const path of manifests) void this.readManifest(path);
+  }
+
+  /** The repo map of the saved workspace state (rebuilt only when what it shows may have changed). */
   async buildRepoMap(): Promise<string> {
-    const files = await this.listFiles();
+    await this.sync();
     if (this.repoMap === undefined) {
-      const map = await buildRepoMap(files, {
+      const sources: ListedFile[] = [];
+      const files = this.listing.files();
+      for (let i = 0; i < files.length; i++) {
+        const f = files[i];
+        if (languageForPath(f.path) !== undefined && !this.index.generated(f.path)) sources.push(f);
+        if ((i & 4095) === 0) await this.slicer.pause();
+      }
+      if (this.index.graphVersion !== this.rankedGraph) {
+        const graph = this.index.graphVersion;
+        this.rank = await rankFilesAsync(
+          sources.map((f) => f.path),
+          (path) => this.index.importsOf(path),
+          { weightOf: (path) => (importanceTier(path) === 0 ? 1 : 0.25) },
+          () => this.slicer.pause(),
+        );
+        this.rankedGraph = graph;
+      }
+      const shown = new Set<string>();
+      const map = await buildRepoMap(sources, {
         tokenBudget: this.settings.repoMapTokens ?? 4_096,
-        declarationsOf: (file) => this.index.declarationsOf(file),
+        rank: (path) => this.rank.get(path) ?? 0,
+        declarationsOf: async (file) => {
+          const declarations = await this.index.declarationsOf(file);
+          if (declarations.length > 0) shown.add(file.path);
+          return declarations;
+        },
       });
+      this.mapFiles = shown;
       this.repoMap = map.text;
     }
     return this.repoMap;
@@ -224,22 +260,31 @@ export class ContextGatherer {
     if (!this.settings.trusted) {
       return EMPTY;
     }
-    const files = await this.listFiles();
-    await this.prepare(files);
+    const currentPath = request.currentFile !== undefined ? normalizePath(request.currentFile) : undefined;
+    const openFiles = (request.openFiles ?? []).map((p) => normalizePath(p)).filter((p): p is string => p !== undefined);
+    this.listing.setFocus([...(currentPath !== undefined ? [currentPath] : []), ...openFiles]);
+    await this.sync();
     const refused: { path: string; reason: ExclusionReason; detail: string }[] = [];
 
     let currentFile: ContextPieces['currentFile'];
     let enclosingSymbol: EnclosingSymbol | undefined;
     let relatedDefinitions: RelatedDefinition[] = [];
-    const currentPath = request.currentFile !== undefined ? normalizePath(request.currentFile) : undefined;
     if (request.currentFile !== undefined) {
       const verdict = await this.reader.check(request.currentFile);
       if (!verdict.allowed) {
         refused.push({ path: request.currentFile, reason: verdict.reason, detail: verdict.detail });
       } else if (currentPath !== undefined) {
+        if (!this.listing.has(currentPath) && this.listing.leftOutCount > 0) {
+          // The cap had left its folder out: it is listed now, with its neighbours.
+          const added = await this.listing.include(currentPath);
+          if (added.length > 0) {
+            this.apply({ added, removed: [], modified: [] });
+            await this.index.update(this.lookup);
+          }
+        }
         let text = request.currentText;
         if (text === undefined) {
-          const listed = this.filesByPath.get(currentPath);
+          const listed = this.listing.get(currentPath);
           text = listed ? await this.index.textOf(listed) : undefined;
           if (text === undefined) {
             const result = await this.reader.read(currentPath);
@@ -253,8 +298,8 @@ export class ContextGatherer {
         if (text !== undefined) {
           const language = languageForPath(currentPath, text);
           currentFile = { path: currentPath, text, ...(language ? { language } : {}) };
-          if (language && (await this.parser.parse(currentPath, text))) {
-            ({ enclosingSymbol, relatedDefinitions } = await this.analyse(currentPath, language, request, files));
+          if (language) {
+            ({ enclosingSymbol, relatedDefinitions } = await this.analyse(currentPath, language, text, request, openFiles));
           }
         }
       }
@@ -270,27 +315,27 @@ export class ContextGatherer {
     };
   }
 
-  private async analyse(path: string, language: LanguageId, request: ContextRequest, files: readonly ListedFile[]): Promise<{ enclosingSymbol?: EnclosingSymbol; relatedDefinitions: RelatedDefinition[] }> {
+  private async analyse(path: string, language: LanguageId, text: string, request: ContextRequest, openFiles: readonly string[]): Promise<{ enclosingSymbol?: EnclosingSymbol; relatedDefinitions: RelatedDefinition[] }> {
     const at = request.selection ?? { line: 0, character: 0 };
     const selection: Range = isRange(at) ? at : { start: at, end: at };
-    // These calls use the cached tree synchronously (no await in between), so eviction cannot interleave.
-    const enclosingSymbol = this.parser.enclosingSymbol(path, selection);
-    const ownDeclarations: readonly Declaration[] = this.parser.declarations(path) ?? [];
-    const empty = comparePositions(selection.start, selection.end) === 0;
-    const scope: Range = !empty
-      ? selection
-      : enclosingSymbol?.range ?? { start: { line: selection.start.line, character: 0 }, end: { line: selection.start.line + 1, character: 0 } };
-    const names = this.parser.identifiersIn(path, scope).slice(0, MAX_NAMES);
-
-    const prefer = [path, ...(request.openFiles ?? []).map((p) => normalizePath(p)).filter((p): p is string => p !== undefined && p !== path)];
-    const found = await this.index.findDefinitions(names, files, {
-      prefer,
-      language,
-      overrides: new Map([[path, ownDeclarations]]),
-      maxPerName: this.settings.maxDefinitionsPerName ?? 3,
-      maxTotal: (this.settings.maxRelatedDefinitions ?? 12) + 8,
-      maxTextChars: this.settings.maxDefinitionChars ?? 4_000,
-    });
+    const analysis = await this.syntax.analyse(path, text, selection, MAX_NAMES);
+    if (!analysis) return { relatedDefinitions: [] };
+    const { enclosingSymbol, scope } = analysis;
+    const found = await this.index.findDefinitions(
+      {
+        path,
+        language,
+        names: analysis.identifiers,
+        ownDeclarations: analysis.declarations,
+        imports: extractImports(language, text),
+        ...(enclosingSymbol ? { scopeText: enclosingSymbol.text } : {}),
+        prefer: openFiles.filter((p) => p !== path),
+        maxPerName: this.settings.maxDefinitionsPerName ?? 3,
+        maxTotal: (this.settings.maxRelatedDefinitions ?? 12) + 8,
+        maxTextChars: this.settings.maxDefinitionChars ?? 4_000,
+      },
+      this.lookup,
+    );
     // Not the code being asked about: drop declarations in the current file that contain or lie in the scope.
     const relatedDefinitions = found
       .filter((d) => d.path !== path || !(contains(d.range, scope) || contains(scope, d.range) || (enclosingSymbol && overlaps(d.range, enclosingSymbol.range) && d.name === enclosingSymbol.name)))

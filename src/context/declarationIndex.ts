@@ -1,19 +1,26 @@
+import { Slicer } from './cooperative';
 import type { ContextReader, ListedFile } from './exclusion';
+import { generatedByContent, type GeneratedSignal } from './generated';
+import { extractImports, type ImportRef, type ModuleLayout } from './imports';
 import { languageForPath, sameFamily } from './languages';
-import type { ParserService } from './parserService';
+import { importanceTier } from './repoMap';
+import type { SyntaxService } from './syntaxService';
 import { compareStrings, type Declaration, type LanguageId, type RelatedDefinition } from './types';
 
 /**
- * Where symbols are declared in the workspace, built lazily:
- *  - a candidate index (`name → files that appear to declare it`) from one read of every source file and a
- *    lexical scan per language (`function x`, `class X`, `def x`, `fn x`, `func (r) X`, `type x(` at the
- *    start of a line, `const x = (…) =>`, `} x_t;`, …), so a lookup parses only likely declaring files;
- *  - declarations per file (top level plus one level of members), extracted from a syntax tree when a
- *    file is first needed (repo map or a lookup) and kept as plain data (the tree is deleted).
- * The scan only chooses which files to parse; what counts as a definition is decided by the syntax tree.
+ * Where symbols are declared in the workspace, and what each file imports:
+ *  - every listed source file is read once (and again only when it changes), in batches that yield to the
+ *    event loop: files whose content looks generated (`generatedByContent`) are set aside and stay out of
+ *    lookups and the repo map; the others give a candidate index (`name → files that appear to declare it`)
+ *    from a lexical scan per language (`function x`, `class X`, `def x`, `fn x`, `func (r) X`, …) and their
+ *    imports, resolved to workspace files through the `ModuleLayout` (the reference graph the repo map ranks);
+ *  - declarations per file (top level plus one level of members), extracted from a syntax tree (off the
+ *    extension host's thread, see SyntaxService) when a file is first needed and kept as plain data.
+ * Related definitions are looked up through the current file's imports first (re-exports followed), then in
+ * its package, and by name anywhere only as the last resort; never the code being asked about.
  * Which files a lookup examines depends only on the workspace and the request, never on what is cached,
- * so results are deterministic and the caches only make them faster. Both are invalidated per file; every
- * read goes through the `ContextReader`.
+ * so results are deterministic and the caches only make them faster. Every read goes through the
+ * `ContextReader`; the work per request is proportional to what changed, not to the workspace.
  */
 
 const READ_CONCURRENCY = 32;
@@ -65,24 +72,28 @@ export function declarationHints(language: LanguageId, text: string): Set<string
   return names;
 }
 
-export interface FindDefinitionsOptions {
-  /** Looked at first, in this order (the current file, then open files). */
+export interface LookupRequest {
+  /** The current file and its language. */
+  readonly path: string;
+  readonly language: LanguageId;
+  /** Names used where the user works, in order of appearance. */
+  readonly names: readonly string[];
+  /** Declarations of the current document (it may have unsaved edits). */
+  readonly ownDeclarations: readonly Declaration[];
+  /** Imports of the current document. */
+  readonly imports: readonly ImportRef[];
+  /** The code being asked about: a definition with the same text is not sent back as "related". */
+  readonly scopeText?: string;
+  /** Open files, most recent first: preferred among equals. */
   readonly prefer?: readonly string[];
-  /** Declarations to use for a file instead of its saved text (the current document with unsaved edits). */
-  readonly overrides?: ReadonlyMap<string, readonly Declaration[]>;
   /** Definitions per name (default 3) and in all (default 16). */
   readonly maxPerName?: number;
   readonly maxTotal?: number;
-  /** Candidate files examined per name (default 8) and in all (default 64), in preference then path order. */
+  /** Files examined per name (default 8) and in all (default 64). */
   readonly maxFilesPerName?: number;
   readonly maxFiles?: number;
-  /**
-   * A definition's text is included when it is at most this long (default 4,000 characters); never for
-   * files in `overrides` (the current document is in the context already).
-   */
+  /** A definition's text is included when it is at most this long (default 4,000 characters). */
   readonly maxTextChars?: number;
-  /** Only files whose language can be used from this one (`sameFamily`); any language when absent. */
-  readonly language?: LanguageId;
 }
 
 interface CachedDeclarations {
@@ -91,10 +102,20 @@ interface CachedDeclarations {
   readonly declarations: readonly Declaration[];
 }
 
+interface FileEntry {
+  readonly id: number;
+  readonly generated?: GeneratedSignal;
+  /** Workspace files this one imports (resolved, deduplicated, sorted). */
+  readonly imports: readonly string[];
+}
+
+type Via = NonNullable<RelatedDefinition['via']>;
+
 interface Found {
   readonly name: string;
   readonly path: string;
   readonly declaration: Declaration;
+  readonly via: Via;
 }
 
 /** Top-level declarations and their members, in source order. */
@@ -109,41 +130,80 @@ export function flattenDeclarations(declarations: readonly Declaration[]): Decla
   return out;
 }
 
+const MAX_REEXPORT_HOPS = 3;
+const normalizeCode = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
 export class DeclarationIndex {
   private readonly reader: ContextReader;
-  private readonly parser: ParserService;
+  private readonly syntax: SyntaxService;
+  private readonly layout: ModuleLayout;
+  private readonly slicer = new Slicer();
   private readonly declarations = new Map<string, CachedDeclarations>();
+  private readonly entries = new Map<string, FileEntry>();
+  /** Listed source files not read since they were listed or changed. */
+  private readonly stale = new Set<string>();
   /** name → ids of files that appear to declare it; an id is live while `pathOfId` has it. */
   private readonly postings = new Map<string, number[]>();
-  private readonly idOfPath = new Map<string, number>();
   private readonly pathOfId = new Map<number, string>();
   private nextId = 1;
   private deadIds = 0;
   /** Text of recently used files (for definitions' text), keyed by path. */
   private readonly texts = new Map<string, { size: number; mtimeMs: number; text: string }>();
   private readonly maxTexts: number;
+  /** Bumped when a file's resolved imports (the reference graph) change. */
+  graphVersion = 0;
 
-  constructor(reader: ContextReader, parser: ParserService, options: { maxCachedTexts?: number } = {}) {
+  constructor(reader: ContextReader, syntax: SyntaxService, layout: ModuleLayout, options: { maxCachedTexts?: number } = {}) {
     this.reader = reader;
-    this.parser = parser;
+    this.syntax = syntax;
+    this.layout = layout;
     this.maxTexts = options.maxCachedTexts ?? 64;
   }
 
-  /** Forget everything known about `path` (changed or deleted). */
-  invalidate(path: string): void {
+  /** A listed file is new or changed: forget what was known, read it again at the next `update`. */
+  markStale(path: string): void {
+    this.dropCaches(path);
+    if (languageForPath(path) !== undefined) this.stale.add(path);
+  }
+
+  /** A file left the listing. */
+  remove(path: string): void {
+    this.dropCaches(path);
+    this.stale.delete(path);
+    const entry = this.entries.get(path);
+    if (entry) {
+      this.entries.delete(path);
+      this.pathOfId.delete(entry.id);
+      this.deadIds++;
+      if (entry.imports.length > 0) this.graphVersion++;
+    }
+  }
+
+  private dropCaches(path: string): void {
     this.declarations.delete(path);
     this.texts.delete(path);
-    const id = this.idOfPath.get(path);
-    if (id !== undefined) {
-      this.idOfPath.delete(path);
-      this.pathOfId.delete(id);
-      this.deadIds++;
-    }
   }
 
   /** Files with declarations cached (for tests and diagnostics). */
   get cachedFiles(): number {
     return this.declarations.size;
+  }
+
+  /** Source files read and indexed, and how many of them look generated. */
+  get counts(): { indexed: number; generated: number; stale: number } {
+    let generated = 0;
+    for (const e of this.entries.values()) if (e.generated) generated++;
+    return { indexed: this.entries.size, generated, stale: this.stale.size };
+  }
+
+  /** Why a file looks generated (it is then left out of lookups and the map), or undefined. */
+  generated(path: string): GeneratedSignal | undefined {
+    return this.entries.get(path)?.generated;
+  }
+
+  /** Workspace files `path` imports (after `update`). */
+  importsOf(path: string): readonly string[] {
+    return this.entries.get(path)?.imports ?? [];
   }
 
   /** The text of a listed file (kept in a small LRU keyed by size and mtime), or `undefined` if refused. */
@@ -176,40 +236,77 @@ export class DeclarationIndex {
     return cached && cached.size === file.size && cached.mtimeMs === file.mtimeMs ? cached.declarations : undefined;
   }
 
-  /** Declarations of a listed file (parsed once per change). Files without a grammar have none. */
+  /** Declarations of a listed file (parsed once per change, off the host's thread). Generated files have none. */
   async declarationsOf(file: ListedFile): Promise<readonly Declaration[]> {
     const known = this.peek(file);
     if (known) {
       return known;
     }
     let declarations: readonly Declaration[] = [];
-    if (languageForPath(file.path)) {
+    if (languageForPath(file.path) && !this.entries.get(file.path)?.generated) {
       const text = await this.textOf(file);
       if (text !== undefined) {
-        this.indexHints(file.path, text);
-        declarations = (await this.parser.declarationsOnce(file.path, text)) ?? [];
+        declarations = (await this.syntax.declarationsOnce(file.path, text)) ?? [];
       }
     }
     this.declarations.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, declarations });
     return declarations;
   }
 
-  private indexHints(path: string, text: string): void {
-    const language = languageForPath(path, text);
-    if (this.idOfPath.has(path) || !language) {
-      return;
-    }
-    const id = this.nextId++;
-    this.idOfPath.set(path, id);
-    this.pathOfId.set(id, path);
-    for (const word of declarationHints(language, text)) {
-      const list = this.postings.get(word);
-      if (list) {
-        list.push(id);
-      } else {
-        this.postings.set(word, [id]);
+  /** Reads every stale source file once: generated or not, declaration hints, resolved imports. */
+  async update(lookup: (path: string) => ListedFile | undefined): Promise<void> {
+    if (this.stale.size === 0) return;
+    const paths = [...this.stale]; // reading order does not matter: lookups sort what they find
+    for (let i = 0; i < paths.length; i += READ_CONCURRENCY) {
+      const batch = paths.slice(i, i + READ_CONCURRENCY);
+      const files = batch.map((p) => lookup(p));
+      const results = await Promise.all(files.map((f) => (f ? this.reader.readListed(f) : Promise.resolve(undefined))));
+      for (let k = 0; k < batch.length; k++) {
+        const path = batch[k];
+        this.stale.delete(path);
+        const result = results[k];
+        const previous = this.entries.get(path);
+        if (previous) {
+          this.pathOfId.delete(previous.id);
+          this.deadIds++;
+          this.entries.delete(path);
+        }
+        if (!result?.ok) {
+          if (previous?.imports.length) this.graphVersion++;
+          continue;
+        }
+        const entry = this.indexText(path, result.text);
+        this.rememberText(files[k] as ListedFile, result.text); // the repo map or a lookup may parse it next
+        if (!sameList(previous?.imports ?? [], entry.imports)) this.graphVersion++;
+        if (this.slicer.due) await this.slicer.pause();
       }
+      await this.slicer.pause();
     }
+    this.compact();
+  }
+
+  private indexText(path: string, text: string): FileEntry {
+    const id = this.nextId++;
+    const generated = generatedByContent(text);
+    const language = languageForPath(path, text);
+    let imports: string[] = [];
+    if (!generated && language) {
+      this.pathOfId.set(id, path);
+      for (const word of declarationHints(language, text)) {
+        const list = this.postings.get(word);
+        if (list) list.push(id);
+        else this.postings.set(word, [id]);
+      }
+      const targets = new Set<string>();
+      for (const ref of extractImports(language, text)) {
+        const resolved = this.layout.resolve(path, ref, language)[0];
+        if (resolved !== undefined && resolved !== path) targets.add(resolved);
+      }
+      imports = [...targets].sort(compareStrings);
+    }
+    const entry: FileEntry = { id, ...(generated ? { generated } : {}), imports };
+    this.entries.set(path, entry);
+    return entry;
   }
 
   private compact(): void {
@@ -227,22 +324,6 @@ export class DeclarationIndex {
     this.deadIds = 0;
   }
 
-  /** Reads every not-yet-indexed source file once and adds its declaration hints to the index. */
-  async ensureIndexed(files: readonly ListedFile[]): Promise<void> {
-    const missing = files.filter((f) => !this.idOfPath.has(f.path) && languageForPath(f.path) !== undefined);
-    for (let i = 0; i < missing.length; i += READ_CONCURRENCY) {
-      const batch = missing.slice(i, i + READ_CONCURRENCY);
-      const results = await Promise.all(batch.map((f) => this.reader.readListed(f)));
-      results.forEach((result, k) => {
-        if (result.ok) {
-          this.indexHints(result.path, result.text);
-          this.rememberText(batch[k], result.text);
-        }
-      });
-    }
-    this.compact();
-  }
-
   /** Paths of indexed files that appear to declare `name`. */
   filesDeclaring(name: string): string[] {
     const ids = this.postings.get(name) ?? [];
@@ -257,99 +338,163 @@ export class DeclarationIndex {
   }
 
   /**
-   * Where `names` are declared among `files` (top-level declarations and class members). Ordered by the
-   * order of `names`, then preferred files first, then path, then position; deterministic.
+   * Where the names used at the cursor are declared: through the current file's imports (following
+   * re-exports), in the current file, then in its package, then by name anywhere (ordinary sources before
+   * tests, examples and fixtures). A name bound by an import of a package outside the workspace is not looked
+   * up by name (a same-named function elsewhere would be the wrong one). Deterministic.
    */
-  async findDefinitions(names: readonly string[], files: readonly ListedFile[], options: FindDefinitionsOptions = {}): Promise<RelatedDefinition[]> {
-    const maxPerName = options.maxPerName ?? 3;
-    const maxTotal = options.maxTotal ?? 16;
-    const maxFilesPerName = options.maxFilesPerName ?? 8;
-    const maxFiles = options.maxFiles ?? 64;
-    const overrides = options.overrides ?? new Map<string, readonly Declaration[]>();
-    const wanted = [...new Set(names)].filter((n) => n.length > 1);
-    if (wanted.length === 0) {
-      return [];
-    }
-    await this.ensureIndexed(files);
-    const byPath = new Map(files.map((f) => [f.path, f]));
+  async findDefinitions(request: LookupRequest, lookup: (path: string) => ListedFile | undefined): Promise<RelatedDefinition[]> {
+    const maxPerName = request.maxPerName ?? 3;
+    const maxTotal = request.maxTotal ?? 16;
+    const maxFilesPerName = request.maxFilesPerName ?? 8;
+    const maxFiles = request.maxFiles ?? 64;
+    const wanted = [...new Set(request.names)].filter((n) => n.length > 1);
+    if (wanted.length === 0) return [];
+    const { path: current, language } = request;
     const preferRank = new Map<string, number>();
-    (options.prefer ?? []).forEach((p, i) => {
-      if (!preferRank.has(p)) {
-        preferRank.set(p, i);
-      }
+    (request.prefer ?? []).forEach((p, i) => {
+      if (!preferRank.has(p)) preferRank.set(p, i);
     });
-    const rank = (path: string): number => preferRank.get(path) ?? Number.MAX_SAFE_INTEGER;
-    const order = (a: string, b: string): number => rank(a) - rank(b) || compareStrings(a, b);
-    const from = options.language;
+    // Ordinary sources before tests, examples and fixtures, then open files, then path (keys computed once).
+    const ordered = (paths: readonly string[]): string[] =>
+      paths
+        .map((p) => ({ p, tier: importanceTier(p), rank: preferRank.get(p) ?? Number.MAX_SAFE_INTEGER }))
+        .sort((a, b) => a.tier - b.tier || a.rank - b.rank || compareStrings(a.p, b.p))
+        .map((e) => e.p);
     const usable = (path: string): boolean => {
-      if (!byPath.has(path) || overrides.has(path)) {
-        return false;
-      }
-      const language = from ? languageForPath(path) : undefined;
-      return !from || (language !== undefined && sameFamily(from, language));
+      if (path === current || !lookup(path) || this.entries.get(path)?.generated) return false;
+      const other = languageForPath(path);
+      return other !== undefined && sameFamily(language, other);
+    };
+    const scopeText = request.scopeText !== undefined ? normalizeCode(request.scopeText) : undefined;
+    let examined = 0;
+    const declarationsIn = async (path: string): Promise<readonly Declaration[]> => {
+      const file = lookup(path);
+      if (!file || examined >= maxFiles) return [];
+      examined++;
+      return flattenDeclarations(await this.declarationsOf(file));
     };
 
-    // Which files to examine depends only on the index (the workspace) and the request: the first few
-    // likely declaring files per name, names in order of appearance, up to a total.
-    const examine: string[] = [...overrides.keys()];
-    const chosen = new Set<string>();
-    for (const name of wanted) {
-      const candidates = this.filesDeclaring(name).filter(usable).sort(order).slice(0, maxFilesPerName);
-      for (const path of candidates) {
-        if (chosen.size >= maxFiles) {
-          break;
-        }
-        if (!chosen.has(path)) {
-          chosen.add(path);
-          examine.push(path);
-        }
+    // What the current file's imports bind, and the files namespace imports stand for.
+    const bound = new Map<string, { ref: ImportRef; imported: string }>();
+    const namespaceFiles: string[] = [];
+    for (const ref of request.imports) {
+      for (const binding of ref.names) {
+        if (!bound.has(binding.local)) bound.set(binding.local, { ref, imported: binding.imported });
+        if (binding.imported === '*') namespaceFiles.push(...this.layout.resolve(current, ref, language).filter(usable));
       }
     }
-    const wantedSet = new Set(wanted);
+    const packageRoot = this.layout.packageRootOf(current);
+    const inPackage = (path: string): boolean => packageRoot === '' || path.startsWith(`${packageRoot}/`);
+    const own = flattenDeclarations(request.ownDeclarations);
+
     const found: Found[] = [];
-    for (const path of examine) {
-      const declarations = overrides.get(path) ?? (await this.declarationsOf(byPath.get(path) as ListedFile));
-      for (const declaration of flattenDeclarations(declarations)) {
-        if (wantedSet.has(declaration.name)) {
-          found.push({ name: declaration.name, path, declaration });
+    for (const name of wanted) {
+      const forName: Found[] = [];
+      const take = (path: string, declarations: readonly Declaration[], via: Via, wantedName = name): void => {
+        for (const declaration of declarations) {
+          if (forName.length < maxPerName && declaration.name === wantedName) forName.push({ name, path, declaration, via });
+        }
+      };
+      take(current, own, 'local');
+      const binding = bound.get(name);
+      if (binding && forName.length === 0 && binding.imported !== '*') {
+        const imported = binding.imported === 'default' ? name : binding.imported;
+        const targets = this.layout.resolve(current, binding.ref, language).filter(usable);
+        await this.throughImports(targets, imported, (path, decls) => take(path, decls, 'import', imported), declarationsIn, () => forName.length >= maxPerName, usable);
+        if (targets.length === 0) continue; // a package outside the workspace: not looked up by name
+      }
+      if (forName.length === 0 && !binding) {
+        for (const path of [...new Set(namespaceFiles)].sort(compareStrings)) take(path, await declarationsIn(path), 'import');
+      }
+      if (forName.length === 0 && !binding) {
+        const candidates = ordered(this.filesDeclaring(name).filter(usable));
+        const near = candidates.filter(inPackage).slice(0, maxFilesPerName);
+        for (const path of near) take(path, await declarationsIn(path), 'package');
+        if (forName.length === 0) {
+          for (const path of candidates.filter((p) => !inPackage(p)).slice(0, maxFilesPerName)) take(path, await declarationsIn(path), 'name');
         }
       }
+      found.push(...forName);
+      if (found.length >= maxTotal + 8) break;
     }
 
-    const nameRank = new Map(wanted.map((n, i) => [n, i]));
-    found.sort((a, b) =>
-      (nameRank.get(a.name) as number) - (nameRank.get(b.name) as number)
-      || order(a.path, b.path)
-      || a.declaration.startIndex - b.declaration.startIndex);
-    const perName = new Map<string, number>();
-    const picked: Found[] = [];
-    for (const f of found) {
-      const count = perName.get(f.name) ?? 0;
-      if (count >= maxPerName || picked.length >= maxTotal) {
-        continue;
-      }
-      perName.set(f.name, count + 1);
-      picked.push(f);
-    }
-    const maxChars = options.maxTextChars ?? 4_000;
+    const maxChars = request.maxTextChars ?? 4_000;
     const out: RelatedDefinition[] = [];
-    for (const f of picked) {
+    for (const f of found) {
+      if (out.length >= maxTotal) break;
       const d = f.declaration;
       let text: string | undefined;
-      const file = byPath.get(f.path);
-      if (!overrides.has(f.path) && file && d.endIndex - d.startIndex <= maxChars) {
+      const file = f.path === current ? undefined : lookup(f.path);
+      if (file && d.endIndex - d.startIndex <= maxChars) {
         text = (await this.textOf(file))?.slice(d.startIndex, d.endIndex);
       }
+      // A copy of the code being asked about (a fixture, a vendored duplicate) is not "related".
+      if (text !== undefined && scopeText !== undefined && normalizeCode(text) === scopeText) continue;
       out.push({
         name: f.name,
         kind: d.kind,
         path: f.path,
         signature: d.signature,
         range: d.range,
+        via: f.via,
         ...(d.container ? { container: d.container } : {}),
         ...(text !== undefined ? { text } : {}),
       });
     }
     return out;
   }
+
+  /** Looks for `name` in `targets`, then through their re-exports (`export … from`), a few hops deep. */
+  private async throughImports(
+    targets: readonly string[],
+    name: string,
+    take: (path: string, declarations: readonly Declaration[]) => void,
+    declarationsIn: (path: string) => Promise<readonly Declaration[]>,
+    done: () => boolean,
+    usable: (path: string) => boolean,
+  ): Promise<void> {
+    const seen = new Set<string>();
+    let frontier = [...targets];
+    for (let hop = 0; hop <= MAX_REEXPORT_HOPS && frontier.length > 0 && !done(); hop++) {
+      const next: string[] = [];
+      for (const path of frontier) {
+        if (seen.has(path)) continue;
+        seen.add(path);
+        const declarations = await declarationsIn(path);
+        if (declarations.some((d) => d.name === name)) {
+          take(path, declarations);
+          if (done()) return;
+          continue;
+        }
+        const file = this.entries.has(path) ? path : undefined;
+        const language = languageForPath(path);
+        if (!file || !language) continue;
+        const listed = await this.textFor(path);
+        if (listed === undefined) continue;
+        for (const ref of extractImports(language, listed)) {
+          if (!ref.reexport || !ref.names.some((b) => b.local === name || b.imported === '*')) continue;
+          next.push(...this.layout.resolve(path, ref, language).filter(usable));
+        }
+      }
+      frontier = next.sort(compareStrings);
+    }
+  }
+
+  private lookupForText: ((path: string) => ListedFile | undefined) | undefined;
+
+  /** The text of an indexed file through the LRU (for following re-exports). */
+  private async textFor(path: string): Promise<string | undefined> {
+    const file = this.lookupForText?.(path);
+    return file ? this.textOf(file) : undefined;
+  }
+
+  /** Where `textFor` finds listed files (the gatherer's listing). */
+  useListing(lookup: (path: string) => ListedFile | undefined): void {
+    this.lookupForText = lookup;
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -10,10 +10,11 @@ export {
   type ContextRequest,
   type ContextSettings,
 } from './contextGatherer';
-export { DeclarationIndex, flattenDeclarations, type FindDefinitionsOptions } from './declarationIndex';
+export { DeclarationIndex, flattenDeclarations, type LookupRequest } from './declarationIndex';
 export {
   ALWAYS_EXCLUDED_FOLDERS,
   ALWAYS_EXCLUDED_NAMES,
+  BUILD_OUTPUT_FOLDERS,
   BINARY_EXTENSIONS,
   ContextReader,
   DEFAULT_MAX_FILE_BYTES,
@@ -32,3 +33,6 @@ export { editForChange, ParserService, type ContentChange, type ParserServiceOpt
 export { buildRepoMap, compareImportance, type RepoMap, type RepoMapFile, type RepoMapOptions } from './repoMap';
 export * from './types';
 export type { DirectoryEntry, EntryType, FileStat, WorkspaceFs } from './workspaceFs';
+export { createSyntaxService, InProcessSyntax, WorkerSyntax, workerScriptIn, type SyntaxAnalysis, type SyntaxService } from './syntaxService';
+export { WorkspaceListing, type ListingChange, type ListingOptions } from './workspaceListing';
+export { rankFiles, rankFilesAsync, type RankOptions } from './repoRank';

@@ -70,6 +70,11 @@ export interface RelatedDefinition {
   readonly container?: string;
   /** The declaration's text; omitted for the current file (already in the context) and for very long ones. */
   readonly text?: string;
+  /**
+   * How it was found: `local` in the current file, `import` through the current file's imports (re-exports
+   * followed), `package` by name in the current file's package, `name` by name anywhere (the last resort).
+   */
+  readonly via?: 'local' | 'import' | 'package' | 'name';
 }
 
 export function isRange(value: Position | Range): value is Range {

@@ -6,6 +6,7 @@ import { declarationHints, flattenDeclarations } from '../../src/context/declara
 import { languageForPath } from '../../src/context/languages';
 import { NodeWorkspaceFs } from '../../src/context/nodeFs';
 import { ParserService } from '../../src/context/parserService';
+import { InProcessSyntax } from '../../src/context/syntaxService';
 import type { Position } from '../../src/context/types';
 import { ASSETS, FIXTURE_ROOT, SpyFs } from './contextTestFs';
 
@@ -44,7 +45,7 @@ describe('context: gatherer', function () {
   afterEach(() => parser.dispose());
 
   it('gathers the repo map, current file, enclosing symbol and related definitions across files', async () => {
-    const gatherer = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), parser, settings: SETTINGS });
+    const gatherer = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const main = fixture('src/app/main.ts');
     const pieces = await gatherer.gather({
       currentFile: 'src/app/main.ts',
@@ -71,7 +72,7 @@ describe('context: gatherer', function () {
   });
 
   it('at a cursor, looks up the names used by the enclosing function', async () => {
-    const gatherer = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), parser, settings: SETTINGS });
+    const gatherer = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const main = fixture('src/app/main.ts');
     const pieces = await gatherer.gather({ currentFile: 'src/app/main.ts', selection: positionOf(main, 'shapes.push') });
     assert.equal(pieces.enclosingSymbol?.name, 'makeShapes');
@@ -79,7 +80,7 @@ describe('context: gatherer', function () {
   });
 
   it('finds C definitions from a header for code in a .c file', async () => {
-    const gatherer = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), parser, settings: SETTINGS });
+    const gatherer = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const c = fixture('c/list.c');
     const pieces = await gatherer.gather({ currentFile: 'c/list.c', selection: positionOf(c, 'node_t *node = node_new') });
     assert.equal(pieces.enclosingSymbol?.name, 'list_push');
@@ -103,38 +104,40 @@ describe('context: gatherer', function () {
 
   it('gives the same definitions whatever was cached before', async () => {
     const request = { currentFile: 'src/app/main.ts', selection: positionOf(fixture('src/app/main.ts'), 'shapes.push') };
-    const warmed = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), parser, settings: SETTINGS });
+    const warmed = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), syntax: new InProcessSyntax(parser), settings: SETTINGS });
     for (const file of ['c/list.c', 'src/shapes/shapes.ts', 'py/geometry.py']) {
       await warmed.gather({ currentFile: file, selection: { line: 3, character: 0 } });
     }
     const freshParser = new ParserService(ASSETS);
     try {
-      const fresh = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), parser: freshParser, settings: SETTINGS });
+      const fresh = new ContextGatherer({ fs: new NodeWorkspaceFs(FIXTURE_ROOT), syntax: new InProcessSyntax(freshParser), settings: SETTINGS });
       assert.deepEqual(await warmed.gather(request), await fresh.gather(request));
     } finally {
       freshParser.dispose();
     }
   });
 
-  it('prefers definitions in open files, and is deterministic', async () => {
-    const run = async (openFiles: string[]): Promise<string[]> => {
+  it('finds definitions through imports first; by name it prefers open files; deterministic', async () => {
+    const run = async (openFiles: string[], text = SMALL['src/shapes.ts']): Promise<string[]> => {
       const fs = new SpyFs(SMALL);
-      const g = new ContextGatherer({ fs, parser, settings: SETTINGS });
-      const text = SMALL['src/shapes.ts'];
-      const pieces = await g.gather({ currentFile: 'src/shapes.ts', selection: positionOf(text, 'return add'), openFiles });
-      return pieces.relatedDefinitions.map((d) => d.path);
+      const g = new ContextGatherer({ fs, syntax: new InProcessSyntax(parser), settings: SETTINGS });
+      const pieces = await g.gather({ currentFile: 'src/shapes.ts', currentText: text, selection: positionOf(text, 'return add'), openFiles });
+      return pieces.relatedDefinitions.map((d) => `${d.path} ${d.via}`);
     };
-    assert.deepEqual(await run([]), ['src/alt/math.ts', 'src/math.ts'], 'by path by default (never the Python add)');
-    assert.deepEqual(await run(['src/math.ts']), ['src/math.ts', 'src/alt/math.ts']);
-    const a = new ContextGatherer({ fs: new SpyFs(SMALL), parser, settings: SETTINGS });
-    const b = new ContextGatherer({ fs: new SpyFs(SMALL), parser, settings: SETTINGS });
+    assert.deepEqual(await run([]), ['src/math.ts import'], 'the file the import names, never the other add nor the Python one');
+    assert.deepEqual(await run(['src/alt/math.ts']), ['src/math.ts import'], 'an open file does not override the import');
+    const unimported = SMALL['src/shapes.ts'].replace('import { add } from "./math";\n', '');
+    assert.deepEqual(await run([], unimported), ['src/alt/math.ts package', 'src/math.ts package'], 'without an import: by name, by path');
+    assert.deepEqual(await run(['src/math.ts'], unimported), ['src/math.ts package', 'src/alt/math.ts package']);
+    const a = new ContextGatherer({ fs: new SpyFs(SMALL), syntax: new InProcessSyntax(parser), settings: SETTINGS });
+    const b = new ContextGatherer({ fs: new SpyFs(SMALL), syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const request = { currentFile: 'src/math.ts', selection: { line: 5, character: 4 } };
     assert.deepEqual(await a.gather(request), await b.gather(request));
   });
 
   it('uses the editor text of the current file (unsaved edits) instead of the disk', async () => {
     const fs = new SpyFs(SMALL);
-    const gatherer = new ContextGatherer({ fs, parser, settings: SETTINGS });
+    const gatherer = new ContextGatherer({ fs, syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const edited = `${SMALL['src/math.ts']}\nexport function thrice(n: number): number {\n  return add(add(n, n), n);\n}\n`;
     const pieces = await gatherer.gather({ currentFile: 'src/math.ts', currentText: edited, selection: positionOf(edited, 'add(add') });
     assert.equal(pieces.currentFile?.text, edited);
@@ -144,7 +147,7 @@ describe('context: gatherer', function () {
 
   it('refuses an excluded current file without reading it', async () => {
     const fs = new SpyFs(SMALL);
-    const gatherer = new ContextGatherer({ fs, parser, settings: SETTINGS });
+    const gatherer = new ContextGatherer({ fs, syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const pieces = await gatherer.gather({ currentFile: '.env', selection: { line: 0, character: 0 } });
     assert.equal(pieces.currentFile, undefined);
     assert.equal(pieces.refused[0]?.reason, 'secret');
@@ -153,7 +156,7 @@ describe('context: gatherer', function () {
     assert.equal(ignored.currentFile, undefined, 'not even the editor text of an ignored file is used');
     assert.equal(ignored.refused[0]?.reason, 'gitignore');
     assert.ok(!fs.touched().includes('tmp/scratch.ts'));
-    const excluded = new ContextGatherer({ fs, parser, settings: { trusted: true, excludeGlobs: ['src/alt/**'] } });
+    const excluded = new ContextGatherer({ fs, syntax: new InProcessSyntax(parser), settings: { trusted: true, excludeGlobs: ['src/alt/**'] } });
     const viaSetting = await excluded.gather({ currentFile: 'src/alt/math.ts' });
     assert.equal(viaSetting.refused[0]?.reason, 'setting');
     assert.ok(!viaSetting.repoMap.includes('src/alt/math.ts'));
@@ -161,7 +164,7 @@ describe('context: gatherer', function () {
 
   it('reads nothing and returns no context in an untrusted workspace', async () => {
     const fs = new SpyFs(SMALL);
-    const gatherer = new ContextGatherer({ fs, parser, settings: { trusted: false, excludeGlobs: [] } });
+    const gatherer = new ContextGatherer({ fs, syntax: new InProcessSyntax(parser), settings: { trusted: false, excludeGlobs: [] } });
     const pieces = await gatherer.gather({ currentFile: 'src/math.ts', selection: { line: 1, character: 2 }, openFiles: ['src/shapes.ts'] });
     assert.deepEqual(pieces, { repoMap: '', relatedDefinitions: [], refused: [] });
     assert.deepEqual(fs.calls, []);
@@ -170,19 +173,19 @@ describe('context: gatherer', function () {
 
   it('reuses the listing, trees and index on a warm request', async () => {
     const fs = new SpyFs(SMALL);
-    const gatherer = new ContextGatherer({ fs, parser, settings: SETTINGS });
+    const gatherer = new ContextGatherer({ fs, syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const first = await gatherer.gather({ currentFile: 'src/shapes.ts', selection: positionOf(SMALL['src/shapes.ts'], 'return add') });
     fs.reset();
     const second = await gatherer.gather({ currentFile: 'src/math.ts', selection: positionOf(SMALL['src/math.ts'], 'add(n, n)') });
     assert.equal(second.repoMap, first.repoMap);
     assert.deepEqual(fs.touched('readDirectory'), [], 'no new listing');
     assert.deepEqual(fs.touched('readFile'), [], 'every file is still cached');
-    assert.deepEqual(second.relatedDefinitions.map((d) => d.path), ['src/math.ts', 'src/alt/math.ts'], 'the current file first');
+    assert.deepEqual(second.relatedDefinitions.map((d) => `${d.path} ${d.via}`), ['src/math.ts local'], 'a name the current file declares is that declaration');
   });
 
   it('invalidates per file on change, creation and deletion', async () => {
     const fs = new SpyFs(SMALL);
-    const gatherer = new ContextGatherer({ fs, parser, settings: SETTINGS });
+    const gatherer = new ContextGatherer({ fs, syntax: new InProcessSyntax(parser), settings: SETTINGS });
     const before = (await gatherer.gather({})).repoMap;
 
     fs.write('src/math.ts', 'export function add(a: number, b: number, c = 0): number {\n  return a + b + c;\n}\n');
