@@ -249,6 +249,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     providerStatus: () => engine.providerStatus(),
     resetProviderHealth: () => engine.resetProviderHealth(),
     completionStatus: () => completions.status(),
+    contextStatus: () => contextService.status(),
     completionRequests: () => completions.requests,
     complete: (prefix, suffix) => engine.complete({ prefix, ...(suffix !== undefined ? { suffix } : {}), maxTokens: 64, budget: DECLINE_OVER_BUDGET }),
     newChat: () => chat.newChat(),

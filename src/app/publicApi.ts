@@ -4,6 +4,7 @@ import type { ApiKeySource } from '../core/apiKey';
 import type { SpendView } from '../core/spendSummary';
 import type { CompletionStatusSnapshot } from '../completions/completionStatusItem';
 import type { LastRequest } from '../engine/lastRequest';
+import type { ContextStatus } from '../workspace/contextService';
 import type { ProviderStatus } from '../engine/providerHealth';
 import type { EngineResult, FimOutcome } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
@@ -48,6 +49,8 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   complete(prefix: string, suffix?: string): Promise<FimOutcome>;
   /** The completions status-bar item: state, text, tooltip, accessible label. */
   completionStatus(): CompletionStatusSnapshot;
+  /** The context engine: where parsing runs, and per workspace folder what is listed, left out, indexed, generated. */
+  contextStatus(): ContextStatus;
   /** FIM requests the inline completion provider has sent in this window. */
   completionRequests(): number;
   /** Closes every circuit breaker and forgets provider failures (between tests). */

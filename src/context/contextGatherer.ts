@@ -46,6 +46,8 @@ export interface ContextSettings {
   readonly maxDefinitionChars?: number;
   /** Files indexed at most (default 200,000); beyond it the files nearest the open ones are kept, and the log says so. */
   readonly maxIndexedFiles?: number;
+  /** How long a request waits for the index to take in new files (default 2,500 ms); the rest is read in the background. */
+  readonly indexWaitMs?: number;
 }
 
 export interface ContextRequest {
@@ -102,6 +104,8 @@ export class ContextGatherer {
   private mapFiles = new Set<string>();
   private rank: ReadonlyMap<string, number> = new Map();
   private rankedGraph = -1;
+  private indexing: Promise<void> | undefined;
+  private indexedOnce = false;
   private readonly lookup = (path: string): ListedFile | undefined => this.listing.get(path);
 
   constructor(options: ContextGathererOptions) {
@@ -183,7 +187,12 @@ export class ContextGatherer {
     else this.layout.removeManifest(parentOf(path));
   }
 
-  /** The first walk, then queued events; then the index reads what is new or changed. */
+  /**
+   * The first walk, then queued events; then the index reads what is new or changed, in the background: a
+   * request waits for it at most `indexWaitMs` (a warm request's few changed files take far less). Until
+   * the first index is complete the repo map is ranked without the import graph, and lookups by name see the
+   * files read so far; imports resolve from the listing alone. Conversations keep the map they started with.
+   */
   private async sync(): Promise<void> {
     this.initialised ??= this.init().catch((err: unknown) => {
       this.initialised = undefined;
@@ -191,8 +200,29 @@ export class ContextGatherer {
     });
     await this.initialised;
     if (this.listing.hasPending) this.apply(await this.listing.applyPending());
-    await this.index.update(this.lookup);
-    if (this.index.graphVersion !== this.rankedGraph) this.repoMap = undefined;
+    await this.waitForIndex();
+  }
+
+  private waitForIndex(): Promise<void> {
+    if (this.index.pending === 0 && !this.indexing) return Promise.resolve();
+    const started = performance.now();
+    this.indexing ??= this.index.update(this.lookup).then(
+      () => {
+        this.indexing = undefined;
+        if (!this.indexedOnce && this.index.pending === 0) {
+          this.indexedOnce = true;
+          const { indexed, generated } = this.index.counts;
+          this.log(`context: indexed ${indexed.toLocaleString('en-US')} source files (${generated.toLocaleString('en-US')} look generated and stay out) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        }
+      },
+      (err: unknown) => {
+        this.indexing = undefined;
+        this.log(`context: indexing failed (${err instanceof Error ? err.message : String(err)})`);
+      },
+    );
+    const wait = this.settings.indexWaitMs ?? 2_500;
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([this.indexing, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]).finally(() => clearTimeout(timer));
   }
 
   private apply(change: ListingChange): void {
@@ -222,6 +252,8 @@ export class ContextGatherer {
   /** The repo map of the saved workspace state (rebuilt only when what it shows may have changed). */
   async buildRepoMap(): Promise<string> {
     await this.sync();
+    const complete = this.index.pending === 0 && !this.indexing;
+    if (complete && this.index.graphVersion !== this.rankedGraph) this.repoMap = undefined;
     if (this.repoMap === undefined) {
       const sources: ListedFile[] = [];
       const files = this.listing.files();
@@ -230,7 +262,7 @@ export class ContextGatherer {
         if (languageForPath(f.path) !== undefined && !this.index.generated(f.path)) sources.push(f);
         if ((i & 4095) === 0) await this.slicer.pause();
       }
-      if (this.index.graphVersion !== this.rankedGraph) {
+      if (complete && this.index.graphVersion !== this.rankedGraph) {
         const graph = this.index.graphVersion;
         this.rank = await rankFilesAsync(
           sources.map((f) => f.path),
@@ -244,6 +276,7 @@ export class ContextGatherer {
       const map = await buildRepoMap(sources, {
         tokenBudget: this.settings.repoMapTokens ?? 4_096,
         rank: (path) => this.rank.get(path) ?? 0,
+        slicer: this.slicer,
         declarationsOf: async (file) => {
           const declarations = await this.index.declarationsOf(file);
           if (declarations.length > 0) shown.add(file.path);
@@ -279,7 +312,7 @@ export class ContextGatherer {
           const added = await this.listing.include(currentPath);
           if (added.length > 0) {
             this.apply({ added, removed: [], modified: [] });
-            await this.index.update(this.lookup);
+            await this.waitForIndex();
           }
         }
         let text = request.currentText;

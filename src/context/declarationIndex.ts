@@ -189,6 +189,11 @@ export class DeclarationIndex {
     return this.declarations.size;
   }
 
+  /** Listed source files not read yet (or since they changed). */
+  get pending(): number {
+    return this.stale.size;
+  }
+
   /** Source files read and indexed, and how many of them look generated. */
   get counts(): { indexed: number; generated: number; stale: number } {
     let generated = 0;
@@ -243,9 +248,11 @@ export class DeclarationIndex {
       return known;
     }
     let declarations: readonly Declaration[] = [];
-    if (languageForPath(file.path) && !this.entries.get(file.path)?.generated) {
+    const entry = this.entries.get(file.path);
+    if (languageForPath(file.path) && !entry?.generated) {
       const text = await this.textOf(file);
-      if (text !== undefined) {
+      // A file the index has not read yet is judged here, so minified code is never parsed for the map.
+      if (text !== undefined && (entry || !generatedByContent(text))) {
         declarations = (await this.syntax.declarationsOnce(file.path, text)) ?? [];
       }
     }

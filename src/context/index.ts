@@ -36,3 +36,4 @@ export type { DirectoryEntry, EntryType, FileStat, WorkspaceFs } from './workspa
 export { createSyntaxService, InProcessSyntax, WorkerSyntax, workerScriptIn, type SyntaxAnalysis, type SyntaxService } from './syntaxService';
 export { WorkspaceListing, type ListingChange, type ListingOptions } from './workspaceListing';
 export { rankFiles, rankFilesAsync, type RankOptions } from './repoRank';
+export { extractImports, isManifestPath, ModuleLayout, parseManifest, type ImportBinding, type ImportRef, type Manifest } from './imports';

@@ -1,4 +1,4 @@
-import { promises as fsp, type Dirent, type Stats } from 'fs';
+import { lstat, promises as fsp, readdir, readFile, type Dirent, type Stats } from 'fs';
 import * as nodePath from 'path';
 import type { DirectoryEntry, EntryType, FileStat, WorkspaceFs } from './workspaceFs';
 
@@ -26,25 +26,31 @@ export class NodeWorkspaceFs implements WorkspaceFs {
     return path === '' ? this.root : nodePath.join(this.root, ...path.split('/'));
   }
 
-  async readDirectory(path: string): Promise<readonly DirectoryEntry[]> {
-    const entries = await fsp.readdir(this.absolute(path), { withFileTypes: true });
-    return entries.map((e) => ({ name: e.name, type: entryType(e) }));
+  // The callback forms: a walk makes hundreds of thousands of these calls, and `fs.promises` costs several
+  // times more main-thread time per call (a FileHandle per read: open, fstat, read, close as four round trips).
+  readDirectory(path: string): Promise<readonly DirectoryEntry[]> {
+    const at = this.absolute(path);
+    return new Promise((resolve, reject) => {
+      readdir(at, { withFileTypes: true }, (err, entries) => (err ? reject(err) : resolve(entries.map((e) => ({ name: e.name, type: entryType(e) })))));
+    });
   }
 
-  async stat(path: string): Promise<FileStat | undefined> {
-    try {
-      const s = await fsp.lstat(this.absolute(path));
-      return { type: entryType(s), size: s.size, mtimeMs: s.mtimeMs };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        return undefined;
-      }
-      throw err;
-    }
+  stat(path: string): Promise<FileStat | undefined> {
+    const at = this.absolute(path);
+    return new Promise((resolve, reject) => {
+      lstat(at, (err, s) => {
+        if (!err) resolve({ type: entryType(s), size: s.size, mtimeMs: s.mtimeMs });
+        else if (err.code === 'ENOENT' || err.code === 'ENOTDIR') resolve(undefined);
+        else reject(err);
+      });
+    });
   }
 
-  async readFile(path: string): Promise<Uint8Array> {
-    return fsp.readFile(this.absolute(path));
+  readFile(path: string): Promise<Uint8Array> {
+    const at = this.absolute(path);
+    return new Promise((resolve, reject) => {
+      readFile(at, (err, bytes) => (err ? reject(err) : resolve(bytes)));
+    });
   }
 
   async realPath(path: string): Promise<string | null | undefined> {

@@ -1,4 +1,5 @@
 import { estimateTokens } from '../core/tokenEstimate';
+import { Slicer, sortInSlices } from './cooperative';
 import { languageForPath } from './languages';
 import { compareStrings, type Declaration } from './types';
 
@@ -62,6 +63,8 @@ export interface RepoMapOptions<F extends RepoMapFile> {
    * granularity is chosen to fit in the rest. Signatures then take whatever the summary leaves.
    */
   readonly maxSignatureShare?: number;
+  /** Yields between slices of work (a map of 100,000 files must not hold the event loop); none when absent. */
+  readonly slicer?: Slicer;
 }
 
 export interface RepoMap {
@@ -310,8 +313,10 @@ export async function buildRepoMap<F extends RepoMapFile>(files: readonly F[], o
       unique.set(f.path, f);
     }
   }
+  const slicer = options.slicer ?? new Slicer(Number.POSITIVE_INFINITY);
   const entries: Entry<F>[] = [];
   for (const [path, file] of unique) {
+    if ((entries.length & 1023) === 0) await slicer.pause();
     entries.push({
       file,
       path,
@@ -323,7 +328,8 @@ export async function buildRepoMap<F extends RepoMapFile>(files: readonly F[], o
       signed: false,
     });
   }
-  const ranked = entries.sort(compareEntries);
+  await sortInSlices(entries, compareEntries, slicer);
+  const ranked = entries;
 
   const signatures = new Map<string, readonly string[]>();
   const linesOf = async (entry: Entry<F>): Promise<readonly string[]> => {
@@ -370,7 +376,14 @@ export async function buildRepoMap<F extends RepoMapFile>(files: readonly F[], o
     levels.push(level);
   }
   const allowance = Math.floor(budget * (1 - share));
-  let level = levels.find((l) => summaryCost(ranked, l, allowance) <= allowance) ?? LAST_LINE;
+  let level = LAST_LINE;
+  for (const l of levels) {
+    await slicer.pause();
+    if (summaryCost(ranked, l, allowance) <= allowance) {
+      level = l;
+      break;
+    }
+  }
   let summary = new Summary(ranked, level);
 
   // Signatures in rank order, while they fit beside the summary: at most the first `maxTried` files, and

@@ -3,10 +3,17 @@ import * as vscode from 'vscode';
 import { assetsInDirectory } from '../context/assets';
 import { ContextGatherer, type ContextPieces } from '../context/contextGatherer';
 import { NodeWorkspaceFs } from '../context/nodeFs';
-import { createSyntaxService, workerScriptIn, type SyntaxService } from '../context/syntaxService';
+import { createSyntaxService, workerScriptIn, WorkerSyntax, type SyntaxService } from '../context/syntaxService';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
 import type { ReadPolicy } from './readPolicy';
+
+/** What the context engine is doing (for the test API and diagnostics). */
+export interface ContextStatus {
+  /** `worker` when parsing runs in the parser worker; `in-process` after a fallback; `idle` before the first request. */
+  readonly parsing: 'worker' | 'in-process' | 'idle';
+  readonly folders: readonly { readonly name: string; readonly listed: number; readonly leftOut: number; readonly indexed: number; readonly generated: number }[];
+}
 
 /** One workspace folder on disk, with its own gatherer (its own `.gitignore`s and `files.exclude`). */
 interface Root {
@@ -194,6 +201,14 @@ export class ContextService implements vscode.Disposable {
         const result = await at.reader.readNamed(at.rel);
         return result.ok ? { ok: true, text: result.text } : { ok: false, reason: result.detail };
       },
+    };
+  }
+
+  status(): ContextStatus {
+    const parsing = !this.syntax ? 'idle' : this.syntax instanceof WorkerSyntax && this.syntax.inWorker ? 'worker' : 'in-process';
+    return {
+      parsing,
+      folders: (this.roots ?? []).filter((r) => r.gatherer).map((r) => ({ name: r.folder.name, ...(r.gatherer as ContextGatherer).stats })),
     };
   }
 

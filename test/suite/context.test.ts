@@ -96,3 +96,56 @@ describe('context engine, redaction and Show Last Request (through the chat pipe
     assert.ok((chats.at(-1)!.cache?.hit ?? 0) > 0, 'the fake server saw a cache hit on the shared prefix');
   });
 });
+
+describe('context engine at scale: imports, generated files, build output, the parser worker', () => {
+  const fake = fakeServer();
+  const root = () => vscode.workspace.workspaceFolders![0].uri;
+  const write = (rel: string, text: string) => vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root(), ...rel.split('/')), new TextEncoder().encode(text));
+
+  before(async () => {
+    await activateExtension();
+    await vscode.commands.executeCommand(CommandIds.setApiKey, 'sk-context-tests-0002');
+    await write('packages/geometry/package.json', '{ "name": "@fx/geometry", "main": "dist/index.js" }\n');
+    await write('packages/geometry/src/index.ts', "export * from './perimeter';\n");
+    await write('packages/geometry/src/perimeter.ts', 'export function perimeterOf(side: number): number {\n  return side * 4 + PERIMETER_MARK;\n}\nconst PERIMETER_MARK = 0;\n');
+    await write('packages/geometry/dist/index.js', 'export function perimeterOf(side) { return BUILD_OUTPUT_COPY; }\n');
+    await write('fixtures/copies/perimeter.ts', 'export function perimeterOf(side: number): number {\n  return FIXTURE_COPY;\n}\n');
+    await write('vendor/chart.js', `!function(){${'var q=1;'.repeat(3000)}function minifiedChartThing(){}}();\n`);
+    await write('src/usesGeometry.ts', "import { perimeterOf } from '@fx/geometry';\n\nexport function fence(side: number): number {\n  return perimeterOf(side) * 2;\n}\n");
+  });
+
+  beforeEach(async () => {
+    await fake.reset();
+    await discardAndCloseAllEditors();
+    await (await activateExtension()).newChat();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(CommandIds.clearApiKey);
+    await discardAndCloseAllEditors();
+  });
+
+  it('sends the definition the import names (through a package re-export), never the build output or a fixture copy, parsed in a worker thread', async () => {
+    const api = await activateExtension();
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(root(), 'src', 'usesGeometry.ts'));
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(3, 2, 3, 30);
+    // The watcher reports the files written above in its own time: ask until the engine has seen them.
+    const body = await waitFor('a request with the related definition', async () => {
+      await api.newChat();
+      await api.askInChat('What does fence return?');
+      const chats = (await fake.requests()).filter((r) => r.route === '/chat/completions');
+      const sent = chats.at(-1)?.body as SentBody | undefined;
+      return sent && JSON.stringify(sent).includes('PERIMETER_MARK') ? sent : undefined;
+    });
+    const all = JSON.stringify(body);
+    assert.match(all, /packages\/geometry\/src\/perimeter\.ts/, 'named by its path');
+    assert.doesNotMatch(all, /BUILD_OUTPUT_COPY/, 'packages/geometry/dist/ is build output (beside its package.json)');
+    assert.doesNotMatch(all, /FIXTURE_COPY/, 'the import decides, not the name');
+    assert.doesNotMatch(body.messages[0].content, /chart\.js|minifiedChartThing/, 'minified code (by its shape, not its name) stays out of the repo map');
+    const status = api.contextStatus();
+    assert.equal(status.parsing, 'worker', 'tree-sitter runs in the parser worker, off the extension host thread');
+    assert.equal(status.folders.length, 1);
+    assert.ok(status.folders[0].listed > 5 && status.folders[0].leftOut === 0, JSON.stringify(status));
+  });
+});

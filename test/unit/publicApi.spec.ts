@@ -45,6 +45,7 @@ function testOnly(): TestOnlyMembers {
     complete: unused,
     completionStatus: () => ({ state: 'on', text: '', tooltip: '', accessibilityLabel: '' }),
     completionRequests: () => 0,
+    contextStatus: () => ({ parsing: 'idle', folders: [] }),
   };
 }
 
