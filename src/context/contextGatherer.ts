@@ -48,6 +48,8 @@ export interface ContextSettings {
   readonly maxIndexedFiles?: number;
   /** How long a request waits for the index to take in new files (default 2,500 ms); the rest is read in the background. */
   readonly indexWaitMs?: number;
+  /** How long a request waits for a changed repo map (default 250 ms) before it takes the previous one. */
+  readonly mapWaitMs?: number;
 }
 
 export interface ContextRequest {
@@ -105,6 +107,9 @@ export class ContextGatherer {
   private rank: ReadonlyMap<string, number> = new Map();
   private rankedGraph = -1;
   private indexing: Promise<void> | undefined;
+  private mapStale = false;
+  private askedOnce = false;
+  private rendering: Promise<string> = Promise.resolve('');
   private indexedOnce = false;
   private readonly lookup = (path: string): ListedFile | undefined => this.listing.get(path);
 
@@ -220,7 +225,11 @@ export class ContextGatherer {
         this.log(`context: indexing failed (${err instanceof Error ? err.message : String(err)})`);
       },
     );
-    const wait = this.settings.indexWaitMs ?? 2_500;
+    // The first request waits for the first index up to the budget; later ones do not wait for it (they use
+    // what is read so far); once it is complete, every request waits (briefly) for the few files that changed.
+    const wait = !this.indexedOnce && this.askedOnce ? 0 : this.settings.indexWaitMs ?? 2_500;
+    this.askedOnce = true;
+    if (wait === 0) return Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([this.indexing, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]).finally(() => clearTimeout(timer));
   }
@@ -245,16 +254,33 @@ export class ContextGatherer {
       if (isManifestPath(path)) manifests.push(path);
       mapChanged ||= this.mapFiles.has(path);
     }
-    if (mapChanged) this.repoMap = undefined;
+    if (mapChanged) this.mapStale = true;
     for (const path of manifests) void this.readManifest(path);
   }
 
-  /** The repo map of the saved workspace state (rebuilt only when what it shows may have changed). */
+  /**
+   * The repo map of the saved workspace state, rebuilt only when what it shows may have changed. A rebuild
+   * (on 100,000 files: the ranking over the import graph and the fitting take seconds of sliced work) runs in
+   * the background: a request waits for it at most `mapWaitMs` and otherwise gets the previous map, so the
+   * map settles a few seconds after a change. The same workspace state always settles to the same bytes.
+   */
   async buildRepoMap(): Promise<string> {
     await this.sync();
     const complete = this.index.pending === 0 && !this.indexing;
-    if (complete && this.index.graphVersion !== this.rankedGraph) this.repoMap = undefined;
-    if (this.repoMap === undefined) {
+    if (complete && this.index.graphVersion !== this.rankedGraph) this.mapStale = true;
+    if (this.repoMap !== undefined && !this.mapStale) return this.repoMap;
+    this.mapStale = false;
+    const build = this.renderMap(complete);
+    if (this.repoMap === undefined) return build;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([build, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.settings.mapWaitMs ?? 250)))]);
+    clearTimeout(timer);
+    return waited ?? this.repoMap;
+  }
+
+  /** One render at a time; a render asked for while one runs starts after it (and sees its ranking). */
+  private renderMap(complete: boolean): Promise<string> {
+    const run = async (): Promise<string> => {
       const sources: ListedFile[] = [];
       const files = this.listing.files();
       for (let i = 0; i < files.length; i++) {
@@ -285,8 +311,11 @@ export class ContextGatherer {
       });
       this.mapFiles = shown;
       this.repoMap = map.text;
-    }
-    return this.repoMap;
+      return map.text;
+    };
+    const next = this.rendering.then(run, run);
+    this.rendering = next.catch(() => '');
+    return next;
   }
 
   async gather(request: ContextRequest): Promise<ContextPieces> {
