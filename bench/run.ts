@@ -11,6 +11,7 @@ import { benchLedger } from './ledgerBench';
 import { benchRedaction } from './redactionBench';
 import { benchThirdPartyCorpus } from './thirdPartyCorpusBench';
 import { benchRender } from './renderBench';
+import { benchScale } from './scaleBench';
 import { REPO_ROOT } from '../test/harness/paths';
 
 /**
@@ -29,6 +30,10 @@ import { REPO_ROOT } from '../test/harness/paths';
  *   typed line with the adaptive debounce and typing through cached suggestions (target ≤ 3), and the FIM
  *   prompt's cache hits and dollars per 1,000 completions against a naive sliding window (target ≥ 80% hits)
  * - context assembly on a 2,000-file workspace and tree-sitter reparse (targets: < 100 ms warm, < 2 s cold, < 5 ms)
+ * - the context engine at scale, one child process per workspace: generated workspaces of 2,000 and 100,000 files
+ *   and a copy of the installed node_modules as third-party code — cold request, warm p50/p95/max, event-loop
+ *   delay, heap, .gitignore / ignored-output / body-edit changes, and whether imported names' definitions come
+ *   from the imported file (targets: cold < 5 s, warm p95 < 30 ms, no event-loop delay > 50 ms, heap < 200 MB)
  * - redaction throughput on ~1 MB of mixed code (target: < 50 ms/MB)
  * - redaction recall and false positives on the third-party corpus in ../shared/corpora (gitleaks and Presidio
  *   test cases; targets: recall ≥ 0.97, false positives ≤ 2%), skipped with a note when it is not there
@@ -136,6 +141,8 @@ async function main(): Promise<void> {
   for (const line of await benchCompletions()) console.log(line);
   console.log('');
   for (const line of await benchContext()) console.log(line);
+  console.log('');
+  await benchScale();
   console.log('');
   for (const line of benchRedaction()) console.log(line);
   for (const line of benchThirdPartyCorpus(REPO_ROOT)) console.log(line);
