@@ -148,6 +148,16 @@ export class ContextGatherer {
     return this.listing.files();
   }
 
+  /** Resolves once the index has read everything listed and the repo map has settled (benches, tests). */
+  async settled(): Promise<void> {
+    await this.sync();
+    while (this.indexing || this.index.pending > 0) {
+      await (this.indexing ?? this.waitForIndex());
+    }
+    await this.buildRepoMap();
+    await this.rendering;
+  }
+
   /** Indexing figures (for the log, benches and tests). */
   get stats(): { listed: number; leftOut: number; indexed: number; generated: number } {
     const { indexed, generated } = this.index.counts;

@@ -1,5 +1,5 @@
 import { Slicer } from './cooperative';
-import type { ContextReader, ListedFile } from './exclusion';
+import { parentOf, type ContextReader, type ListedFile } from './exclusion';
 import { generatedByContent, type GeneratedSignal } from './generated';
 import { extractImports, type ImportRef, type ModuleLayout } from './imports';
 import { languageForPath, sameFamily } from './languages';
@@ -391,8 +391,10 @@ export class DeclarationIndex {
         if (binding.imported === '*') namespaceFiles.push(...this.layout.resolve(current, ref, language).filter(usable));
       }
     }
-    const packageRoot = this.layout.packageRootOf(current);
-    const inPackage = (path: string): boolean => packageRoot === '' || path.startsWith(`${packageRoot}/`);
+    // A Go package is its folder; elsewhere the package is the nearest folder with a manifest.
+    const packageRoot = language === 'go' ? parentOf(current) : this.layout.packageRootOf(current);
+    const inPackage = (path: string): boolean =>
+      language === 'go' ? parentOf(path) === packageRoot : packageRoot === '' || path.startsWith(`${packageRoot}/`);
     const own = flattenDeclarations(request.ownDeclarations);
 
     const found: Found[] = [];
