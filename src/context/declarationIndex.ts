@@ -184,11 +184,6 @@ export class DeclarationIndex {
     this.texts.delete(path);
   }
 
-  /** Files with declarations cached (for tests and diagnostics). */
-  get cachedFiles(): number {
-    return this.declarations.size;
-  }
-
   /** Listed source files not read yet (or since they changed). */
   get pending(): number {
     return this.stale.size;

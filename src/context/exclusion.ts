@@ -464,20 +464,6 @@ export class ContextReader {
     return result.ok || found.target === found.path ? result : { ...result, path, detail: `${found.path} (a link to ${found.target}): ${result.detail}` };
   }
 
-  /**
-   * The listing entry for one path (after a change event): `undefined` if it is excluded, missing, not a
-   * regular file or too large. Stats only a path that passed `check`.
-   */
-  async describe(path: string): Promise<ListedFile | undefined> {
-    const verdict = await this.check(path);
-    if (!verdict.allowed) {
-      return undefined;
-    }
-    const normalized = normalizePath(path) as string;
-    const stat = await this.fs.stat(normalized).catch(() => undefined);
-    return stat && stat.type === 'file' && stat.size <= this.maxFileBytes ? { path: normalized, size: stat.size, mtimeMs: stat.mtimeMs } : undefined;
-  }
-
   /** `read` for a path that came from the listing (its name was checked by the walk and its size is known). */
   async readListed(file: ListedFile): Promise<ReadResult> {
     if (!this.trusted) {
