@@ -319,11 +319,12 @@ export class ContextReader {
   }
 
   /**
-   * May `path` be read? Decides from its name, the caller's globs, the `.gitignore` files of its folders and
+   * May `path` (a file, or a folder when `isFolder`) be read? Decides from its name, the caller's globs, the
+   * `.gitignore` files of its folders and
    * (for a folder named like build output) whether its parent holds a manifest, without stat'ing or opening
    * the file itself (size and content are checked by `read`).
    */
-  async check(path: string): Promise<Verdict> {
+  async check(path: string, isFolder = false): Promise<Verdict> {
     if (!this.trusted) {
       return { allowed: false, reason: 'untrusted', detail: 'the workspace is not trusted' };
     }
@@ -331,7 +332,7 @@ export class ContextReader {
     if (normalized === undefined || normalized === '') {
       return { allowed: false, reason: 'outside-workspace', detail: `${path} is not a path inside the workspace` };
     }
-    const byName = checkName(normalized, false, this.globs);
+    const byName = checkName(normalized, isFolder, this.globs);
     if (!byName.allowed) {
       return byName;
     }
@@ -341,7 +342,7 @@ export class ContextReader {
     for (let i = 0; i < segments.length; i++) {
       rules.push(...(await this.ignoreRulesOf(folder)));
       const current = folder === '' ? segments[i] : `${folder}/${segments[i]}`;
-      const isDir = i < segments.length - 1;
+      const isDir = isFolder || i < segments.length - 1;
       if (isDir && BUILD_FOLDERS.has(segments[i]) && (folder === '' || (await this.holdsManifest(folder)))) {
         return buildOutput(normalized, segments[i]);
       }

@@ -203,6 +203,8 @@ export class WorkspaceListing {
         const path = batch[k];
         const stat = stats[k];
         if (stat?.type === 'directory') {
+          // A created folder is judged as a folder: build output beside a manifest, an ignored folder …
+          if (!(await this.reader.check(path, true)).allowed) continue;
           const found: ListedFile[] = [];
           await this.walkFrom([path], found);
           for (const file of found) {

@@ -102,6 +102,17 @@ describe('workspace listing: a bounded, incremental walk', () => {
     assert.deepEqual([...change.added].sort(), ['lib/deep/d.ts', 'lib/e.ts']);
     assert.deepEqual([...change.removed].sort(), ['src/alt/b.ts', 'src/alt/c.ts']);
     assert.deepEqual(paths(listing), ['lib/deep/d.ts', 'lib/e.ts', 'src/a.ts']);
+
+    // A build-output folder created beside a manifest (the watcher may report the folder itself).
+    fs.write('pkg/package.json', '{}');
+    fs.write('pkg/dist/bundle.js', 'x');
+    fs.write('pkg/build/out.js', 'x');
+    listing.noteChanged('pkg');
+    await listing.applyPending();
+    listing.noteChanged('pkg/dist');
+    listing.noteChanged('pkg/build');
+    await listing.applyPending();
+    assert.deepEqual(paths(listing).filter((p) => p.startsWith('pkg/')), ['pkg/package.json']);
   });
 
   it('re-evaluates a .gitignore change below its folder only, without re-walking the workspace', async () => {
