@@ -82,6 +82,8 @@ export interface ContextGathererOptions {
 
 const EMPTY: ContextPieces = Object.freeze({ repoMap: '', relatedDefinitions: Object.freeze([]) as readonly RelatedDefinition[], refused: Object.freeze([]) as ContextPieces['refused'] });
 const MAX_NAMES = 48;
+/** From this many listed files a repo-map rebuild runs in the background (see `buildRepoMap`). */
+const LARGE_WORKSPACE_FILES = 20_000;
 
 function contains(outer: Range, inner: Range): boolean {
   return comparePositions(outer.start, inner.start) <= 0 && comparePositions(inner.end, outer.end) <= 0;
@@ -270,9 +272,9 @@ export class ContextGatherer {
 
   /**
    * The repo map of the saved workspace state, rebuilt only when what it shows may have changed. A rebuild
-   * (on 100,000 files: the ranking over the import graph and the fitting take seconds of sliced work) runs in
-   * the background: a request waits for it at most `mapWaitMs` and otherwise gets the previous map, so the
-   * map settles a few seconds after a change. The same workspace state always settles to the same bytes.
+   * in a large workspace (on 100,000 files the ranking over the import graph and the fitting take seconds of
+   * sliced work) runs in the background: a request waits for it at most `mapWaitMs` and otherwise gets the
+   * previous map, so the map settles a few seconds after a change. Smaller workspaces always wait. The same workspace state always settles to the same bytes.
    */
   async buildRepoMap(): Promise<string> {
     await this.sync();
@@ -281,7 +283,8 @@ export class ContextGatherer {
     if (this.repoMap !== undefined && !this.mapStale) return this.repoMap;
     this.mapStale = false;
     const build = this.renderMap(complete);
-    if (this.repoMap === undefined) return build;
+    // Below 20,000 files a rebuild takes well under a second: wait for it, so the map is always current.
+    if (this.repoMap === undefined || this.listing.size < LARGE_WORKSPACE_FILES) return build;
     let timer: NodeJS.Timeout | undefined;
     const waited = await Promise.race([build, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.settings.mapWaitMs ?? 250)))]);
     clearTimeout(timer);

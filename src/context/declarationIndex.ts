@@ -248,7 +248,10 @@ export class DeclarationIndex {
       const text = await this.textOf(file);
       // A file the index has not read yet is judged here, so minified code is never parsed for the map.
       if (text !== undefined && (entry || !generatedByContent(text))) {
-        declarations = (await this.syntax.declarationsOnce(file.path, text)) ?? [];
+        const parsed = await this.syntax.declarationsOnce(file.path, text);
+        // A parse that timed out (e.g. on a loaded machine) is not remembered: the next use tries again.
+        if (parsed === undefined) return [];
+        declarations = parsed;
       }
     }
     this.declarations.set(file.path, { size: file.size, mtimeMs: file.mtimeMs, declarations });
