@@ -9,6 +9,7 @@ import { editForChange, ParserService } from '../src/context/parserService';
 import { createSyntaxService, workerScriptIn } from '../src/context/syntaxService';
 import type { Position } from '../src/context/types';
 import { estimateTokens } from '../src/core/tokenEstimate';
+import { Rng } from './scaleWorkspace';
 
 /**
  * Context-engine benchmark (plain Node, no VS Code). Generates a deterministic 2,000-file multi-language
@@ -30,26 +31,6 @@ type Lang = 'ts' | 'tsx' | 'js' | 'py' | 'go' | 'rs' | 'java' | 'c' | 'cpp' | 'c
 /** Share of files per language, in 1/100. */
 const MIX: readonly [Lang, number][] = [['ts', 44], ['tsx', 6], ['js', 10], ['py', 10], ['go', 8], ['rs', 6], ['java', 6], ['c', 3], ['cpp', 4], ['cs', 3]];
 
-class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    // xorshift32: deterministic on every machine.
-    let x = this.state;
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    this.state = x;
-    return x / 0x1_0000_0000;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-}
 
 interface Spec {
   readonly index: number;

@@ -320,11 +320,31 @@ export class ContextReader {
 
   /**
    * May `path` (a file, or a folder when `isFolder`) be read? Decides from its name, the caller's globs, the
-   * `.gitignore` files of its folders and
-   * (for a folder named like build output) whether its parent holds a manifest, without stat'ing or opening
-   * the file itself (size and content are checked by `read`).
+   * `.gitignore` files of its folders and (for a folder named like build output) whether its parent holds a
+   * manifest, without stat'ing or opening the file itself (size and content are checked by `read`). Reads
+   * only what the decision needs, folder by folder from the root, and stops at the first exclusion.
    */
   async check(path: string, isFolder = false): Promise<Verdict> {
+    for (;;) {
+      const verdict = this.judge(path, isFolder);
+      if (!('needs' in verdict)) return verdict;
+      if (verdict.needs === 'rules') await this.ignoreRulesOf(verdict.folder);
+      else await this.holdsManifest(verdict.folder);
+    }
+  }
+
+  /**
+   * `check` from what is cached, without any file access: `undefined` when a `.gitignore` or a parent's
+   * listing it needs has not been read yet. The walk fills those caches, so after it a change event is
+   * judged synchronously (events for ignored build output cost nothing).
+   */
+  cachedVerdict(path: string, isDir = false): Verdict | undefined {
+    const verdict = this.judge(path, isDir);
+    return 'needs' in verdict ? undefined : verdict;
+  }
+
+  /** The rules of `check` over the caches: a verdict, or the first cache entry it still needs. */
+  private judge(path: string, isFolder: boolean): Verdict | { readonly needs: 'rules' | 'manifest'; readonly folder: string } {
     if (!this.trusted) {
       return { allowed: false, reason: 'untrusted', detail: 'the workspace is not trusted' };
     }
@@ -340,53 +360,17 @@ export class ContextReader {
     const rules: IgnoreRule[] = [];
     let folder = '';
     for (let i = 0; i < segments.length; i++) {
-      rules.push(...(await this.ignoreRulesOf(folder)));
-      const current = folder === '' ? segments[i] : `${folder}/${segments[i]}`;
-      const isDir = isFolder || i < segments.length - 1;
-      if (isDir && BUILD_FOLDERS.has(segments[i]) && (folder === '' || (await this.holdsManifest(folder)))) {
-        return buildOutput(normalized, segments[i]);
-      }
-      const rule = matchIgnoreRules(rules, current, isDir);
-      if (rule) {
-        return gitignored(normalized, rule);
-      }
-      folder = current;
-    }
-    return ALLOWED;
-  }
-
-  /**
-   * `check` from what is cached, without any file access: `undefined` when a `.gitignore` or a parent's
-   * listing it needs has not been read yet. The walk fills those caches, so after it a change event is
-   * judged synchronously (events for ignored build output cost nothing).
-   */
-  cachedVerdict(path: string, isDir = false): Verdict | undefined {
-    if (!this.trusted) {
-      return { allowed: false, reason: 'untrusted', detail: 'the workspace is not trusted' };
-    }
-    const normalized = normalizePath(path);
-    if (normalized === undefined || normalized === '') {
-      return { allowed: false, reason: 'outside-workspace', detail: `${path} is not a path inside the workspace` };
-    }
-    const byName = checkName(normalized, isDir, this.globs);
-    if (!byName.allowed) {
-      return byName;
-    }
-    const segments = normalized.split('/');
-    const rules: IgnoreRule[] = [];
-    let folder = '';
-    for (let i = 0; i < segments.length; i++) {
       const own = this.ignoreFiles.get(folder);
-      if (own === undefined) return undefined;
+      if (own === undefined) return { needs: 'rules', folder };
       if (own) rules.push(...own);
       const current = folder === '' ? segments[i] : `${folder}/${segments[i]}`;
-      const segmentIsDir = isDir || i < segments.length - 1;
-      if (segmentIsDir && BUILD_FOLDERS.has(segments[i])) {
+      const isDir = isFolder || i < segments.length - 1;
+      if (isDir && BUILD_FOLDERS.has(segments[i])) {
         const manifest = folder === '' ? true : this.manifestFolders.get(folder);
-        if (manifest === undefined) return undefined;
+        if (manifest === undefined) return { needs: 'manifest', folder };
         if (manifest) return buildOutput(normalized, segments[i]);
       }
-      const rule = matchIgnoreRules(rules, current, segmentIsDir);
+      const rule = matchIgnoreRules(rules, current, isDir);
       if (rule) {
         return gitignored(normalized, rule);
       }

@@ -1,6 +1,6 @@
 import { parentPort, workerData, type MessagePort } from 'worker_threads';
 import { ParserService } from './parserService';
-import { errorToData, InProcessSyntax, isCallOp, type SyntaxRequest, type SyntaxResponse, type SyntaxWorkerData } from './syntaxService';
+import { errorToData, InProcessSyntax, isCallOp, runSyntaxCall, type SyntaxRequest, type SyntaxResponse, type SyntaxWorkerData } from './syntaxService';
 
 /**
  * The parser worker (`worker_threads`), started by `WorkerSyntax`: an `InProcessSyntax` on this thread, so
@@ -34,13 +34,10 @@ function respond(response: SyntaxResponse): void {
 function dispatch(request: SyntaxRequest): Promise<unknown> | undefined {
   switch (request.op) {
     case 'preload':
-      return engine.preload(...request.args);
     case 'analyse':
-      return engine.analyse(...request.args);
     case 'declarationsOnce':
-      return engine.declarationsOnce(...request.args);
     case 'stats':
-      return engine.stats();
+      return runSyntaxCall(engine, request);
     case 'applyChanges':
       engine.applyChanges(...request.args);
       return undefined;

@@ -370,7 +370,7 @@ export class WorkerSyntax implements SyntaxService {
       return Promise.resolve(disposedResult(op) as SyntaxResult<K>);
     }
     if (this.fallback) {
-      return this.runOn(this.fallback, request) as Promise<SyntaxResult<K>>;
+      return runSyntaxCall(this.fallback, request) as Promise<SyntaxResult<K>>;
     }
     return new Promise<SyntaxResult<K>>((resolve, reject) => {
       this.pending.set(request.id, { request, resolve: resolve as (value: unknown) => void, reject });
@@ -462,22 +462,10 @@ export class WorkerSyntax implements SyntaxService {
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) {
-      this.runOn(this.fallback, p.request).then(p.resolve, p.reject);
+      runSyntaxCall(this.fallback, p.request).then(p.resolve, p.reject);
     }
   }
 
-  private runOn(engine: InProcessSyntax, request: SyntaxRequest & { op: SyntaxCallOp }): Promise<unknown> {
-    switch (request.op) {
-      case 'preload':
-        return engine.preload(...request.args);
-      case 'analyse':
-        return engine.analyse(...request.args);
-      case 'declarationsOnce':
-        return engine.declarationsOnce(...request.args);
-      case 'stats':
-        return engine.stats();
-    }
-  }
 }
 
 /**
@@ -490,4 +478,18 @@ export function createSyntaxService(assets: TreeSitterAssets, workerScript: stri
   }
   options.onError?.(new Error(workerScript === undefined ? 'No parser worker script given: parsing runs on the calling thread' : `No parser worker script at ${workerScript}: parsing runs on the calling thread`));
   return new InProcessSyntax(new ParserService(assets, { parseTimeoutMs: options.parseTimeoutMs, maxTrees: options.maxTrees }));
+}
+
+/** Runs one answered call on an in-process engine: the worker's side and the fallback share it. */
+export function runSyntaxCall(engine: InProcessSyntax, request: SyntaxRequest & { op: SyntaxCallOp }): Promise<unknown> {
+  switch (request.op) {
+    case 'preload':
+      return engine.preload(...request.args);
+    case 'analyse':
+      return engine.analyse(...request.args);
+    case 'declarationsOnce':
+      return engine.declarationsOnce(...request.args);
+    case 'stats':
+      return engine.stats();
+  }
 }
