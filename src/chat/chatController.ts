@@ -130,6 +130,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       keySource: key.source,
       endpointLabel: endpoint.label,
       simulated: endpoint.kind === 'local',
+      trusted: vscode.workspace.isTrusted,
       conversations: this.deps.store.list().map((c) => ({
         id: c.id,
         title: c.title,

@@ -62,15 +62,48 @@ export interface TurnView {
   readonly interrupted?: readonly InterruptedSegment[];
   /** Which provider answered and why it changed: "DeepSeek stopped mid-answer — answered by Backup". */
   readonly notice?: string;
+  /**
+   * Set when the turn was started by a command (palette, keybinding, code action or a slash command): the
+   * question is then the command's short label ("Explain `mean` · src/math.ts:5–10"), never its instruction.
+   */
+  readonly command?: Exclude<SlashCommandName, 'new'>;
 }
 
 export interface ConversationSummary {
   readonly id: string;
   readonly title: string;
+  /** Epoch milliseconds; the view shows it in local time ("Today 14:05", "Mon 2 Nov"). */
   readonly updatedAt: number;
   readonly turns: number;
   /** An answer is still streaming in it. */
   readonly answering?: boolean;
+}
+
+/** The composer's slash commands. Each is typed as `/name rest of the line`. */
+export type SlashCommandName = 'explain' | 'refactor' | 'fix' | 'tests' | 'doc' | 'new';
+
+export interface SlashCommandInfo {
+  readonly name: SlashCommandName;
+  /** One line for the completion list: "Explain the selection or the function at the cursor". */
+  readonly description: string;
+}
+
+/** The composer's slash commands, in the order the completion list shows them. */
+export const SLASH_COMMANDS: readonly SlashCommandInfo[] = [
+  { name: 'explain', description: 'Explain the selection or the function at the cursor' },
+  { name: 'refactor', description: 'Refactor the selection as a diff to review (say how after the command)' },
+  { name: 'fix', description: 'Fix the problems in the selection as a diff to review' },
+  { name: 'tests', description: 'Write unit tests for the selection or the function at the cursor' },
+  { name: 'doc', description: 'Add documentation comments to the selection, as a diff to review' },
+  { name: 'new', description: 'Start a new chat' },
+];
+
+/** `/name rest` at the start of the text: the command and the rest (trimmed); undefined when it is not one. */
+export function parseSlashCommand(text: string): { readonly name: SlashCommandName; readonly rest: string } | undefined {
+  const match = /^\/([a-z]+)(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!match) return undefined;
+  const info = SLASH_COMMANDS.find((c) => c.name === match[1]);
+  return info ? { name: info.name, rest: (match[2] ?? '').trim() } : undefined;
 }
 
 export interface ChatState {
@@ -82,8 +115,11 @@ export interface ChatState {
   readonly chips: readonly ChipView[];
   readonly keySource: KeySource;
   readonly endpointLabel: string;
+  /** The endpoint is the bundled offline simulator (it said so when asked), not merely a loopback URL. */
   readonly simulated: boolean;
   readonly conversations: readonly ConversationSummary[];
+  /** Workspace Trust: false shows the chat's "not trusted" banner with a Trust Folder button. */
+  readonly trusted: boolean;
 }
 
 export interface FileResult {
@@ -113,7 +149,13 @@ export type HostMessage =
   | { readonly type: 'askRefused'; readonly reason: string; readonly text?: string }
   | { readonly type: 'chips'; readonly chips: readonly ChipView[] }
   | { readonly type: 'fileResults'; readonly requestId: number; readonly files: readonly FileResult[] }
-  | { readonly type: 'focusInput' };
+  | { readonly type: 'focusInput' }
+  /** The view title bar's History button: open the history panel. */
+  | { readonly type: 'showHistory' }
+  /** Ids of the conversations whose title or turns match a history search, newest first. */
+  | { readonly type: 'historyResults'; readonly requestId: number; readonly ids: readonly string[] }
+  /** How a code-block or answer action went: the button confirms in place ("Copied") or says why not. */
+  | { readonly type: 'actionResult'; readonly requestId: number; readonly ok: boolean; readonly message?: string };
 
 export type CodeAction = 'copy' | 'insert' | 'apply';
 
@@ -131,9 +173,22 @@ export type WebviewMessage =
   | { readonly type: 'addCurrentFile' }
   | { readonly type: 'searchFiles'; readonly requestId: number; readonly query: string }
   | { readonly type: 'pinFile'; readonly path: string }
-  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly code: string; readonly language: string }
+  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly code: string; readonly language: string; readonly requestId?: number }
   | { readonly type: 'errorAction'; readonly action: ErrorAction; readonly turnId: string }
-  | { readonly type: 'openLink'; readonly href: string };
+  | { readonly type: 'openLink'; readonly href: string }
+  /** Ask the last turn's question again; its answer is replaced (the history before it is kept byte for byte). */
+  | { readonly type: 'regenerate'; readonly turnId: string }
+  /** Replace the last question with `text` and send it; the last turn and its answer are replaced. */
+  | { readonly type: 'editLast'; readonly turnId: string; readonly text: string; readonly model: ModelChoice }
+  /** Copy a whole answer (its Markdown, placeholders restored) to the clipboard. */
+  | { readonly type: 'copyAnswer'; readonly turnId: string; readonly requestId: number }
+  | { readonly type: 'renameConversation'; readonly id: string; readonly title: string }
+  | { readonly type: 'deleteConversation'; readonly id: string }
+  | { readonly type: 'searchHistory'; readonly requestId: number; readonly query: string }
+  /** A slash command typed in the composer: `/refactor make it pure` is { name: 'refactor', text: 'make it pure' }. */
+  | { readonly type: 'slashCommand'; readonly name: SlashCommandName; readonly text: string }
+  /** The untrusted-workspace banner's button: VS Code's own trust dialog. */
+  | { readonly type: 'manageTrust' };
 
 const MAX_TEXT = 200_000;
 
@@ -144,6 +199,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const isString = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max;
 const isModel = (v: unknown): v is ModelChoice => v === 'chat' || v === 'reasoner';
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v);
+const isRequestId = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isSlashName = (v: unknown): v is SlashCommandName => SLASH_COMMANDS.some((c) => c.name === v);
 
 /** Returns the message if it is well-formed, otherwise undefined (the host ignores and logs it). */
 export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
@@ -154,6 +211,7 @@ export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
     case 'stop':
     case 'newChat':
     case 'addCurrentFile':
+    case 'manageTrust':
       return { type: raw.type };
     case 'ask':
       return isString(raw.text) && raw.text.trim() !== '' && isModel(raw.model) ? { type: 'ask', text: raw.text, model: raw.model } : undefined;
@@ -171,7 +229,7 @@ export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
       return isString(raw.path, 4096) && raw.path !== '' ? { type: 'pinFile', path: raw.path } : undefined;
     case 'codeAction':
       return (raw.action === 'copy' || raw.action === 'insert' || raw.action === 'apply') && isString(raw.code) && isString(raw.language, 64)
-        ? { type: 'codeAction', action: raw.action, code: raw.code, language: raw.language }
+        ? { type: 'codeAction', action: raw.action, code: raw.code, language: raw.language, ...(isRequestId(raw.requestId) ? { requestId: raw.requestId } : {}) }
         : undefined;
     case 'errorAction':
       return (raw.action === 'setApiKey' || raw.action === 'retry' || raw.action === 'openSettings') && isId(raw.turnId)
@@ -179,6 +237,22 @@ export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
         : undefined;
     case 'openLink':
       return isString(raw.href, 4096) && /^https?:\/\//i.test(raw.href) ? { type: 'openLink', href: raw.href } : undefined;
+    case 'regenerate':
+      return isId(raw.turnId) ? { type: 'regenerate', turnId: raw.turnId } : undefined;
+    case 'editLast':
+      return isId(raw.turnId) && isString(raw.text) && raw.text.trim() !== '' && isModel(raw.model)
+        ? { type: 'editLast', turnId: raw.turnId, text: raw.text, model: raw.model }
+        : undefined;
+    case 'copyAnswer':
+      return isId(raw.turnId) && isRequestId(raw.requestId) ? { type: 'copyAnswer', turnId: raw.turnId, requestId: raw.requestId } : undefined;
+    case 'renameConversation':
+      return isId(raw.id) && isString(raw.title, 200) && raw.title.trim() !== '' ? { type: 'renameConversation', id: raw.id, title: raw.title.trim() } : undefined;
+    case 'deleteConversation':
+      return isId(raw.id) ? { type: 'deleteConversation', id: raw.id } : undefined;
+    case 'searchHistory':
+      return isRequestId(raw.requestId) && isString(raw.query, 256) ? { type: 'searchHistory', requestId: raw.requestId, query: raw.query } : undefined;
+    case 'slashCommand':
+      return isSlashName(raw.name) && isString(raw.text) ? { type: 'slashCommand', name: raw.name, text: raw.text } : undefined;
     default:
       return undefined;
   }
@@ -207,7 +281,14 @@ export function parseFromHost(raw: unknown): HostMessage | undefined {
     case 'fileResults':
       return typeof raw.requestId === 'number' && Array.isArray(raw.files) ? (raw as unknown as HostMessage) : undefined;
     case 'focusInput':
-      return { type: 'focusInput' };
+    case 'showHistory':
+      return { type: raw.type };
+    case 'historyResults':
+      return typeof raw.requestId === 'number' && Array.isArray(raw.ids) ? (raw as unknown as HostMessage) : undefined;
+    case 'actionResult':
+      return typeof raw.requestId === 'number' && typeof raw.ok === 'boolean' && (raw.message === undefined || typeof raw.message === 'string')
+        ? (raw as unknown as HostMessage)
+        : undefined;
     default:
       return undefined;
   }
