@@ -26,7 +26,9 @@ async function main(): Promise<number> {
   }
   if (!only || only === 'ui') {
     console.log('\n=== UI suite (Playwright + Chromium against VS Code) ===');
-    const ui = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', path.join(REPO_ROOT, '.mocharc.ui.json')], {
+    const ui = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', path.join(REPO_ROOT, '.mocharc.ui.json'),
+      // TEST_GREP filters UI tests as it does extension-host tests (a file whose tests all miss opens no workbench).
+      ...(process.env.TEST_GREP ? ['--grep', process.env.TEST_GREP] : [])], {
       cwd: REPO_ROOT,
       stdio: 'inherit',
       env: { ...process.env, TEST_SUITE_NAME: 'ui' },
