@@ -125,6 +125,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       conversationId: conversation.id,
       turns: conversation.turns.map(toView),
       model: this.model,
+      effort: this.deps.settings.get('models.reasoningEffort'),
       modelLabels: { chat: this.deps.engine.roleModel('chat').label, reasoner: this.deps.engine.roleModel('reasoner').label },
       chips: this.deps.context.chips(),
       keySource: key.source,
@@ -165,6 +166,10 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       case 'setModel':
         await this.deps.globalState.update(MODEL_KEY, message.model);
         return;
+      case 'setEffort':
+        // A user-only setting: written to the user's settings, never a workspace's.
+        await this.deps.settings.update('models.reasoningEffort', message.effort);
+        return this.refresh();
       case 'removeChip':
         this.deps.context.remove(message.id);
         return;

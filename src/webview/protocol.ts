@@ -5,6 +5,8 @@
  */
 
 export type ModelChoice = 'chat' | 'reasoner';
+/** The reasoner's thinking effort (`deepseek.models.reasoningEffort`, a user setting). */
+export type EffortChoice = 'high' | 'max';
 export type KeySource = 'secretStorage' | 'environment' | 'none';
 
 export interface ChipView {
@@ -110,6 +112,8 @@ export interface ChatState {
   readonly conversationId: string;
   readonly turns: readonly TurnView[];
   readonly model: ModelChoice;
+  /** The reasoner's effort as the user's settings have it; the composer's picker changes it there. */
+  readonly effort: EffortChoice;
   /** What each role resolves to, as the model picker shows it: "Chat · deepseek-flash", "Reasoner · deepseek-flash, thinking high". */
   readonly modelLabels: Readonly<Record<ModelChoice, string>>;
   readonly chips: readonly ChipView[];
@@ -169,6 +173,8 @@ export type WebviewMessage =
   | { readonly type: 'newChat' }
   | { readonly type: 'openConversation'; readonly id: string }
   | { readonly type: 'setModel'; readonly model: ModelChoice }
+  /** Writes `deepseek.models.reasoningEffort` to the user's settings (never a workspace's). */
+  | { readonly type: 'setEffort'; readonly effort: EffortChoice }
   | { readonly type: 'removeChip'; readonly id: string }
   | { readonly type: 'addCurrentFile' }
   | { readonly type: 'searchFiles'; readonly requestId: number; readonly query: string }
@@ -219,6 +225,8 @@ export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
       return isId(raw.id) ? { type: 'openConversation', id: raw.id } : undefined;
     case 'setModel':
       return isModel(raw.model) ? { type: 'setModel', model: raw.model } : undefined;
+    case 'setEffort':
+      return raw.effort === 'high' || raw.effort === 'max' ? { type: 'setEffort', effort: raw.effort } : undefined;
     case 'removeChip':
       return isString(raw.id, 4096) ? { type: 'removeChip', id: raw.id } : undefined;
     case 'searchFiles':
