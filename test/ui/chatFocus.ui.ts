@@ -43,7 +43,8 @@ describe('UI: Ctrl+Alt+D focuses the chat composer; the chat in the secondary si
 
   it('first open: from the editor, Ctrl+Alt+D opens the view and what is typed lands in the composer', async () => {
     await focusEditor();
-    assert.equal(await wb.page.locator('.part.sidebar .pane-header[aria-label^="Chat"]').count(), 0, 'the chat view was not open yet');
+    const loaded = await Promise.all(wb.page.frames().map((f) => f.$(BOX).catch(() => null)));
+    assert.ok(loaded.every((box) => box === null), 'the chat view\'s page was not loaded yet');
     await wb.page.keyboard.press('Control+Alt+D');
     const frame = await wb.webviewFrame(BOX);
     await composerFocused(frame);
