@@ -29,6 +29,7 @@ import { SpendService } from '../spend/spendService';
 import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
+import type { HostMessage } from '../webview/protocol';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
 
 export interface ActivationClock {
@@ -129,7 +130,19 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     }),
   );
   register(vscode.commands.registerCommand(CommandIds.clearApiKey, () => clearApiKey(keyDeps)));
-  register(vscode.commands.registerCommand(CommandIds.openChat, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)));
+  // Ctrl+Alt+D: the view, then its composer (once the page has loaded, if it is loading).
+  register(
+    vscode.commands.registerCommand(CommandIds.openChat, async () => {
+      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+      chatView.focusInput();
+    }),
+  );
+  register(
+    vscode.commands.registerCommand(CommandIds.showChatHistory, async () => {
+      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+      chatView.showHistory();
+    }),
+  );
   register(
     vscode.commands.registerCommand(CommandIds.newChat, async () => {
       await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
@@ -253,6 +266,17 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     completionRequests: () => completions.requests,
     complete: (prefix, suffix) => engine.complete({ prefix, ...(suffix !== undefined ? { suffix } : {}), maxTokens: 64, budget: DECLINE_OVER_BUDGET }),
     newChat: () => chat.newChat(),
+    sendFromChatView: async (message) => {
+      const posted: HostMessage[] = [];
+      const listening = chatView.onDidPost((m) => posted.push(m));
+      try {
+        await chatView.receive(message);
+      } finally {
+        listening.dispose();
+      }
+      return posted;
+    },
+    chatSessionCount: () => chat.sessionCount,
     stopChat: () => chat.stop(),
     chatState: () => chat.state(),
     recentNotices: () => notifier.recent(),

@@ -11,9 +11,9 @@ interface Manifest {
   icon: string;
   capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] } };
   contributes: {
-    commands: { command: string; title: string; category: string }[];
+    commands: { command: string; title: string; category: string; icon?: string }[];
     configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; markdownDeprecationMessage?: string; type: string; enum?: unknown[]; scope?: string }> };
-    menus: Record<string, { command: string }[]>;
+    menus: Record<string, { command: string; when?: string; group?: string }[]>;
     keybindings: { command: string }[];
     views: Record<string, { id: string; type: string }[]>;
     viewsContainers: { activitybar: { id: string; icon: string }[] };
@@ -105,6 +105,20 @@ describe('package.json declares the public contract', () => {
     assert.deepEqual(manifest.contributes.views.deepseek, [
       { type: 'webview', id: CHAT_VIEW_ID, name: 'Chat', icon: 'media/deepseek.svg', contextualTitle: 'DeepSeek' },
     ]);
+  });
+
+  it('puts New Chat, History and Spend in the chat view\'s title bar as codicons, the key commands in its overflow menu', () => {
+    const items = manifest.contributes.menus['view/title'].filter((m) => m.when === `view == ${CHAT_VIEW_ID}`);
+    const navigation = items.filter((m) => m.group?.startsWith('navigation'));
+    assert.deepEqual(navigation.map((m) => [m.command, m.group]), [
+      [CommandIds.newChat, 'navigation@1'],
+      [CommandIds.showChatHistory, 'navigation@2'],
+      [CommandIds.showSpend, 'navigation@3'],
+    ]);
+    const icon = (id: string) => manifest.contributes.commands.find((c) => c.command === id)?.icon;
+    assert.deepEqual(navigation.map((m) => icon(m.command)), ['$(add)', '$(history)', '$(graph)']);
+    const overflow = items.filter((m) => !m.group?.startsWith('navigation')).map((m) => m.command);
+    assert.deepEqual(overflow, [CommandIds.setApiKey, CommandIds.clearApiKey]);
   });
 
   it('activates lazily and points at files that exist', () => {

@@ -34,6 +34,8 @@ function testOnly(): TestOnlyMembers {
     ask: unused,
     askInChat: unused,
     newChat: unused,
+    sendFromChatView: unused,
+    chatSessionCount: () => 0,
     stopChat: unused,
     chatState: unused,
     recentNotices: () => [],
