@@ -29,7 +29,9 @@ import { SpendService } from '../spend/spendService';
 import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
+import { parseFromWebview } from '../webview/protocol';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
+import { RecordingChatView } from './recordingChatView';
 
 export interface ActivationClock {
   /** Time to evaluate the bundle's modules (after VS Code read and compiled the file). */
@@ -87,12 +89,16 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger, models };
 
-  const chatView = register(new ChatViewProvider(context.extensionUri, logger));
+  const recordingView = testMode ? new RecordingChatView(context.extensionUri, logger) : undefined;
+  const chatView = register(recordingView ?? new ChatViewProvider(context.extensionUri, logger));
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
   const contextService = register(new ContextService(context.extensionUri, settings, logger));
   const chatContext = register(new ChatContext(contextService.readPolicy(), () => vscode.workspace.isTrusted));
   const edits = register(new ProposedEdits((message, ...actions) => notifier.info(message, ...actions)));
-  const chat = register(
+  // The commands run through the chat, and the chat's slash commands run the commands: the chat is reached
+  // through this closure, which is called only after both exist.
+  const reasonerCommands: ReasonerCommands = new ReasonerCommands({ chat: { runCommand: (request) => chat.runCommand(request) }, context: contextService, edits, notifier, settings });
+  const chat: ChatController = register(
     new ChatController({
       view: chatView,
       store: new ConversationStore(context.workspaceState),
@@ -105,6 +111,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       edits,
       globalState: context.globalState,
       contextService,
+      commands: reasonerCommands,
     }),
   );
   chatView.setHandler(chat);
@@ -166,7 +173,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       },
     }),
   );
-  for (const d of new ReasonerCommands({ chat, context: contextService, edits, notifier, settings }).register()) {
+  for (const d of reasonerCommands.register()) {
     register(d);
   }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
@@ -255,6 +262,13 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     newChat: () => chat.newChat(),
     stopChat: () => chat.stop(),
     chatState: () => chat.state(),
+    chatViewMessage: async (message) => {
+      const parsed = parseFromWebview(message);
+      if (!parsed) throw new Error('chatViewMessage: the chat view would ignore this message (malformed)');
+      const mark = recordingView?.mark() ?? 0;
+      await chat.onMessage(parsed);
+      return recordingView?.since(mark) ?? [];
+    },
     recentNotices: () => notifier.recent(),
     clickNotice: (pattern, action) => notifier.click(pattern, action),
     workspaceSettingsChecked: async () => {

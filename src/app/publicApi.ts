@@ -9,7 +9,7 @@ import type { ProviderStatus } from '../engine/providerHealth';
 import type { EngineResult, FimOutcome } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
-import type { ChatState, TurnView } from '../webview/protocol';
+import type { ChatState, HostMessage, TurnView } from '../webview/protocol';
 
 /**
  * What `activate()` returns to every installed extension: read-only figures. Nothing here sends a request,
@@ -63,6 +63,12 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   stopChat(): Promise<void>;
   /** What the chat view shows (or would show): the conversation, its turns, the history list (the user's chats). */
   chatState(): Promise<ChatState>;
+  /**
+   * Handles `message` as if the chat page had sent it (validated the same way; throws when the view would
+   * ignore it) and resolves once it is handled, with what the host posted to the page meanwhile (e.g. an
+   * `actionResult` or `askRefused`). A slash command that opens a proposal resolves once it was reviewed.
+   */
+  chatViewMessage(message: unknown): Promise<readonly HostMessage[]>;
   /** The notices shown lately (they may quote file paths and server messages). */
   recentNotices(): readonly Notice[];
   /**

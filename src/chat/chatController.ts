@@ -9,12 +9,14 @@ import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
 import type { BudgetPolicy } from '../core/budget';
 import { modalBudgetPolicy } from '../spend/budgetPolicy';
-import type { ChatState, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
+import type { ChatState, ErrorAction, ModelChoice, SlashCommandName, TurnView, WebviewMessage } from '../webview/protocol';
 import type { ChatContext } from './chatContext';
 import type { ContextService } from '../workspace/contextService';
 import type { ChatViewHandler, ChatViewProvider } from './chatViewProvider';
 import { ChatSession, toView, type ChatSessionEvents } from './chatSession';
 import type { ConversationStore } from './conversationStore';
+import { CodeBlockActions } from './codeBlockActions';
+import { SlashCommands, type SlashCommandRunner } from './slashCommands';
 
 const MODEL_KEY = 'deepseek.chat.model';
 
@@ -33,6 +35,8 @@ export interface ChatControllerDeps {
   readonly edits: ProposedEdits;
   readonly globalState: vscode.Memento;
   readonly contextService: ContextService;
+  /** Runs the slash commands `/explain`, `/refactor`, `/fix`, `/tests`, `/doc` (the reasoner's commands). */
+  readonly commands: SlashCommandRunner;
 }
 
 /** A command's request, run as the first turn of a conversation of its own. */
@@ -42,6 +46,7 @@ export interface CommandRequest {
   /** The instruction sent to the reasoner. */
   readonly prompt: string;
   readonly token?: vscode.CancellationToken;
+  readonly command?: Exclude<SlashCommandName, 'new'>;
 }
 
 /**
@@ -56,8 +61,13 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   private readonly events: ChatSessionEvents;
   /** Chat and commands ask before a request that may pass the session budget. */
   private readonly budget: BudgetPolicy;
+  private readonly slashCommands: SlashCommands;
+  private readonly codeBlocks: CodeBlockActions;
 
   constructor(private readonly deps: ChatControllerDeps) {
+    const post = deps.view.post.bind(deps.view);
+    this.slashCommands = new SlashCommands({ runner: deps.commands, chat: this, editor: () => deps.context.editor(), post });
+    this.codeBlocks = new CodeBlockActions({ editor: () => deps.context.editor(), edits: deps.edits, notifier: deps.notifier, logger: deps.logger, contextService: deps.contextService, post });
     this.subscriptions.push(deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: deps.context.chips() })));
     if (deps.store.warning) {
       void deps.notifier.warn(deps.store.warning);
@@ -182,7 +192,9 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         return;
       }
       case 'codeAction':
-        return this.codeAction(message.action, message.code);
+        return this.codeBlocks.run(message);
+      case 'slashCommand':
+        return this.slashCommands.run(message.name, message.text);
       case 'errorAction':
         return this.errorAction(message.action, message.turnId);
       case 'openLink':
@@ -246,29 +258,6 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       if (!turn) return;
       const retried = await session.ask({ question: turn.question, ...(turn.prompt !== undefined ? { prompt: turn.prompt } : {}), role: turn.role, surface: turn.prompt !== undefined ? 'command' : 'chat' });
       if (!retried) this.deps.view.post({ type: 'askRefused', reason: BUSY_MESSAGE });
-    }
-  }
-
-  private async codeAction(action: 'copy' | 'insert' | 'apply', code: string): Promise<void> {
-    if (action === 'copy') {
-      await vscode.env.clipboard.writeText(code);
-      vscode.window.setStatusBarMessage('$(check) Code copied', 2000);
-      return;
-    }
-    const editor = this.deps.context.editor();
-    if (!editor) {
-      void this.deps.notifier.warn('DeepSeek: open a file in an editor first.');
-      return;
-    }
-    if (action === 'insert') {
-      await editor.edit((b) => b.replace(editor.selection, code));
-      return;
-    }
-    const range = editor.selection.isEmpty ? undefined : new vscode.Range(editor.selection.start, editor.selection.end);
-    const outcome = await this.deps.edits.review({ document: editor.document, ...(range ? { range } : {}), newText: code, title: 'DeepSeek: Apply code block' });
-    this.deps.logger.info(`apply to file: ${outcome}`);
-    if (outcome === 'applied') {
-      vscode.window.setStatusBarMessage('$(check) Applied — undo with Ctrl+Z', 4000);
     }
   }
 

@@ -36,6 +36,7 @@ function testOnly(): TestOnlyMembers {
     newChat: unused,
     stopChat: unused,
     chatState: unused,
+    chatViewMessage: unused,
     recentNotices: () => [],
     clickNotice: () => false,
     workspaceSettingsChecked: unused,
@@ -60,7 +61,7 @@ describe('the API activate() returns', () => {
     assert.deepEqual([...READ_ONLY_API_MEMBERS].sort(), Object.keys(EVERY_READ_ONLY_MEMBER).sort());
     assert.equal(built, false);
     assert.ok(Object.isFrozen(shipped));
-    for (const name of ['ask', 'askInChat', 'checkConnection', 'newChat', 'stopChat', 'chatState', 'recentNotices']) {
+    for (const name of ['ask', 'askInChat', 'checkConnection', 'newChat', 'stopChat', 'chatState', 'chatViewMessage', 'recentNotices']) {
       assert.equal(name in shipped, false, name);
     }
     assert.equal(shipped.version, '1.2.3');
