@@ -141,6 +141,12 @@ export class ReasonerCommands {
     if (!editor) return this.refuse(`Open a file and select the code to ${what}.`);
     const verdict = await this.deps.context.readPolicy().check(editor.document.uri);
     if (!verdict.allowed) return this.refuse(`${sentence(verdict.reason)}.`);
+    if (!editor.selection.isEmpty && editor.selection.end.character === 0 && editor.selection.end.line > editor.selection.start.line) {
+      // Whole lines selected down to column 1 of the next line: the code ends on the line before (so the
+      // function they make up is found, and the label names the lines that hold code).
+      const end = editor.document.lineAt(editor.selection.end.line - 1).range.end;
+      editor.selection = editor.selection.isReversed ? new vscode.Selection(end, editor.selection.start) : new vscode.Selection(editor.selection.start, end);
+    }
     let range: vscode.Range = editor.selection;
     const symbol = (await this.deps.context.gather(editor))?.enclosingSymbol;
     if (range.isEmpty) {
