@@ -103,6 +103,11 @@ function isElision(line: string, python: boolean): boolean {
   return /\b(existing code|rest of (the )?(code|file|class|function|module|implementation)|remains? (the same|unchanged)|unchanged|same as before|omitted for brevity|other (methods|functions|code))\b/i.test(body);
 }
 
+/** `// src/math.ts`, `# file: stats.py`: a comment that is only a file's path. */
+function isPathComment(line: string): boolean {
+  return /^\s*(\/\/+|#+|--|\/\*+)\s*(file(name)?:\s*)?[\w@./\\-]*\.[A-Za-z0-9]+\s*(\*+\/)?\s*$/i.test(line);
+}
+
 /** Lines that import something: they go after the file's own imports, never beside a function. */
 function isImport(line: string): boolean {
   return /^\s*(import\b|from\s+\S+\s+import\b|use\s+[\w:{]|#include\b|using\s+[\w.]+;|(const|let|var)\s+.*=\s*require\()/.test(line);
@@ -211,6 +216,10 @@ class Placer {
     this.python = /\.pyi?$/i.test(input.fileName);
     this.file = input.fileText.split(/\r?\n/);
     this.snip = input.snippet.split(/\r?\n/);
+    // A first line that only names the file (`// src/math.ts`) is the answer's caption, not code: blanked,
+    // so the declarations' line numbers still hold.
+    const first = this.snip.findIndex((l) => !isBlank(l));
+    if (first >= 0 && isPathComment(this.snip[first]) && !this.file.some((l) => normalizeLine(l) === normalizeLine(this.snip[first]))) this.snip[first] = '';
     this.fileLines = new Set(this.file.map(normalizeLine).filter((l) => l !== ''));
   }
 

@@ -130,6 +130,12 @@ describe('snippet placement: Apply to File without a selection', function () {
       assert.equal(p.kind === 'edit' && p.insertOnly, false);
     });
 
+    it('leaves out a first line that only names the file', async () => {
+      const code = lines('export function add(a: number, b: number): number {', '  return round(a + b);', '}');
+      const p = await place('calc.ts', CALC_TS, `// src/calc.ts\n${code}`);
+      assert.equal(applied(CALC_TS, p), replacingLines(CALC_TS, 3, 5, ...code.split('\n')));
+    });
+
     it('tells `add` from `addAll`', async () => {
       const snippet = lines('export function addAll(values: readonly number[]): number {', '  return values.reduce((s, v) => add(s, v), 0);', '}');
       const p = await place('calc.ts', CALC_TS, snippet);
