@@ -1,4 +1,5 @@
-import { dedent, memberWrapper, type DeclarationSpan } from '../core/snippetPlacement';
+import { dedent } from '../core/codeLines';
+import type { DeclarationSpan } from '../core/snippetPlacement';
 import type { SyntaxService } from './syntaxService';
 import type { Declaration } from './types';
 
@@ -47,4 +48,35 @@ export async function snippetDeclarationSpans(syntax: SyntaxService, path: strin
   // Statements read as members by error recovery (`if (x) { … }` as a method named `if`) are not methods.
   const members = (wrapped?.length === 1 ? wrapped[0].members ?? [] : []).filter((m) => !STATEMENT_KEYWORDS.has(m.name));
   return toDeclarationSpans(members, -1, true).map(({ container: _container, ...span }) => span);
+}
+
+/**
+ * How to parse a method given alone: wrapped in a class (TypeScript, JavaScript, Java, C#, C++), so the
+ * grammar sees members; undefined for languages whose methods parse at the top level (Python, Go, Rust).
+ * `before` is one line, so the snippet's lines move down by one.
+ */
+export function memberWrapper(fileName: string): { readonly before: string; readonly after: string } | undefined {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
+  switch (ext) {
+    case 'ts':
+    case 'tsx':
+    case 'mts':
+    case 'cts':
+    case 'js':
+    case 'jsx':
+    case 'mjs':
+    case 'cjs':
+    case 'java':
+    case 'cs':
+      return { before: 'class DeepSeekSnippet {', after: '}' };
+    case 'cpp':
+    case 'cc':
+    case 'cxx':
+    case 'hpp':
+    case 'hh':
+    case 'h':
+      return { before: 'class DeepSeekSnippet {', after: '};' };
+    default:
+      return undefined;
+  }
 }

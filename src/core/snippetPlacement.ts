@@ -18,6 +18,8 @@
  * is refused, code the snippet does not show is kept, and lines it repeats from elsewhere are not duplicated.
  */
 
+import { blockEnd, braceDelta, changedRegion, indentOf, isBlank, isElision, isImport, isLeadingTrivia, isPackageLine, isPathComment, normalizeLine, reindent } from './codeLines';
+
 /** One declaration, by lines (zero-based, first and last line of the declaration itself). */
 export interface DeclarationSpan {
   readonly name: string;
@@ -72,106 +74,6 @@ const CALLABLE = new Set(['function', 'method', 'constructor']);
 /** Kinds that can stand for one another: a function may be given for a method, a struct's impl for the struct's. */
 function group(kind: string): 'callable' | 'type' {
   return CALLABLE.has(kind) ? 'callable' : 'type';
-}
-
-function normalizeLine(line: string): string {
-  return line.replace(/\s+/g, ' ').trim();
-}
-
-function indentOf(line: string): string {
-  return /^[ \t]*/.exec(line)?.[0] ?? '';
-}
-
-const isBlank = (line: string): boolean => line.trim() === '';
-
-/** A comment or decorator line directly above a declaration belongs to it (JSDoc, docstring-less `#`, `@x`, `#[x]`). */
-function isLeadingTrivia(line: string): boolean {
-  return /^\s*(\/\/|\/\*|\*|#(?!include|define|if|endif|else|pragma)|@|\[[A-Za-z])/.test(line);
-}
-
-/**
- * `// ...existing code...`, `# ... rest unchanged`, `/* … *\/`, or a line of just `...` (not in Python, where
- * `...` is code): a place where the snippet leaves code out.
- */
-function isElision(line: string, python: boolean): boolean {
-  const t = line.trim();
-  if (t === '…' || (!python && /^\.{3,}$/.test(t))) return true;
-  const comment = /^(?:\/\/+|#+|--|\/\*+|<!--|\*)\s*(.*?)\s*(?:\*+\/|-->)?$/.exec(t);
-  if (!comment) return false;
-  const body = comment[1];
-  if (/^(\.{3,}|…)/.test(body) || /^[.…\s]+$/.test(body) && body.trim() !== '') return true;
-  return /\b(existing code|rest of (the )?(code|file|class|function|module|implementation)|remains? (the same|unchanged)|unchanged|same as before|omitted for brevity|other (methods|functions|code))\b/i.test(body);
-}
-
-/** `// src/math.ts`, `# file: stats.py`: a comment that is only a file's path. */
-function isPathComment(line: string): boolean {
-  return /^\s*(\/\/+|#+|--|\/\*+)\s*(file(name)?:\s*)?[\w@./\\-]*\.[A-Za-z0-9]+\s*(\*+\/)?\s*$/i.test(line);
-}
-
-/** Lines that import something: they go after the file's own imports, never beside a function. */
-function isImport(line: string): boolean {
-  return /^\s*(import\b|from\s+\S+\s+import\b|use\s+[\w:{]|#include\b|using\s+[\w.]+;|(const|let|var)\s+.*=\s*require\()/.test(line);
-}
-
-const isPackageLine = (line: string): boolean => /^\s*(package\s+[\w.]+;?|module\s+[\w.]+;?)\s*$/.test(line);
-
-/** Whether a line opens a block that closes with `}`: counts braces outside strings and line comments. */
-function braceDelta(line: string): number {
-  const code = line
-    .replace(/"(?:\\.|[^"\\])*"/g, '""')
-    .replace(/'(?:\\.|[^'\\])*'/g, "''")
-    .replace(/`(?:\\.|[^`\\])*`/g, '``')
-    .replace(/\/\/.*$/, '');
-  let delta = 0;
-  for (const ch of code) {
-    if (ch === '{') delta++;
-    else if (ch === '}') delta--;
-  }
-  return delta;
-}
-
-/**
- * The last line of the block starting at `start`: where its braces close (the `{` may be on the next line),
- * else the last line indented deeper than it (Python, YAML), else the line itself.
- */
-export function blockEnd(lines: readonly string[], start: number): number {
-  let depth = braceDelta(lines[start]);
-  let next = start + 1;
-  while (next < lines.length && isBlank(lines[next])) next++;
-  if (depth <= 0 && next < lines.length && depth === 0 && /^\s*\{/.test(lines[next]) && !/[;,]\s*$/.test(lines[start])) {
-    depth = braceDelta(lines[next]);
-    if (depth <= 0) return next;
-    start = next;
-  }
-  if (depth > 0) {
-    for (let i = start + 1; i < lines.length; i++) {
-      depth += braceDelta(lines[i]);
-      if (depth <= 0) return i;
-    }
-    return lines.length - 1;
-  }
-  const base = indentOf(lines[start]).length;
-  let end = start;
-  for (let i = start + 1; i < lines.length; i++) {
-    if (isBlank(lines[i])) continue;
-    if (indentOf(lines[i]).length > base) {
-      end = i;
-      continue;
-    }
-    // Ruby's, Lua's or the shell's closing keyword at the block's own indentation ends it.
-    if (end > start && indentOf(lines[i]).length === base && /^\s*(end|fi|done|esac|endif|endfunction|endwhile|endfor)\b/.test(lines[i])) end = i;
-    break;
-  }
-  return end;
-}
-
-/** Moves `lines` from the indentation `from` to `to` (lines indented less than `from` keep theirs). */
-function reindent(lines: readonly string[], from: string, to: string): string[] {
-  if (from === to) return [...lines];
-  return lines.map((line) => {
-    if (isBlank(line)) return '';
-    return line.startsWith(from) ? to + line.slice(from.length) : line;
-  });
 }
 
 interface Edit {
@@ -255,8 +157,16 @@ class Placer {
     const imports: string[] = [];
     let cursor = from;
     let inImportGroup = false;
+    // The snippet's lines between declarations, in chunks (runs of non-blank lines): a chunk the file already
+    // has all of is context and is left out; any other is new code and kept whole (never cut into pieces
+    // that would not parse). In the preamble, imports are taken out first (they go after the file's own).
     const gap = (start: number, end: number, preamble: boolean): string[] => {
       const kept: string[] = [];
+      let chunk: string[] = [];
+      const flush = () => {
+        if (chunk.some((l) => !this.has(l))) kept.push(...(kept.length ? [''] : []), ...chunk);
+        chunk = [];
+      };
       for (let i = start; i <= end; i++) {
         const line = this.snip[i];
         if (preamble && topLevel) {
@@ -269,19 +179,15 @@ class Placer {
             else if (!isBlank(line) && !this.has(line)) imports.push(line.trim());
             continue;
           }
+          if (isImport(line)) {
+            if (!this.has(line)) imports.push(line.trim());
+            continue;
+          }
         }
-        if (isBlank(line)) {
-          if (kept.length > 0 && kept[kept.length - 1] !== '') kept.push('');
-          continue;
-        }
-        if (this.elision(line) || this.has(line) || isPackageLine(line)) continue;
-        if (preamble && topLevel && isImport(line)) {
-          imports.push(line.trim());
-          continue;
-        }
-        kept.push(line);
+        if (isBlank(line)) flush();
+        else if (!this.elision(line) && !isPackageLine(line)) chunk.push(line);
       }
-      while (kept.length > 0 && kept[kept.length - 1] === '') kept.pop();
+      flush();
       return kept;
     };
     for (const unit of sorted) {
@@ -608,25 +514,6 @@ function placeBlocks(placer: Placer, input: SnippetPlacementInput): void {
   replace(blocks[0].start, blocks[blocks.length - 1].end, first, blockEnd(placer.file, last));
 }
 
-/** The smallest whole-line region of `before` that differs from `after`, and its new text. */
-function changedRegion(before: string, after: string): { start: number; end: number; text: string } {
-  const max = Math.min(before.length, after.length);
-  let prefix = 0;
-  while (prefix < max && before[prefix] === after[prefix]) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
-  // Whole lines: back to the start of the first changed line, on to the end of the last one (both shared text).
-  const start = before.lastIndexOf('\n', prefix - 1) + 1;
-  let end = before.length - suffix;
-  let grow = 0;
-  if (end > 0 && before[end - 1] !== '\n') {
-    const newline = before.indexOf('\n', end);
-    grow = newline < 0 ? before.length - end : newline + 1 - end;
-  }
-  end += grow;
-  return { start, end, text: after.slice(start, after.length - suffix + grow) };
-}
-
 export function placeSnippet(input: SnippetPlacementInput): SnippetPlacement {
   const eol = input.fileText.includes('\r\n') ? '\r\n' : '\n';
   const placer = new Placer(input);
@@ -664,47 +551,4 @@ export function placeSnippet(input: SnippetPlacementInput): SnippetPlacement {
   } catch (err) {
     return refused(err);
   }
-}
-
-/**
- * How to parse a method given alone: wrapped in a class (TypeScript, JavaScript, Java, C#, C++), so the
- * grammar sees members; undefined for languages whose methods parse at the top level (Python, Go, Rust).
- * `before` is one line, so the snippet's lines move down by one.
- */
-export function memberWrapper(fileName: string): { readonly before: string; readonly after: string } | undefined {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(fileName)?.[1]?.toLowerCase();
-  switch (ext) {
-    case 'ts':
-    case 'tsx':
-    case 'mts':
-    case 'cts':
-    case 'js':
-    case 'jsx':
-    case 'mjs':
-    case 'cjs':
-    case 'java':
-    case 'cs':
-      return { before: 'class DeepSeekSnippet {', after: '}' };
-    case 'cpp':
-    case 'cc':
-    case 'cxx':
-    case 'hpp':
-    case 'hh':
-    case 'h':
-      return { before: 'class DeepSeekSnippet {', after: '};' };
-    default:
-      return undefined;
-  }
-}
-
-/** The snippet with its common indentation removed (line for line), and that indentation. */
-export function dedent(text: string): { readonly text: string; readonly indent: string } {
-  const lines = text.split(/\r?\n/);
-  const indents = lines.filter((l) => !isBlank(l)).map(indentOf);
-  if (indents.length === 0) return { text, indent: '' };
-  let common = indents[0];
-  for (const indent of indents) {
-    while (!indent.startsWith(common)) common = common.slice(0, -1);
-  }
-  return { text: lines.map((l) => (isBlank(l) ? '' : l.slice(common.length))).join('\n'), indent: common };
 }

@@ -2,7 +2,8 @@ import * as assert from 'assert/strict';
 import { fileDeclarationSpans, snippetDeclarationSpans } from '../../src/context/declarationSpans';
 import { ParserService } from '../../src/context/parserService';
 import { InProcessSyntax } from '../../src/context/syntaxService';
-import { blockEnd, cannotPlaceMessage, dedent, placeSnippet, type SnippetPlacement } from '../../src/core/snippetPlacement';
+import { blockEnd, dedent } from '../../src/core/codeLines';
+import { cannotPlaceMessage, placeSnippet, type SnippetPlacement } from '../../src/core/snippetPlacement';
 import { ASSETS } from './contextTestFs';
 
 const lines = (...l: string[]) => l.join('\n');
@@ -134,6 +135,13 @@ describe('snippet placement: Apply to File without a selection', function () {
       const code = lines('export function add(a: number, b: number): number {', '  return round(a + b);', '}');
       const p = await place('calc.ts', CALC_TS, `// src/calc.ts\n${code}`);
       assert.equal(applied(CALC_TS, p), replacingLines(CALC_TS, 3, 5, ...code.split('\n')));
+    });
+
+    it('new code between declarations comes along whole; code the file already has is not repeated', async () => {
+      const changed = lines('export function addAll(values: number[]): number {', '  return Math.min(MAX, values.reduce(add, 0));', '}');
+      const snippet = lines("import { round } from './round';", '', 'const MAX = 100;', '', changed);
+      const p = await place('calc.ts', CALC_TS, snippet);
+      assert.equal(applied(CALC_TS, p), replacingLines(CALC_TS, 7, 9, 'const MAX = 100;', '', ...changed.split('\n')));
     });
 
     it('tells `add` from `addAll`', async () => {
