@@ -29,7 +29,7 @@ export interface ReasonerCommandDeps {
   readonly settings: ConfigurationService;
 }
 
-/** Why a command did not run ("Open a file and select the code to explain. Nothing was sent."). */
+/** Why a command did not run ("open a file and select the code to explain. Nothing was sent."). */
 export interface Refused {
   readonly refused: string;
 }
@@ -99,7 +99,13 @@ export class ReasonerCommands {
    * one the chat works with. Resolves once the command has run (for a proposal, once it was reviewed), with
    * the reason when it could not run (nothing was sent then).
    */
-  runFromChat(command: ReasonerCommandName, text: string, editor: vscode.TextEditor | undefined): Promise<CommandResult> {
+  async runFromChat(command: ReasonerCommandName, text: string, editor: vscode.TextEditor | undefined): Promise<CommandResult> {
+    const result = await this.runNamed(command, text, editor);
+    // The composer shows it as a sentence of its own: "Open a file and select the code to explain. Nothing was sent."
+    return isRefused(result) ? { refused: sentence(result.refused) } : result;
+  }
+
+  private runNamed(command: ReasonerCommandName, text: string, editor: vscode.TextEditor | undefined): Promise<CommandResult> {
     switch (command) {
       case 'explain':
         return this.runExplain(editor, text);
@@ -138,9 +144,9 @@ export class ReasonerCommands {
 
   /** The code to work on: the selection, else the function or class around the cursor; or a clear refusal. */
   private async target(editor: vscode.TextEditor | undefined, what: string): Promise<Target | Refused> {
-    if (!editor) return this.refuse(`Open a file and select the code to ${what}.`);
+    if (!editor) return this.refuse(`open a file and select the code to ${what}.`);
     const verdict = await this.deps.context.readPolicy().check(editor.document.uri);
-    if (!verdict.allowed) return this.refuse(`${sentence(verdict.reason)}.`);
+    if (!verdict.allowed) return this.refuse(`${verdict.reason}.`);
     if (!editor.selection.isEmpty && editor.selection.end.character === 0 && editor.selection.end.line > editor.selection.start.line) {
       // Whole lines selected down to column 1 of the next line: the code ends on the line before (so the
       // function they make up is found, and the label names the lines that hold code).
@@ -150,16 +156,16 @@ export class ReasonerCommands {
     let range: vscode.Range = editor.selection;
     const symbol = (await this.deps.context.gather(editor))?.enclosingSymbol;
     if (range.isEmpty) {
-      if (!symbol) return this.refuse(`Select the code to ${what} (there is no function or class around the cursor).`);
+      if (!symbol) return this.refuse(`select the code to ${what} (there is no function or class around the cursor).`);
       range = new vscode.Range(symbol.range.start.line, symbol.range.start.character, symbol.range.end.line, symbol.range.end.character);
       editor.selection = new vscode.Selection(range.start, range.end);
     }
     const text = editor.document.getText(range);
-    if (text.includes('\u0000')) return this.refuse('This looks like a binary file.');
+    if (text.includes('\u0000')) return this.refuse('this looks like a binary file.');
     const limit = this.deps.settings.get('context.maxTokens') - REASONER_OUTPUT_TOKENS - PROMPT_OVERHEAD_TOKENS;
     const tokens = estimateTokens(text);
     if (tokens > limit) {
-      return this.refuse(`The selection is about ${tokens.toLocaleString('en-US')} tokens, more than fits in one request (about ${limit.toLocaleString('en-US')}). Select less.`);
+      return this.refuse(`the selection is about ${tokens.toLocaleString('en-US')} tokens, more than fits in one request (about ${limit.toLocaleString('en-US')}). Select less.`);
     }
     const rel = this.deps.context.relative(editor.document.uri) ?? editor.document.uri.path.split('/').pop() ?? 'file';
     // The last line with selected text: a selection that ends at column 1 does not reach into that line.
@@ -210,11 +216,11 @@ export class ReasonerCommands {
 
   /** Works on whole lines around the problems at `requested` (widened to it when it is a selection). */
   private async runFix(editor: vscode.TextEditor | undefined, requested: vscode.Range | undefined, note: string): Promise<CommandResult> {
-    if (!editor) return this.refuse('Open a file with problems first.');
+    if (!editor) return this.refuse('open a file with problems first.');
     const doc = editor.document;
     const all = vscode.languages.getDiagnostics(doc.uri);
     const inRange = requested && !requested.isEmpty ? all.filter((d) => d.range.intersection(requested) !== undefined) : all.filter((d) => requested && d.range.contains(requested.start));
-    if (inRange.length === 0) return this.refuse('There are no problems in the selection.');
+    if (inRange.length === 0) return this.refuse('there are no problems in the selection.');
     let range = inRange.map((d) => d.range).reduce((a, b) => a.union(b));
     if (requested && !requested.isEmpty) range = range.union(requested);
     range = new vscode.Range(range.start.line, 0, range.end.line, doc.lineAt(range.end.line).text.length);
