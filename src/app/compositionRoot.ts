@@ -93,7 +93,10 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   const contextService = register(new ContextService(context.extensionUri, settings, logger));
   const chatContext = register(new ChatContext(contextService.readPolicy(), () => vscode.workspace.isTrusted));
   const edits = register(new ProposedEdits((message, ...actions) => notifier.info(message, ...actions)));
-  const chat = register(
+  // The commands run through the chat, and the chat's slash commands run the commands: the chat is reached
+  // through this closure, which is called only after both exist.
+  const reasonerCommands: ReasonerCommands = new ReasonerCommands({ chat: { runCommand: (request) => chat.runCommand(request) }, context: contextService, edits, notifier, settings });
+  const chat: ChatController = register(
     new ChatController({
       view: chatView,
       store: new ConversationStore(context.workspaceState),
@@ -106,6 +109,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       edits,
       globalState: context.globalState,
       contextService,
+      commands: reasonerCommands,
     }),
   );
   chatView.setHandler(chat);
@@ -179,7 +183,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       },
     }),
   );
-  for (const d of new ReasonerCommands({ chat, context: contextService, edits, notifier, settings }).register()) {
+  for (const d of reasonerCommands.register()) {
     register(d);
   }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));

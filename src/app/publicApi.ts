@@ -61,7 +61,8 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   newChat(): Promise<void>;
   /**
    * Hands the chat a message as its page would send it (validated the same way: a malformed one is ignored);
-   * resolves once it was handled, with every message the host posted to the view meanwhile.
+   * resolves once it was handled, with every message the host posted to the view meanwhile (e.g. an
+   * `actionResult` or `askRefused`). A slash command that opens a proposal resolves once it was reviewed.
    */
   sendFromChatView(message: unknown): Promise<readonly HostMessage[]>;
   /** How many conversation sessions the chat holds (those neither shown nor answering are let go). */

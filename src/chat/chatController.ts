@@ -15,6 +15,8 @@ import type { ContextService } from '../workspace/contextService';
 import type { ChatViewHandler, ChatViewProvider } from './chatViewProvider';
 import { askAgain, ChatSession, toView, type ChatSessionEvents, type Resend } from './chatSession';
 import type { ConversationStore } from './conversationStore';
+import { CodeBlockActions } from './codeBlockActions';
+import { SlashCommands, type SlashCommandRunner } from './slashCommands';
 
 const MODEL_KEY = 'deepseek.chat.model';
 
@@ -33,6 +35,8 @@ export interface ChatControllerDeps {
   readonly edits: ProposedEdits;
   readonly globalState: vscode.Memento;
   readonly contextService: ContextService;
+  /** Runs the slash commands `/explain`, `/refactor`, `/fix`, `/tests`, `/doc` (the reasoner's commands). */
+  readonly commands: SlashCommandRunner;
 }
 
 /** A command's request, run as the first turn of a conversation of its own. */
@@ -63,8 +67,13 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   private readonly events: ChatSessionEvents;
   /** Chat and commands ask before a request that may pass the session budget. */
   private readonly budget: BudgetPolicy;
+  private readonly slashCommands: SlashCommands;
+  private readonly codeBlocks: CodeBlockActions;
 
   constructor(private readonly deps: ChatControllerDeps) {
+    const post = deps.view.post.bind(deps.view);
+    this.slashCommands = new SlashCommands({ runner: deps.commands, chat: this, editor: () => deps.context.editor(), post });
+    this.codeBlocks = new CodeBlockActions({ editor: () => deps.context.editor(), edits: deps.edits, notifier: deps.notifier, logger: deps.logger, contextService: deps.contextService, post });
     this.subscriptions.push(
       deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: deps.context.chips() })),
       // The banner goes once the folder is trusted (trust is never taken back without a reload).
@@ -216,9 +225,9 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         return;
       }
       case 'codeAction':
-        return this.codeAction(message.action, message.code);
+        return this.codeBlocks.run(message);
       case 'slashCommand':
-        return;
+        return this.slashCommands.run(message.name, message.text);
       case 'errorAction':
         return this.errorAction(message.action, message.turnId);
       case 'openLink':
@@ -367,29 +376,6 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       if (!turn) return;
       const retried = await session.ask(askAgain(turn));
       if (!retried) this.deps.view.post({ type: 'askRefused', reason: BUSY_MESSAGE });
-    }
-  }
-
-  private async codeAction(action: 'copy' | 'insert' | 'apply', code: string): Promise<void> {
-    if (action === 'copy') {
-      await vscode.env.clipboard.writeText(code);
-      vscode.window.setStatusBarMessage('$(check) Code copied', 2000);
-      return;
-    }
-    const editor = this.deps.context.editor();
-    if (!editor) {
-      void this.deps.notifier.warn('DeepSeek: open a file in an editor first.');
-      return;
-    }
-    if (action === 'insert') {
-      await editor.edit((b) => b.replace(editor.selection, code));
-      return;
-    }
-    const range = editor.selection.isEmpty ? undefined : new vscode.Range(editor.selection.start, editor.selection.end);
-    const outcome = await this.deps.edits.review({ document: editor.document, ...(range ? { range } : {}), newText: code, title: 'DeepSeek: Apply code block' });
-    this.deps.logger.info(`apply to file: ${outcome}`);
-    if (outcome === 'applied') {
-      vscode.window.setStatusBarMessage('$(check) Applied — undo with Ctrl+Z', 4000);
     }
   }
 
