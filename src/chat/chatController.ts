@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import { CommandIds } from '../core/commandIds';
 import { describeEndpoint } from '../core/endpoint';
+import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
 import type { RequestEngine } from '../engine/requestEngine';
@@ -33,6 +34,8 @@ export interface ChatControllerDeps {
   readonly edits: ProposedEdits;
   readonly globalState: vscode.Memento;
   readonly contextService: ContextService;
+  /** What the endpoints' responses said: whether requests go to the bundled offline simulator. */
+  readonly endpoints: EndpointIdentity;
 }
 
 /** A command's request, run as the first turn of a conversation of its own. */
@@ -128,8 +131,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       modelLabels: { chat: this.deps.engine.roleModel('chat').label, reasoner: this.deps.engine.roleModel('reasoner').label },
       chips: this.deps.context.chips(),
       keySource: key.source,
-      endpointLabel: endpoint.label,
-      simulated: endpoint.kind === 'local',
+      endpointLabel: this.deps.endpoints.describe(endpoint.baseUrl).label,
+      simulated: this.deps.endpoints.isSimulator(endpoint.baseUrl),
       trusted: vscode.workspace.isTrusted,
       conversations: this.deps.store.list().map((c) => ({
         id: c.id,
