@@ -98,7 +98,12 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
   const contextService = register(new ContextService(context.extensionUri, settings, logger));
   const chatContext = register(new ChatContext(contextService.readPolicy(), () => vscode.workspace.isTrusted));
-  const edits = register(new ProposedEdits((message, ...actions) => notifier.info(message, ...actions)));
+  const edits = register(
+    new ProposedEdits(
+      (message, ...actions) => notifier.info(message, ...actions),
+      (message, settled, onCancel) => notifier.showUntil(message, settled, onCancel),
+    ),
+  );
   const chat = register(
     new ChatController({
       view: chatView,
