@@ -129,8 +129,10 @@ function totalsRow(name: string, t: SpendTotals): string {
   return `| ${name} | ${t.requests} | ${tokens(t.hitTokens)} | ${tokens(t.missTokens)} | ${tokens(t.outputTokens)} | ${formatPercent(hitRate(t))} | ${formatSpend(t)} |`;
 }
 
-/** What a simulated ledger's figures are, in one sentence. */
-const SIMULATED_NOTE = 'Requests went to the bundled offline simulator, not to DeepSeek: these are DeepSeek\'s prices applied to its token counts, no money was spent, and none of it counts in DeepSeek\'s totals or budget.';
+/** What a simulated ledger's figures are, in one sentence; `at` is the simulator's address when known. */
+function simulatedNote(at?: string): string {
+  return `Requests went to the bundled offline simulator${at ? ` at ${at}` : ''}, not to DeepSeek: these are DeepSeek's prices applied to its token counts, no money was spent, and none of it counts in DeepSeek's totals or budget.`;
+}
 
 /**
  * Markdown for the status-bar tooltip. `offsetAt` gives the UTC offset (minutes east) for the balance's time
@@ -142,7 +144,7 @@ export function statusTooltip(view: SpendView, lines: { endpoint: string; key: s
   const out = [
     view.simulated ? '**DeepSeek Assistant — offline simulator spend (simulated, not DeepSeek)**' : '**DeepSeek Assistant — spend**',
     '',
-    ...(view.simulated ? [SIMULATED_NOTE, ''] : []),
+    ...(view.simulated ? [simulatedNote(), ''] : []),
     '| | requests | cache hit | cache miss | output | hit rate | cost |',
     '|---|---:|---:|---:|---:|---:|---:|',
     totalsRow('Session', s),
@@ -196,7 +198,7 @@ export interface SpendReportInput {
   readonly view: SpendView;
   /** The other ledger's totals, when it has any requests: a section of its own, kept out of every figure above it. */
   readonly apart?: LedgerApart;
-  /** Where a simulated report's requests went (the endpoint's label). */
+  /** Where a simulated report's requests went (the simulator's address, e.g. http://127.0.0.1:8130). */
   readonly endpoint?: string;
   /** The UTC offset (minutes east) at a moment, for the local times shown; default: this machine's time zone. */
   readonly offsetAt?: (ms: number) => number;
@@ -262,7 +264,7 @@ function apartSection(apart: LedgerApart): string[] {
     apart.simulated ? '## Offline simulator (kept apart)' : '## DeepSeek (kept apart)',
     '',
     apart.simulated
-      ? `Spend recorded while requests went to the bundled offline simulator. ${SIMULATED_NOTE}`
+      ? `Spend recorded while requests went to the bundled offline simulator. ${simulatedNote()}`
       : 'Spend recorded while requests went to DeepSeek (or another endpoint that is not the simulator): the real figures, kept apart from the simulator\'s above.',
     '',
     ...HEADER,
@@ -286,7 +288,7 @@ export function spendReport(input: SpendReportInput): string {
   const lines = [
     simulated ? '# Offline simulator spend (simulated, not DeepSeek)' : '# DeepSeek spend',
     '',
-    ...(simulated ? [`${input.endpoint ? `${input.endpoint}. ` : ''}${SIMULATED_NOTE}`, ''] : []),
+    ...(simulated ? [simulatedNote(input.endpoint), ''] : []),
     `Generated ${when(input.generatedAt)}. Session started ${input.sessionStartedAt ? when(input.sessionStartedAt) : '— (no request yet)'}.`,
     '',
     '## Totals',

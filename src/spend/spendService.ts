@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
+import { endpointOrigin } from '../core/endpoint';
 import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
 import { describeAppliedPrices, resolveProviderPrice, type ProviderPricing, type ResolvedPrice } from '../core/pricing';
@@ -49,7 +50,6 @@ export class SpendService implements vscode.Disposable {
   private readonly ledgers: SpendLedgers;
   private readonly focus: vscode.Disposable;
   private readonly endpointsChanged: { dispose(): void };
-  private readonly endpoints: EndpointIdentity;
   private readonly settings: ConfigurationService;
   private readonly logger: Logger;
   private readonly currentModel: (() => string) | undefined;
@@ -65,7 +65,6 @@ export class SpendService implements vscode.Disposable {
     this.settings = deps.settings;
     this.logger = deps.logger;
     this.currentModel = deps.currentModel;
-    this.endpoints = deps.endpoints;
     this.ledgers = new SpendLedgers({
       dirs: { deepseek: deps.storageDir, simulator: deps.simulatorStorageDir },
       endpoints: deps.endpoints,
@@ -198,7 +197,7 @@ export class SpendService implements vscode.Disposable {
       ...(other.allTime.requests > 0
         ? { apart: { simulated: this.shownLedger !== 'simulator', session: other.session, today: other.today, allTime: other.allTime } }
         : {}),
-      ...(this.shownLedger === 'simulator' ? { endpoint: this.endpoints.describe(this.settings.get('baseUrl')).label } : {}),
+      ...(this.shownLedger === 'simulator' ? { endpoint: endpointOrigin(this.settings.get('baseUrl')) ?? this.settings.get('baseUrl') } : {}),
       sessionByModel: this.ledger.breakdown('session', 'model'),
       sessionBySurface: this.ledger.breakdown('session', 'surface'),
       sessionByProvider: this.ledger.breakdown('session', 'provider'),

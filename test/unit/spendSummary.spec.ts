@@ -173,12 +173,12 @@ describe('spend summary wording: the offline simulator\'s ledger', () => {
     const simulator = ledgerWith({ hit: 100, miss: 100, out: 10 });
     const deepseek = ledgerWith({ hit: 0, miss: 1_000_000, out: 0 });
     const report = reportOf(simulator, viewOf(simulator, { simulated: true }), {
-      endpoint: 'Offline simulator at http://127.0.0.1:8130 — requests do not reach DeepSeek',
+      endpoint: 'http://127.0.0.1:8130',
       apart: { simulated: false, session: deepseek.session, today: deepseek.today, allTime: deepseek.allTime },
       offsetAt: () => 0,
     });
     assert.match(report, /^# Offline simulator spend \(simulated, not DeepSeek\)\n/);
-    assert.match(report, /Offline simulator at http:\/\/127\.0\.0\.1:8130.*no money was spent/);
+    assert.match(report, /^Requests went to the bundled offline simulator at http:\/\/127\.0\.0\.1:8130, not to DeepSeek: .*no money was spent/m);
     assert.match(report, /## DeepSeek \(kept apart\)\n\n.*\n\n.*\n.*\n\| Session \| 1 \| 0 \| 1,000,000 \| 0 \| 0% \| \$0\.27 \|/);
     assert.doesNotMatch(report.slice(0, report.indexOf('## DeepSeek (kept apart)')), /\$0\.27/, "DeepSeek's spend is in no figure of the simulator's");
   });
