@@ -113,6 +113,12 @@ describe('package.json declares the public contract', () => {
     assert.doesNotMatch(defaults, /deepseek-chat|deepseek-reasoner/);
   });
 
+  it('binds Explain and Refactor without asking for a selection (they take the enclosing function)', () => {
+    const when = (command: string) => manifest.contributes.keybindings.find((k) => k.command === command)?.when;
+    assert.equal(when(CommandIds.explainSelection), 'editorTextFocus');
+    assert.equal(when(CommandIds.refactorSelection), 'editorTextFocus && !editorReadonly');
+  });
+
   it('refers only to declared commands from menus and keybindings', () => {
     const ids = new Set(manifest.contributes.commands.map((c) => c.command));
     const used = [
