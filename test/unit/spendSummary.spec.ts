@@ -1,4 +1,5 @@
 import * as assert from 'assert/strict';
+import { formatLocalTime, formatUtcOffset, localOffsetMinutes } from '../../src/core/localTime';
 import { SpendLedger } from '../../src/core/spendLedger';
 import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
 import { formatRecordCost, formatSpend, spendReport, statusLine, statusTooltip, type SpendView } from '../../src/core/spendSummary';
@@ -151,6 +152,15 @@ describe('spend summary wording: local times in Show Spend', () => {
     assert.match(india, /^Generated 2026-11-25 18:30 \(UTC\+05:30\)\./m);
     const utc = reportOf(ledger(), undefined, { offsetAt: () => 0 });
     assert.match(utc, /^Generated 2026-11-25 13:00 \(UTC\+00:00\)\./m);
+  });
+
+  it('formats an instant at a given offset, east or west, with or without seconds', () => {
+    const at = Date.UTC(2026, 11, 2, 15, 5, 7);
+    assert.equal(formatLocalTime(at, () => 60), '2026-12-02 16:05 (UTC+01:00)');
+    assert.equal(formatLocalTime(at, () => -210, { seconds: true }), '2026-12-02 11:35:07 (UTC-03:30)');
+    assert.equal(formatLocalTime(at, () => 0), '2026-12-02 15:05 (UTC+00:00)');
+    assert.equal(formatUtcOffset(-0), 'UTC+00:00');
+    assert.equal(formatLocalTime(at), formatLocalTime(at, localOffsetMinutes), "the default is this machine's zone");
   });
 
   it('asks the offset for each moment (a daylight-saving change between two times)', () => {
