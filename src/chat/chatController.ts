@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import { CommandIds } from '../core/commandIds';
 import { describeEndpoint } from '../core/endpoint';
+import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
 import type { RequestEngine } from '../engine/requestEngine';
@@ -37,6 +38,8 @@ export interface ChatControllerDeps {
   readonly contextService: ContextService;
   /** Runs the slash commands `/explain`, `/refactor`, `/fix`, `/tests`, `/doc` (the reasoner's commands). */
   readonly commands: SlashCommandRunner;
+  /** What the endpoints' responses said: whether requests go to the bundled offline simulator. */
+  readonly endpoints: EndpointIdentity;
 }
 
 /** A command's request, run as the first turn of a conversation of its own. */
@@ -166,8 +169,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       modelLabels: { chat: this.deps.engine.roleModel('chat').label, reasoner: this.deps.engine.roleModel('reasoner').label },
       chips: this.deps.context.chips(),
       keySource: key.source,
-      endpointLabel: endpoint.label,
-      simulated: endpoint.kind === 'local',
+      endpointLabel: this.deps.endpoints.describe(endpoint.baseUrl).label,
+      simulated: this.deps.endpoints.isSimulator(endpoint.baseUrl),
       trusted: vscode.workspace.isTrusted,
       conversations: this.deps.store.list().map((c) => ({
         id: c.id,
