@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { matchTrailingNewline, replacementBlock } from '../core/codeBlocks';
+import { explainQuestion, fixQuestion, refactorQuestion } from '../core/commandQuestions';
 import { estimateTokens } from '../core/tokenEstimate';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
@@ -117,7 +118,7 @@ export class ReasonerCommands {
   async explain(uriArg?: unknown, rangeArg?: unknown): Promise<void> {
     const target = await this.target(uriArg, rangeArg, 'explain');
     if (!target) return;
-    await this.ask(`Explain ${target.shortLabel}`, `Explain the selected code (${target.label}): what it does, how, and anything surprising.`, 'Explaining');
+    await this.ask(`Explain ${target.shortLabel}`, explainQuestion(target.label), 'Explaining');
   }
 
   async refactor(arg?: unknown, rangeArg?: unknown): Promise<string | undefined> {
@@ -132,9 +133,7 @@ export class ReasonerCommands {
       goal = picked.goal || (await vscode.window.showInputBox({ title: 'DeepSeek: Refactor', prompt: 'Describe the change', ignoreFocusOut: true }))?.trim();
       if (!goal) return undefined;
     }
-    const question =
-      `Refactor the selected code (${target.label}). Goal: ${goal}\n` +
-      'Reply with the complete replacement for exactly the selected code in one fenced code block, then explain the change briefly.';
+    const question = refactorQuestion(target.label, goal);
     const shortGoal = goal.length > 60 ? `${goal.slice(0, 59)}…` : goal;
     return this.propose(target, `Refactor ${target.shortLabel} — ${shortGoal}`, question, 'Refactoring', 'DeepSeek: Refactor');
   }
@@ -154,12 +153,13 @@ export class ReasonerCommands {
     range = new vscode.Range(range.start.line, 0, range.end.line, doc.lineAt(range.end.line).text.length);
     const target = await this.target(uri, range, 'fix');
     if (!target) return undefined;
-    const problems = inRange
-      .map((d) => `- ${vscode.DiagnosticSeverity[d.severity]} at line ${d.range.start.line + 1}: ${d.message}${d.source ? ` (${d.source}${d.code !== undefined ? ` ${typeof d.code === 'object' ? String(d.code.value) : String(d.code)}` : ''})` : ''}`)
-      .join('\n');
-    const question =
-      `Fix these problems in the selected code (${target.label}):\n${problems}\n` +
-      'Reply with the complete corrected replacement for exactly the selected code in one fenced code block, then explain the fix briefly.';
+    const question = fixQuestion(target.label, inRange.map((d) => ({
+      severity: vscode.DiagnosticSeverity[d.severity],
+      line: d.range.start.line + 1,
+      message: d.message,
+      ...(d.source ? { source: d.source } : {}),
+      ...(d.code !== undefined ? { code: typeof d.code === 'object' ? String(d.code.value) : String(d.code) } : {}),
+    })));
     const count = inRange.length === 1 ? '1 problem' : `${inRange.length} problems`;
     return this.propose(target, `Fix ${count} in ${target.shortLabel}`, question, 'Fixing', 'DeepSeek: Fix');
   }
