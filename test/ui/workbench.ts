@@ -2,7 +2,7 @@ import { mkdirSync } from 'fs';
 import * as path from 'path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
-import { startTestEnvironment, type TestEnvironment } from '../harness/testEnvironment';
+import { startTestEnvironment, type TestEnvironment, type TestEnvironmentOptions } from '../harness/testEnvironment';
 import { workbenchUrl } from '../harness/workbenchUrl';
 
 /**
@@ -24,8 +24,8 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  static async open(name: string, userSettings: Record<string, unknown> = {}): Promise<Workbench> {
-    const env = await startTestEnvironment(name, {}, { userSettings });
+  static async open(name: string, userSettings: Record<string, unknown> = {}, options: Pick<TestEnvironmentOptions, 'workspace' | 'baseUserSettings'> = {}): Promise<Workbench> {
+    const env = await startTestEnvironment(name, {}, { userSettings, ...options });
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(UI_WAIT_MS);
