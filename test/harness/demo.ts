@@ -21,10 +21,11 @@ async function main(): Promise<void> {
   const stateDir = demoStateDir();
   const dataDir = path.join(stateDir, 'vscode');
 
-  step('Packaging the extension (vsce, a production build)');
-  const packaged = spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  step('Packaging the extension (a production build with esbuild, then vsce package; a few seconds)');
+  const packaged = spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const vsix = readdirSync(path.join(REPO_ROOT, 'dist')).find((f) => f.endsWith('.vsix'));
   if (packaged.status !== 0 || !vsix) {
+    process.stderr.write(`${packaged.stdout}${packaged.stderr}`);
     throw new Error('packaging the extension failed (npm run package)');
   }
   step('Installing it into VS Code');
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   });
   const url = `${server.url}/?folder=${encodeURIComponent(folder)}`;
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  console.log(`\nDeepSeek Assistant demo is running (ready in ${seconds} s).`);
+  console.log(`\nDeepSeek Assistant demo is running (packaged, installed and started in ${seconds} s).`);
   console.log(realKey
     ? '  Backend: DeepSeek (api.deepseek.com), key from DEEPSEEK_API_KEY — requests are billed.'
     : [
@@ -68,9 +69,13 @@ async function main(): Promise<void> {
       `           To see a rejected key: DeepSeek: Set API Key, then ${SIMULATOR_BAD_KEY}.`,
     ].join('\n'));
   console.log(ownFolder
-    ? `  Folder:  ${folder} (yours; VS Code asks whether you trust it)`
-    : `  Folder:  ${folder}\n           a fresh copy of test/fixtures/demo-workspace, outside any git repository, made again at every start`);
-  console.log(`  VS Code: ${path.basename(install.dir)}, its data in ${dataDir}`);
+    ? `  Folder:  ${folder} (yours; Workspace Trust is on, VS Code asks whether you trust it)`
+    : [
+      `  Folder:  ${folder}`,
+      '           a fresh copy of test/fixtures/demo-workspace, made again at every start: outside any git repository,',
+      '           trusted, VS Code\'s own Chat hidden; src/cart.ts has a real type error to try Fix on',
+    ].join('\n'));
+  console.log(`  VS Code: ${install.dir} (its settings and extensions for the demo: ${dataDir})`);
   console.log(`\n  Open in a browser:  ${url}`);
   console.log(`\n  It listens on 127.0.0.1 only. From another machine, tunnel the port over SSH:`);
   console.log(`    ssh -L ${port}:127.0.0.1:${port} ${os.userInfo().username}@<this host>   then open the URL above there.`);

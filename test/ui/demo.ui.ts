@@ -103,6 +103,7 @@ describe('UI: the demo folder and its simulator (npm run demo)', function () {
     assert.match(await diff.innerText(), /receiptLine/, 'the rest of the file is unchanged in the diff');
     await wb.screenshot('demo-05-refactor-diff');
     await wb.runCommand('DeepSeek: Discard Proposed Change');
+    await wb.page.locator('.tabs-container .tab', { hasText: '(review)' }).first().waitFor({ state: 'detached' });
   });
 
   it('Explain streams reasoning, then an explanation of the function under the cursor', async () => {
