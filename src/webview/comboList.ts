@@ -24,6 +24,8 @@ export class ComboList {
     private readonly onPick: (index: number) => void,
   ) {
     this.element = el('ul', { class: `combo-list ${className}`, id, role: 'listbox', 'aria-label': label, hidden: '' });
+    // A press anywhere in the list (its scrollbar too) leaves the focus and the caret in the text box.
+    this.element.addEventListener('mousedown', (e) => e.preventDefault());
   }
 
   get isOpen(): boolean {
@@ -71,11 +73,8 @@ export class ComboList {
       if (item.title) option.title = item.title;
       option.append(el('span', { class: 'combo-label' }, item.label));
       if (item.detail) option.append(el('span', { class: 'combo-detail' }, item.detail));
-      // mousedown, not click: the text box must keep the focus (and the caret) while the user picks.
-      option.addEventListener('mousedown', (e) => {
-        e.preventDefault();
-        this.onPick(i);
-      });
+      // mousedown, not click: the text box keeps the focus (and the caret) while the user picks.
+      option.addEventListener('mousedown', () => this.onPick(i));
       this.element.append(option);
     });
     this.element.hidden = this.items.length === 0;

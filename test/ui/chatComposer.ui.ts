@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { Frame, Locator } from 'playwright-core';
 import { SLASH_COMMANDS } from '../../src/webview/protocol';
 import type { LoggedRequest } from '../fake-deepseek/types';
-import { measuredContrast, THEMES } from './contrast';
+import { contrastRatio, measuredContrast, parseColor, THEMES } from './contrast';
 import { chatView, Workbench } from './workbench';
 
 /**
@@ -57,6 +57,23 @@ class ContrastLog {
     this.entries.push({ theme: this.theme, element, state, ratio: Math.round(m.ratio * 100) / 100, fg: m.fg, bg: m.bg });
     const min = options.min ?? AA_TEXT;
     assert.ok(m.ratio >= min, `${element} (${state}) in ${this.theme}: ${m.ratio.toFixed(2)}:1 (${m.fg} on ${m.bg}), needs ${min}:1`);
+  }
+
+  /**
+   * A component's border against the page behind it (WCAG 1.4.11, 3:1), recorded; asserted when `min` is given
+   * (the themes' own resting input borders are fainter than 3:1, and the page keeps the theme's colours).
+   */
+  async checkBorder(frame: Frame, element: string, selector: string, state: string, min?: number): Promise<void> {
+    const colors = await frame.locator(selector).first().evaluate((n) => ({
+      border: getComputedStyle(n).borderTopColor,
+      behind: getComputedStyle(document.body).backgroundColor,
+    }));
+    const border = parseColor(colors.border);
+    const behind = parseColor(colors.behind);
+    assert.ok(border && behind, `colours of ${element}: ${JSON.stringify(colors)}`);
+    const ratio = contrastRatio(border, behind);
+    this.entries.push({ theme: this.theme, element, state, ratio: Math.round(ratio * 100) / 100, fg: colors.border, bg: colors.behind });
+    if (min !== undefined) assert.ok(ratio >= min, `${element} (${state}) in ${this.theme}: ${ratio.toFixed(2)}:1, needs ${min}:1`);
   }
 
   save(): void {
@@ -114,6 +131,9 @@ async function measureEverything(wb: Workbench, frame: () => Frame, log: Contras
   // The composer.
   await box().fill('A question');
   await log.check(chat, 'question box text', '.composer textarea');
+  await log.checkBorder(chat, 'composer border (focused)', '.composer', 'focus', 3);
+  await box().blur();
+  await log.checkBorder(chat, 'composer border', '.composer', 'rest');
   await log.check(chat, 'Send button', '.composer .send');
   await log.check(chat, 'Send button', '.composer .send', { hover: true });
   await log.check(chat, '"+ Current file"', '.chip-add');
