@@ -22,6 +22,8 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
+import { icon } from './icons';
+import type { CodeAction } from './protocol';
 
 const LANGUAGES = { bash, c, cpp, csharp, css, diff, go, java, javascript, json, python, rust, sql, typescript, xml, yaml };
 for (const [name, language] of Object.entries(LANGUAGES)) {
@@ -65,13 +67,15 @@ function createRenderer(): MarkdownIt {
     const index = env.blocks.length;
     env.blocks.push({ code: token.content, language });
     const label = language || 'text';
+    // One header line: the language, then icon buttons (shown on hover and on focus; the icons are added after
+    // sanitising, see withIcons). Each button names its block by index.
+    const button = (action: CodeAction, name: string) =>
+      `<button type="button" class="icon-button" data-code-action="${action}" data-block="${index}" aria-label="${name}" title="${name}"></button>`;
     return (
       `<div class="code-block" data-block="${index}">` +
-      `<div class="code-toolbar"><span class="code-lang">${escapeHtml(label)}</span>` +
-      `<button type="button" data-code-action="copy" data-block="${index}" aria-label="Copy code">Copy</button>` +
-      `<button type="button" data-code-action="insert" data-block="${index}" aria-label="Insert code at cursor">Insert at Cursor</button>` +
-      `<button type="button" data-code-action="apply" data-block="${index}" aria-label="Apply code to file">Apply to File</button>` +
-      `</div><pre><code class="hljs">${highlight(token.content, language)}</code></pre></div>`
+      `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span><span class="code-actions">` +
+      button('copy', 'Copy code') + button('insert', 'Insert code at cursor') + button('apply', 'Apply code to file') +
+      `</span></div><pre><code class="hljs">${highlight(token.content, language)}</code></pre></div>`
     );
   };
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
@@ -120,11 +124,23 @@ export function sanitizeFragment(root: DocumentFragment | HTMLElement): void {
   }
 }
 
+/** The icon each code-block button shows. */
+export const CODE_ACTION_ICONS = { copy: 'copy', insert: 'insert', apply: 'apply' } as const satisfies Record<CodeAction, string>;
+
+/** Puts the icons into the code-block buttons of a sanitised fragment (SVG never passes the sanitiser). */
+function withIcons(root: DocumentFragment): void {
+  for (const button of Array.from(root.querySelectorAll<HTMLElement>('button[data-code-action]'))) {
+    const action = button.dataset.codeAction as CodeAction;
+    if (action in CODE_ACTION_ICONS) button.append(icon(CODE_ACTION_ICONS[action]));
+  }
+}
+
 /** Renders into a sanitised fragment. */
 export function markdownFragment(text: string, blocks: CodeBlock[]): DocumentFragment {
   const template = document.createElement('template');
   template.innerHTML = renderMarkdown(text, blocks);
   sanitizeFragment(template.content);
+  withIcons(template.content);
   return template.content;
 }
 
