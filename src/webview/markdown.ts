@@ -42,7 +42,8 @@ export interface CodeBlock {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function highlight(code: string, language: string): string {
+/** Highlighted HTML of `code` (escaped text when the language is unknown); every character of it is escaped. */
+export function highlight(code: string, language: string): string {
   const lang = ALIASES[language] ?? language;
   if (lang && hljs.getLanguage(lang)) {
     try {
@@ -54,6 +55,11 @@ function highlight(code: string, language: string): string {
   return escapeHtml(code);
 }
 
+/** The language a fence's info string names ("ts" for "```ts title=x"), as code blocks record it. */
+export function fenceLanguage(info: string): string {
+  return (info.trim().split(/\s+/)[0] ?? '').toLowerCase().replace(/[^a-z0-9+#-]/g, '');
+}
+
 function createRenderer(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
   md.validateLink = (url: string) => /^(https?:\/\/|#)/i.test(url.trim());
@@ -63,7 +69,7 @@ function createRenderer(): MarkdownIt {
   };
   md.renderer.rules.fence = (tokens, idx, _options, env: { blocks: CodeBlock[] }) => {
     const token = tokens[idx];
-    const language = (token.info.trim().split(/\s+/)[0] ?? '').toLowerCase().replace(/[^a-z0-9+#-]/g, '');
+    const language = fenceLanguage(token.info);
     const index = env.blocks.length;
     env.blocks.push({ code: token.content, language });
     const label = language || 'text';
@@ -146,7 +152,8 @@ export function markdownFragment(text: string, blocks: CodeBlock[]): DocumentFra
 
 /**
  * Compiles the Markdown renderer and the common grammars ahead of the first answer (highlight.js compiles a
- * language's regexes on first use, which would otherwise land in the first streamed frame).
+ * language's regexes on first use, which would otherwise land in the first streamed frame), and loads the
+ * number format the footer uses.
  */
 export function warmUp(): void {
   const blocks: CodeBlock[] = [];
@@ -154,4 +161,6 @@ export function warmUp(): void {
   for (const language of ['typescript', 'javascript', 'python', 'json', 'bash']) {
     hljs.highlight('const x = 1; // y\nfunction f(a) { return "s" + a; }', { language, ignoreIllegals: true });
   }
+  // The first number formatted loads the locale's data (over 10 ms): the first answer's footer would pay it.
+  (1234).toLocaleString('en-US');
 }

@@ -116,9 +116,17 @@ type PendingAction =
  */
 export class TurnList {
   private readonly turns = new Map<string, TurnEntry>();
-  private pendingScroll = false;
   /** The reader is at the end of the conversation: new text keeps it there. Scrolling up stops that. */
   private following = true;
+  private lastScrollTop = 0;
+  /**
+   * Keeps the end in view while the reader follows: called after layout whenever a turn (or the view) changes
+   * size, so it sees the sizes the browser settled on (a committed segment first laid out at its placeholder
+   * size, then at its own), and costs no layout of its own.
+   */
+  private readonly resizes = new ResizeObserver(() => {
+    if (this.following) this.container.scrollTop = this.container.scrollHeight;
+  });
   private readonly status = el('div', { class: 'visually-hidden turn-status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
   private nextRequestId = 1;
   private readonly pending = new Map<number, PendingAction>();
@@ -134,13 +142,18 @@ export class TurnList {
   ) {
     document.body.append(this.status);
     container.addEventListener('scroll', () => {
-      this.following = container.scrollHeight - container.scrollTop - container.clientHeight <= FOLLOW_SLACK_PX;
+      const top = container.scrollTop;
+      if (container.scrollHeight - top - container.clientHeight <= FOLLOW_SLACK_PX) this.following = true;
+      else if (top < this.lastScrollTop) this.following = false; // the reader scrolled up (content growing below never does this)
+      this.lastScrollTop = top;
     }, { passive: true });
+    this.resizes.observe(container);
   }
 
   /** Shows these turns instead of what is shown (`placeholder` when there are none). */
   render(views: readonly TurnView[], placeholder: HTMLElement): void {
     const wasStreaming = new Set([...this.turns.values()].filter((t) => t.view.status === 'streaming').map((t) => t.view.id));
+    for (const entry of this.turns.values()) this.resizes.unobserve(entry.node);
     this.turns.clear();
     this.replacing = undefined;
     this.container.replaceChildren();
@@ -150,7 +163,6 @@ export class TurnList {
     // An answer that finished while this page was out of step is still announced, once.
     const finished = views.filter((v) => wasStreaming.has(v.id) && v.status !== 'streaming').at(-1);
     if (finished) this.announce(finishedAnnouncement(finished));
-    this.following = true;
     this.scrollToEnd();
   }
 
@@ -217,14 +229,14 @@ export class TurnList {
       if (replaced) {
         // The host replaced the last turn (regenerate, edit and resend): the new one takes its place.
         this.turns.delete(replaced.view.id);
+        this.resizes.unobserve(replaced.node);
         replaced.node.replaceWith(this.create(view, false));
       } else {
         this.create(view);
       }
       this.markLast();
       this.onChange();
-      this.following = true;
-      this.scrollToEnd();
+      this.scrollToEnd(); // a new question: back to the end
       return;
     }
     if (this.replacing?.turnId === view.id && view.status === 'streaming') this.replacing = undefined; // replaced under the same id
@@ -232,6 +244,7 @@ export class TurnList {
     if (!view.reasoning.startsWith(entry.view.reasoning) || !view.answer.startsWith(entry.answer.value)) {
       // What is shown is not a prefix of the host's turn: render the turn again from the host's copy.
       const fresh = this.create(view, false, entry);
+      this.resizes.unobserve(entry.node);
       entry.node.replaceWith(fresh);
       this.markLast();
       if (wasStreaming && view.status !== 'streaming') this.announce(finishedAnnouncement(view));
@@ -271,17 +284,13 @@ export class TurnList {
       }
       entry.answer.append(answer);
     }
-    this.scrollToEnd();
     return true;
   }
 
+  /** Shows the end of the conversation and keeps it in view as it grows, until the reader scrolls up. */
   scrollToEnd(): void {
-    if (this.pendingScroll || !this.following) return;
-    this.pendingScroll = true;
-    requestAnimationFrame(() => {
-      this.pendingScroll = false;
-      if (this.following) this.container.scrollTop = this.container.scrollHeight;
-    });
+    this.following = true;
+    this.container.scrollTop = this.container.scrollHeight;
   }
 
   private announce(text: string): void {
@@ -515,6 +524,7 @@ export class TurnList {
     else answer.finish();
     this.renderChrome(entry);
     if (append) this.container.append(node);
+    this.resizes.observe(node);
     return node;
   }
 }

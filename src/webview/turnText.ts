@@ -36,10 +36,12 @@ export function answeredBy(view: TurnView): string {
  */
 export function firstSentence(markdown: string, max = 150): string {
   const text = markdown
-    .replace(/^\s{0,3}(```|~~~)[^\n]*\n[\s\S]*?(?:^\s{0,3}\1[^\n]*$|(?![\s\S]))/gm, ' (code) ')
+    .slice(0, 4_000) // the first sentence is near the start; a long answer costs no more than a short one
+    .replace(/^\s{0,3}(```|~~~)[^\n]*\n[\s\S]*?(?:^\s{0,3}\1[^\n]*$|(?![\s\S]))/gm, ' (code block) ')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '')
+    .replace(/^\s{0,3}#{1,6}\s+(.*?)[\s#]*$/gm, (_, heading: string) => (/[.!?:]$/.test(heading) ? heading : `${heading}.`))
+    .replace(/^\s{0,3}(>\s?|[-*+]\s+|\d+[.)]\s+)/gm, '')
     .replace(/^\s*\|?[\s:|-]*-[\s:|-]*\|?\s*$/gm, ' ')
     .replace(/\|/g, ' ')
     .replace(/(\*\*|__|\*|_|~~|`)/g, '')
