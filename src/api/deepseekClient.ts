@@ -1,5 +1,7 @@
 import type OpenAI from 'openai';
 import type { ApiFailure } from '../core/apiErrors';
+import { SIMULATOR_HEADER } from '../core/endpoint';
+import type { EndpointObserver } from '../core/endpointIdentity';
 import { DEFAULT_MODEL_ID, supportsFim } from '../core/models';
 import { toFailure, withAvailableModels, withBalance, type FailureContext } from './failures';
 import { activityFetch, StreamWatchdog, type StallReason } from './streamWatchdog';
@@ -32,6 +34,8 @@ export interface DeepSeekClientOptions {
    */
   readonly fimBaseUrl?: string;
   readonly fetch?: typeof fetch;
+  /** Told of every response (whether it came from the offline simulator) and of every refused connection. */
+  readonly observer?: EndpointObserver;
 }
 
 export interface StreamOptions {
@@ -63,6 +67,22 @@ function takeAttemptHeader(init: RequestInit | undefined): { id: string | undefi
   const found = entries.find(([k]) => k.toLowerCase() === ATTEMPT_HEADER);
   if (!found) return { id: undefined, init };
   return { id: found[1], init: { ...init, headers: entries.filter(([k]) => k.toLowerCase() !== ATTEMPT_HEADER) } };
+}
+
+function requestUrl(input: string | URL | Request): string {
+  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+
+/** Whether a fetch failed because nothing listens at the address (ECONNREFUSED, for any of its addresses). */
+function connectionRefused(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const refused = (e: unknown): boolean => {
+    if (typeof e !== 'object' || e === null || seen.has(e)) return false;
+    seen.add(e);
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    return code === 'ECONNREFUSED' || refused(cause) || (Array.isArray(errors) && errors.some(refused));
+  };
+  return refused(err);
 }
 
 type OpenAIConstructor = typeof OpenAI;
@@ -100,12 +120,25 @@ export class DeepSeekClient {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
-  /** The fetch every SDK call goes through: a streaming attempt's reads feed its watchdog. */
+  /**
+   * The fetch every SDK call goes through: a streaming attempt's reads feed its watchdog, and the observer
+   * learns from each response whether the offline simulator sent it (and of each refused connection).
+   */
   private readonly sharedFetch: typeof fetch = async (input, init) => {
     const base = this.options.fetch ?? fetch;
     const { id, init: clean } = takeAttemptHeader(init);
     const watchdog = id !== undefined ? this.attempts.get(id) : undefined;
-    return watchdog ? activityFetch(watchdog, base)(input, clean) : base(input, clean);
+    const observer = this.options.observer;
+    if (!observer) return watchdog ? activityFetch(watchdog, base)(input, clean) : base(input, clean);
+    const url = requestUrl(input);
+    try {
+      const response = await (watchdog ? activityFetch(watchdog, base)(input, clean) : base(input, clean));
+      observer.observe(url, response.headers.get(SIMULATOR_HEADER) === '1' ? 'simulator' : 'answered');
+      return response;
+    } catch (err) {
+      if (connectionRefused(err)) observer.observe(url, 'refused');
+      throw err;
+    }
   };
 
   private sdkClient(baseURL: string): Promise<OpenAI> {

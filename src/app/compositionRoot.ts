@@ -16,6 +16,7 @@ import { ConfigurationService } from '../config/settings';
 import { WorkspaceSettingsGuard } from '../config/workspaceSettingsGuard';
 import type { ProviderStatusSource } from '../engine/providerStatusSource';
 import { DECLINE_OVER_BUDGET } from '../core/budget';
+import { EndpointIdentity } from '../core/endpointIdentity';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import { registerCompletions } from '../completions/completions';
 import { RoleModels } from '../engine/roleModels';
@@ -29,6 +30,7 @@ import { SpendService } from '../spend/spendService';
 import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
+import type { HostMessage } from '../webview/protocol';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
 
 export interface ActivationClock {
@@ -62,10 +64,16 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   const notifier = new Notifier(logger, testMode);
   const settingsGuard = register(new WorkspaceSettingsGuard(settings, notifier, logger, context.extension.id));
   const models = register(new RoleModels({ settings, notifier, logger, globalState: context.globalState }));
+  // What the endpoints' responses said: the offline simulator says so in a header, nothing else is called one.
+  const endpoints = new EndpointIdentity();
+  // globalStorageUri is a file: URI wherever this (Node) extension host runs.
+  const storage = context.globalStorageUri.scheme === 'file' ? context.globalStorageUri.fsPath : undefined;
   const spend = register(
     new SpendService({
-      // The ledger every window shares; globalStorageUri is a file: URI wherever this (Node) extension host runs.
-      storageDir: context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'spend') : undefined,
+      // The ledgers every window shares: DeepSeek's, and the offline simulator's kept apart beside it.
+      storageDir: storage !== undefined ? path.join(storage, 'spend') : undefined,
+      simulatorStorageDir: storage !== undefined ? path.join(storage, 'spend-simulator') : undefined,
+      endpoints,
       legacyState: context.globalState,
       settings,
       notifier,
@@ -73,7 +81,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       currentModel: () => models.forRole('chat').model,
     }),
   );
-  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models, providerKeys));
+  const engine = register(new RequestEngine(context.secrets, keyStore, settings, spend, notifier, logger, models, providerKeys, endpoints));
   const providers: ProviderStatusSource = engine;
   // The tooltip's rate ("off-peak until 01:00 UTC") is refreshed when it runs out.
   const statusBar = register(new StatusBarController(() => void refreshStatus()));
@@ -85,14 +93,22 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   const providerStatusDocument = register(
     new ProviderStatusDocument({ source: providers, primaryKey: keyStore, fallbackKeys: providerKeys, providersChanged: providersChanged.event, logger }),
   );
-  const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger, models };
+  const keyDeps: ApiKeyCommandsDeps = { store: keyStore, settings, notifier, logger, models, endpoints };
 
   const chatView = register(new ChatViewProvider(context.extensionUri, logger));
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
   const contextService = register(new ContextService(context.extensionUri, settings, logger));
   const chatContext = register(new ChatContext(contextService.readPolicy(), () => vscode.workspace.isTrusted));
-  const edits = register(new ProposedEdits((message, ...actions) => notifier.info(message, ...actions)));
-  const chat = register(
+  const edits = register(
+    new ProposedEdits(
+      (message, ...actions) => notifier.info(message, ...actions),
+      (message, settled, onCancel) => notifier.showUntil(message, settled, onCancel),
+    ),
+  );
+  // The commands run through the chat, and the chat's slash commands run the commands: the chat is reached
+  // through this closure, which is called only after both exist.
+  const reasonerCommands: ReasonerCommands = new ReasonerCommands({ chat: { runCommand: (request) => chat.runCommand(request) }, context: contextService, edits, notifier, settings });
+  const chat: ChatController = register(
     new ChatController({
       view: chatView,
       store: new ConversationStore(context.workspaceState),
@@ -105,13 +121,22 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       edits,
       globalState: context.globalState,
       contextService,
+      commands: reasonerCommands,
+      endpoints,
     }),
   );
   chatView.setHandler(chat);
 
   const refreshStatus = async (): Promise<void> => {
     const key = await keyStore.resolve();
-    statusBar.update({ key, baseUrl: settings.get('baseUrl'), spend: spend.view(), streaming: engine.inFlight > 0, serving: providers.serving() });
+    statusBar.update({
+      key,
+      endpoint: endpoints.describe(settings.get('baseUrl')),
+      spend: spend.view(),
+      streaming: engine.inFlight > 0,
+      serving: providers.serving(),
+      compact: settings.get('statusBar.compact'),
+    });
   };
   const refreshAll = async (): Promise<void> => {
     await refreshStatus();
@@ -129,7 +154,19 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     }),
   );
   register(vscode.commands.registerCommand(CommandIds.clearApiKey, () => clearApiKey(keyDeps)));
-  register(vscode.commands.registerCommand(CommandIds.openChat, () => vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`)));
+  // Ctrl+Alt+D: the view, then its composer (once the page has loaded, if it is loading).
+  register(
+    vscode.commands.registerCommand(CommandIds.openChat, async () => {
+      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+      chatView.focusInput();
+    }),
+  );
+  register(
+    vscode.commands.registerCommand(CommandIds.showChatHistory, async () => {
+      await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+      chatView.showHistory();
+    }),
+  );
   register(
     vscode.commands.registerCommand(CommandIds.newChat, async () => {
       await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
@@ -166,7 +203,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       },
     }),
   );
-  for (const d of new ReasonerCommands({ chat, context: contextService, edits, notifier, settings }).register()) {
+  for (const d of reasonerCommands.register()) {
     register(d);
   }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
@@ -179,6 +216,8 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   );
   register(models.onDidChange(() => void refreshAll()));
   register(spend.onDidChange(() => void refreshStatus()));
+  // The status bar already follows through spend.onDidChange; the chat names the endpoint too.
+  register(endpointsChanged(endpoints, () => void chat.refresh()));
   register(engine.onDidChangeActive(() => void refreshStatus()));
   register(providers.onDidChangeHealth(() => void refreshStatus()));
   register(
@@ -186,7 +225,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       if (keys.includes('baseUrl') || keys.includes('fallbackProviders')) providersChanged.fire();
       // What each role resolves to shows in the chat's model picker and decides the readout's rate.
       if (keys.includes('baseUrl') || keys.some((k) => k.startsWith('models.'))) void refreshAll();
-      else if (keys.includes('budget.session') || keys.includes('pricing') || keys.includes('fallbackProviders')) void refreshStatus();
+      else if (keys.some((k) => k === 'budget.session' || k === 'pricing' || k === 'fallbackProviders' || k === 'statusBar.compact')) void refreshStatus();
     }),
   );
 
@@ -222,7 +261,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       if (!key.key) {
         return { ok: false, failure: { kind: 'auth', retryable: false, message: 'No DeepSeek API key is set.' } };
       }
-      return checkConnection(settings.get('baseUrl'), key.key);
+      return checkConnection(settings.get('baseUrl'), key.key, undefined, endpoints);
     },
     ask: async (prompt, options = {}) => {
       const result = await engine.chat({
@@ -253,6 +292,17 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     completionRequests: () => completions.requests,
     complete: (prefix, suffix) => engine.complete({ prefix, ...(suffix !== undefined ? { suffix } : {}), maxTokens: 64, budget: DECLINE_OVER_BUDGET }),
     newChat: () => chat.newChat(),
+    sendFromChatView: async (message) => {
+      const posted: HostMessage[] = [];
+      const listening = chatView.onDidPost((m) => posted.push(m));
+      try {
+        await chatView.receive(message);
+      } finally {
+        listening.dispose();
+      }
+      return posted;
+    },
+    chatSessionCount: () => chat.sessionCount,
     stopChat: () => chat.stop(),
     chatState: () => chat.state(),
     recentNotices: () => notifier.recent(),
@@ -262,4 +312,10 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       await settingsGuard.check();
     },
   }));
+}
+
+/** A listener on the endpoint identity, as a disposable for context.subscriptions. */
+function endpointsChanged(endpoints: EndpointIdentity, listener: () => void): vscode.Disposable {
+  const subscription = endpoints.onDidChange(listener);
+  return new vscode.Disposable(() => subscription.dispose());
 }

@@ -9,7 +9,7 @@ import type { ProviderStatus } from '../engine/providerHealth';
 import type { EngineResult, FimOutcome } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
 import type { StatusSnapshot } from '../status/statusBar';
-import type { ChatState, TurnView } from '../webview/protocol';
+import type { ChatState, HostMessage, TurnView } from '../webview/protocol';
 
 /**
  * What `activate()` returns to every installed extension: read-only figures. Nothing here sends a request,
@@ -59,6 +59,14 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   askInChat(question: string, role?: 'chat' | 'reasoner'): Promise<TurnView | undefined>;
   /** Starts a new chat conversation. */
   newChat(): Promise<void>;
+  /**
+   * Hands the chat a message as its page would send it (validated the same way: a malformed one is ignored);
+   * resolves once it was handled, with every message the host posted to the view meanwhile (e.g. an
+   * `actionResult` or `askRefused`). A slash command that opens a proposal resolves once it was reviewed.
+   */
+  sendFromChatView(message: unknown): Promise<readonly HostMessage[]>;
+  /** How many conversation sessions the chat holds (those neither shown nor answering are let go). */
+  chatSessionCount(): number;
   /** Stops the answer streaming in the conversation shown; resolves once it has settled. */
   stopChat(): Promise<void>;
   /** What the chat view shows (or would show): the conversation, its turns, the history list (the user's chats). */

@@ -3,6 +3,7 @@ import { checkConnection } from '../api/connectionCheck';
 import { CommandIds } from '../core/commandIds';
 import { API_KEY_ENV_VAR, validateApiKeyInput } from '../core/apiKey';
 import type { Logger } from '../core/logger';
+import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { ConfigurationService } from '../config/settings';
 import type { RoleModels } from '../engine/roleModels';
 import type { Notifier } from '../platform/notifier';
@@ -17,6 +18,8 @@ export interface ApiKeyCommandsDeps {
   readonly logger: Logger;
   /** Keeps what `GET /models` listed for the new key, so each role's id is checked against it. */
   readonly models?: RoleModels;
+  /** Learns from the key check's response what the endpoint is (the offline simulator says so). */
+  readonly endpoints?: EndpointIdentity;
 }
 
 export type SetApiKeyResult = 'stored' | 'cancelled' | 'invalid';
@@ -57,11 +60,12 @@ export async function setApiKey(deps: ApiKeyCommandsDeps, argument?: unknown): P
 
 async function verifyKey(deps: ApiKeyCommandsDeps, key: string): Promise<void> {
   const baseUrl = deps.settings.get('baseUrl');
-  const result = await checkConnection(baseUrl, key);
+  const result = await checkConnection(baseUrl, key, undefined, deps.endpoints);
   if (result.ok) {
     deps.models?.remember(baseUrl, key, result.models);
     const models = result.models.length ? ` Models available: ${result.models.join(', ')}.` : '';
-    void deps.notifier.info(`DeepSeek API key saved and accepted by ${new URL(baseUrl).host}.${models}`);
+    const simulator = deps.endpoints?.isSimulator(baseUrl) ? ' (the offline simulator: requests do not reach DeepSeek)' : '';
+    void deps.notifier.info(`DeepSeek API key saved and accepted by ${new URL(baseUrl).host}${simulator}.${models}`);
   } else if (result.failure.kind === 'auth') {
     const choice = await deps.notifier.error(`DeepSeek API key saved, but ${result.failure.message}`, SET_API_KEY_ACTION);
     if (choice === SET_API_KEY_ACTION) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatLineSpan, selectedLines } from '../core/lineSpan';
 import type { ChipView, FileResult } from '../webview/protocol';
 import type { ReadPolicy } from '../workspace/readPolicy';
 
@@ -54,7 +55,7 @@ export class ChatContext implements vscode.Disposable {
       const sel = editor.selection;
       const selKey = `${path}:${sel.start.line}:${sel.end.line}`;
       if (!sel.isEmpty && this.dismissedSelection !== selKey) {
-        chips.push({ id: 'selection', kind: 'selection', label: `${path}:${sel.start.line + 1}-${sel.end.line + 1}`, detail: 'Selection' });
+        chips.push({ id: 'selection', kind: 'selection', label: `${path}:${formatLineSpan(selectedLines(sel.start, sel.end))}`, detail: 'Selection' });
       }
     }
     for (const uri of [...this.pinned].sort()) {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import { CommandIds } from '../core/commandIds';
 import { describeEndpoint } from '../core/endpoint';
+import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
 import type { ConfigurationService } from '../config/settings';
 import type { RequestEngine } from '../engine/requestEngine';
@@ -13,8 +14,10 @@ import type { ChatState, ErrorAction, ModelChoice, TurnView, WebviewMessage } fr
 import type { ChatContext } from './chatContext';
 import type { ContextService } from '../workspace/contextService';
 import type { ChatViewHandler, ChatViewProvider } from './chatViewProvider';
-import { ChatSession, toView, type ChatSessionEvents } from './chatSession';
+import { askAgain, ChatSession, toView, type ChatSessionEvents, type Resend } from './chatSession';
 import type { ConversationStore } from './conversationStore';
+import { CodeBlockActions } from './codeBlockActions';
+import { SlashCommands, type SlashCommandRunner } from './slashCommands';
 
 const MODEL_KEY = 'deepseek.chat.model';
 
@@ -33,6 +36,10 @@ export interface ChatControllerDeps {
   readonly edits: ProposedEdits;
   readonly globalState: vscode.Memento;
   readonly contextService: ContextService;
+  /** Runs the slash commands `/explain`, `/refactor`, `/fix`, `/tests`, `/doc` (the reasoner's commands). */
+  readonly commands: SlashCommandRunner;
+  /** What the endpoints' responses said: whether requests go to the bundled offline simulator. */
+  readonly endpoints: EndpointIdentity;
 }
 
 /** A command's request, run as the first turn of a conversation of its own. */
@@ -41,14 +48,21 @@ export interface CommandRequest {
   readonly label: string;
   /** The instruction sent to the reasoner. */
   readonly prompt: string;
+  /** Which command it is: the turn shows it (TurnView.command), and Retry and Regenerate keep it. */
+  readonly command?: TurnView['command'];
   readonly token?: vscode.CancellationToken;
 }
+
+/** VS Code's own Workspace Trust dialog (the untrusted banner's button). */
+const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 
 /**
  * The chat: one ChatSession per conversation (each owns its turns and its lock), the view showing the active
  * one. Messages to the view name the conversation they belong to, so an answer streaming in a conversation
- * the view no longer shows lands where it began and nowhere else. Also carries out code-block actions
- * (copy, insert, apply as a reviewed diff).
+ * the view no longer shows lands where it began and nowhere else. Sessions of conversations that are neither
+ * shown nor answering are let go (the store keeps their state), so they do not pile up. Also carries out the
+ * answer and code-block actions (copy, insert, apply as a reviewed diff) and the history's rename, delete and
+ * search.
  */
 export class ChatController implements ChatViewHandler, vscode.Disposable {
   private readonly sessions = new Map<string, ChatSession>();
@@ -56,9 +70,18 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   private readonly events: ChatSessionEvents;
   /** Chat and commands ask before a request that may pass the session budget. */
   private readonly budget: BudgetPolicy;
+  private readonly slashCommands: SlashCommands;
+  private readonly codeBlocks: CodeBlockActions;
 
   constructor(private readonly deps: ChatControllerDeps) {
-    this.subscriptions.push(deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: deps.context.chips() })));
+    const post = deps.view.post.bind(deps.view);
+    this.slashCommands = new SlashCommands({ runner: deps.commands, chat: this, editor: () => deps.context.editor(), post });
+    this.codeBlocks = new CodeBlockActions({ editor: () => deps.context.editor(), edits: deps.edits, notifier: deps.notifier, logger: deps.logger, contextService: deps.contextService, post });
+    this.subscriptions.push(
+      deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: deps.context.chips() })),
+      // The banner goes once the folder is trusted (trust is never taken back without a reload).
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refresh()),
+    );
     if (deps.store.warning) {
       void deps.notifier.warn(deps.store.warning);
     }
@@ -70,9 +93,10 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       delta: (session, turnId, delta) => {
         if (this.isShown(session)) deps.view.post({ type: 'delta', conversationId: session.id, turnId, ...delta });
       },
-      busy: (session) => {
+      busy: (session, busy) => {
         // The history list marks conversations that are answering.
         if (!this.isShown(session)) void this.refresh();
+        if (!busy) this.releaseIdle();
       },
     };
   }
@@ -112,6 +136,22 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     return session;
   }
 
+  /** Lets go of the sessions of conversations that are neither shown nor answering; a later look rebuilds them from the store. */
+  private releaseIdle(): void {
+    const shownId = this.deps.store.active().id;
+    for (const [id, session] of this.sessions) {
+      if (id !== shownId && !session.busy) {
+        session.dispose();
+        this.sessions.delete(id);
+      }
+    }
+  }
+
+  /** How many sessions are held (for tests: idle ones are let go). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
   /** The session of the conversation the view shows. */
   private shown(): ChatSession {
     return this.session(this.deps.store.active().id) as ChatSession;
@@ -129,8 +169,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       modelLabels: { chat: this.deps.engine.roleModel('chat').label, reasoner: this.deps.engine.roleModel('reasoner').label },
       chips: this.deps.context.chips(),
       keySource: key.source,
-      endpointLabel: endpoint.label,
-      simulated: endpoint.kind === 'local',
+      endpointLabel: this.deps.endpoints.describe(endpoint.baseUrl).label,
+      simulated: this.deps.endpoints.isSimulator(endpoint.baseUrl),
       trusted: vscode.workspace.isTrusted,
       conversations: this.deps.store.list().map((c) => ({
         id: c.id,
@@ -162,6 +202,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         return this.newChat();
       case 'openConversation':
         this.deps.store.open(message.id);
+        this.releaseIdle();
         return this.refresh();
       case 'setModel':
         await this.deps.globalState.update(MODEL_KEY, message.model);
@@ -187,13 +228,91 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         return;
       }
       case 'codeAction':
-        return this.codeAction(message.action, message.code);
+        return this.codeBlocks.run(message);
+      case 'slashCommand':
+        return this.slashCommands.run(message.name, message.text);
       case 'errorAction':
         return this.errorAction(message.action, message.turnId);
       case 'openLink':
         await vscode.env.openExternal(vscode.Uri.parse(message.href));
         return;
+      case 'regenerate':
+        return this.resend(message.turnId, { kind: 'regenerate' });
+      case 'editLast':
+        return this.resend(message.turnId, { kind: 'edit', question: message.text, role: message.model }, message.text);
+      case 'copyAnswer':
+        return this.copyAnswer(message.turnId, message.requestId);
+      case 'renameConversation':
+        this.rename(message.id, message.title);
+        return this.refresh();
+      case 'deleteConversation':
+        return this.deleteConversation(message.id);
+      case 'searchHistory':
+        this.deps.view.post({ type: 'historyResults', requestId: message.requestId, ids: this.deps.store.search(message.query) });
+        return;
+      case 'manageTrust':
+        await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
+        return;
     }
+  }
+
+  /**
+   * Regenerate (`what.kind` 'regenerate') or Edit and Resend the last turn of the conversation shown; the new
+   * turn replaces it. Refused with `askRefused` (and the edited text to put back) when the turn is not the last
+   * one or the conversation is still answering. Resolves once the new answer has settled.
+   */
+  private async resend(turnId: string, what: Resend, text?: string): Promise<void> {
+    const session = this.shown();
+    const outcome = session.resend(turnId, what, BUSY_MESSAGE);
+    if ('refused' in outcome) {
+      this.deps.view.post({ type: 'askRefused', reason: outcome.refused, ...(text !== undefined ? { text } : {}) });
+      return;
+    }
+    if (what.kind === 'edit') void this.deps.globalState.update(MODEL_KEY, what.role);
+    // The turn taken back leaves the view: it gets the whole state (the new turn, streaming, included).
+    await this.refresh();
+    await outcome.pending;
+  }
+
+  /** Copies a whole answer (as stored: placeholders restored) to the clipboard; the view's button confirms or says why not. */
+  private async copyAnswer(turnId: string, requestId: number): Promise<void> {
+    const turn = this.shown().turn(turnId) ?? this.deps.store.list().flatMap((c) => c.turns).find((t) => t.id === turnId);
+    if (!turn) {
+      this.deps.view.post({ type: 'actionResult', requestId, ok: false, message: 'That answer is no longer in this chat.' });
+      return;
+    }
+    if (turn.answer === '') {
+      this.deps.view.post({ type: 'actionResult', requestId, ok: false, message: 'There is no answer to copy yet.' });
+      return;
+    }
+    try {
+      await vscode.env.clipboard.writeText(turn.answer);
+      this.deps.view.post({ type: 'actionResult', requestId, ok: true });
+    } catch (err) {
+      this.deps.logger.error('chat: copying an answer failed', err);
+      this.deps.view.post({ type: 'actionResult', requestId, ok: false, message: 'The clipboard refused the text.' });
+    }
+  }
+
+  /** Renames a conversation of the history (trimmed, capped); its session, if any, keeps the new title. */
+  private rename(id: string, title: string): void {
+    const renamed = this.deps.store.rename(id, title);
+    if (renamed) this.sessions.get(id)?.rename(renamed.title);
+  }
+
+  /**
+   * Deletes a conversation of the history. One still answering is stopped first (nothing more is billed or
+   * saved for it); deleting the one shown shows the most recent other one, or a new chat.
+   */
+  private async deleteConversation(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session) {
+      await session.stop();
+      session.dispose();
+      this.sessions.delete(id);
+    }
+    if (this.deps.store.delete(id)) this.releaseIdle();
+    await this.refresh();
   }
 
   /**
@@ -202,8 +321,9 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
    */
   async newChat(): Promise<void> {
     this.deps.store.startNew();
+    this.releaseIdle();
     await this.refresh();
-    this.deps.view.post({ type: 'focusInput' });
+    this.deps.view.focusInput();
   }
 
   /** Stops the answer streaming in the conversation shown; resolves once it has settled. */
@@ -234,7 +354,15 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   async runCommand(request: CommandRequest): Promise<TurnView | undefined> {
     const conversation = this.deps.store.create(request.label);
     const session = this.session(conversation.id) as ChatSession;
-    const pending = session.ask({ question: request.label, prompt: request.prompt, role: 'reasoner', surface: 'command', ...(request.token ? { token: request.token } : {}) });
+    const pending = session.ask({
+      question: request.label,
+      prompt: request.prompt,
+      role: 'reasoner',
+      surface: 'command',
+      ...(request.command ? { command: request.command } : {}),
+      ...(request.token ? { token: request.token } : {}),
+    });
+    this.releaseIdle();
     await this.refresh();
     return pending;
   }
@@ -249,31 +377,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       const session = this.shown();
       const turn = session.turn(turnId);
       if (!turn) return;
-      const retried = await session.ask({ question: turn.question, ...(turn.prompt !== undefined ? { prompt: turn.prompt } : {}), role: turn.role, surface: turn.prompt !== undefined ? 'command' : 'chat' });
+      const retried = await session.ask(askAgain(turn));
       if (!retried) this.deps.view.post({ type: 'askRefused', reason: BUSY_MESSAGE });
-    }
-  }
-
-  private async codeAction(action: 'copy' | 'insert' | 'apply', code: string): Promise<void> {
-    if (action === 'copy') {
-      await vscode.env.clipboard.writeText(code);
-      vscode.window.setStatusBarMessage('$(check) Code copied', 2000);
-      return;
-    }
-    const editor = this.deps.context.editor();
-    if (!editor) {
-      void this.deps.notifier.warn('DeepSeek: open a file in an editor first.');
-      return;
-    }
-    if (action === 'insert') {
-      await editor.edit((b) => b.replace(editor.selection, code));
-      return;
-    }
-    const range = editor.selection.isEmpty ? undefined : new vscode.Range(editor.selection.start, editor.selection.end);
-    const outcome = await this.deps.edits.review({ document: editor.document, ...(range ? { range } : {}), newText: code, title: 'DeepSeek: Apply code block' });
-    this.deps.logger.info(`apply to file: ${outcome}`);
-    if (outcome === 'applied') {
-      vscode.window.setStatusBarMessage('$(check) Applied — undo with Ctrl+Z', 4000);
     }
   }
 

@@ -48,12 +48,41 @@ export interface AskRequest {
   readonly prompt?: string;
   readonly role: ModelChoice;
   readonly surface: 'chat' | 'command';
+  /** The command that started the turn (Explain, Refactor, …); the turn keeps it, and so do Retry and Regenerate. */
+  readonly command?: TurnView['command'];
   readonly token?: vscode.CancellationToken;
 }
 
+/** What resend() was asked for: the same question again, or the edited one. */
+export type Resend = { readonly kind: 'regenerate' } | { readonly kind: 'edit'; readonly question: string; readonly role: ModelChoice };
+
+/** Why a resend was refused. */
+export const NOT_LAST_MESSAGE = 'Only the last question of a chat can be asked again or edited.';
+
 export function toView(turn: StoredTurn): TurnView {
-  const { at: _at, prompt: _prompt, ...view } = turn;
+  const { at: _at, prompt: _prompt, committed: _committed, ...view } = turn;
   return view;
+}
+
+/** The request that asks a stored turn's question again, as it was asked (a command's instruction and name kept). */
+export function askAgain(turn: StoredTurn): AskRequest {
+  return {
+    question: turn.question,
+    ...(turn.prompt !== undefined ? { prompt: turn.prompt } : {}),
+    role: turn.role,
+    surface: turn.prompt !== undefined || turn.command !== undefined ? 'command' : 'chat',
+    ...(turn.command !== undefined ? { command: turn.command } : {}),
+  };
+}
+
+/** Whether a turn's exchange is in the prompt history. Turns stored before `committed` existed: those with an answer. */
+function wasCommitted(turn: StoredTurn): boolean {
+  return turn.committed ?? (turn.answer !== '' && turn.status !== 'streaming');
+}
+
+/** The title a new conversation takes from its first question. */
+function titleFrom(question: string): string {
+  return question.replace(/\s+/g, ' ').slice(0, 60);
 }
 
 function errorAction(failure: ApiFailure): ErrorAction | undefined {
@@ -99,6 +128,42 @@ export class ChatSession implements vscode.Disposable {
     return this.data.turns.find((t) => t.id === turnId);
   }
 
+  /**
+   * Asks the last turn's question again, or an edited question in its place: the last turn is taken back, from
+   * the view and (when it was sent) from the prompt history, so the new request repeats the earlier one's bytes
+   * up to its last user message and hits the cache; the new turn replaces it. Refused with the reason when
+   * `turnId` is not the last turn or the conversation is still answering (nothing changes then).
+   */
+  resend(turnId: string, what: Resend, busyMessage: string): { readonly refused: string } | { readonly pending: Promise<TurnView | undefined> } {
+    if (this.running) return { refused: busyMessage };
+    const last = this.data.turns.at(-1);
+    if (!last || last.id !== turnId) return { refused: NOT_LAST_MESSAGE };
+    const history = this.promptHistory();
+    if (wasCommitted(last) && !history.dropLast()) {
+      this.deps.logger.warn(`chat: conversation ${this.data.id} had no sent exchange to take back for its last turn`);
+    }
+    const request: AskRequest = what.kind === 'regenerate'
+      ? askAgain(last)
+      : { question: what.question, role: what.role, surface: 'chat' };
+    // A title taken from the first question follows its edit.
+    const retitle = this.data.turns.length === 1 && this.data.title === titleFrom(last.question);
+    this.data = {
+      ...this.data,
+      ...(retitle ? { title: 'New chat' } : {}),
+      turns: this.data.turns.slice(0, -1),
+      prompt: history.toJSON(),
+    };
+    // No await between the check and ask(): the lock is taken before anything else can run; the new turn is
+    // saved at once, with the rollback.
+    return { pending: this.ask(request) };
+  }
+
+  /** A new title (already checked by the store), kept by this session's later writes; its place in the history stays. */
+  rename(title: string): void {
+    this.data = { ...this.data, title };
+    this.deps.store.put(this.data, true);
+  }
+
   /** Stops the answer streaming in this conversation; resolves once the stream has settled and the turn is saved. */
   async stop(): Promise<void> {
     const running = this.running;
@@ -141,7 +206,7 @@ export class ChatSession implements vscode.Disposable {
     const index = this.data.turns.findIndex((t) => t.id === turn.id);
     const turns = index < 0 ? [...this.data.turns, turn] : this.data.turns.map((t, i) => (i === index ? turn : t));
     const title = this.data.turns.length === 0 && index < 0 && this.data.title === 'New chat'
-      ? turn.question.replace(/\s+/g, ' ').slice(0, 60)
+      ? titleFrom(turn.question)
       : this.data.title;
     this.data = { ...this.data, title, turns, updatedAt: Date.now() };
     this.deps.store.put(this.data, persist);
@@ -155,6 +220,7 @@ export class ChatSession implements vscode.Disposable {
       id: newId('t'),
       question: request.question,
       ...(request.prompt !== undefined && request.prompt !== request.question ? { prompt: request.prompt } : {}),
+      ...(request.command !== undefined ? { command: request.command } : {}),
       role,
       model: use.model,
       reasoning: '',
@@ -162,6 +228,7 @@ export class ChatSession implements vscode.Disposable {
       status: 'streaming',
       context: [],
       at: Date.now(),
+      committed: false,
     };
     // The turn is shown (and saved) at once, before context is gathered, so the question never vanishes.
     this.put(turn, true);
@@ -251,7 +318,10 @@ export class ChatSession implements vscode.Disposable {
           // The history follows the first provider's window (DeepSeek's), so its next prefix repeats what it
           // cached even when a fallback with a smaller window answered this turn.
           const committed = result.firstBuilt ?? result.built;
-          if (committed) conversation.commit(committed.built, result.rawContent);
+          if (committed) {
+            conversation.commit(committed.built, result.rawContent);
+            turn = { ...turn, committed: true };
+          }
           this.data = { ...this.data, prompt: conversation.toJSON() };
         }
         turn = finishedTurn(turn, result, reasoningStartedAt, answerStartedAt, switches);

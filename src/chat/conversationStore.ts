@@ -7,6 +7,11 @@ export interface StoredTurn extends TurnView {
   readonly at: number;
   /** The words sent for this turn when they differ from what it shows (a command's instruction); used by Retry. */
   readonly prompt?: string;
+  /**
+   * Whether this turn's exchange went into the conversation's prompt history (what the next request repeats):
+   * false for a turn that failed or was stopped before any answer. Absent in turns stored before it existed.
+   */
+  readonly committed?: boolean;
 }
 
 export interface StoredConversation {
@@ -27,6 +32,8 @@ interface PersistedV1 {
 
 const KEY = 'deepseek.chat.conversations.v1';
 const MAX_CONVERSATIONS = 50;
+/** The longest title a rename keeps. */
+export const MAX_TITLE_LENGTH = 200;
 export const CORRUPT_HISTORY_WARNING = 'DeepSeek chat history for this workspace was unreadable and has been reset.';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,6 +48,12 @@ function isTurn(v: unknown): v is StoredTurn {
 function isConversation(v: unknown): v is StoredConversation {
   return isRecord(v) && typeof v.id === 'string' && typeof v.title === 'string' && typeof v.createdAt === 'number' &&
     typeof v.updatedAt === 'number' && Array.isArray(v.turns) && v.turns.every(isTurn);
+}
+
+/** A title as the user typed it, trimmed and capped; undefined when nothing is left. */
+export function conversationTitle(raw: string): string | undefined {
+  const title = raw.replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_LENGTH).trim();
+  return title === '' ? undefined : title;
 }
 
 let counter = 0;
@@ -116,6 +129,47 @@ export class ConversationStore {
 
   get(id: string): StoredConversation | undefined {
     return this.conversations.find((c) => c.id === id);
+  }
+
+  /**
+   * Ids of the listed conversations whose title, questions or answers contain `query` (case-insensitive),
+   * newest first; an empty query matches them all.
+   */
+  search(query: string): string[] {
+    const needle = query.trim().toLocaleLowerCase();
+    const matches = (text: string) => text.toLocaleLowerCase().includes(needle);
+    return this.list()
+      .filter((c) => needle === '' || matches(c.title) || c.turns.some((t) => matches(t.question) || matches(t.answer)))
+      .map((c) => c.id);
+  }
+
+  /**
+   * Renames a conversation (trimmed, at most MAX_TITLE_LENGTH characters) and saves; its place in the history
+   * (last update) stays. Returns the renamed conversation, or undefined for an unknown id or an empty title.
+   */
+  rename(id: string, title: string): StoredConversation | undefined {
+    const found = this.get(id);
+    const cleaned = conversationTitle(title);
+    if (!found || cleaned === undefined) return undefined;
+    const renamed = { ...found, title: cleaned };
+    this.replace(renamed);
+    void this.save();
+    return renamed;
+  }
+
+  /**
+   * Deletes a conversation and saves. When it was the one shown, the most recent other conversation is shown,
+   * or a new chat when none is left. False for an unknown id.
+   */
+  delete(id: string): boolean {
+    if (!this.get(id)) return false;
+    this.conversations = this.conversations.filter((c) => c.id !== id);
+    if (this.activeId === id) {
+      this.activeId = this.list()[0]?.id;
+      if (this.activeId === undefined) this.add('New chat');
+    }
+    void this.save();
+    return true;
   }
 
   /** A new conversation titled `title`, made the active one (the view shows it). */

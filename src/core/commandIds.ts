@@ -5,6 +5,7 @@
 export const CommandIds = {
   openChat: 'deepseek.openChat',
   newChat: 'deepseek.newChat',
+  showChatHistory: 'deepseek.showChatHistory',
   explainSelection: 'deepseek.explainSelection',
   refactorSelection: 'deepseek.refactorSelection',
   fixDiagnostics: 'deepseek.fixDiagnostics',
@@ -30,6 +31,7 @@ export const CHAT_VIEW_ID = 'deepseek.chatView';
 export const CommandTitles: Readonly<Record<CommandId, string>> = {
   'deepseek.openChat': 'Open Chat',
   'deepseek.newChat': 'New Chat',
+  'deepseek.showChatHistory': 'Show Chat History',
   'deepseek.explainSelection': 'Explain Selection',
   'deepseek.refactorSelection': 'Refactor Selection',
   'deepseek.fixDiagnostics': 'Fix Problems in Selection',

@@ -90,6 +90,8 @@ export interface Settings {
   readonly fallbackProviders: readonly FallbackProvider[];
   readonly 'failover.firstTokenSeconds': number;
   readonly 'failover.stallSeconds': number;
+  /** The status-bar readout in its short form (`$(sparkle) $0.0031 · 82%`). */
+  readonly 'statusBar.compact': boolean;
 }
 
 export type SettingKey = keyof Settings;
@@ -428,6 +430,8 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
     isWholeNumber(raw, 1, 600) ? { ok: raw } : problem('must be a whole number of seconds between 1 and 600')),
   'failover.stallSeconds': define('failover.stallSeconds', 30, (raw) =>
     isWholeNumber(raw, 1, 600) ? { ok: raw } : problem('must be a whole number of seconds between 1 and 600')),
+  'statusBar.compact': define('statusBar.compact', false, (raw) =>
+    typeof raw === 'boolean' ? { ok: raw } : problem('must be true or false')),
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
@@ -558,6 +562,7 @@ export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
   fallbackProviders: 'user',
   'failover.firstTokenSeconds': 'user',
   'failover.stallSeconds': 'user',
+  'statusBar.compact': 'any',
 };
 
 /** The settings only the user's own settings may set (see SettingOwner). */

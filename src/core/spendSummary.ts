@@ -7,6 +7,7 @@
  */
 import { checkBudget } from './budget';
 import type { CompletionFigures } from './completionStats';
+import { formatLocalTime, localOffsetMinutes } from './localTime';
 import { formatUsd } from './money';
 import type { AppliedPrices } from './pricing';
 import { hitRate, type SpendRecord, type SpendTotals } from './spendLedger';
@@ -30,6 +31,20 @@ export interface SpendView {
   readonly fallbackProvider?: string;
   /** This session's unpriced requests per provider (providers with none left out); absent when there are none. */
   readonly unpricedByProvider?: Readonly<Record<string, number>>;
+  /**
+   * These are the offline simulator's figures (its own ledger: requests went to the bundled simulator, not to
+   * DeepSeek, and no money was spent). Absent for DeepSeek's ledger.
+   */
+  readonly simulated?: true;
+}
+
+/** How the status-bar item is drawn. */
+export interface StatusLineOptions {
+  readonly streaming: boolean;
+  /** The figures are the offline simulator's. */
+  readonly simulated: boolean;
+  /** The short form (`deepseek.statusBar.compact`): `$(sparkle) $0.0031 · 82%`. */
+  readonly compact?: boolean;
 }
 
 export type StatusLevel = 'normal' | 'warning' | 'error';
@@ -74,17 +89,26 @@ function unpricedProviders(view: SpendView): string {
 }
 
 /**
- * `$(sparkle) $0.0031 · 82%`: session spend and the session's cache-hit rate; `$0.0031 +2 unpriced` when some
- * of the session's requests had no price (so an all-unpriced session never reads as a bare $0.00).
+ * `DeepSeek $0.0031 · 82% cached`: whose figures, the session spend and the share of the session's prompt
+ * tokens served from the cache; `Simulator $0.0031 · 82% cached` for the offline simulator's own ledger;
+ * `$0.0031 +2 unpriced` when some of the session's requests had no price (so an all-unpriced session never
+ * reads as a bare $0.00); a spinner in front while a request streams. The compact form
+ * (`deepseek.statusBar.compact`) is `$(sparkle) $0.0031 · 82%`, the icon standing for the name.
  */
-export function statusLine(view: SpendView, options: { streaming: boolean; simulated: boolean }): StatusLine {
+export function statusLine(view: SpendView, options: StatusLineOptions): StatusLine {
   const unpriced = view.session.unpricedRequests;
   const usd = formatUsd(view.session.costUsd);
   const spend = `${usd}${unpriced > 0 ? ` +${unpriced} unpriced` : ''}`;
   const rate = hitRate(view.session);
-  const icon = options.streaming ? '$(loading~spin)' : options.simulated ? '$(beaker)' : '$(sparkle)';
   const via = view.fallbackProvider ? ` via ${view.fallbackProvider}` : '';
-  const text = `${icon} ${spend}${rate === undefined ? '' : ` · ${formatPercent(rate)}`}${via}`;
+  let text: string;
+  if (options.compact) {
+    const icon = options.streaming ? '$(loading~spin)' : options.simulated ? '$(beaker)' : '$(sparkle)';
+    text = `${icon} ${spend}${rate === undefined ? '' : ` · ${formatPercent(rate)}`}${via}`;
+  } else {
+    const icon = options.streaming ? '$(loading~spin) ' : options.simulated ? '$(beaker) ' : '';
+    text = `${icon}${options.simulated ? 'Simulator' : 'DeepSeek'} ${spend}${rate === undefined ? '' : ` · ${formatPercent(rate)} cached`}${via ? ` ·${via}` : ''}`;
+  }
   const budget = checkBudget({ budgetUsd: view.budgetUsd, sessionSpentUsd: view.session.costUsd, nextEstimateUsd: 0 });
   const level: StatusLevel = budget.level === 'exceeds' || (budget.level === 'warn' && view.session.costUsd >= view.budgetUsd)
     ? 'error'
@@ -93,6 +117,7 @@ export function statusLine(view: SpendView, options: { streaming: boolean; simul
   const label = [
     `${who}: session spend ${usd}${unpriced > 0 ? ` plus ${unpricedCount(unpriced)}` : ''}`,
     rate === undefined ? undefined : `cache-hit rate ${formatPercent(rate)}`,
+    options.simulated ? 'simulated, no money spent' : undefined,
     options.streaming ? 'request in progress' : undefined,
     view.fallbackProvider ? `using fallback provider ${view.fallbackProvider}` : undefined,
     level !== 'normal' && budget.message ? budget.message : undefined,
@@ -104,13 +129,22 @@ function totalsRow(name: string, t: SpendTotals): string {
   return `| ${name} | ${t.requests} | ${tokens(t.hitTokens)} | ${tokens(t.missTokens)} | ${tokens(t.outputTokens)} | ${formatPercent(hitRate(t))} | ${formatSpend(t)} |`;
 }
 
-/** Markdown for the status-bar tooltip. */
-export function statusTooltip(view: SpendView, lines: { endpoint: string; key: string }): string {
+/** What a simulated ledger's figures are, in one sentence; `at` is the simulator's address when known. */
+function simulatedNote(at?: string): string {
+  return `Requests went to the bundled offline simulator${at ? ` at ${at}` : ''}, not to DeepSeek: these are DeepSeek's prices applied to its token counts, no money was spent, and none of it counts in DeepSeek's totals or budget.`;
+}
+
+/**
+ * Markdown for the status-bar tooltip. `offsetAt` gives the UTC offset (minutes east) for the balance's time
+ * (default: this machine's time zone).
+ */
+export function statusTooltip(view: SpendView, lines: { endpoint: string; key: string }, offsetAt: (ms: number) => number = localOffsetMinutes): string {
   const s = view.session;
   const saved = Math.max(0, s.noCacheUsd - s.costUsd);
   const out = [
-    '**DeepSeek Assistant — spend**',
+    view.simulated ? '**DeepSeek Assistant — offline simulator spend (simulated, not DeepSeek)**' : '**DeepSeek Assistant — spend**',
     '',
+    ...(view.simulated ? [simulatedNote(), ''] : []),
     '| | requests | cache hit | cache miss | output | hit rate | cost |',
     '|---|---:|---:|---:|---:|---:|---:|',
     totalsRow('Session', s),
@@ -132,7 +166,7 @@ export function statusTooltip(view: SpendView, lines: { endpoint: string; key: s
   }
   if (view.balance) {
     const amounts = view.balance.amounts.map((a) => `${a.total.toFixed(2)} ${a.currency}`).join(', ') || 'unknown';
-    out.push('', `Account balance: ${amounts} (as of ${new Date(view.balance.fetchedAt).toISOString().slice(11, 16)} UTC).`);
+    out.push('', `${view.simulated ? 'Simulated balance (play money)' : 'Account balance'}: ${amounts} (as of ${formatLocalTime(view.balance.fetchedAt, offsetAt)}).`);
   }
   if (view.prices) {
     const last = view.priceLabel ? ` Last request priced at ${view.priceLabel}.` : '';
@@ -151,8 +185,23 @@ export function statusTooltip(view: SpendView, lines: { endpoint: string; key: s
   return out.join('\n');
 }
 
+/** The totals of the other ledger, shown apart from (never added to) the report's own figures. */
+export interface LedgerApart {
+  /** True: the offline simulator's (the report is DeepSeek's); false: DeepSeek's (the report is the simulator's). */
+  readonly simulated: boolean;
+  readonly session: SpendTotals;
+  readonly today: SpendTotals;
+  readonly allTime: SpendTotals;
+}
+
 export interface SpendReportInput {
   readonly view: SpendView;
+  /** The other ledger's totals, when it has any requests: a section of its own, kept out of every figure above it. */
+  readonly apart?: LedgerApart;
+  /** Where a simulated report's requests went (the simulator's address, e.g. http://127.0.0.1:8130). */
+  readonly endpoint?: string;
+  /** The UTC offset (minutes east) at a moment, for the local times shown; default: this machine's time zone. */
+  readonly offsetAt?: (ms: number) => number;
   readonly sessionByModel: Readonly<Record<string, SpendTotals>>;
   readonly sessionBySurface: Readonly<Record<string, SpendTotals>>;
   readonly sessionByProvider: Readonly<Record<string, SpendTotals>>;
@@ -209,15 +258,38 @@ function providerTable(rows: Readonly<Record<string, SpendTotals>>): string[] {
   ];
 }
 
-/** The readable breakdown that `DeepSeek: Show Spend` opens. */
+/** The other ledger's totals, in a section of their own. */
+function apartSection(apart: LedgerApart): string[] {
+  return [
+    apart.simulated ? '## Offline simulator (kept apart)' : '## DeepSeek (kept apart)',
+    '',
+    apart.simulated
+      ? `Spend recorded while requests went to the bundled offline simulator. ${simulatedNote()}`
+      : 'Spend recorded while requests went to DeepSeek (or another endpoint that is not the simulator): the real figures, kept apart from the simulator\'s above.',
+    '',
+    ...HEADER,
+    totalsRow('Session', apart.session),
+    totalsRow('Today', apart.today),
+    totalsRow('All time', apart.allTime),
+    '',
+  ];
+}
+
+/**
+ * The readable breakdown that `DeepSeek: Show Spend` opens. Times are local, with their UTC offset
+ * ("2026-12-02 16:05 (UTC+01:00)"); the price windows stay in UTC, as DeepSeek states them.
+ */
 export function spendReport(input: SpendReportInput): string {
   const { view } = input;
   const recent = [...input.records].reverse().slice(0, 25);
-  const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+  const offsetAt = input.offsetAt ?? localOffsetMinutes;
+  const when = (ms: number) => formatLocalTime(ms, offsetAt);
+  const simulated = view.simulated === true;
   const lines = [
-    '# DeepSeek spend',
+    simulated ? '# Offline simulator spend (simulated, not DeepSeek)' : '# DeepSeek spend',
     '',
-    `Generated ${when(input.generatedAt)} UTC. Session started ${input.sessionStartedAt ? `${when(input.sessionStartedAt)} UTC` : '— (no request yet)'}.`,
+    ...(simulated ? [simulatedNote(input.endpoint), ''] : []),
+    `Generated ${when(input.generatedAt)}. Session started ${input.sessionStartedAt ? when(input.sessionStartedAt) : '— (no request yet)'}.`,
     '',
     '## Totals',
     '',
@@ -226,8 +298,9 @@ export function spendReport(input: SpendReportInput): string {
     totalsRow('Today', view.today),
     totalsRow('All time', view.allTime),
     '',
-    `Saved by DeepSeek's prefix cache this session: **${formatUsd(Math.max(0, view.session.noCacheUsd - view.session.costUsd))}**; all time: **${formatUsd(Math.max(0, view.allTime.noCacheUsd - view.allTime.costUsd))}**.`,
+    `Saved by ${simulated ? 'the simulated' : 'DeepSeek\'s'} prefix cache this session: **${formatUsd(Math.max(0, view.session.noCacheUsd - view.session.costUsd))}**; all time: **${formatUsd(Math.max(0, view.allTime.noCacheUsd - view.allTime.costUsd))}**.`,
     '',
+    ...(input.apart ? apartSection(input.apart) : []),
     '## Session by provider',
     '',
     ...providerTable(input.sessionByProvider),
@@ -251,16 +324,16 @@ export function spendReport(input: SpendReportInput): string {
   if (recent.length === 0) {
     lines.push('_No requests yet._');
   } else {
-    lines.push('| time (UTC) | model | provider | surface | hit | miss | output (reasoning) | cost | price table |', '|---|---|---|---|---:|---:|---:|---:|---|');
+    lines.push('| time (local) | model | provider | surface | hit | miss | output (reasoning) | cost | price table |', '|---|---|---|---|---:|---:|---:|---:|---|');
     for (const r of recent) {
       const cost = formatRecordCost(r);
       const finish = r.finishReason && r.finishReason !== 'stop' ? ` ⚠ ${r.finishReason}` : '';
-      lines.push(`| ${when(r.at)} | ${r.model} | ${r.provider} | ${r.surface} | ${tokens(r.hitTokens)} | ${tokens(r.missTokens)} | ${tokens(r.outputTokens)} (${tokens(r.reasoningTokens)}) | ${cost}${finish} | ${r.priceLabel} |`);
+      lines.push(`| ${formatLocalTime(r.at, offsetAt, { seconds: true })} | ${r.model} | ${r.provider} | ${r.surface} | ${tokens(r.hitTokens)} | ${tokens(r.missTokens)} | ${tokens(r.outputTokens)} (${tokens(r.reasoningTokens)}) | ${cost}${finish} | ${r.priceLabel} |`);
     }
   }
   if (view.balance) {
     const amounts = view.balance.amounts.map((a) => `${a.total.toFixed(2)} ${a.currency}`).join(', ') || 'unknown';
-    lines.push('', `Account balance: ${amounts} (fetched ${when(view.balance.fetchedAt)} UTC).`);
+    lines.push('', `${simulated ? 'Simulated balance (play money)' : 'Account balance'}: ${amounts} (fetched ${when(view.balance.fetchedAt)}).`);
   }
   lines.push('', '(est.) marks requests whose stream ended without usage: their tokens are estimated from text, prompt counted as cache miss.');
   if (view.allTime.unpricedRequests > 0) {

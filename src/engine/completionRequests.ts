@@ -46,7 +46,8 @@ export interface CompletionContext {
   readonly redactor: Redactor | undefined;
   readonly admit: (model: string, maxTokens: number, text: string, budget: BudgetPolicy) => Promise<BudgetReservation | undefined>;
   readonly priceFor: (spec: ProviderSpec, model: string) => ResolvedPrice | undefined;
-  readonly record: (input: RecordInput) => SpendRecord;
+  /** Records a completion's spend; `endpoint` is the base URL it went to (the simulator's spend is kept apart). */
+  readonly record: (input: RecordInput, endpoint: string) => SpendRecord;
   readonly sent: (last: LastRequest) => void;
   /** Completions paused (with why) or running again (undefined). */
   readonly paused: (reason: string | undefined) => void;
@@ -103,7 +104,7 @@ export async function requestCompletion(ctx: CompletionContext, task: FimTask): 
       const billed = spendInputFor('completion', target.spec.name, ctx.priceFor(target.spec, target.model), {
         model: result.model, reasoning: '', content: result.text, finishReason: result.finishReason, usage: result.usage, failure: result.failure, promptChars: result.promptChars,
       });
-      const record = billed ? ctx.record(billed) : undefined;
+      const record = billed ? ctx.record(billed, target.spec.baseUrl) : undefined;
       if (!result.failure) {
         ctx.health.succeeded(target.spec, result.durationMs);
         const text = ctx.redactor ? ctx.redactor.restore(result.text) : result.text;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { DeepSeekClient } from '../api/deepseekClient';
 import { keyFingerprint } from '../core/apiKey';
 import { CommandIds } from '../core/commandIds';
+import type { EndpointObserver } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
 import type { ProviderSpec } from '../core/providers/providerSpec';
 import type { Notifier } from '../platform/notifier';
@@ -27,6 +28,8 @@ export class ProviderClients {
     private readonly fallbackKeys: FallbackKeySource,
     private readonly logger: Logger,
     private readonly notifier: Notifier,
+    /** Told of every response and refused connection (which endpoint is the offline simulator). */
+    private readonly observer?: EndpointObserver,
   ) {}
 
   /** The client for a provider and key. A fallback serves FIM (`/completions` with `suffix`) at its base URL. */
@@ -38,7 +41,12 @@ export class ProviderClients {
         if (key.startsWith(`${spec.id}|`)) this.clients.delete(key); // its URL or key changed
       }
       if (this.clients.size >= MAX_CLIENTS) this.clients.delete(this.clients.keys().next().value!);
-      client = new DeepSeekClient({ baseUrl: spec.baseUrl, apiKey, ...(spec.primary ? {} : { fimBaseUrl: spec.baseUrl }) });
+      client = new DeepSeekClient({
+        baseUrl: spec.baseUrl,
+        apiKey,
+        ...(spec.primary ? {} : { fimBaseUrl: spec.baseUrl }),
+        ...(this.observer ? { observer: this.observer } : {}),
+      });
       this.clients.set(id, client);
     }
     return client;

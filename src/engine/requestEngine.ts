@@ -7,6 +7,7 @@ import type { LastRequest } from './lastRequest';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
+import type { EndpointObserver } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
 import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
 import { spendInputFor } from '../core/providers/attemptBilling';
@@ -149,8 +150,10 @@ export class RequestEngine implements vscode.Disposable {
     private readonly logger: Logger,
     private readonly models: RoleModels,
     fallbackKeys: FallbackKeySource = { resolve: async () => ({ key: undefined }) },
+    /** Learns from every response which endpoint is the offline simulator (src/core/endpointIdentity.ts). */
+    endpoints?: EndpointObserver,
   ) {
-    this.clients = new ProviderClients(fallbackKeys, logger, notifier);
+    this.clients = new ProviderClients(fallbackKeys, logger, notifier, endpoints);
   }
 
   get inFlight(): number {
@@ -297,7 +300,7 @@ export class RequestEngine implements vscode.Disposable {
           return healed ? this.primaryTarget(primarySpec, client, healed) : undefined;
         },
       });
-      if (outcome.target.spec.primary) void this.spend.refreshBalance(() => client.balance());
+      if (outcome.target.spec.primary) void this.spend.refreshBalance(() => client.balance(), { endpoint: baseUrl });
       const result = outcome.result;
       const failure = result.failure ? this.explainFailure(result.failure, outcome.target.spec, outcome.switches) : undefined;
       return {
@@ -345,7 +348,7 @@ export class RequestEngine implements vscode.Disposable {
       redactor,
       admit: (model, maxTokens, text, budget) => this.admit(model, 'chat', maxTokens, [{ role: 'user', content: text }], budget),
       priceFor: (spec, model) => this.spend.priceForProvider(spec, model), // its own table, or none: unpriced
-      record: (input) => this.spend.record(input),
+      record: (input, endpoint) => this.spend.record(input, endpoint),
       sent: (last) => {
         this.last = last;
         this.lastEmitter.fire();
@@ -439,7 +442,7 @@ export class RequestEngine implements vscode.Disposable {
 
   private recordSpend(surface: Surface, report: AttemptReport<unknown>): SpendRecord | undefined {
     const input = spendInputFor(surface, report.target.spec.name, this.spend.priceForProvider(report.target.spec, report.result.model), report.result);
-    return input ? this.spend.record(input) : undefined; // undefined: the API refused or was never reached
+    return input ? this.spend.record(input, report.target.spec.baseUrl) : undefined; // undefined: the API refused or was never reached
   }
 
   /**

@@ -8,9 +8,14 @@ export interface Notice {
   readonly message: string;
   readonly actions: readonly string[];
   readonly at: number;
+  /** Present for a notice that closes itself (`showUntil`): true while it is still shown. */
+  readonly open?: boolean;
 }
 
 const KEEP = 50;
+
+/** The button a progress notification shows when it can be cancelled. */
+const CANCEL = 'Cancel';
 
 /**
  * Every message the extension shows the user goes through here: it is logged, kept in a short history
@@ -84,6 +89,39 @@ export class Notifier {
       shown.then((choice) => {
         this.waiting.delete(notice);
         resolve(choice);
+      });
+    });
+  }
+
+  /**
+   * A notification that stays until `settled` settles and then closes itself — however it was settled. VS Code
+   * gives extensions no way to close an ordinary notification (microsoft/vscode#48960), so this one is a
+   * progress notification: its message may carry command links (`[Apply](command:…)`), and with `onCancel`
+   * its Cancel button calls that (in test mode `click(pattern, 'Cancel')` does too). Kept in `recent()` with
+   * `open` true until it closes.
+   */
+  showUntil(message: string, settled: Thenable<unknown>, onCancel?: () => void): void {
+    const notice: Notice = { severity: 'info', message, actions: onCancel ? [CANCEL] : [], at: Date.now(), open: true };
+    this.history.push(notice);
+    if (this.history.length > KEEP) {
+      const dropped = this.history.shift();
+      if (dropped) this.waiting.delete(dropped);
+    }
+    this.logger.info(`notice (until decided): ${message}${onCancel ? ` [${CANCEL}]` : ''}`);
+    const close = () => {
+      this.waiting.delete(notice);
+      const at = this.history.indexOf(notice);
+      if (at >= 0) this.history[at] = { ...notice, open: false };
+    };
+    if (this.testHooks && onCancel) this.waiting.set(notice, () => onCancel());
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: message, cancellable: onCancel !== undefined }, (_progress, token) => {
+      const cancelled = token.onCancellationRequested(() => onCancel?.());
+      return Promise.resolve(settled).then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => {
+        cancelled.dispose();
+        close();
       });
     });
   }

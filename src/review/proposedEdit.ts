@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import { CommandIds } from '../core/commandIds';
 
 export const PROPOSED_SCHEME = 'deepseek-proposed';
 const CONTEXT_KEY = 'deepseek.proposalOpen';
+const APPLY_COMMAND = CommandIds.applyProposal;
+const DISCARD_COMMAND = CommandIds.discardProposal;
 
 export type ReviewOutcome = 'applied' | 'discarded' | 'changed';
 
@@ -21,11 +24,20 @@ export interface EditProposal {
 type Decision = 'apply' | 'discard';
 
 /**
+ * Shows `message` until `settled` settles, then closes it by itself (Notifier.showUntil); `onCancel` is its
+ * Cancel button.
+ */
+export type ShowUntil = (message: string, settled: Thenable<unknown>, onCancel: () => void) => void;
+
+/**
  * Nothing the model proposes is written silently: a proposal opens as a diff (current ↔ proposed) with Apply
- * and Discard (in a notification and in the diff's title bar: `deepseek.applyProposal` /
- * `deepseek.discardProposal`). Apply writes one WorkspaceEdit, undone in one step. If the file changed since
- * the request was made, the user is told and the proposal is re-diffed against the current text (the
- * original code is located again); it is never applied over changes it did not see.
+ * and Discard in the diff's title bar (`deepseek.applyProposal` / `deepseek.discardProposal`) and as links in a
+ * notification whose Cancel button discards too. The notification closes itself as soon as the proposal is
+ * decided, wherever that happened (title bar, palette, its own links, closing the diff): VS Code lets no
+ * extension close an ordinary notification, so it is a progress notification, and none is left behind whose
+ * buttons would do nothing. Apply writes one WorkspaceEdit, undone in one step. If the file changed since the
+ * request was made, the user is told and the proposal is re-diffed against the current text (the original
+ * code is located again); it is never applied over changes it did not see.
  */
 export class ProposedEdits implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();
@@ -33,11 +45,14 @@ export class ProposedEdits implements vscode.TextDocumentContentProvider, vscode
   private counter = 0;
   private pending: ((decision: Decision) => void) | undefined;
 
-  constructor(private readonly showMessage: (message: string, ...actions: string[]) => Thenable<string | undefined>) {
+  constructor(
+    private readonly showMessage: (message: string, ...actions: string[]) => Thenable<string | undefined>,
+    private readonly showUntil: ShowUntil,
+  ) {
     this.registrations = [
       vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, this),
-      vscode.commands.registerCommand('deepseek.applyProposal', () => this.decide('apply')),
-      vscode.commands.registerCommand('deepseek.discardProposal', () => this.decide('discard')),
+      vscode.commands.registerCommand(APPLY_COMMAND, () => this.decide('apply')),
+      vscode.commands.registerCommand(DISCARD_COMMAND, () => this.decide('discard')),
     ];
   }
 
@@ -89,7 +104,12 @@ export class ProposedEdits implements vscode.TextDocumentContentProvider, vscode
     const proposedText = text.slice(0, document.offsetAt(range.start)) + proposal.newText + text.slice(document.offsetAt(range.end));
     const proposedUri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/${name}`, query: `n=${++this.counter}` });
     this.contents.set(proposedUri.toString(), proposedText);
-    const decision = new Promise<Decision>((resolve) => (this.pending = resolve));
+    let decideThis: ((decision: Decision) => void) | undefined;
+    const decision = new Promise<Decision>((resolve) => (this.pending = decideThis = resolve));
+    // Decides this proposal only (a Cancel that arrives after another proposal replaced it does nothing).
+    const settleThis = (choice: Decision) => {
+      if (this.pending === decideThis) this.decide(choice);
+    };
     await vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
     const closed = vscode.window.tabGroups.onDidChangeTabs((e) => {
       if (e.closed.some((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposedUri.toString())) {
@@ -98,9 +118,11 @@ export class ProposedEdits implements vscode.TextDocumentContentProvider, vscode
     });
     try {
       await vscode.commands.executeCommand('vscode.diff', document.uri, proposedUri, `${name} ↔ ${proposal.title} (review)`, { preview: true });
-      void this.showMessage(`${proposal.title}: apply this change to ${name}?`, 'Apply', 'Discard').then((choice) => {
-        if (choice === 'Apply' || choice === 'Discard') this.decide(choice === 'Apply' ? 'apply' : 'discard');
-      });
+      this.showUntil(
+        `${proposal.title}: apply this change to ${name}? [Apply](command:${APPLY_COMMAND}) or [Discard](command:${DISCARD_COMMAND}), here or in the diff's title bar.`,
+        decision,
+        () => settleThis('discard'),
+      );
       if ((await decision) !== 'apply') {
         return 'discarded';
       }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
+import { endpointOrigin } from '../core/endpoint';
+import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
 import { describeAppliedPrices, resolveProviderPrice, type ProviderPricing, type ResolvedPrice } from '../core/pricing';
 import { PRIMARY_PROVIDER_NAME } from '../core/providers/providerSpec';
@@ -9,7 +11,8 @@ import type { RecordInput, SpendLedger, SpendRecord, SpendTotals } from '../core
 import { spendReport, type SpendView } from '../core/spendSummary';
 import type { ConfigurationService } from '../config/settings';
 import type { Notifier } from '../platform/notifier';
-import { SharedLedger } from './sharedLedger';
+import type { SharedLedger } from './sharedLedger';
+import { SpendLedgers, type LedgerName } from './spendLedgers';
 
 /** Where version 1 kept the whole ledger (globalState); migrated once into the shared ledger, then only read. */
 export const LEGACY_STORAGE_KEY = 'deepseek.spendLedger.v1';
@@ -21,6 +24,10 @@ export const COMPLETION_CHANGE_MS = 1_000;
 export interface SpendServiceDeps {
   /** The shared ledger's directory (under the extension's global storage); undefined keeps it in memory. */
   readonly storageDir: string | undefined;
+  /** The offline simulator's ledger's directory, beside it; undefined keeps it in memory. */
+  readonly simulatorStorageDir: string | undefined;
+  /** What the endpoints' responses said: the simulator's spend goes to its own ledger. */
+  readonly endpoints: EndpointIdentity;
   /** globalState, for the version-1 ledger. */
   readonly legacyState: vscode.Memento;
   readonly settings: ConfigurationService;
@@ -31,21 +38,25 @@ export interface SpendServiceDeps {
 }
 
 /**
- * Owns the spend ledger in the extension host: the ledger every window shares (src/spend/sharedLedger.ts),
- * records each request, re-reads other windows' spend when this window gains focus or the files change, and
- * keeps the account balance.
+ * Owns the spend ledgers in the extension host: DeepSeek's and the offline simulator's, each shared by every
+ * window (src/spend/spendLedgers.ts, sharedLedger.ts); records each request in the ledger of the endpoint that
+ * answered it, re-reads other windows' spend when this window gains focus or the files change, and keeps the
+ * balance each endpoint reported. The figures shown (status bar, budget, Show Spend) are those of the ledger of
+ * the endpoint requests go to now: the simulator's only while `deepseek.baseUrl` is the simulator.
  */
 export class SpendService implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
-  private readonly shared: SharedLedger;
+  private readonly ledgers: SpendLedgers;
   private readonly focus: vscode.Disposable;
+  private readonly endpointsChanged: { dispose(): void };
   private readonly settings: ConfigurationService;
   private readonly logger: Logger;
   private readonly currentModel: (() => string) | undefined;
-  private balance: { value: Balance; fetchedAt: number } | undefined;
-  private balanceInFlight: Promise<void> | undefined;
-  private lastBalanceAttempt = 0;
+  /** The balance each ledger's endpoint reported (the simulator's is play money). */
+  private readonly balances = new Map<LedgerName, { value: Balance; fetchedAt: number }>();
+  private readonly balanceInFlight = new Map<LedgerName, Promise<void>>();
+  private readonly lastBalanceAttempt = new Map<LedgerName, number>();
   private completionChange: ReturnType<typeof setTimeout> | undefined;
   /** Resolves when the ledger has been read (or failed to be, in which case it is this window's only). */
   readonly ready: Promise<void>;
@@ -54,27 +65,35 @@ export class SpendService implements vscode.Disposable {
     this.settings = deps.settings;
     this.logger = deps.logger;
     this.currentModel = deps.currentModel;
-    this.shared = new SharedLedger({
-      dir: deps.storageDir,
+    this.ledgers = new SpendLedgers({
+      dirs: { deepseek: deps.storageDir, simulator: deps.simulatorStorageDir },
+      endpoints: deps.endpoints,
       legacyV1: () => deps.legacyState.get<unknown>(LEGACY_STORAGE_KEY),
       logger: deps.logger,
       warnUser: (message) => void deps.notifier.warn(message),
       onChange: () => this.emitter.fire(),
       newId: () => randomUUID(),
     });
-    this.ready = this.shared.open();
+    this.ready = this.ledgers.open();
     this.focus = vscode.window.onDidChangeWindowState((state) => {
       if (state.focused) void this.refresh();
     });
+    // Learning that an endpoint is (or no longer is) the simulator switches the figures shown.
+    this.endpointsChanged = deps.endpoints.onDidChange(() => this.emitter.fire());
+  }
+
+  /** Which ledger the figures shown belong to: that of the endpoint requests go to now. */
+  get shownLedger(): LedgerName {
+    return this.ledgers.nameFor(this.settings.get('baseUrl'));
   }
 
   private get ledger(): SpendLedger {
-    return this.shared.ledger;
+    return this.ledgers.get(this.shownLedger).ledger;
   }
 
   /** Reads what other windows recorded since the last read (their spend counts in this window's figures). */
   async refresh(): Promise<void> {
-    await this.shared.refresh();
+    await this.ledgers.refresh();
   }
 
   /** The rates for a request to DeepSeek's `model` now: the user's table, else DeepSeek's defaults for a model it lacks. */
@@ -91,10 +110,15 @@ export class SpendService implements vscode.Disposable {
     return resolveProviderPrice(spec, this.settings.get('pricing'), model, at);
   }
 
-  record(input: RecordInput): SpendRecord {
-    const record = this.shared.record(input);
+  /**
+   * Records a request that went to `endpoint` (its base URL): in the simulator's ledger when the offline
+   * simulator answered it, else in DeepSeek's.
+   */
+  record(input: RecordInput, endpoint: string): SpendRecord {
+    const { record, ledger } = this.ledgers.record(input, endpoint);
     this.logger.info(
-      `request ${record.surface} ${record.model}: hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
+      `request ${record.surface} ${record.model}${ledger === 'simulator' ? ' (offline simulator, its own ledger)' : ''}: ` +
+        `hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
         ` → ${record.unpriced ? 'unpriced' : `$${record.costUsd.toFixed(6)}`}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
     );
     this.emitter.fire();
@@ -103,19 +127,19 @@ export class SpendService implements vscode.Disposable {
 
   /** An inline completion was displayed (the provider's handleDidShowCompletionItem). */
   recordCompletionShown(): void {
-    this.shared.recordCompletionUsage('shown');
+    this.shownShared().recordCompletionUsage('shown');
     this.completionCountsChanged();
   }
 
   /** An inline completion was accepted in full (its accept command). */
   recordCompletionAccepted(): void {
-    this.shared.recordCompletionUsage('accepted');
+    this.shownShared().recordCompletionUsage('accepted');
     this.completionCountsChanged();
   }
 
   /** An inline completion was accepted in part, `chars` characters of it (handleDidPartiallyAcceptCompletionItem). */
   recordCompletionPartiallyAccepted(chars: number): void {
-    this.shared.recordCompletionUsage('partial', chars);
+    this.shownShared().recordCompletionUsage('partial', chars);
     this.completionCountsChanged();
   }
 
@@ -129,9 +153,14 @@ export class SpendService implements vscode.Disposable {
     this.completionChange.unref?.();
   }
 
-  /** Starts a new session in every window; today's and all-time figures are kept. */
+  /** The shared ledger completions count in: that of the endpoint they go to now. */
+  private shownShared(): SharedLedger {
+    return this.ledgers.get(this.shownLedger);
+  }
+
+  /** Starts a new session in every window, in both ledgers; today's and all-time figures are kept. */
   resetSession(): void {
-    this.shared.resetSession();
+    this.ledgers.resetSession();
     this.emitter.fire();
   }
 
@@ -142,6 +171,8 @@ export class SpendService implements vscode.Disposable {
     const viaFallback = last !== undefined && last.provider !== PRIMARY_PROVIDER_NAME;
     const prices = model && !viaFallback ? describeAppliedPrices(this.settings.get('pricing'), model, at) : undefined;
     const unpricedByProvider = unpricedCounts(this.ledger.breakdown('session', 'provider'));
+    const simulated = this.shownLedger === 'simulator';
+    const balance = this.balances.get(this.shownLedger);
     return {
       session: this.ledger.session,
       today: this.ledger.today,
@@ -149,17 +180,24 @@ export class SpendService implements vscode.Disposable {
       budgetUsd: this.settings.get('budget.session'),
       ...(last ? { priceLabel: last.priceLabel } : {}),
       ...(prices ? { prices } : {}),
-      ...(this.balance
-        ? { balance: { amounts: this.balance.value.balances.map((b) => ({ currency: b.currency, total: b.total })), fetchedAt: this.balance.fetchedAt } }
+      ...(balance
+        ? { balance: { amounts: balance.value.balances.map((b) => ({ currency: b.currency, total: b.total })), fetchedAt: balance.fetchedAt } }
         : {}),
       ...(viaFallback ? { fallbackProvider: last.provider } : {}),
       ...(unpricedByProvider ? { unpricedByProvider } : {}),
+      ...(simulated ? { simulated: true as const } : {}),
     };
   }
 
+  /** The Show Spend document: the shown ledger in full, the other one's totals apart when it has any. */
   report(): string {
+    const other = this.ledgers.get(this.shownLedger === 'simulator' ? 'deepseek' : 'simulator').ledger;
     return spendReport({
       view: this.view(),
+      ...(other.allTime.requests > 0
+        ? { apart: { simulated: this.shownLedger !== 'simulator', session: other.session, today: other.today, allTime: other.allTime } }
+        : {}),
+      ...(this.shownLedger === 'simulator' ? { endpoint: endpointOrigin(this.settings.get('baseUrl')) ?? this.settings.get('baseUrl') } : {}),
       sessionByModel: this.ledger.breakdown('session', 'model'),
       sessionBySurface: this.ledger.breakdown('session', 'surface'),
       sessionByProvider: this.ledger.breakdown('session', 'provider'),
@@ -174,29 +212,35 @@ export class SpendService implements vscode.Disposable {
     });
   }
 
-  /** Fetches the balance unless it was fetched (or tried) within BALANCE_REFRESH_MS. */
-  refreshBalance(fetchBalance: () => Promise<Balance>, force = false): Promise<void> {
+  /**
+   * Fetches the balance of `endpoint` (the base URL it is asked for) unless that ledger's balance was fetched
+   * (or tried) within BALANCE_REFRESH_MS. The simulator's balance is kept apart from DeepSeek's.
+   */
+  refreshBalance(fetchBalance: () => Promise<Balance>, options: { readonly endpoint: string; readonly force?: boolean }): Promise<void> {
+    const ledger = this.ledgers.nameFor(options.endpoint);
     const now = Date.now();
-    if (this.balanceInFlight || (!force && now - this.lastBalanceAttempt < BALANCE_REFRESH_MS)) {
-      return this.balanceInFlight ?? Promise.resolve();
+    const inFlight = this.balanceInFlight.get(ledger);
+    if (inFlight || (!options.force && now - (this.lastBalanceAttempt.get(ledger) ?? 0) < BALANCE_REFRESH_MS)) {
+      return inFlight ?? Promise.resolve();
     }
-    this.lastBalanceAttempt = now;
-    this.balanceInFlight = fetchBalance()
+    this.lastBalanceAttempt.set(ledger, now);
+    const pending = fetchBalance()
       .then((value) => {
-        this.balance = { value, fetchedAt: Date.now() };
+        // The response says whose balance it is (the simulator's carries its header).
+        this.balances.set(this.ledgers.nameFor(options.endpoint), { value, fetchedAt: Date.now() });
         this.emitter.fire();
       })
       .catch((err: unknown) => this.logger.debug('balance not refreshed', err instanceof Error ? err.message : err))
-      .finally(() => {
-        this.balanceInFlight = undefined;
-      });
-    return this.balanceInFlight;
+      .finally(() => this.balanceInFlight.delete(ledger));
+    this.balanceInFlight.set(ledger, pending);
+    return pending;
   }
 
   /** Writes pending records synchronously (the window may be closing) and stops watching. */
   dispose(): void {
     clearTimeout(this.completionChange);
-    this.shared.dispose();
+    this.ledgers.dispose();
+    this.endpointsChanged.dispose();
     this.focus.dispose();
     this.emitter.dispose();
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { describeKeySource, type ResolvedApiKey } from '../core/apiKey';
-import { describeEndpoint } from '../core/endpoint';
+import type { EndpointDescription } from '../core/endpoint';
 import { degradedStatus } from '../core/providers/servingStatus';
 import { statusLine, statusTooltip, type SpendView } from '../core/spendSummary';
 import { CommandIds } from '../core/commandIds';
@@ -16,18 +16,28 @@ export interface StatusSnapshot {
 
 export interface StatusState {
   readonly key: ResolvedApiKey;
-  readonly baseUrl: string;
+  /** Where requests go, as far as its responses told (src/core/endpointIdentity.ts). */
+  readonly endpoint: EndpointDescription;
   readonly spend: SpendView;
+  /** The short form (`deepseek.statusBar.compact`). */
+  readonly compact?: boolean;
   readonly streaming: boolean;
   /** Which provider answers (the engine's `serving()`); while DeepSeek is failing the item says who serves instead. */
   readonly serving?: ServingState;
 }
 
 /**
- * The DeepSeek status-bar item: session spend and cache-hit rate, a spinner while a request streams, warning
- * colours near the budget, the fallback provider when one is in use; the tooltip has the details and a click
- * opens the full breakdown. While DeepSeek is failing it turns to a warning naming the provider that serves
- * instead, its tooltip linking to Show Provider Status. Without a key it asks for one instead.
+ * The DeepSeek status-bar item: `DeepSeek $0.0031 · 82% cached` (session spend and cache-hit rate), a spinner
+ * while a request streams, warning colours near the budget, the fallback provider when one is in use; the
+ * offline simulator's own figures as `$(beaker) Simulator …`; the tooltip has the details and a click opens the
+ * full breakdown. While DeepSeek is failing it turns to a warning naming the provider that serves instead, its
+ * tooltip linking to Show Provider Status. Without a key it asks for one instead.
+ *
+ * VS Code tells an extension nothing about the status bar's width: when items do not fit it hides whole
+ * items, lowest priority first (they return as the window widens; the status bar's context menu lists them by
+ * `name`, and can hide any of them for good). So the item does not guess: `deepseek.statusBar.compact` gives
+ * the short form `$(sparkle) $0.0031 · 82%` for a narrow window, and the tooltip and accessible label always
+ * carry the full figures.
  */
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -37,7 +47,8 @@ export class StatusBarController implements vscode.Disposable {
   /** `onStale` is called when the tooltip's rate ("off-peak until 01:00 UTC") runs out, to update it then. */
   constructor(private readonly onStale?: () => void) {
     this.item = vscode.window.createStatusBarItem('deepseek.status', vscode.StatusBarAlignment.Right, 100);
-    this.item.name = 'DeepSeek';
+    // The name VS Code shows in the status bar's context menu (where items are hidden and shown again).
+    this.item.name = 'DeepSeek Spend';
   }
 
   update(state: StatusState): void {
@@ -49,8 +60,9 @@ export class StatusBarController implements vscode.Disposable {
       // A second past the change, so the new rate is the one read; at most a day ahead (timers are capped).
       this.staleTimer = setTimeout(() => onStale(), Math.min(Math.max(0, changesAt - Date.now()) + 1000, 24 * 3600_000));
     }
-    const endpoint = describeEndpoint(state.baseUrl);
-    const simulated = endpoint.kind === 'local';
+    const endpoint = state.endpoint;
+    // The simulator's own ledger is shown only while the endpoint is the simulator; both say the same.
+    const simulated = endpoint.simulator || state.spend.simulated === true;
     const keyLine = describeKeySource(state.key.source);
     let snapshot: StatusSnapshot;
     let linksProviderStatus = false;
@@ -63,7 +75,7 @@ export class StatusBarController implements vscode.Disposable {
         level: 'noKey',
       };
     } else {
-      const options = { streaming: state.streaming, simulated };
+      const options = { streaming: state.streaming, simulated, compact: state.compact === true };
       const degraded = state.serving ? degradedStatus(state.spend, state.serving, options) : undefined;
       const line = degraded ?? statusLine(state.spend, options);
       const tooltip = statusTooltip(state.spend, { endpoint: endpoint.label, key: keyLine });

@@ -2,9 +2,11 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { assetsInDirectory } from '../context/assets';
 import { ContextGatherer, type ContextPieces } from '../context/contextGatherer';
+import { fileDeclarationSpans, snippetDeclarationSpans } from '../context/declarationSpans';
 import { NodeWorkspaceFs } from '../context/nodeFs';
 import { createSyntaxService, workerScriptIn, WorkerSyntax, type SyntaxService } from '../context/syntaxService';
 import type { Logger } from '../core/logger';
+import type { DeclarationSpan } from '../core/snippetPlacement';
 import type { ConfigurationService } from '../config/settings';
 import type { ReadPolicy } from './readPolicy';
 
@@ -114,15 +116,22 @@ export class ContextService implements vscode.Disposable {
     return [...Object.keys(filesExclude).filter((glob) => filesExclude[glob] === true), ...this.settings.get('context.exclude')];
   }
 
-  private gathererOf(root: Root): ContextGatherer {
-    if (!root.gatherer) {
+  /** The parser worker (or its in-process fallback), started on first use. */
+  private syntaxService(): SyntaxService {
+    if (!this.syntax) {
       const dist = vscode.Uri.joinPath(this.extensionUri, 'dist').fsPath;
-      this.syntax ??= createSyntaxService(assetsInDirectory(dist), workerScriptIn(dist), {
+      this.syntax = createSyntaxService(assetsInDirectory(dist), workerScriptIn(dist), {
         onError: (err) => this.logger.warn(`context: the parser worker failed; parsing on the extension host instead (${err instanceof Error ? err.message : String(err)})`),
       });
+    }
+    return this.syntax;
+  }
+
+  private gathererOf(root: Root): ContextGatherer {
+    if (!root.gatherer) {
       root.gatherer = new ContextGatherer({
         fs: new NodeWorkspaceFs(root.folder.uri.fsPath),
-        syntax: this.syntax,
+        syntax: this.syntaxService(),
         settings: { trusted: vscode.workspace.isTrusted, excludeGlobs: this.excludeGlobs(root.folder) },
         log: (line) => this.logger.info(this.allRoots().length > 1 ? `${line} [${root.folder.name}]` : line),
       });
@@ -175,6 +184,30 @@ export class ContextService implements vscode.Disposable {
       relatedDefinitions: pieces.relatedDefinitions.map((d) => ({ ...d, path: prefix + d.path })),
       refused: pieces.refused.map((r) => ({ ...r, path: prefix + r.path })),
     };
+  }
+
+  /**
+   * The top-level declarations (with one level of members) of `text`, parsed as the language of `uri`'s file
+   * name, by lines; undefined when that language has no grammar or the parse timed out. Parses text the
+   * editor already holds (nothing is read from disk), off the host's thread like every parse.
+   */
+  async declarationSpans(uri: vscode.Uri, text: string): Promise<DeclarationSpan[] | undefined> {
+    try {
+      return await fileDeclarationSpans(this.syntaxService(), uri.path, text);
+    } catch (err) {
+      this.logger.warn(`context: parsing ${uri.path.split('/').pop() ?? ''} failed (${err instanceof Error ? err.message : String(err)})`);
+      return undefined;
+    }
+  }
+
+  /** The declarations of a code block as if it were in `uri`'s file (see `snippetDeclarationSpans`). */
+  async snippetDeclarationSpans(uri: vscode.Uri, snippet: string): Promise<DeclarationSpan[] | undefined> {
+    try {
+      return await snippetDeclarationSpans(this.syntaxService(), uri.path, snippet);
+    } catch (err) {
+      this.logger.warn(`context: parsing a code block failed (${err instanceof Error ? err.message : String(err)})`);
+      return undefined;
+    }
   }
 
   /**

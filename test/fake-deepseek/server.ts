@@ -229,6 +229,9 @@ export class FakeDeepSeekServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // The simulator says what it is on every response (src/core/endpoint.ts SIMULATOR_HEADER): the extension
+    // calls an endpoint "Offline simulator" only after a response carried this header.
+    if (this.config.simulator) res.setHeader('x-deepseek-simulator', '1');
     const url = new URL(req.url ?? '/', 'http://fake');
     const route = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/\/+$/, '') || '/';
     let body: unknown;

@@ -42,6 +42,11 @@ export interface TestEnvironmentOptions {
    * requires as BACKUP_DEEPSEEK_KEY (an environment variable, as a user's `apiKeyEnv` would name it).
    */
   readonly backup?: boolean;
+  /**
+   * Run the fake as the bundled offline simulator (`npm run demo`'s): every response says so in a header, and the
+   * extension then calls the endpoint "Offline simulator". Default: a local endpoint that is not the simulator.
+   */
+  readonly simulator?: boolean;
   /** Overlaid on TEST_USER_SETTINGS (e.g. to turn Workspace Trust on). */
   readonly userSettings?: Record<string, unknown>;
   /** Written to the workspace's .vscode/settings.json before VS Code opens it (it is there when the folder opens). */
@@ -60,7 +65,7 @@ export async function startTestEnvironment(
   const workspace = path.join(dir, 'workspace');
   cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
 
-  const fake = new FakeDeepSeekServer();
+  const fake = new FakeDeepSeekServer(options.simulator ? { simulator: true } : {});
   const fakeUrl = await fake.start();
   const attacker = options.attacker ? new FakeDeepSeekServer() : undefined;
   const attackerUrl = attacker ? await attacker.start() : undefined;

@@ -39,7 +39,8 @@ describe('activation (first start, no API key anywhere)', () => {
     assert.match(status.text, /set key/);
     assert.match(status.accessibilityLabel, /^DeepSeek: no API key/);
     assert.equal(status.command, CommandIds.setApiKey);
-    assert.match(status.tooltip, /Offline simulator \/ local endpoint at http:\/\/127\.0\.0\.1:\d+/);
+    // A loopback URL is a local endpoint until a response says it is the offline simulator.
+    assert.match(status.tooltip, /Endpoint: Local endpoint at http:\/\/127\.0\.0\.1:\d+\n/);
   });
 
   it('registers every command it contributes', async () => {

@@ -105,8 +105,10 @@ describe('spend readout in the status bar', () => {
       const s = api.statusBar();
       return s.tooltip.includes('| Session | 2 |') ? s : undefined;
     });
-    assert.equal(status.text, `$(beaker) ${formatUsd(cost)} · ${rate}%`);
-    assert.match(status.accessibilityLabel, new RegExp(`^DeepSeek \\(offline simulator\\): session spend \\${formatUsd(cost)}, cache-hit rate ${rate}%`));
+    // The fake is a local endpoint that is not the simulator (it sends no simulator header): DeepSeek's ledger.
+    assert.equal(status.text, `DeepSeek ${formatUsd(cost)} · ${rate}% cached`);
+    assert.match(status.accessibilityLabel, new RegExp(`^DeepSeek: session spend \\${formatUsd(cost)}, cache-hit rate ${rate}%`));
+    assert.match(status.tooltip, /Endpoint: Local endpoint at http:\/\/127\.0\.0\.1:\d+\n/);
     assert.ok(status.tooltip.includes(`| Session | 2 | ${hit.toLocaleString('en-US')} | ${miss.toLocaleString('en-US')} | ${output.toLocaleString('en-US')} | ${rate}% | ${formatUsd(cost)} |`), status.tooltip);
     const noCache = expectedCost('deepseek-flash', 0, hit + miss, output);
     assert.ok(status.tooltip.includes(`Saved by the cache this session: **${formatUsd(noCache - cost)}**`), status.tooltip);
@@ -158,7 +160,7 @@ describe('spend readout in the status bar', () => {
     const pending = api.ask('slowly please');
     await waitFor('a spinner', () => (api.statusBar().text.startsWith('$(loading~spin)') ? true : undefined));
     await pending;
-    await waitFor('the spinner to stop', () => (api.statusBar().text.startsWith('$(beaker)') ? true : undefined));
+    await waitFor('the spinner to stop', () => (api.statusBar().text.startsWith('DeepSeek $') ? true : undefined));
   });
 
   it('estimates a broken stream, marks it, and keeps today and all-time on Reset Session Spend', async () => {
@@ -178,7 +180,7 @@ describe('spend readout in the status bar', () => {
     assert.equal(after.session.requests, 0);
     assert.equal(after.today.costUsd, todayBefore);
     assert.equal(after.allTime.costUsd, allBefore);
-    await waitFor('the status bar to show $0.00', () => (api.statusBar().text === '$(beaker) $0.00' ? true : undefined));
+    await waitFor('the status bar to show $0.00', () => (api.statusBar().text === 'DeepSeek $0.00' ? true : undefined));
   });
 
   it('colours the status bar near and past the session budget', async () => {
@@ -238,6 +240,67 @@ describe('spend readout in the status bar', () => {
     assert.ok(Math.abs(after.session.costUsd - (before.session.costUsd + 0.165)) < 1e-12, `${after.session.costUsd}`);
     assert.equal(after.allTime.requests, before.allTime.requests + 2);
     await waitFor('the status bar to show the union', () => (api.statusBar().text.includes(formatUsd(after.session.costUsd)) ? true : undefined));
+  });
+
+  it("keeps the offline simulator's spend in a ledger of its own: never in DeepSeek's totals, budget or Show Spend", async () => {
+    const api = await activateExtension();
+    /** Show Spend's text once it starts with `heading` (the open document follows the ledgers' changes). */
+    const showSpend = async (heading: string) => {
+      await vscode.commands.executeCommand(CommandIds.showSpend);
+      return waitFor(`Show Spend headed ${heading}`, () => {
+        const text = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'deepseek-spend')?.getText();
+        return text?.startsWith(heading) ? text : undefined;
+      });
+    };
+    const real = await api.ask('to DeepSeek (a local endpoint that is not the simulator)');
+    assert.ok(real?.record);
+    const deepseekBefore = await waitFor("DeepSeek's request", () => (api.spend().session.requests === 1 ? api.spend() : undefined));
+    assert.equal(deepseekBefore.simulated, undefined);
+
+    await fake.configure({ simulator: true });
+    let simulatedCost = 0;
+    try {
+      const simulated = await api.ask('to the offline simulator');
+      assert.ok(simulated?.record && simulated.record.costUsd > 0);
+      simulatedCost = simulated.record.costUsd;
+      // The figures shown are the simulator's own: only its request, named as the simulator's.
+      const view = await waitFor("the simulator's ledger shown", () => (api.spend().simulated ? api.spend() : undefined));
+      assert.equal(view.session.requests, 1, "the simulator's one request, nothing of DeepSeek's");
+      assert.equal(view.session.costUsd, simulated.record.costUsd);
+      const status = await waitFor('the status bar to say simulator', () => (api.statusBar().text.startsWith('$(beaker) Simulator $') ? api.statusBar() : undefined));
+      assert.match(status.accessibilityLabel, /^DeepSeek \(offline simulator\): session spend .*simulated, no money spent/);
+      assert.match(status.tooltip, /Endpoint: Offline simulator at http:\/\/127\.0\.0\.1:\d+ — requests do not reach DeepSeek/);
+      const chat = await api.chatState();
+      assert.equal(chat.simulated, true);
+      assert.match(chat.endpointLabel, /^Offline simulator at /);
+      const report = await showSpend('# Offline simulator spend (simulated, not DeepSeek)');
+      assert.match(report, new RegExp(`## DeepSeek \\(kept apart\\)[\\s\\S]*\\| Session \\| 1 \\| [^\\n]*\\| ${formatUsd(deepseekBefore.session.costUsd).replace('$', '\\$')} \\|`));
+      // On disk: a directory of its own beside DeepSeek's.
+      const dir = await waitFor('the shared ledger folder', ledgerDir);
+      const simulatorDir = path.join(dir, '..', 'spend-simulator');
+      await waitFor("the simulator's record in its own log", () => (existsSync(simulatorDir) && segmentsText(simulatorDir).includes(simulated.record!.id) ? true : undefined));
+      assert.doesNotMatch(segmentsText(dir), new RegExp(simulated.record.id), "not in DeepSeek's log");
+    } finally {
+      await fake.configure({ simulator: false });
+    }
+
+    // The next response has no header: DeepSeek's ledger again, with only DeepSeek's requests in it.
+    const again = await api.ask('to DeepSeek again');
+    assert.ok(again?.record);
+    const after = await waitFor("DeepSeek's ledger shown again", () => (!api.spend().simulated && api.spend().session.requests === 2 ? api.spend() : undefined));
+    assert.ok(Math.abs(after.session.costUsd - (deepseekBefore.session.costUsd + again.record.costUsd)) < 1e-12, "DeepSeek's two requests, not the simulator's");
+    assert.ok(Math.abs(after.allTime.costUsd - (deepseekBefore.allTime.costUsd + again.record.costUsd)) < 1e-12);
+    await waitFor('the status bar to say DeepSeek', () => (api.statusBar().text.startsWith('DeepSeek $') ? true : undefined));
+    const report = await showSpend('# DeepSeek spend');
+    assert.match(report, /## Offline simulator \(kept apart\)\n\nSpend recorded while requests went to the bundled offline simulator/);
+    // The budget counts DeepSeek's session only: with the simulator's spend it would be past this one.
+    await config().update('budget.session', after.session.costUsd + simulatedCost / 2, vscode.ConfigurationTarget.Global);
+    try {
+      await waitFor('the budget to apply', () => (api.statusBar().level !== 'normal' || api.statusBar().tooltip.includes('Session budget') ? true : undefined));
+      assert.notEqual(api.statusBar().level, 'error', api.statusBar().accessibilityLabel);
+    } finally {
+      await config().update('budget.session', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('says what to do when the key is rejected, and bills nothing', async () => {

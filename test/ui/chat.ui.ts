@@ -120,7 +120,7 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     await wb.page.locator('.tabs-container .tab').filter({ hasText: /DeepSeek: Apply code block \(review\)/ }).first().waitFor();
     await wb.screenshot('chat-03-apply-diff');
     const prompt = await wb.notification(/apply this change to math\.ts\?/);
-    await prompt.getByRole('button', { name: 'Discard' }).click();
+    await prompt.locator('a', { hasText: /^Discard$/ }).click(); // a link in the notification that closes itself once decided
     await wb.page.locator('.tabs-container .tab').filter({ hasText: /\(review\)/ }).first().waitFor({ state: 'detached' });
     const tab = wb.page.locator('.tabs-container .tab').filter({ hasText: /^math\.ts/ }).first();
     await tab.waitFor();

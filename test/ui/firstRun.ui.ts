@@ -5,7 +5,8 @@ describe('UI: first run, API key and chat view (real VS Code in Chromium)', func
   let wb: Workbench;
 
   before(async () => {
-    wb = await Workbench.open('ui-first-run');
+    // The first run as `npm run demo` shows it: against the bundled offline simulator.
+    wb = await Workbench.open('ui-first-run', {}, { simulator: true });
   });
 
   after(async () => {
@@ -29,7 +30,10 @@ describe('UI: first run, API key and chat view (real VS Code in Chromium)', func
     await wb.screenshot('02-password-box');
     await wb.enterApiKey('sk-typed-in-the-ui-0042');
     await wb.notification(/saved and accepted/);
-    await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend $0.00"]').first().waitFor();
+    // The key check's response said it is the simulator: the status bar names it, with its own (empty) spend.
+    const ready = wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend $0.00"]').first();
+    await ready.waitFor();
+    assert.match(await ready.innerText(), /Simulator \$0\.00/);
     const models = wb.env.fake.requests.filter((r) => r.route === '/models');
     assert.equal(models.at(-1)?.headers.authorization, 'Bearer sk-typed-in-the-ui-0042');
     const page = await wb.page.content();
@@ -48,7 +52,7 @@ describe('UI: first run, API key and chat view (real VS Code in Chromium)', func
   it('opens the chat view: a webview under a strict CSP that says it talks to the simulator', async () => {
     await wb.runCommand('DeepSeek: Open Chat');
     const frame = await wb.webviewFrame('textarea[aria-label="Ask DeepSeek"]');
-    await frame.getByText(/Offline simulator \/ local endpoint/).waitFor();
+    await frame.getByText(/Offline simulator at http:\/\/127\.0\.0\.1:\d+/).waitFor();
     assert.equal(await frame.getByText('No API key is set.').count(), 0, 'the key set above is seen by the chat');
     const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.match(csp ?? '', /default-src 'none'/);
@@ -62,7 +66,8 @@ describe('UI: first run, API key and chat view (real VS Code in Chromium)', func
     await wb.statusBarItem().click();
     await wb.page.locator('.tabs-container .tab').filter({ hasText: /DeepSeek Spend/ }).first().waitFor();
     const frame = await wb.webviewFrame('h1');
-    assert.match(await frame.locator('h1').first().innerText(), /DeepSeek spend/);
+    // The simulator's own ledger, named as the simulator's (DeepSeek's is kept apart).
+    assert.match(await frame.locator('h1').first().innerText(), /^Offline simulator spend \(simulated, not DeepSeek\)$/);
     await frame.getByText('Recent requests').waitFor();
     await wb.screenshot('05-spend-breakdown');
   });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'fs';
 import * as path from 'path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
-import { startTestEnvironment, type TestEnvironment } from '../harness/testEnvironment';
+import { startTestEnvironment, type TestEnvironment, type TestEnvironmentOptions } from '../harness/testEnvironment';
 import { workbenchUrl } from '../harness/workbenchUrl';
 
 /**
@@ -24,8 +24,8 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  static async open(name: string, userSettings: Record<string, unknown> = {}): Promise<Workbench> {
-    const env = await startTestEnvironment(name, {}, { userSettings });
+  static async open(name: string, userSettings: Record<string, unknown> = {}, options: Pick<TestEnvironmentOptions, 'simulator'> = {}): Promise<Workbench> {
+    const env = await startTestEnvironment(name, {}, { ...options, userSettings });
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(UI_WAIT_MS);
@@ -40,11 +40,11 @@ export class Workbench {
   }
 
   /** Opens a workbench and sets an API key, as a user would; resolves once the status bar says it is ready. */
-  static async openWithKey(name: string, apiKey: string, userSettings: Record<string, unknown> = {}): Promise<Workbench> {
-    const wb = await Workbench.open(name, userSettings);
+  static async openWithKey(name: string, apiKey: string, userSettings: Record<string, unknown> = {}, options: Pick<TestEnvironmentOptions, 'simulator'> = {}): Promise<Workbench> {
+    const wb = await Workbench.open(name, userSettings, options);
     await wb.runCommand('DeepSeek: Set API Key');
     await wb.enterApiKey(apiKey);
-    await wb.page.locator('.part.statusbar [aria-label^="DeepSeek (offline simulator): session spend"]').first().waitFor();
+    await wb.page.locator(`.part.statusbar [aria-label^="${options.simulator ? 'DeepSeek (offline simulator)' : 'DeepSeek'}: session spend"]`).first().waitFor();
     return wb;
   }
 

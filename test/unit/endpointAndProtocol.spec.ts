@@ -1,18 +1,54 @@
 import * as assert from 'assert/strict';
 import { describeHttpFailure } from '../../src/core/apiErrors';
 import { describeEndpoint } from '../../src/core/endpoint';
+import { EndpointIdentity } from '../../src/core/endpointIdentity';
 import { parseFromHost, parseFromWebview } from '../../src/webview/protocol';
 
 describe('endpoint description', () => {
-  it('tells DeepSeek, a local simulator and other hosts apart', () => {
+  it('tells DeepSeek, local endpoints and other hosts apart by URL, and never calls a URL the simulator', () => {
     assert.equal(describeEndpoint('https://api.deepseek.com').kind, 'deepseek');
     assert.equal(describeEndpoint('https://api.deepseek.com/v1').kind, 'deepseek');
-    const local = describeEndpoint('http://127.0.0.1:4321');
+    const local = describeEndpoint('http://127.0.0.1:4321/v1');
     assert.equal(local.kind, 'local');
-    assert.match(local.label, /Offline simulator.*do not reach DeepSeek/);
+    assert.equal(local.label, 'Local endpoint at http://127.0.0.1:4321');
+    assert.equal(local.simulator, false);
     assert.equal(describeEndpoint('http://localhost:8080').kind, 'local');
     assert.equal(describeEndpoint('https://openrouter.example/api').kind, 'custom');
+    assert.equal(describeEndpoint('https://openrouter.example/api').label, 'Custom endpoint https://openrouter.example');
     assert.equal(describeEndpoint('not a url').kind, 'invalid');
+  });
+
+  it('says "Offline simulator" only after a response carried the header, and "not reachable" after a refused connection', () => {
+    const sim = describeEndpoint('http://127.0.0.1:4321', 'simulator');
+    assert.equal(sim.label, 'Offline simulator at http://127.0.0.1:4321 — requests do not reach DeepSeek');
+    assert.equal(sim.simulator, true);
+    assert.equal(describeEndpoint('http://127.0.0.1:4321', 'answered').label, 'Local endpoint at http://127.0.0.1:4321');
+    const refused = describeEndpoint('http://127.0.0.1:4321', 'refused');
+    assert.equal(refused.label, 'Local endpoint at http://127.0.0.1:4321 — not reachable (connection refused)');
+    assert.equal(refused.unreachable, true);
+    assert.equal(describeEndpoint('https://api.deepseek.com', 'simulator').simulator, false, "DeepSeek's own host is never the simulator");
+  });
+});
+
+describe('endpoint identity (what the responses said)', () => {
+  it('keeps the latest sighting per origin, tells listeners of changes only, and forgets nothing else', () => {
+    const identity = new EndpointIdentity();
+    const changes: string[] = [];
+    const subscription = identity.onDidChange((origin) => changes.push(origin));
+    assert.equal(identity.describe('http://127.0.0.1:4321').label, 'Local endpoint at http://127.0.0.1:4321', 'before any contact');
+    identity.observe('http://127.0.0.1:4321/models', 'simulator');
+    identity.observe('http://127.0.0.1:4321/beta/completions', 'simulator');
+    assert.equal(identity.isSimulator('http://127.0.0.1:4321/v1'), true, 'any path on the endpoint');
+    assert.equal(identity.isSimulator('http://127.0.0.1:9999'), false, 'another port is another endpoint');
+    assert.deepEqual(changes, ['http://127.0.0.1:4321'], 'told once');
+    identity.observe('http://127.0.0.1:4321/chat/completions', 'answered');
+    assert.equal(identity.isSimulator('http://127.0.0.1:4321'), false, 'a response without the header: no longer the simulator');
+    identity.observe('http://127.0.0.1:4321/models', 'refused');
+    assert.match(identity.describe('http://127.0.0.1:4321').label, /not reachable/);
+    subscription.dispose();
+    identity.observe('http://127.0.0.1:4321/models', 'simulator');
+    assert.equal(changes.length, 3, 'no calls after dispose');
+    identity.observe('not a url', 'simulator');
   });
 });
 

@@ -4,6 +4,15 @@ import * as path from 'path';
 import { CHAT_VIEW_ID, CommandIds, CommandTitles } from '../../src/core/commandIds';
 import { LEGACY_SETTINGS, SETTING_DEFINITIONS, SETTING_KEYS, SETTING_OWNERS, SETTINGS_SECTION, USER_ONLY_CONFIG_KEYS } from '../../src/core/settingsSchema';
 
+interface SettingDeclaration {
+  default: unknown;
+  markdownDescription?: string;
+  markdownDeprecationMessage?: string;
+  type: string;
+  enum?: unknown[];
+  scope?: string;
+}
+
 interface Manifest {
   main: string;
   engines: { vscode: string };
@@ -11,10 +20,10 @@ interface Manifest {
   icon: string;
   capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] } };
   contributes: {
-    commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { default: unknown; markdownDescription?: string; markdownDeprecationMessage?: string; type: string; enum?: unknown[]; scope?: string }> };
-    menus: Record<string, { command: string }[]>;
-    keybindings: { command: string }[];
+    commands: { command: string; title: string; category: string; icon?: string }[];
+    configuration: { id: string; title: string; order: number; properties: Record<string, SettingDeclaration> }[];
+    menus: Record<string, { command: string; when?: string; group?: string }[]>;
+    keybindings: { command: string; key: string; when?: string }[];
     views: Record<string, { id: string; type: string }[]>;
     viewsContainers: { activitybar: { id: string; icon: string }[] };
   };
@@ -22,6 +31,8 @@ interface Manifest {
 
 const root = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
+/** Every declared setting, from all the configuration sections. */
+const declaredSettings: Record<string, SettingDeclaration> = Object.assign({}, ...manifest.contributes.configuration.map((section) => section.properties));
 
 describe('package.json declares the public contract', () => {
   it('declares exactly the contract commands, with their titles, in the DeepSeek category', () => {
@@ -34,7 +45,7 @@ describe('package.json declares the public contract', () => {
   });
 
   it('declares every setting of the typed settings module, with the same default and a description', () => {
-    const props = manifest.contributes.configuration.properties;
+    const props = declaredSettings;
     const current = SETTING_KEYS.map((k) => `${SETTINGS_SECTION}.${k}`);
     const legacy = LEGACY_SETTINGS.map((l) => `${SETTINGS_SECTION}.${l.key}`);
     assert.deepEqual(Object.keys(props).sort(), [...current, ...legacy].sort());
@@ -50,7 +61,7 @@ describe('package.json declares the public contract', () => {
   });
 
   it('declares every user-only setting application-scoped and restricted in untrusted workspaces, and no other', () => {
-    const props = manifest.contributes.configuration.properties;
+    const props = declaredSettings;
     const full = (key: string) => `${SETTINGS_SECTION}.${key}`;
     // Application scope: never read from workspace or folder settings, nor from a remote machine's settings.
     const applicationScoped = Object.keys(props).filter((k) => props[k].scope === 'application').sort();
@@ -73,8 +84,23 @@ describe('package.json declares the public contract', () => {
     }
   });
 
+  it('groups the settings in sections under `deepseek`, so the Settings editor reads "DeepSeek", not "Deepseek"', () => {
+    // VS Code drops the part of a setting's category that its section's id repeats ("deepseek.models.chat" in the
+    // section "deepseek.models" reads "Chat" under the heading "Models"); one section alone would be folded into
+    // the extension's entry, whose id repeats nothing. The titles are what the editor shows for "deepseek".
+    const sections = manifest.contributes.configuration;
+    assert.ok(sections.length >= 2, 'more than one section');
+    assert.deepEqual(sections[0], { ...sections[0], id: 'deepseek', title: 'DeepSeek' });
+    for (const section of sections) {
+      assert.match(section.id, /^deepseek(\.|$)/, section.id);
+      assert.doesNotMatch(section.title, /Deepseek/, section.title);
+    }
+    assert.deepEqual(sections.map((s) => s.order), sections.map((_, i) => i + 1), 'in order');
+    assert.equal(new Set(sections.map((s) => s.id)).size, sections.length, 'ids are unique');
+  });
+
   it('keeps replaced settings declared as deprecated, naming their replacement', () => {
-    const props = manifest.contributes.configuration.properties;
+    const props = declaredSettings;
     for (const l of LEGACY_SETTINGS) {
       const prop = props[`${SETTINGS_SECTION}.${l.key}`];
       assert.equal(prop.markdownDeprecationMessage, l.note, l.key);
@@ -83,8 +109,14 @@ describe('package.json declares the public contract', () => {
   });
 
   it('names no retired model id as a default', () => {
-    const defaults = JSON.stringify(SETTING_KEYS.map((k) => manifest.contributes.configuration.properties[`${SETTINGS_SECTION}.${k}`].default));
+    const defaults = JSON.stringify(SETTING_KEYS.map((k) => declaredSettings[`${SETTINGS_SECTION}.${k}`].default));
     assert.doesNotMatch(defaults, /deepseek-chat|deepseek-reasoner/);
+  });
+
+  it('binds Explain and Refactor without asking for a selection (they take the enclosing function)', () => {
+    const when = (command: string) => manifest.contributes.keybindings.find((k) => k.command === command)?.when;
+    assert.equal(when(CommandIds.explainSelection), 'editorTextFocus');
+    assert.equal(when(CommandIds.refactorSelection), 'editorTextFocus && !editorReadonly');
   });
 
   it('refers only to declared commands from menus and keybindings', () => {
@@ -105,6 +137,20 @@ describe('package.json declares the public contract', () => {
     assert.deepEqual(manifest.contributes.views.deepseek, [
       { type: 'webview', id: CHAT_VIEW_ID, name: 'Chat', icon: 'media/deepseek.svg', contextualTitle: 'DeepSeek' },
     ]);
+  });
+
+  it('puts New Chat, History and Spend in the chat view\'s title bar as codicons, the key commands in its overflow menu', () => {
+    const items = manifest.contributes.menus['view/title'].filter((m) => m.when === `view == ${CHAT_VIEW_ID}`);
+    const navigation = items.filter((m) => m.group?.startsWith('navigation'));
+    assert.deepEqual(navigation.map((m) => [m.command, m.group]), [
+      [CommandIds.newChat, 'navigation@1'],
+      [CommandIds.showChatHistory, 'navigation@2'],
+      [CommandIds.showSpend, 'navigation@3'],
+    ]);
+    const icon = (id: string) => manifest.contributes.commands.find((c) => c.command === id)?.icon;
+    assert.deepEqual(navigation.map((m) => icon(m.command)), ['$(add)', '$(history)', '$(graph)']);
+    const overflow = items.filter((m) => !m.group?.startsWith('navigation')).map((m) => m.command);
+    assert.deepEqual(overflow, [CommandIds.setApiKey, CommandIds.clearApiKey]);
   });
 
   it('activates lazily and points at files that exist', () => {

@@ -34,6 +34,8 @@ function testOnly(): TestOnlyMembers {
     ask: unused,
     askInChat: unused,
     newChat: unused,
+    sendFromChatView: unused,
+    chatSessionCount: () => 0,
     stopChat: unused,
     chatState: unused,
     recentNotices: () => [],
@@ -60,7 +62,7 @@ describe('the API activate() returns', () => {
     assert.deepEqual([...READ_ONLY_API_MEMBERS].sort(), Object.keys(EVERY_READ_ONLY_MEMBER).sort());
     assert.equal(built, false);
     assert.ok(Object.isFrozen(shipped));
-    for (const name of ['ask', 'askInChat', 'checkConnection', 'newChat', 'stopChat', 'chatState', 'recentNotices']) {
+    for (const name of ['ask', 'askInChat', 'checkConnection', 'newChat', 'stopChat', 'chatState', 'sendFromChatView', 'recentNotices']) {
       assert.equal(name in shipped, false, name);
     }
     assert.equal(shipped.version, '1.2.3');

@@ -1,4 +1,5 @@
 import * as assert from 'assert/strict';
+import { formatLocalTime, formatUtcOffset, localOffsetMinutes } from '../../src/core/localTime';
 import { SpendLedger } from '../../src/core/spendLedger';
 import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
 import { formatRecordCost, formatSpend, spendReport, statusLine, statusTooltip, type SpendView } from '../../src/core/spendSummary';
@@ -38,8 +39,9 @@ function serviceView(ledger: SpendLedger, extra: Partial<SpendView> = {}): Spend
   return { ...viewOf(ledger, extra), ...(unpriced.length > 0 ? { unpricedByProvider: Object.fromEntries(unpriced.map(([n, t]) => [n, t.unpricedRequests])) } : {}) };
 }
 
-function reportOf(ledger: SpendLedger, view: SpendView = viewOf(ledger)): string {
+function reportOf(ledger: SpendLedger, view: SpendView = viewOf(ledger), extra: Partial<Parameters<typeof spendReport>[0]> = {}): string {
   return spendReport({
+    ...extra,
     view,
     sessionByModel: ledger.breakdown('session', 'model'),
     sessionBySurface: ledger.breakdown('session', 'surface'),
@@ -65,17 +67,22 @@ describe('spend summary wording', () => {
     const ledger = ledgerWith({ hit: 8000, miss: 2000, out: 500 });
     const line = statusLine(viewOf(ledger), { streaming: false, simulated: false });
     // 8000×0.07 + 2000×0.27 + 500×1.10 = 560 + 540 + 550 = 1650 µ$ = $0.00165
-    assert.equal(line.text, '$(sparkle) $0.0017 · 80%');
+    assert.equal(line.text, 'DeepSeek $0.0017 · 80% cached');
     assert.equal(line.accessibilityLabel, 'DeepSeek: session spend $0.0017, cache-hit rate 80%');
     assert.equal(line.level, 'normal');
+    const compact = statusLine(viewOf(ledger), { streaming: false, simulated: false, compact: true });
+    assert.equal(compact.text, '$(sparkle) $0.0017 · 80%', 'the short form for a narrow status bar');
+    assert.equal(compact.accessibilityLabel, line.accessibilityLabel, 'the accessible label keeps the full figures');
   });
 
   it('spins while streaming, says simulator, and has no rate before any request', () => {
     const empty = new SpendLedger();
-    assert.equal(statusLine(viewOf(empty), { streaming: true, simulated: false }).text, '$(loading~spin) $0.00');
+    assert.equal(statusLine(viewOf(empty), { streaming: true, simulated: false }).text, '$(loading~spin) DeepSeek $0.00');
+    assert.equal(statusLine(viewOf(empty), { streaming: true, simulated: false, compact: true }).text, '$(loading~spin) $0.00');
     const sim = statusLine(viewOf(empty), { streaming: false, simulated: true });
-    assert.equal(sim.text, '$(beaker) $0.00');
-    assert.match(sim.accessibilityLabel, /^DeepSeek \(offline simulator\)/);
+    assert.equal(sim.text, '$(beaker) Simulator $0.00');
+    assert.equal(statusLine(viewOf(empty), { streaming: false, simulated: true, compact: true }).text, '$(beaker) $0.00');
+    assert.match(sim.accessibilityLabel, /^DeepSeek \(offline simulator\): session spend \$0\.00, simulated, no money spent$/);
   });
 
   it('warns at 80% of the budget and errors past it', () => {
@@ -93,11 +100,15 @@ describe('spend summary wording', () => {
 
   it('tooltip: totals, saving versus no cache, balance and price table', () => {
     const ledger = ledgerWith({ hit: 8000, miss: 2000, out: 500 });
-    const tooltip = statusTooltip(viewOf(ledger, { balance: { amounts: [{ currency: 'USD', total: 9.5 }], fetchedAt: Date.UTC(2026, 0, 1, 8, 30) } }), { endpoint: 'DeepSeek API', key: 'API key stored' });
+    const tooltip = statusTooltip(
+      viewOf(ledger, { balance: { amounts: [{ currency: 'USD', total: 9.5 }], fetchedAt: Date.UTC(2026, 0, 1, 8, 30) } }),
+      { endpoint: 'DeepSeek API', key: 'API key stored' },
+      () => 60,
+    );
     assert.ok(tooltip.includes('| Session | 1 | 8,000 | 2,000 | 500 | 80% | $0.0017 |'));
     // without cache: 10000×0.27 + 500×1.10 = 2700 + 550 = 3250 µ$; saved 1600 µ$
     assert.ok(tooltip.includes('Saved by the cache this session: **$0.0016** ($0.0033 without it).'));
-    assert.ok(tooltip.includes('Account balance: 9.50 USD (as of 08:30 UTC).'));
+    assert.ok(tooltip.includes('Account balance: 9.50 USD (as of 2026-01-01 09:30 (UTC+01:00)).'), tooltip);
     assert.ok(tooltip.includes('Prices: deepseek-chat standard'));
   });
 
@@ -122,6 +133,85 @@ describe('spend summary wording', () => {
   });
 });
 
+describe('spend summary wording: local times in Show Spend', () => {
+  // The ledger's requests are at 12:00:01 and 12:00:02 UTC on 2026-11-25; the report is generated at 13:00 UTC.
+  const ledger = () => ledgerWith({ hit: 100, miss: 100, out: 10 }, { hit: 0, miss: 50, out: 5 });
+
+  it('shows every time as local time with its UTC offset (an offset east of UTC)', () => {
+    const report = reportOf(ledger(), undefined, { offsetAt: () => 60 });
+    assert.match(report, /^Generated 2026-11-25 14:00 \(UTC\+01:00\)\. Session started 2026-11-25 13:00 \(UTC\+01:00\)\.$/m);
+    assert.match(report, /\| time \(local\) \|/);
+    assert.match(report, /^\| 2026-11-25 13:00:02 \(UTC\+01:00\) \| deepseek-chat \|/m);
+    assert.doesNotMatch(report, / UTC\)?\.| \(UTC\) /, 'no bare UTC time is left');
+  });
+
+  it('west of UTC, past midnight and with half-hour offsets', () => {
+    const west = reportOf(ledger(), undefined, { offsetAt: () => -13 * 60 });
+    assert.match(west, /^Generated 2026-11-25 00:00 \(UTC-13:00\)\. Session started 2026-11-24 23:00 \(UTC-13:00\)\.$/m, 'the day before, locally');
+    const india = reportOf(ledger(), undefined, { offsetAt: () => 330 });
+    assert.match(india, /^Generated 2026-11-25 18:30 \(UTC\+05:30\)\./m);
+    const utc = reportOf(ledger(), undefined, { offsetAt: () => 0 });
+    assert.match(utc, /^Generated 2026-11-25 13:00 \(UTC\+00:00\)\./m);
+  });
+
+  it('formats an instant at a given offset, east or west, with or without seconds', () => {
+    const at = Date.UTC(2026, 11, 2, 15, 5, 7);
+    assert.equal(formatLocalTime(at, () => 60), '2026-12-02 16:05 (UTC+01:00)');
+    assert.equal(formatLocalTime(at, () => -210, { seconds: true }), '2026-12-02 11:35:07 (UTC-03:30)');
+    assert.equal(formatLocalTime(at, () => 0), '2026-12-02 15:05 (UTC+00:00)');
+    assert.equal(formatUtcOffset(-0), 'UTC+00:00');
+    assert.equal(formatLocalTime(at), formatLocalTime(at, localOffsetMinutes), "the default is this machine's zone");
+  });
+
+  it('asks the offset for each moment (a daylight-saving change between two times)', () => {
+    const asked: number[] = [];
+    const report = reportOf(ledger(), undefined, { offsetAt: (ms) => (asked.push(ms), ms >= Date.UTC(2026, 10, 25, 12, 30) ? 60 : 120) });
+    assert.match(report, /^Generated 2026-11-25 14:00 \(UTC\+01:00\)\. Session started 2026-11-25 14:00 \(UTC\+02:00\)\.$/m);
+    assert.ok(asked.includes(Date.UTC(2026, 10, 25, 13, 0, 0)));
+  });
+
+  it('keeps the balance time local as well, in the report and the tooltip', () => {
+    const balance = { amounts: [{ currency: 'USD', total: 9.5 }], fetchedAt: Date.UTC(2026, 11, 2, 15, 5) };
+    const view = viewOf(ledger(), { balance });
+    assert.match(reportOf(ledger(), view, { offsetAt: () => 60 }), /Account balance: 9\.50 USD \(fetched 2026-12-02 16:05 \(UTC\+01:00\)\)\./);
+    assert.match(statusTooltip(view, { endpoint: 'x', key: 'y' }, () => 60), /as of 2026-12-02 16:05 \(UTC\+01:00\)/);
+  });
+});
+
+describe('spend summary wording: the offline simulator\'s ledger', () => {
+  it("names a simulated report as the simulator's and shows DeepSeek's totals apart", () => {
+    const simulator = ledgerWith({ hit: 100, miss: 100, out: 10 });
+    const deepseek = ledgerWith({ hit: 0, miss: 1_000_000, out: 0 });
+    const report = reportOf(simulator, viewOf(simulator, { simulated: true }), {
+      endpoint: 'http://127.0.0.1:8130',
+      apart: { simulated: false, session: deepseek.session, today: deepseek.today, allTime: deepseek.allTime },
+      offsetAt: () => 0,
+    });
+    assert.match(report, /^# Offline simulator spend \(simulated, not DeepSeek\)\n/);
+    assert.match(report, /^Requests went to the bundled offline simulator at http:\/\/127\.0\.0\.1:8130, not to DeepSeek: .*no money was spent/m);
+    assert.match(report, /## DeepSeek \(kept apart\)\n\n.*\n\n.*\n.*\n\| Session \| 1 \| 0 \| 1,000,000 \| 0 \| 0% \| \$0\.27 \|/);
+    assert.doesNotMatch(report.slice(0, report.indexOf('## DeepSeek (kept apart)')), /\$0\.27/, "DeepSeek's spend is in no figure of the simulator's");
+  });
+
+  it("keeps the simulator's totals apart from DeepSeek's report, naming it as the simulator", () => {
+    const deepseek = ledgerWith({ hit: 0, miss: 1_000_000, out: 0 });
+    const simulator = ledgerWith({ hit: 100, miss: 100, out: 10 });
+    const report = reportOf(deepseek, viewOf(deepseek), { apart: { simulated: true, session: simulator.session, today: simulator.today, allTime: simulator.allTime } });
+    assert.match(report, /^# DeepSeek spend\n/);
+    const totals = report.slice(report.indexOf('## Totals'), report.indexOf('## Offline simulator (kept apart)'));
+    assert.match(totals, /\| Session \| 1 \| 0 \| 1,000,000 \| 0 \| 0% \| \$0\.27 \|/, 'only DeepSeek\'s request in DeepSeek\'s totals');
+    assert.match(report, /## Offline simulator \(kept apart\)\n\nSpend recorded while requests went to the bundled offline simulator\..*not to DeepSeek.*none of it counts in DeepSeek's totals/);
+  });
+
+  it('the tooltip says the figures are simulated, and the balance is play money', () => {
+    const simulator = ledgerWith({ hit: 100, miss: 100, out: 10 });
+    const tooltip = statusTooltip(viewOf(simulator, { simulated: true, balance: { amounts: [{ currency: 'USD', total: 10 }], fetchedAt: 0 } }), { endpoint: 'Offline simulator at …', key: 'k' }, () => 0);
+    assert.match(tooltip, /^\*\*DeepSeek Assistant — offline simulator spend \(simulated, not DeepSeek\)\*\*/);
+    assert.match(tooltip, /Simulated balance \(play money\): 10\.00 USD/);
+    assert.doesNotMatch(tooltip, /Account balance/);
+  });
+});
+
 describe('spend summary wording: unpriced requests and providers', () => {
   const noUnpriced = { requests: 3, costUsd: 0.0031, unpricedRequests: 0 };
 
@@ -143,10 +233,11 @@ describe('spend summary wording: unpriced requests and providers', () => {
   it('status line: adds the unpriced count, so a session of unpriced requests never reads $0.00 alone', () => {
     const only = ledgerWith({ hit: 0, miss: 10, out: 10, provider: 'Backup' });
     const line = statusLine(serviceView(only, { fallbackProvider: 'Backup' }), { streaming: false, simulated: false });
-    assert.equal(line.text, '$(sparkle) $0.00 +1 unpriced · 0% via Backup');
+    assert.equal(line.text, 'DeepSeek $0.00 +1 unpriced · 0% cached · via Backup');
+    assert.equal(statusLine(serviceView(only, { fallbackProvider: 'Backup' }), { streaming: false, simulated: false, compact: true }).text, '$(sparkle) $0.00 +1 unpriced · 0% via Backup');
     assert.match(line.accessibilityLabel, /session spend \$0\.00 plus 1 unpriced request,/);
     const mixed = ledgerWith({ hit: 8000, miss: 2000, out: 500 }, { hit: 0, miss: 10, out: 10, provider: 'Backup' }, { hit: 0, miss: 10, out: 10, provider: 'Backup' });
-    assert.match(statusLine(serviceView(mixed), { streaming: false, simulated: false }).text, /^\$\(sparkle\) \$0\.0017 \+2 unpriced · /);
+    assert.match(statusLine(serviceView(mixed), { streaming: false, simulated: false }).text, /^DeepSeek \$0\.0017 \+2 unpriced · /);
     assert.doesNotMatch(statusLine(viewOf(ledgerWith({ hit: 1, miss: 1, out: 1 })), { streaming: false, simulated: false }).text, /unpriced/);
   });
 

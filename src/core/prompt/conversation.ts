@@ -11,6 +11,8 @@
  * - Last resort, when the history alone no longer fits the window: the oldest whole turns are dropped from the
  *   front (see promptBuilder.ts). That changes the bytes after the system message once and is counted in
  *   `cacheBreaks`; later turns are append-only again from the new start.
+ * - Regenerate / Edit and Resend take back only the last exchange (`dropLast`): what remains is exactly the
+ *   prefix of that exchange's request, so the request sent again repeats it and hits the cache.
  *
  * The conversation also remembers what each file (and stable block) looked like when it was last shown, so a turn
  * can say "unchanged since shown earlier" or send only a diff.
@@ -177,6 +179,23 @@ export class Conversation {
       attachments: p.attachments,
     });
     this.rev++;
+  }
+
+  /**
+   * Takes back the last committed exchange, to ask its question again or an edited one (Regenerate, Edit and
+   * Resend). The frozen system message, the start and the earlier turns stay exactly as that exchange's request
+   * sent them, so a prompt built now repeats that request byte for byte up to its last user message and keeps
+   * hitting the prefix cache. A commit that broke the cache stays counted: those bytes went out. Prompts built
+   * before the rollback can no longer be committed. Returns the exchange taken back, or undefined when no turn
+   * is still sent (nothing changes then).
+   */
+  dropLast(): FrozenTurn | undefined {
+    if (this.turnList.length === 0 || this.turnList.length <= this.start) {
+      return undefined;
+    }
+    const dropped = this.turnList.pop();
+    this.rev++;
+    return dropped;
   }
 
   toJSON(): ConversationState {

@@ -7,7 +7,7 @@ import { checkBudget } from '../budget';
 import { CommandIds } from '../commandIds';
 import { formatUsd } from '../money';
 import { hitRate } from '../spendLedger';
-import { formatPercent, statusLine, type SpendView, type StatusLine } from '../spendSummary';
+import { formatPercent, statusLine, type SpendView, type StatusLine, type StatusLineOptions } from '../spendSummary';
 import { inertMarkdown } from './providerStatusReport';
 
 /** Which provider answers (src/engine/providerHealth.ts's `ServingState` is this type). */
@@ -39,7 +39,7 @@ function shortReason(reason: string | undefined): string | undefined {
  * `$(warning) Backup · $0.0123` while DeepSeek is skipped or being probed; undefined while it serves normally
  * (the usual line from statusLine applies then). The level is at least a warning; over budget it stays an error.
  */
-export function degradedStatus(view: SpendView, serving: ServingFacts, options: { streaming: boolean; simulated: boolean }): DegradedStatus | undefined {
+export function degradedStatus(view: SpendView, serving: ServingFacts, options: StatusLineOptions): DegradedStatus | undefined {
   if (!serving.primaryDegraded) return undefined;
   const spend = formatUsd(view.session.costUsd);
   const rate = hitRate(view.session);

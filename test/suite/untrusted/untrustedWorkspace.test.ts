@@ -28,6 +28,7 @@ describe('an untrusted workspace an attacker wrote', () => {
     assert.equal(vscode.workspace.isTrusted, false);
     const api = await activateExtension();
     assert.equal(await api.apiKeySource(), 'secretStorage');
+    assert.equal((await api.chatState()).trusted, false, 'the chat shows its "not trusted" banner');
   });
 
   it('says at activation which settings it ignored', async () => {
