@@ -95,6 +95,19 @@ function confirmInPlace(button: HTMLButtonElement, word: string, restoreIcon: Ic
   }, CONFIRM_MS));
 }
 
+/**
+ * Shows a question: as typed, or for a command's turn its label, whose `name` spans (the function acted on) show
+ * as code. Text only: nothing in it is parsed as HTML.
+ */
+function showQuestion(target: HTMLElement, view: TurnView, text = view.question): void {
+  if (!view.command) {
+    target.textContent = text;
+    return;
+  }
+  target.replaceChildren(...text.split(/(`[^`\n]+`)/).filter((part) => part !== '').map((part) =>
+    /^`[^`]+`$/.test(part) ? el('code', {}, part.slice(1, -1)) : document.createTextNode(part)));
+}
+
 /** The model the composer's picker has chosen now (the composer owns it); the turn's own role when unreadable. */
 function pickedModel(fallback: ModelChoice): ModelChoice {
   const value = (document.querySelector('select[aria-label="Model"]') as HTMLSelectElement | null)?.value;
@@ -375,7 +388,10 @@ export class TurnList {
     if (view.context.length && !contextUsed) contextUsed = question.appendChild(el('div', { class: 'context-used' }));
     if (contextUsed) contextUsed.textContent = view.context.length ? `Context: ${view.context.join(', ')}` : '';
     // A question edited and sent shows as sent until the host's new turn replaces this one.
-    if (this.replacing?.turnId !== view.id && entry.questionText.textContent !== view.question) entry.questionText.textContent = view.question;
+    if (this.replacing?.turnId !== view.id && view.question !== entry.questionText.dataset.question) {
+      showQuestion(entry.questionText, view);
+      entry.questionText.dataset.question = view.question;
+    }
     entry.reasoningBox.hidden = view.reasoning === '' && !(view.role === 'reasoner' && view.status === 'streaming');
     entry.summary.textContent = reasoningSummary(view, entry.measuredThoughtMs);
     entry.who.textContent = answeredBy(view);
@@ -451,7 +467,7 @@ export class TurnList {
     entry.editor = undefined;
     editor.nextElementSibling?.remove(); // the hint
     editor.remove();
-    if (sent !== undefined) entry.questionText.textContent = sent;
+    if (sent !== undefined) showQuestion(entry.questionText, entry.view, sent);
     entry.questionText.hidden = false;
     this.renderActions(entry);
   }
@@ -474,7 +490,8 @@ export class TurnList {
     }
     const editButton = iconButton('Edit question', 'edit', 'edit-question');
     questionHead.append(el('span', { class: 'turn-head-fill' }), editButton);
-    const questionText = el('div', { class: 'question-text' }, view.question);
+    const questionText = el('div', { class: 'question-text', 'data-question': view.question });
+    showQuestion(questionText, view);
     question.append(questionHead, questionText);
 
     // DeepSeek's turn: headed by who answered and the model, then what streamed, the answer, its actions.

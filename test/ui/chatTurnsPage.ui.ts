@@ -159,7 +159,8 @@ describe('UI: chat turns against a scripted host (the page in Chromium, no VS Co
       state: chatState([turnView('t1', 'Explain `mean` · src/math.ts:5–10', 'It averages.', { command: 'explain', role: 'reasoner' })]),
     });
     assert.equal(await turn().locator('.command-badge').innerText(), '/explain');
-    assert.equal(await turn().locator('.question-text').innerText(), 'Explain `mean` · src/math.ts:5–10');
+    assert.equal(await turn().locator('.question-text').innerText(), 'Explain mean · src/math.ts:5–10');
+    assert.equal(await turn().locator('.question-text code').innerText(), 'mean', 'the name it acts on shows as code');
     assert.equal(await turn().getByRole('button', { name: 'Edit question' }).isHidden(), true);
     assert.equal(await turn().getByRole('button', { name: 'Regenerate' }).isVisible(), true);
   });
