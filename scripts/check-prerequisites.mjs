@@ -34,10 +34,13 @@ const checks = [
 let missing = checks.filter((c) => !c.ok());
 if (missing.length > 0 && install && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
   const pkgs = missing.map((c) => c.pkg);
-  console.log(`Installing ${pkgs.join(', ')} with apt-get…`);
+  console.log(`Installing ${missing.map((c) => `${c.pkg} (${c.why})`).join(', ')} with apt-get, about a minute…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  spawnSync('apt-get', ['install', '-y', '-qq', ...pkgs], { stdio: 'inherit', env });
+  // apt's and dpkg's progress lines ("Selecting previously unselected package …") are shown only if it fails.
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...pkgs]]) {
+    const step = spawnSync('apt-get', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (step.status !== 0) process.stderr.write(`${step.stdout ?? ''}${step.stderr ?? ''}`);
+  }
   missing = checks.filter((c) => !c.ok());
 }
 

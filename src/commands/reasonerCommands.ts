@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { matchTrailingNewline, replacementBlock } from '../core/codeBlocks';
-import { docInstruction, explainInstruction, fixInstruction, refactorInstruction, testsInstruction, withNote, type InstructionTarget } from '../core/commandInstructions';
+import { docInstruction, explainInstruction, fixInstruction, problemList, refactorInstruction, testsInstruction, withNote, type InstructionTarget } from '../core/commandInstructions';
 import { formatLineSpan, selectedLines } from '../core/lineSpan';
 import { estimateTokens } from '../core/tokenEstimate';
 import type { ConfigurationService } from '../config/settings';
@@ -227,9 +227,13 @@ export class ReasonerCommands {
     editor.selection = new vscode.Selection(range.start, range.end);
     const target = await this.target(editor, 'fix');
     if (isRefused(target)) return target;
-    const problems = inRange
-      .map((d) => `- ${vscode.DiagnosticSeverity[d.severity]} at line ${d.range.start.line + 1}: ${d.message}${d.source ? ` (${d.source}${d.code !== undefined ? ` ${typeof d.code === 'object' ? String(d.code.value) : String(d.code)}` : ''})` : ''}`)
-      .join('\n');
+    const problems = problemList(inRange.map((d) => ({
+      severity: vscode.DiagnosticSeverity[d.severity],
+      line: d.range.start.line + 1,
+      message: d.message,
+      ...(d.source ? { source: d.source } : {}),
+      ...(d.code !== undefined ? { code: typeof d.code === 'object' ? String(d.code.value) : String(d.code) } : {}),
+    })));
     const count = inRange.length === 1 ? '1 problem' : `${inRange.length} problems`;
     return this.propose('fix', target, withNote(`Fix ${count} in ${target.shortLabel}`, note), fixInstruction(target, problems, note), 'Fixing', 'DeepSeek: Fix');
   }

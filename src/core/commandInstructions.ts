@@ -83,7 +83,26 @@ export function refactorInstruction(target: InstructionTarget, goal: string): st
   );
 }
 
-/** `problems`: one line per diagnostic ("- Error at line 9: …"). */
+/** A problem in the selected code, as the Fix instruction lists it. */
+export interface InstructionProblem {
+  /** `Error`, `Warning`, `Information` or `Hint`. */
+  readonly severity: string;
+  /** 1-based line in the file. */
+  readonly line: number;
+  readonly message: string;
+  /** Who reported it, e.g. `ts`, and its code, e.g. `2551`. */
+  readonly source?: string;
+  readonly code?: string;
+}
+
+/** One line per problem: "- Error at line 9: Property 'quantiy' does not exist … (ts 2551)". */
+export function problemList(problems: readonly InstructionProblem[]): string {
+  return problems
+    .map((p) => `- ${p.severity} at line ${p.line}: ${p.message}${p.source ? ` (${p.source}${p.code !== undefined ? ` ${p.code}` : ''})` : ''}`)
+    .join('\n');
+}
+
+/** `problems`: one line per diagnostic, as `problemList` writes them. */
 export function fixInstruction(target: InstructionTarget, problems: string, note = ''): string {
   return (
     `Fix these problems in the selected code (${target.location}):\n${problems}\n` +

@@ -1,6 +1,7 @@
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
 import { PrefixCacheSimulator } from './prefixCache';
+import { SIMULATOR_BAD_KEY, simulatedReply } from './simulatedAnswers';
 import { countTokens, tokenize } from './tokenizer';
 import type { Fault, FakeConfig, LoggedRequest, ScriptedReply } from './types';
 
@@ -270,7 +271,9 @@ export class FakeDeepSeekServer {
       return;
     }
 
-    if (this.config.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.config.apiKey}`) {
+    // The simulator refuses one documented key the way DeepSeek refuses a wrong one, so the error path can be tried.
+    const refusedKey = this.config.simulator && req.headers.authorization === `Bearer ${SIMULATOR_BAD_KEY}`;
+    if (refusedKey || (this.config.apiKey !== undefined && req.headers.authorization !== `Bearer ${this.config.apiKey}`)) {
       entry.outcome = 'error:401';
       const given = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
       this.sendError(
@@ -412,10 +415,13 @@ export class FakeDeepSeekServer {
     if (scripted) {
       return scripted;
     }
+    if (this.config.simulator) {
+      return simulatedReply(messages, reasoning);
+    }
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
     const question = typeof lastUser?.content === 'string' ? lastUser.content.trim() : '';
     const short = question.length > 80 ? `${question.slice(0, 77)}…` : question;
-    const who = this.config.simulator ? 'the offline simulator (no request reached DeepSeek)' : 'the fake DeepSeek server';
+    const who = 'the fake DeepSeek server';
     return {
       ...(reasoning ? { reasoning: `The user asks: "${short}". I will answer briefly and note that this is ${who}.` } : {}),
       content: `This answer comes from ${who}.\n\nYou asked: **${short || '(nothing)'}**\n\n\`\`\`ts\nconst answer = 42;\n\`\`\``,

@@ -44,7 +44,10 @@ export interface FakeConfig {
   /** Models that serve FIM on `/beta/completions` (V4: Flash only, never with thinking enabled). */
   fimModels: string[];
   balance: { is_available: boolean; balance_infos: BalanceInfo[] };
-  /** Replies used in order for chat requests; when empty, `defaultReply` decides. */
+  /**
+   * Replies used in order for chat requests. When empty: in simulator mode an answer for the surface that asked
+   * (simulatedAnswers.ts), otherwise a fixed reply that echoes the question.
+   */
   replies: ScriptedReply[];
   /** Text returned by FIM; when unset a deterministic completion is derived from the prompt. */
   fimReply?: string;
@@ -58,7 +61,11 @@ export interface FakeConfig {
   keepAliveIntervalMs: number;
   /** Cache storage unit in tokens. */
   cacheUnitTokens: number;
-  /** Replies say they come from the offline simulator (used by `npm run demo`). */
+  /**
+   * The offline simulator of `npm run demo`: unscripted chat replies answer like a model would for each surface
+   * (simulatedAnswers.ts), `/models` says it is the simulator, and the key `sk-simulator-bad-key` is refused
+   * with DeepSeek's 401.
+   */
   simulator: boolean;
   /**
    * Plays an OpenAI-compatible host (vLLM, SGLang, …) that serves FIM as `/completions` with `suffix` at its

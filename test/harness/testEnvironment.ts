@@ -49,6 +49,10 @@ export interface TestEnvironmentOptions {
   readonly simulator?: boolean;
   /** Overlaid on TEST_USER_SETTINGS (e.g. to turn Workspace Trust on). */
   readonly userSettings?: Record<string, unknown>;
+  /** Replaces TEST_USER_SETTINGS as the base (the demo's test checks that the demo's own settings suffice). */
+  readonly baseUserSettings?: Record<string, unknown>;
+  /** Opens this folder as it is instead of a fresh copy of test/fixtures/workspace. */
+  readonly workspace?: string;
   /** Written to the workspace's .vscode/settings.json before VS Code opens it (it is there when the folder opens). */
   readonly workspaceSettings?: (urls: { fakeUrl: string; attackerUrl?: string }) => Record<string, unknown>;
 }
@@ -62,8 +66,10 @@ export async function startTestEnvironment(
   const dir = path.join(ARTIFACTS_DIR, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const workspace = path.join(dir, 'workspace');
-  cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  const workspace = options.workspace ?? path.join(dir, 'workspace');
+  if (!options.workspace) {
+    cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+  }
 
   const fake = new FakeDeepSeekServer(options.simulator ? { simulator: true } : {});
   const fakeUrl = await fake.start();
@@ -78,7 +84,7 @@ export async function startTestEnvironment(
   }
   const vscode = await startVsCodeServer(install, {
     dataDir: path.join(dir, 'vscode'),
-    userSettings: { ...TEST_USER_SETTINGS, 'deepseek.baseUrl': fakeUrl, ...options.userSettings },
+    userSettings: { ...(options.baseUserSettings ?? TEST_USER_SETTINGS), 'deepseek.baseUrl': fakeUrl, ...options.userSettings },
     env: {
       FAKE_DEEPSEEK_URL: fakeUrl,
       ...(attackerUrl ? { ATTACKER_DEEPSEEK_URL: attackerUrl } : {}),

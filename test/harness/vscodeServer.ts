@@ -10,11 +10,30 @@ export interface VsCodeInstall {
   readonly dir: string;
 }
 
-function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): void {
-  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: 'inherit' });
+function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; quiet?: boolean }): void {
+  // Quiet: npm's own summary lines ("added 165 packages, and removed 2 packages") say less than the step's own
+  // line; what the command printed is shown only when it fails.
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: options.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) {
+    if (options.quiet) process.stderr.write(`${result.stdout?.toString() ?? ''}${result.stderr?.toString() ?? ''}`);
     throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
   }
+}
+
+/** `dir` relative to the clone when inside it, else absolute. */
+function shown(dir: string): string {
+  const relative = path.relative(REPO_ROOT, dir);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
+}
+
+function seconds(since: number): string {
+  const s = Math.round((Date.now() - since) / 1000);
+  return s < 90 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 /**
@@ -34,25 +53,35 @@ export function ensureVsCodeServer(options: { installPrerequisites?: boolean } =
   if (check.status !== 0) {
     throw new Error('missing prerequisites (see above)');
   }
-  console.log(`\nInstalling VS Code ${CODE_SERVER_VERSION} (code-server) and Node ${SERVER_NODE_VERSION} into ${path.relative(REPO_ROOT, dir)} — first run only, about 3 minutes.\n`);
+  const started = Date.now();
+  console.log(`\nInstalling VS Code for the demo and the tests into ${shown(dir)} — first run only, about 3 minutes:`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'vscode-test-cache', private: true }, null, 2));
   // Saved to the cache folder's package.json: an unsaved node@24 would be pruned by the second install.
-  const npmArgs = ['install', '--no-audit', '--no-fund', '--loglevel=error'];
-  run('npm', [...npmArgs, `node@${SERVER_NODE_VERSION}`], { cwd: dir });
+  // allowScripts: the install scripts these packages need (npm 11 only lists unreviewed ones; npm 12 skips them).
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'vscode-test-cache',
+    private: true,
+    allowScripts: { node: true, 'code-server': true, argon2: true },
+  }, null, 2));
+  const npmArgs = ['install', '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=error'];
+  console.log(`  1/2  Node ${SERVER_NODE_VERSION}, which VS Code's server needs (npm package node@${SERVER_NODE_VERSION}, about 120 MB, under a minute)…`);
+  run('npm', [...npmArgs, `node@${SERVER_NODE_VERSION}`], { cwd: dir, quiet: true });
   // code-server's install script refuses any Node but 24, judged from npm's user agent: put that Node first
   // on PATH, and drop the npm_* variables an outer `npm test` set (they carry its Node 20 user agent).
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'NODE' && name !== 'INIT_CWD'),
   );
   env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`;
-  run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env });
+  console.log(`  2/2  VS Code's server build (npm package code-server@${CODE_SERVER_VERSION}, about 700 MB; its install compiles native modules, 2–3 minutes)…`);
+  run('npm', [...npmArgs, `code-server@${CODE_SERVER_VERSION}`], { cwd: dir, env, quiet: true });
   for (const file of [nodeBin, serverMain]) {
     if (!existsSync(file)) {
       throw new Error(`VS Code install finished, but ${file} is missing`);
     }
   }
   writeFileSync(marker, new Date().toISOString());
+  const version = (JSON.parse(readFileSync(path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
+  console.log(`  VS Code ${version} installed in ${seconds(started)}.\n`);
   return { nodeBin, serverMain, dir };
 }
 

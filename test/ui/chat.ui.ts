@@ -160,12 +160,13 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     await wb.openFile('src/math.ts');
     await wb.page.locator('.editor-instance .view-line').filter({ hasText: 'export function add' }).first().click();
     await wb.page.keyboard.press('Home');
+    // Three lines selected: the selection ends at column 1 of line 4, which holds none of it (labelled 1–3).
     for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Shift+ArrowDown');
     await wb.page.locator('.part.statusbar').getByText(/Ln 4, Col 1 \(\d+ selected\)/).waitFor();
     await wb.runCommand('DeepSeek: Explain Selection');
     chat = await wb.webviewFrame('article.turn');
     const turn = chat.locator('article.turn').last();
-    await turn.locator('.question-text', { hasText: /^Explain .*src\/math\.ts:1–4$/ }).waitFor().catch(async (e: unknown) => {
+    await turn.locator('.question-text', { hasText: /^Explain .*src\/math\.ts:1–3$/ }).waitFor().catch(async (e: unknown) => {
       await wb.screenshot('chat-04-explain-failed');
       throw new Error(`${(e as Error).message}\nturns: ${JSON.stringify(await chat.locator('.question-text').allInnerTexts())}`);
     });
@@ -175,7 +176,7 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     const sent = wb.env.fake.requests.filter((r) => r.route === '/chat/completions').at(-1)?.body as { model: string; thinking?: { type: string }; messages: { role: string; content: string }[] };
     assert.equal(sent.model, 'deepseek-flash');
     assert.deepEqual(sent.thinking, { type: 'enabled' });
-    assert.match(sent.messages.at(-1)!.content, /Explain the selected code \(src\/math\.ts:1-4\)/, 'the instruction went out; the label is what the chat shows');
+    assert.match(sent.messages.at(-1)!.content, /Explain the selected code \(src\/math\.ts:1-3\)/, 'the instruction went out; the label is what the chat shows');
     await wb.screenshot('chat-04-explain');
   });
 });

@@ -24,7 +24,7 @@ export class Workbench {
     readonly page: Page,
   ) {}
 
-  static async open(name: string, userSettings: Record<string, unknown> = {}, options: Pick<TestEnvironmentOptions, 'simulator'> = {}): Promise<Workbench> {
+  static async open(name: string, userSettings: Record<string, unknown> = {}, options: Pick<TestEnvironmentOptions, 'simulator' | 'workspace' | 'baseUserSettings'> = {}): Promise<Workbench> {
     const env = await startTestEnvironment(name, {}, { ...options, userSettings });
     const browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
