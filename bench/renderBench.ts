@@ -8,6 +8,10 @@ import type { RenderBenchResult } from './page/renderBenchPage';
 
 const TARGET_TOKENS = 20_000;
 const CHUNKS = 5_000;
+/** The chat view's width in the sidebar, in CSS pixels (VS Code's default sidebar is about 300 px wide). */
+const SIDEBAR_WIDTH = 300;
+/** The longest frame the chat may take while an answer streams (two frames at 60 Hz would be 33 ms). */
+const FRAME_TARGET_MS = 30;
 
 /** A realistic long answer: headings, prose, lists, tables and code blocks, deterministic. */
 export function longAnswer(): string {
@@ -35,7 +39,10 @@ export function chunk(text: string, n: number): string[] {
   return out;
 }
 
-/** Renders a 20,000-token answer arriving in 5,000 chunks in headless Chromium; reports script time and frames. */
+/**
+ * Renders a 20,000-token answer arriving in 5,000 chunks into the chat's turn list in headless Chromium, at the
+ * sidebar's width; reports script time and frames.
+ */
 export async function benchRender(): Promise<string[]> {
   const built = await esbuild.build({
     entryPoints: [path.join(REPO_ROOT, 'bench', 'page', 'renderBenchPage.ts')],
@@ -53,15 +60,17 @@ export async function benchRender(): Promise<string[]> {
   try {
     const css = readFileSync(path.join(REPO_ROOT, 'media', 'chat.css'), 'utf8');
     const lines = [
-      `chat rendering, ${countTokens(answer).toLocaleString('en-US')}-token answer (${answer.length.toLocaleString('en-US')} chars) in ${chunks.length.toLocaleString('en-US')} chunks, headless Chromium:`,
+      `chat rendering, ${countTokens(answer).toLocaleString('en-US')}-token answer (${answer.length.toLocaleString('en-US')} chars) in ${chunks.length.toLocaleString('en-US')} chunks, headless Chromium, chat view ${SIDEBAR_WIDTH} px wide:`,
     ];
     const scenarios = [
       { name: 'flood (every chunk its own message, no pause)', perMessage: 1, intervalMs: 0 },
       { name: '10× DeepSeek speed (host batches every 30 ms)', perMessage: 15, intervalMs: 30 },
     ];
     for (const scenario of scenarios) {
-      const page = await browser.newPage();
-      await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body><div class="answer" id="answer"></div></body></html>`);
+      // The chat view's own layout at a sidebar's width; the page's script is given the webview's API as a stub.
+      const page = await browser.newPage({ viewport: { width: SIDEBAR_WIDTH, height: 900 } });
+      await page.setContent(`<!DOCTYPE html><html><head><style>${css}</style></head><body><main id="root"><section class="conversation" id="conversation"></section></main></body></html>`);
+      await page.addScriptTag({ content: 'window.acquireVsCodeApi = () => ({ postMessage() {}, getState() { return undefined; }, setState() {} });' });
       await page.addScriptTag({ content: script });
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
@@ -80,7 +89,7 @@ export async function benchRender(): Promise<string[]> {
       lines.push(
         `  ${scenario.name}:`,
         `    script time ${scriptMs.toFixed(0)} ms [target < 2000 ms: ${scriptMs < 2000 ? 'met' : 'MISSED'}], wall ${result.wallMs.toFixed(0)} ms, ${result.frames} frames`,
-        `    longest frame ${result.longestFrameMs.toFixed(1)} ms [target ≤ 50 ms: ${result.longestFrameMs <= 50 ? 'met' : 'MISSED'}], longest task ${result.longestTaskMs.toFixed(1)} ms; ${result.flushes} incremental renders, the longest ${result.longestFlushMs.toFixed(1)} ms`,
+        `    longest frame ${result.longestFrameMs.toFixed(1)} ms [target ≤ ${FRAME_TARGET_MS} ms: ${result.longestFrameMs <= FRAME_TARGET_MS ? 'met' : 'MISSED'}], longest task ${result.longestTaskMs.toFixed(1)} ms; ${result.flushes} incremental renders, the longest ${result.longestFlushMs.toFixed(1)} ms`,
         `    rendered ${result.codeBlocks} code blocks, ${result.finalChars.toLocaleString('en-US')} characters of text`,
       );
       await page.close();

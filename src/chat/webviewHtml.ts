@@ -26,7 +26,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 <title>${title}</title>
 </head>
 <body>
-<main id="root" aria-live="polite"></main>
+<main id="root"></main>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;

@@ -98,11 +98,7 @@ conversation.addEventListener('click', (e) => {
   const target = e.target as HTMLElement;
   const button = target.closest('button[data-code-action]') as HTMLButtonElement | null;
   if (button) {
-    const block = turns.codeBlock(button);
-    const action = button.dataset.codeAction;
-    if (block && (action === 'copy' || action === 'insert' || action === 'apply')) {
-      post({ type: 'codeAction', action, code: block.code, language: block.language });
-    }
+    turns.codeAction(button);
     return;
   }
   const link = target.closest('a') as HTMLAnchorElement | null;
@@ -152,6 +148,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       history.results(message.requestId, message.ids);
       break;
     case 'actionResult':
+      turns.actionResult(message.requestId, message.ok, message.message);
       break;
   }
 });

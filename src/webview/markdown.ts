@@ -22,6 +22,8 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import MarkdownIt from 'markdown-it';
+import { icon } from './icons';
+import type { CodeAction } from './protocol';
 
 const LANGUAGES = { bash, c, cpp, csharp, css, diff, go, java, javascript, json, python, rust, sql, typescript, xml, yaml };
 for (const [name, language] of Object.entries(LANGUAGES)) {
@@ -40,7 +42,8 @@ export interface CodeBlock {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-function highlight(code: string, language: string): string {
+/** Highlighted HTML of `code` (escaped text when the language is unknown); every character of it is escaped. */
+export function highlight(code: string, language: string): string {
   const lang = ALIASES[language] ?? language;
   if (lang && hljs.getLanguage(lang)) {
     try {
@@ -52,6 +55,11 @@ function highlight(code: string, language: string): string {
   return escapeHtml(code);
 }
 
+/** The language a fence's info string names ("ts" for "```ts title=x"), as code blocks record it. */
+export function fenceLanguage(info: string): string {
+  return (info.trim().split(/\s+/)[0] ?? '').toLowerCase().replace(/[^a-z0-9+#-]/g, '');
+}
+
 function createRenderer(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true, breaks: false, typographer: false });
   md.validateLink = (url: string) => /^(https?:\/\/|#)/i.test(url.trim());
@@ -61,17 +69,19 @@ function createRenderer(): MarkdownIt {
   };
   md.renderer.rules.fence = (tokens, idx, _options, env: { blocks: CodeBlock[] }) => {
     const token = tokens[idx];
-    const language = (token.info.trim().split(/\s+/)[0] ?? '').toLowerCase().replace(/[^a-z0-9+#-]/g, '');
+    const language = fenceLanguage(token.info);
     const index = env.blocks.length;
     env.blocks.push({ code: token.content, language });
     const label = language || 'text';
+    // One header line: the language, then icon buttons (shown on hover and on focus; the icons are added after
+    // sanitising, see withIcons). Each button names its block by index.
+    const button = (action: CodeAction, name: string) =>
+      `<button type="button" class="icon-button" data-code-action="${action}" data-block="${index}" aria-label="${name}" title="${name}"></button>`;
     return (
       `<div class="code-block" data-block="${index}">` +
-      `<div class="code-toolbar"><span class="code-lang">${escapeHtml(label)}</span>` +
-      `<button type="button" data-code-action="copy" data-block="${index}" aria-label="Copy code">Copy</button>` +
-      `<button type="button" data-code-action="insert" data-block="${index}" aria-label="Insert code at cursor">Insert at Cursor</button>` +
-      `<button type="button" data-code-action="apply" data-block="${index}" aria-label="Apply code to file">Apply to File</button>` +
-      `</div><pre><code class="hljs">${highlight(token.content, language)}</code></pre></div>`
+      `<div class="code-header"><span class="code-lang">${escapeHtml(label)}</span><span class="code-actions">` +
+      button('copy', 'Copy code') + button('insert', 'Insert code at cursor') + button('apply', 'Apply code to file') +
+      `</span></div><pre><code class="hljs">${highlight(token.content, language)}</code></pre></div>`
     );
   };
   const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
@@ -120,17 +130,30 @@ export function sanitizeFragment(root: DocumentFragment | HTMLElement): void {
   }
 }
 
+/** The icon each code-block button shows. */
+export const CODE_ACTION_ICONS = { copy: 'copy', insert: 'insert', apply: 'apply' } as const satisfies Record<CodeAction, string>;
+
+/** Puts the icons into the code-block buttons of a sanitised fragment (SVG never passes the sanitiser). */
+function withIcons(root: DocumentFragment): void {
+  for (const button of Array.from(root.querySelectorAll<HTMLElement>('button[data-code-action]'))) {
+    const action = button.dataset.codeAction as CodeAction;
+    if (action in CODE_ACTION_ICONS) button.append(icon(CODE_ACTION_ICONS[action]));
+  }
+}
+
 /** Renders into a sanitised fragment. */
 export function markdownFragment(text: string, blocks: CodeBlock[]): DocumentFragment {
   const template = document.createElement('template');
   template.innerHTML = renderMarkdown(text, blocks);
   sanitizeFragment(template.content);
+  withIcons(template.content);
   return template.content;
 }
 
 /**
  * Compiles the Markdown renderer and the common grammars ahead of the first answer (highlight.js compiles a
- * language's regexes on first use, which would otherwise land in the first streamed frame).
+ * language's regexes on first use, which would otherwise land in the first streamed frame), and loads the
+ * number format the footer uses.
  */
 export function warmUp(): void {
   const blocks: CodeBlock[] = [];
@@ -138,4 +161,6 @@ export function warmUp(): void {
   for (const language of ['typescript', 'javascript', 'python', 'json', 'bash']) {
     hljs.highlight('const x = 1; // y\nfunction f(a) { return "s" + a; }', { language, ignoreIllegals: true });
   }
+  // The first number formatted loads the locale's data (over 10 ms): the first answer's footer would pay it.
+  (1234).toLocaleString('en-US');
 }

@@ -1,30 +1,48 @@
 import { el, post } from './dom';
-import type { CodeBlock } from './markdown';
-import { footerLine, interruptedSummary, type InterruptedSegment, type TurnView } from './protocol';
+import { icon, type IconName } from './icons';
+import { CODE_ACTION_ICONS, type CodeBlock } from './markdown';
+import { footerLine, interruptedSummary, type CodeAction, type InterruptedSegment, type ModelChoice, type TurnView } from './protocol';
 import { StreamingMarkdown } from './streamingMarkdown';
+import { answeredBy, finishedAnnouncement, reasoningSummary, stoppedLine } from './turnText';
+
+/** How long a button shows its confirmation ("Copied") before it reads as before. */
+const CONFIRM_MS = 2_000;
+/** Within this many pixels of the end the conversation counts as read to the end, and follows new text. */
+const FOLLOW_SLACK_PX = 48;
 
 interface TurnEntry {
   view: TurnView;
   node: HTMLElement;
   answer: StreamingMarkdown;
-  reasoningText: HTMLElement;
+  answerRegion: HTMLElement;
+  question: HTMLElement;
+  questionText: HTMLElement;
+  /** The reasoning as one text node, appended to as it streams. */
+  reasoningText: Text;
   reasoningBox: HTMLDetailsElement;
   summary: HTMLElement;
   /** Holds the interrupted segments, oldest first; appended to, so a segment the user opened stays open. */
   interruptedList: HTMLElement;
   /** The provider-switch notice line. */
   noticeLine: HTMLElement;
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
-}
-
-function reasoningSummary(view: TurnView): string {
-  if (view.status === 'streaming' && !view.answer) return 'Thinking…';
-  const parts = [`Thought for ${formatSeconds(view.thoughtMs ?? 0)}`];
-  if (view.reasoningTokens) parts.push(`${view.reasoningTokens.toLocaleString('en-US')} tokens`);
-  return parts.join(' · ');
+  errorBox: HTMLElement;
+  footer: HTMLElement;
+  who: HTMLElement;
+  model: HTMLElement;
+  actions: HTMLElement;
+  copyButton: HTMLButtonElement;
+  regenerateButton: HTMLButtonElement;
+  editButton: HTMLButtonElement;
+  actionMessage: HTMLElement;
+  /**
+   * When this page saw the reasoning start (performance.now()), to say how long it thought before the host's
+   * figure arrives; undefined when it did not see the start (the turn was shown mid-stream).
+   */
+  reasoningShownAt?: number;
+  /** The thinking time measured on this page: from reasoningShownAt to the answer's first text. */
+  measuredThoughtMs?: number;
+  /** The question is being edited in place. */
+  editor?: HTMLTextAreaElement;
 }
 
 /** Stored turns are the host's, but a turn saved by an older or damaged build must not break the render. */
@@ -52,26 +70,112 @@ function interruptedBlock(segment: InterruptedSegment): HTMLElement {
   return block;
 }
 
+function iconButton(name: string, iconName: IconName, className: string): HTMLButtonElement {
+  const button = el('button', { type: 'button', class: `icon-button ${className}`, 'aria-label': name, title: name });
+  button.append(icon(iconName));
+  return button;
+}
+
+/**
+ * A button confirms in place: a check and the word for `confirmMs`, then it reads as before. Its accessible
+ * name says the same meanwhile.
+ */
+function confirmInPlace(button: HTMLButtonElement, word: string, restoreIcon: IconName): void {
+  const name = button.dataset.name ?? button.getAttribute('aria-label') ?? '';
+  button.dataset.name = name;
+  clearTimeout(Number(button.dataset.confirmTimer));
+  button.replaceChildren(icon('check'), el('span', { class: 'confirm-word' }, word));
+  button.classList.add('confirmed');
+  button.setAttribute('aria-label', word);
+  button.dataset.confirmTimer = String(setTimeout(() => {
+    button.replaceChildren(icon(restoreIcon));
+    button.classList.remove('confirmed');
+    button.setAttribute('aria-label', name);
+    delete button.dataset.confirmTimer;
+  }, CONFIRM_MS));
+}
+
+/**
+ * Shows a question: as typed, or for a command's turn its label, whose `name` spans (the function acted on) show
+ * as code. Text only: nothing in it is parsed as HTML.
+ */
+function showQuestion(target: HTMLElement, view: TurnView, text = view.question): void {
+  if (!view.command) {
+    target.textContent = text;
+    return;
+  }
+  target.replaceChildren(...text.split(/(`[^`\n]+`)/).filter((part) => part !== '').map((part) =>
+    /^`[^`]+`$/.test(part) ? el('code', {}, part.slice(1, -1)) : document.createTextNode(part)));
+}
+
+/** The model the composer's picker has chosen now (the composer owns it); the turn's own role when unreadable. */
+function pickedModel(fallback: ModelChoice): ModelChoice {
+  const value = (document.querySelector('select[aria-label="Model"]') as HTMLSelectElement | null)?.value;
+  return value === 'chat' || value === 'reasoner' ? value : fallback;
+}
+
+/** A page action waiting for the host's actionResult. */
+type PendingAction =
+  | { readonly kind: 'code'; readonly action: CodeAction; readonly button: HTMLButtonElement }
+  | { readonly kind: 'answer'; readonly turnId: string; readonly button: HTMLButtonElement };
+
 /**
  * The conversation's turns as the page shows them: created from the host's state, updated from its `turn`
  * messages, streamed into from its deltas. `onChange` runs after anything that may change whether a turn
  * is streaming.
+ *
+ * Screen readers: nothing around streamed text is a live region (every token would be read, twice); one
+ * visually hidden status region says once that an answer finished, stopped or failed, and what an action did.
  */
 export class TurnList {
   private readonly turns = new Map<string, TurnEntry>();
-  private pendingScroll = false;
+  /** The reader is at the end of the conversation: new text keeps it there. Scrolling up stops that. */
+  private following = true;
+  private lastScrollTop = 0;
+  /**
+   * Keeps the end in view while the reader follows: called after layout whenever a turn (or the view) changes
+   * size, so it sees the sizes the browser settled on (a committed segment first laid out at its placeholder
+   * size, then at its own), and costs no layout of its own.
+   */
+  private readonly resizes = new ResizeObserver(() => {
+    if (this.following) this.container.scrollTop = this.container.scrollHeight;
+  });
+  private readonly status = el('div', { class: 'visually-hidden turn-status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, PendingAction>();
+  /**
+   * The last turn, asked again or edited: the host's next new turn with this question replaces it (the host
+   * replaces the turn; until it says so, the old one stays shown).
+   */
+  private replacing: { readonly turnId: string; readonly question: string } | undefined;
 
   constructor(
     private readonly container: HTMLElement,
     private readonly onChange: () => void,
-  ) {}
+  ) {
+    document.body.append(this.status);
+    container.addEventListener('scroll', () => {
+      const top = container.scrollTop;
+      if (container.scrollHeight - top - container.clientHeight <= FOLLOW_SLACK_PX) this.following = true;
+      else if (top < this.lastScrollTop) this.following = false; // the reader scrolled up (content growing below never does this)
+      this.lastScrollTop = top;
+    }, { passive: true });
+    this.resizes.observe(container);
+  }
 
   /** Shows these turns instead of what is shown (`placeholder` when there are none). */
   render(views: readonly TurnView[], placeholder: HTMLElement): void {
+    const wasStreaming = new Set([...this.turns.values()].filter((t) => t.view.status === 'streaming').map((t) => t.view.id));
+    for (const entry of this.turns.values()) this.resizes.unobserve(entry.node);
     this.turns.clear();
+    this.replacing = undefined;
     this.container.replaceChildren();
     if (views.length === 0) this.container.append(placeholder);
     for (const view of views) this.create(view);
+    this.markLast();
+    // An answer that finished while this page was out of step is still announced, once.
+    const finished = views.filter((v) => wasStreaming.has(v.id) && v.status !== 'streaming').at(-1);
+    if (finished) this.announce(finishedAnnouncement(finished));
     this.scrollToEnd();
   }
 
@@ -86,30 +190,90 @@ export class TurnList {
     return entry?.answer.block(Number(button.dataset.block));
   }
 
+  /** A code-block button was pressed: asks the host, which answers with an actionResult for the request. */
+  codeAction(button: HTMLButtonElement): void {
+    const block = this.codeBlock(button);
+    const action = button.dataset.codeAction;
+    if (!block || (action !== 'copy' && action !== 'insert' && action !== 'apply')) return;
+    const requestId = this.track({ kind: 'code', action, button });
+    post({ type: 'codeAction', action, code: block.code, language: block.language, requestId });
+  }
+
+  /** The host's answer to a code-block or answer action: Copy confirms in place, a failure says why beside it. */
+  actionResult(requestId: number, ok: boolean, message: string | undefined): void {
+    const pending = this.pending.get(requestId);
+    if (!pending) return;
+    this.pending.delete(requestId);
+    const { button } = pending;
+    if (pending.kind === 'code') {
+      const block = button.closest('.code-block');
+      block?.querySelector(':scope > .code-message')?.remove();
+      if (ok) {
+        if (pending.action === 'copy') {
+          confirmInPlace(button, 'Copied', CODE_ACTION_ICONS.copy);
+          this.announce('Code copied to the clipboard.');
+        }
+        return;
+      }
+      const why = message ?? (pending.action === 'copy' ? 'Could not copy the code.' : pending.action === 'insert' ? 'Could not insert the code.' : 'Could not apply the code.');
+      block?.append(el('div', { class: 'code-message' }, why));
+      this.announce(why);
+      return;
+    }
+    const entry = this.turns.get(pending.turnId);
+    if (ok) {
+      confirmInPlace(button, 'Copied', 'copy');
+      if (entry) entry.actionMessage.hidden = true;
+      this.announce('Answer copied to the clipboard.');
+      return;
+    }
+    const why = message ?? 'Could not copy the answer.';
+    if (entry) {
+      entry.actionMessage.textContent = why;
+      entry.actionMessage.hidden = false;
+    }
+    this.announce(why);
+  }
+
   update(view: TurnView): void {
     const entry = this.turns.get(view.id);
     if (!entry) {
-      this.create(view);
+      const replaced = this.replacedBy(view);
+      if (replaced) {
+        // The host replaced the last turn (regenerate, edit and resend): the new one takes its place.
+        this.turns.delete(replaced.view.id);
+        this.resizes.unobserve(replaced.node);
+        replaced.node.replaceWith(this.create(view, false));
+      } else {
+        this.create(view);
+      }
+      this.markLast();
       this.onChange();
-      this.scrollToEnd();
+      this.scrollToEnd(); // a new question: back to the end
       return;
     }
-    const shownReasoning = entry.reasoningText.textContent ?? '';
-    if (!view.reasoning.startsWith(shownReasoning) || !view.answer.startsWith(entry.answer.value)) {
-      // What is shown is not a prefix of the host's turn: render the turn again from the host's copy.
-      const old = entry.node;
-      const fresh = this.create(view, false);
-      old.replaceWith(fresh);
-      this.onChange();
-      return;
-    }
+    if (this.replacing?.turnId === view.id && view.status === 'streaming') this.replacing = undefined; // replaced under the same id
     const wasStreaming = entry.view.status === 'streaming';
-    if (view.reasoning.length > shownReasoning.length) entry.reasoningText.append(view.reasoning.slice(shownReasoning.length));
-    if (view.answer.length > entry.answer.value.length) entry.answer.append(view.answer.slice(entry.answer.value.length));
+    if (!view.reasoning.startsWith(entry.view.reasoning) || !view.answer.startsWith(entry.answer.value)) {
+      // What is shown is not a prefix of the host's turn: render the turn again from the host's copy.
+      const fresh = this.create(view, false, entry);
+      this.resizes.unobserve(entry.node);
+      entry.node.replaceWith(fresh);
+      this.markLast();
+      if (wasStreaming && view.status !== 'streaming') this.announce(finishedAnnouncement(view));
+      this.onChange();
+      return;
+    }
+    if (view.reasoning.length > entry.view.reasoning.length) this.appendReasoning(entry, view.reasoning.slice(entry.view.reasoning.length));
+    if (view.answer.length > entry.answer.value.length) {
+      this.answerArrived(entry);
+      entry.answer.append(view.answer.slice(entry.answer.value.length));
+    }
     entry.view = view;
     if (wasStreaming && view.status !== 'streaming') {
       entry.answer.finish();
       entry.reasoningBox.open = false;
+      this.announce(finishedAnnouncement(view));
     }
     this.renderChrome(entry);
     this.onChange();
@@ -118,31 +282,79 @@ export class TurnList {
   /** Text streamed into a turn; false when this page missed part of the stream (the caller asks for a resync). */
   delta(turnId: string, reasoning: string, answer: string, reasoningAt: number, answerAt: number): boolean {
     const entry = this.turns.get(turnId);
-    if (!entry || (entry.reasoningText.textContent ?? '').length !== reasoningAt || entry.answer.value.length !== answerAt) return false;
+    if (!entry || entry.view.reasoning.length !== reasoningAt || entry.answer.value.length !== answerAt) return false;
     if (reasoning) {
-      entry.reasoningText.append(reasoning);
+      this.appendReasoning(entry, reasoning);
       entry.view = { ...entry.view, reasoning: entry.view.reasoning + reasoning };
     }
     if (answer) {
       if (!entry.view.answer) {
+        this.answerArrived(entry);
         entry.view = { ...entry.view, answer };
-        entry.summary.textContent = reasoningSummary(entry.view);
+        entry.summary.textContent = reasoningSummary(entry.view, entry.measuredThoughtMs);
       } else {
         entry.view = { ...entry.view, answer: entry.view.answer + answer };
       }
       entry.answer.append(answer);
     }
-    this.scrollToEnd();
     return true;
   }
 
+  /** Shows the end of the conversation and keeps it in view as it grows, until the reader scrolls up. */
   scrollToEnd(): void {
-    if (this.pendingScroll) return;
-    this.pendingScroll = true;
-    requestAnimationFrame(() => {
-      this.pendingScroll = false;
-      this.container.scrollTop = this.container.scrollHeight;
-    });
+    this.following = true;
+    this.container.scrollTop = this.container.scrollHeight;
+  }
+
+  private announce(text: string): void {
+    // One announcement at a time: the region holds only the latest (a new node, so a repeat is read again).
+    this.status.replaceChildren(el('div', {}, text));
+  }
+
+  private track(action: PendingAction): number {
+    const requestId = this.nextRequestId++;
+    this.pending.set(requestId, action);
+    // A host that never answers must not make this grow without end.
+    if (this.pending.size > 100) this.pending.delete(this.pending.keys().next().value as number);
+    return requestId;
+  }
+
+  /** The entry a new turn from the host replaces: the last turn, when it was asked again or edited. */
+  private replacedBy(view: TurnView): TurnEntry | undefined {
+    const replacing = this.replacing;
+    if (!replacing) return undefined;
+    this.replacing = undefined;
+    const entry = this.turns.get(replacing.turnId);
+    const last = [...this.turns.values()].at(-1);
+    return entry && entry === last && view.question === replacing.question ? entry : undefined;
+  }
+
+  private appendReasoning(entry: TurnEntry, text: string): void {
+    if (entry.view.status === 'streaming' && entry.view.reasoning === '' && entry.reasoningShownAt === undefined) {
+      entry.reasoningShownAt = performance.now();
+    }
+    entry.reasoningText.appendData(text);
+    if (entry.reasoningBox.hidden) entry.reasoningBox.hidden = false;
+  }
+
+  /** The answer's first text is arriving: the thinking time is known from here. */
+  private answerArrived(entry: TurnEntry): void {
+    if (entry.view.answer === '' && entry.reasoningShownAt !== undefined && entry.measuredThoughtMs === undefined) {
+      entry.measuredThoughtMs = performance.now() - entry.reasoningShownAt;
+    }
+  }
+
+  /** Only the last turn can be asked again or edited. */
+  private markLast(): void {
+    const last = [...this.turns.values()].at(-1);
+    for (const entry of this.turns.values()) {
+      const isLast = entry === last;
+      if (entry.node.classList.contains('last') !== isLast) {
+        entry.node.classList.toggle('last', isLast);
+        if (!isLast) this.closeEditor(entry);
+        this.renderActions(entry);
+      }
+    }
   }
 
   private renderInterrupted(entry: TurnEntry): void {
@@ -156,24 +368,41 @@ export class TurnList {
     entry.noticeLine.hidden = notice === '';
   }
 
-  private renderChrome(entry: TurnEntry): void {
+  /** The answer's actions: hidden while it streams; Regenerate and Edit on the last turn only. */
+  private renderActions(entry: TurnEntry): void {
     const { view, node } = entry;
+    const settled = view.status !== 'streaming';
+    const isLast = node.classList.contains('last');
+    entry.copyButton.hidden = !settled || view.answer.trim() === '';
+    entry.regenerateButton.hidden = !settled || !isLast;
+    entry.actions.hidden = entry.copyButton.hidden && entry.regenerateButton.hidden;
+    // A command's label is not a question to edit; a command is asked again with Regenerate.
+    entry.editButton.hidden = !settled || !isLast || view.command !== undefined || entry.editor !== undefined;
+  }
+
+  private renderChrome(entry: TurnEntry): void {
+    const { view, node, question } = entry;
     node.dataset.status = view.status;
     // The context is known once the host has gathered it, after the turn first shows.
-    const question = node.querySelector('.question') as HTMLElement;
     let contextUsed = question.querySelector('.context-used');
     if (view.context.length && !contextUsed) contextUsed = question.appendChild(el('div', { class: 'context-used' }));
     if (contextUsed) contextUsed.textContent = view.context.length ? `Context: ${view.context.join(', ')}` : '';
+    // A question edited and sent shows as sent until the host's new turn replaces this one.
+    if (this.replacing?.turnId !== view.id && view.question !== entry.questionText.dataset.question) {
+      showQuestion(entry.questionText, view);
+      entry.questionText.dataset.question = view.question;
+    }
     entry.reasoningBox.hidden = view.reasoning === '' && !(view.role === 'reasoner' && view.status === 'streaming');
-    entry.summary.textContent = reasoningSummary(view);
-    const answerRegion = node.querySelector('.answer') as HTMLElement;
-    answerRegion.setAttribute('aria-busy', view.status === 'streaming' ? 'true' : 'false');
-    const errorBox = node.querySelector('.error') as HTMLElement;
+    entry.summary.textContent = reasoningSummary(view, entry.measuredThoughtMs);
+    entry.who.textContent = answeredBy(view);
+    entry.model.textContent = view.footer?.model ?? view.model;
+    entry.answerRegion.setAttribute('aria-busy', view.status === 'streaming' ? 'true' : 'false');
+    const errorBox = entry.errorBox;
     errorBox.replaceChildren();
     errorBox.hidden = true;
     if (view.status === 'stopped') {
       errorBox.hidden = false;
-      errorBox.append(el('span', {}, 'Stopped — the answer above is incomplete.'));
+      errorBox.append(el('span', {}, stoppedLine(view.answer)));
     }
     if (view.error) {
       errorBox.hidden = false;
@@ -187,35 +416,132 @@ export class TurnList {
       }
     }
     this.renderInterrupted(entry);
-    (node.querySelector('.turn-footer') as HTMLElement).textContent = view.footer ? footerLine(view.footer) : '';
+    const footer = view.footer ? footerLine(view.footer) : '';
+    if (entry.footer.textContent !== footer) entry.footer.textContent = footer;
+    this.renderActions(entry);
   }
 
-  /** Builds a turn's node and registers it; appended at the end unless `append` is false. */
-  private create(view: TurnView, append = true): HTMLElement {
+  // ---------- answer actions ----------
+  private copyAnswer(entry: TurnEntry): void {
+    const requestId = this.track({ kind: 'answer', turnId: entry.view.id, button: entry.copyButton });
+    post({ type: 'copyAnswer', turnId: entry.view.id, requestId });
+  }
+
+  private regenerate(entry: TurnEntry): void {
+    this.replacing = { turnId: entry.view.id, question: entry.view.question };
+    post({ type: 'regenerate', turnId: entry.view.id });
+  }
+
+  private openEditor(entry: TurnEntry): void {
+    if (entry.editor) return;
+    const editor = el('textarea', { class: 'question-editor', 'aria-label': 'Edited question (Enter sends, Escape cancels)', rows: '2' });
+    editor.value = entry.view.question;
+    const hint = el('div', { class: 'question-editor-hint' }, 'Enter to send · Escape to cancel');
+    editor.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        const text = editor.value.trim();
+        if (text === '') return;
+        this.closeEditor(entry, text);
+        this.replacing = { turnId: entry.view.id, question: text };
+        post({ type: 'editLast', turnId: entry.view.id, text, model: pickedModel(entry.view.role) });
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        this.closeEditor(entry);
+        entry.editButton.focus();
+      }
+    });
+    entry.editor = editor;
+    entry.questionText.hidden = true;
+    entry.questionText.after(editor, hint);
+    this.renderActions(entry);
+    editor.focus();
+    editor.setSelectionRange(editor.value.length, editor.value.length);
+  }
+
+  /** Closes the in-place editor; `sent` is the question as sent, shown until the host's new turn replaces this one. */
+  private closeEditor(entry: TurnEntry, sent?: string): void {
+    const editor = entry.editor;
+    if (!editor) return;
+    entry.editor = undefined;
+    editor.nextElementSibling?.remove(); // the hint
+    editor.remove();
+    if (sent !== undefined) showQuestion(entry.questionText, entry.view, sent);
+    entry.questionText.hidden = false;
+    this.renderActions(entry);
+  }
+
+  /**
+   * Builds a turn's node and registers it; appended at the end unless `append` is false. `previous` is the
+   * entry this one re-renders (its thinking-time measurement is kept).
+   */
+  private create(view: TurnView, append = true, previous?: TurnEntry): HTMLElement {
     const node = el('article', { class: 'turn', 'data-turn': view.id });
-    const question = el('div', { class: 'question' });
-    question.append(el('div', { class: 'who' }, 'You'), el('div', { class: 'question-text' }, view.question));
+
+    // The user's turn: a quiet block headed "You" (with the command's badge for a command's turn).
+    const question = el('div', { class: view.command ? 'question command' : 'question' });
+    const questionHead = el('div', { class: 'turn-head' });
+    questionHead.append(el('span', { class: 'who' }, 'You'));
+    if (view.command) {
+      const badge = el('span', { class: 'command-badge', title: `The /${view.command} command` });
+      badge.append(icon('command'), document.createTextNode(`/${view.command}`));
+      questionHead.append(badge);
+    }
+    const editButton = iconButton('Edit question', 'edit', 'edit-question');
+    questionHead.append(el('span', { class: 'turn-head-fill' }), editButton);
+    const questionText = el('div', { class: 'question-text', 'data-question': view.question });
+    showQuestion(questionText, view);
+    question.append(questionHead, questionText);
+
+    // DeepSeek's turn: headed by who answered and the model, then what streamed, the answer, its actions.
+    const response = el('div', { class: 'response' });
+    const responseHead = el('div', { class: 'turn-head response-head' });
+    const avatar = el('span', { class: 'avatar' });
+    avatar.append(icon('spark'));
+    const who = el('span', { class: 'who' });
+    const model = el('span', { class: 'model' });
+    responseHead.append(avatar, who, model);
     const reasoningBox = el('details', { class: 'reasoning', role: 'region', 'aria-label': 'Reasoning' });
     const summary = el('summary');
-    const reasoningText = el('div', { class: 'reasoning-text' });
-    reasoningBox.append(summary, reasoningText);
+    const reasoningBody = el('div', { class: 'reasoning-text' });
+    const reasoningText = document.createTextNode(view.reasoning);
+    reasoningBody.append(reasoningText);
+    reasoningBox.append(summary, reasoningBody);
     reasoningBox.open = view.status === 'streaming';
-    const answerRegion = el('div', { class: 'answer', role: 'region', 'aria-label': 'Answer', 'aria-live': 'polite' });
-    const error = el('div', { class: 'error', role: 'alert', hidden: '' });
-    const footer = el('footer', { class: 'turn-footer' });
+    // Not a live region: the status region announces the finished answer once.
+    const answerRegion = el('div', { class: 'answer', role: 'region', 'aria-label': 'Answer' });
+    const errorBox = el('div', { class: 'error', hidden: '' });
     // Above the answer: what providers that stopped mid-answer streamed, then the line saying who answers.
     const interruptedList = el('div', { class: 'interrupted-list', hidden: '' });
     const noticeLine = el('div', { class: 'turn-notice', role: 'status', hidden: '' });
-    node.append(question, interruptedList, noticeLine, reasoningBox, answerRegion, error, footer);
+    const bottom = el('div', { class: 'turn-bottom' });
+    const footer = el('footer', { class: 'turn-footer' });
+    const actions = el('div', { class: 'turn-actions', role: 'group', 'aria-label': 'Answer actions' });
+    const copyButton = iconButton('Copy answer', 'copy', 'copy-answer');
+    const regenerateButton = iconButton('Regenerate', 'regenerate', 'regenerate');
+    actions.append(copyButton, regenerateButton);
+    bottom.append(footer, actions);
+    const actionMessage = el('div', { class: 'turn-action-message', hidden: '' });
+    response.append(responseHead, interruptedList, noticeLine, reasoningBox, answerRegion, errorBox, bottom, actionMessage);
+
+    node.append(question, response);
     const answer = new StreamingMarkdown(answerRegion);
-    reasoningText.textContent = view.reasoning;
-    const entry: TurnEntry = { view, node, answer, reasoningText, reasoningBox, summary, interruptedList, noticeLine };
+    const entry: TurnEntry = {
+      view, node, answer, answerRegion, question, questionText, reasoningText, reasoningBox, summary, interruptedList,
+      noticeLine, errorBox, footer, who, model, actions, copyButton, regenerateButton, editButton, actionMessage,
+    };
+    if (previous && view.answer !== '' && previous.measuredThoughtMs !== undefined) entry.measuredThoughtMs = previous.measuredThoughtMs;
     this.turns.set(view.id, entry);
+    copyButton.addEventListener('click', () => this.copyAnswer(entry));
+    regenerateButton.addEventListener('click', () => this.regenerate(entry));
+    editButton.addEventListener('click', () => this.openEditor(entry));
     answer.append(view.answer);
     if (view.status === 'streaming') answer.flush();
     else answer.finish();
     this.renderChrome(entry);
     if (append) this.container.append(node);
+    this.resizes.observe(node);
     return node;
   }
 }
