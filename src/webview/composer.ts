@@ -1,42 +1,58 @@
+import { ComboList } from './comboList';
 import { el, local, persistLocal, post } from './dom';
-import type { ChatState, ChipView, FileResult, ModelChoice } from './protocol';
+import { ModelMenu } from './modelMenu';
+import { parseSlashCommand, type ChatState, type ChipView, type FileResult, type SlashCommandInfo } from './protocol';
+import { QuestionRecall } from './recall';
+import { matchSlashCommands, slashQuery } from './slashCompletion';
 
 export interface ComposerHooks {
   /** An answer is streaming (or a question is on its way): Send is refused, Stop is shown. */
   isBusy(): boolean;
-  /** A question was sent: the page waits for the host to show its turn. */
+  /** A question or command was sent: the page waits for the host to show its turn (or refuse it). */
   onSent(): void;
+  /** Stop was asked for (the button, or Esc in the page). */
+  onStop(): void;
 }
 
 /**
- * The composer: the question box (Enter sends, Shift+Enter a new line, Up/Down recall earlier questions, `@`
- * picks a file), the context chips, the model picker, Send and Stop, and a hint line for what was refused.
+ * The composer: one bordered box holding the context chips, the question box and a bar with the model picker
+ * and Send / Stop, with a hint line below it for what was refused. The question box is an editable combobox
+ * (ARIA 1.2) for two popup lists: `@` picks a file to add to the context, `/` at the start picks a slash command.
+ * Enter sends (a known `/command rest` as a slash command), Shift+Enter is a new line, Up/Down walk through
+ * the questions asked before, as in a terminal, and back to the draft.
  */
 export class Composer {
-  readonly element: HTMLElement;
+  readonly element = el('div', { class: 'composer-area' });
   readonly chips = el('div', { class: 'chips', role: 'list', 'aria-label': 'Context for the next request' });
-  readonly mentionList = el('ul', { class: 'mentions', role: 'listbox', 'aria-label': 'Files', hidden: '' });
-  private readonly input = el('textarea', { 'aria-label': 'Ask DeepSeek', placeholder: 'Ask DeepSeek… (Enter to send, Shift+Enter for a new line, @ to add a file)', rows: '3' });
-  private readonly modelSelect = el('select', { 'aria-label': 'Model' });
-  private readonly chatOption = el('option', { value: 'chat' }, 'Chat');
-  private readonly reasonerOption = el('option', { value: 'reasoner' }, 'Reasoner');
-  private readonly sendButton = el('button', { type: 'submit' }, 'Send');
-  private readonly stopButton = el('button', { type: 'button', class: 'stop', hidden: '' }, 'Stop');
+  private readonly input = el('textarea', {
+    'aria-label': 'Ask DeepSeek',
+    placeholder: 'Ask DeepSeek — @ adds a file, / a command',
+    rows: '2',
+    role: 'combobox',
+    'aria-autocomplete': 'list',
+    'aria-expanded': 'false',
+    'aria-haspopup': 'listbox',
+    'aria-controls': 'mention-list',
+  });
+  private readonly mentions = new ComboList('mention-list', 'Files', 'mentions', (i) => this.pickMention(i));
+  private readonly slash = new ComboList('slash-list', 'Commands', 'slash-list', (i) => this.pickSlash(i));
+  private readonly model = new ModelMenu();
+  private readonly sendButton = el('button', { type: 'submit', class: 'send', title: 'Send (Enter)' }, 'Send');
+  private readonly stopButton = el('button', { type: 'button', class: 'stop secondary', title: 'Stop the answer (Esc)', 'aria-keyshortcuts': 'Escape', hidden: '' }, 'Stop');
   private readonly hint = el('div', { class: 'composer-hint', role: 'status', 'aria-live': 'polite' });
-  private historyIndex = local.history.length;
+  private readonly recall = new QuestionRecall(local.history);
   private mentionRequest = 0;
   private mentionTimer: ReturnType<typeof setTimeout> | undefined;
   private mentionResults: readonly FileResult[] = [];
-  private mentionActive = 0;
+  private slashResults: readonly SlashCommandInfo[] = [];
 
   constructor(private readonly hooks: ComposerHooks) {
-    // The roles are the choice; which model each resolves to comes with the host's state (renderModels).
-    this.modelSelect.append(this.chatOption, this.reasonerOption);
     const form = el('form', { class: 'composer' });
-    const buttons = el('div', { class: 'composer-buttons' });
-    buttons.append(this.sendButton, this.stopButton);
-    form.append(this.input, buttons, this.hint);
-    this.element = form;
+    const bar = el('div', { class: 'composer-bar' });
+    this.stopButton.prepend(el('span', { class: 'stop-glyph', 'aria-hidden': 'true' }));
+    bar.append(this.model.element, el('span', { class: 'spacer' }), this.stopButton, this.sendButton);
+    form.append(this.mentions.element, this.slash.element, this.chips, this.input, bar);
+    this.element.append(form, this.hint);
     this.input.value = local.draft;
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -44,13 +60,8 @@ export class Composer {
     });
     this.input.addEventListener('input', () => this.onInput());
     this.input.addEventListener('keydown', (e) => this.onKeyDown(e));
-    this.stopButton.addEventListener('click', () => post({ type: 'stop' }));
-    this.modelSelect.addEventListener('change', () => post({ type: 'setModel', model: this.modelSelect.value as ModelChoice }));
-  }
-
-  /** The model picker (placed by the page's layout). */
-  get picker(): HTMLSelectElement {
-    return this.modelSelect;
+    this.input.addEventListener('blur', () => this.closeLists());
+    this.stopButton.addEventListener('click', () => this.hooks.onStop());
   }
 
   focus(): void {
@@ -58,17 +69,14 @@ export class Composer {
   }
 
   renderState(s: ChatState): void {
-    // Older hosts sent no labels; the role's name alone is still right.
-    this.chatOption.textContent = typeof s.modelLabels?.chat === 'string' ? s.modelLabels.chat : 'Chat';
-    this.reasonerOption.textContent = typeof s.modelLabels?.reasoner === 'string' ? s.modelLabels.reasoner : 'Reasoner';
-    this.modelSelect.value = s.model;
+    this.model.renderState(s);
     this.renderChips(s.chips);
   }
 
   setBusy(busy: boolean): void {
+    // Send and Stop share the place: one answer at a time per chat.
     this.stopButton.hidden = !busy;
-    this.sendButton.disabled = busy;
-    this.sendButton.title = busy ? 'DeepSeek is answering: Stop it or wait, then send' : 'Send (Enter)';
+    this.sendButton.hidden = busy;
     if (!busy) this.hint.textContent = '';
   }
 
@@ -76,23 +84,30 @@ export class Composer {
   refused(reason: string, text: string | undefined): void {
     if (text && this.input.value.trim() === '') {
       this.input.value = text;
-      local.draft = text;
-      persistLocal();
+      this.saveDraft();
     }
     this.hint.textContent = reason;
+  }
+
+  /** Fills the box with `text` and sends it, as if typed (the empty state's suggestions). */
+  sendText(text: string): void {
+    this.input.value = text;
+    this.saveDraft();
+    this.send();
+    this.input.focus();
   }
 
   renderChips(list: readonly ChipView[]): void {
     this.chips.replaceChildren();
     for (const chip of list) {
       const item = el('span', { class: `chip chip-${chip.kind}`, role: 'listitem', title: chip.detail ?? chip.label });
-      item.append(el('span', {}, chip.label));
-      const remove = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${chip.label} from context` }, '×');
+      item.append(el('span', { class: 'chip-label' }, chip.label));
+      const remove = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${chip.label} from context`, title: 'Remove from context' }, '×');
       remove.addEventListener('click', () => post({ type: 'removeChip', id: chip.id }));
       item.append(remove);
       this.chips.append(item);
     }
-    const add = el('button', { type: 'button', class: 'chip-add', 'aria-label': 'Add the current file to the context' }, '+ Current file');
+    const add = el('button', { type: 'button', class: 'chip-add link', 'aria-label': 'Add the current file to the context' }, '+ Current file');
     add.addEventListener('click', () => post({ type: 'addCurrentFile' }));
     this.chips.append(add);
   }
@@ -100,34 +115,37 @@ export class Composer {
   fileResults(requestId: number, files: readonly FileResult[]): void {
     if (requestId === this.mentionRequest && this.mentionQuery() !== undefined) {
       this.mentionResults = files;
-      this.mentionActive = 0;
-      this.renderMentions();
+      this.mentions.show(files.map((f) => ({ label: f.label, title: f.path })));
+      this.syncCombobox();
     }
   }
 
-  // ---------- @ mentions ----------
+  // ---------- the combobox's two lists ----------
+  private openList(): ComboList | undefined {
+    return this.slash.isOpen ? this.slash : this.mentions.isOpen ? this.mentions : undefined;
+  }
+
+  private syncCombobox(): void {
+    const list = this.openList();
+    this.input.setAttribute('aria-expanded', String(list !== undefined));
+    this.input.setAttribute('aria-controls', (list ?? this.mentions).id);
+    const active = list?.activeId;
+    if (active) this.input.setAttribute('aria-activedescendant', active);
+    else this.input.removeAttribute('aria-activedescendant');
+  }
+
+  private closeLists(): void {
+    this.mentions.close();
+    this.slash.close();
+    this.mentionResults = [];
+    this.slashResults = [];
+    this.syncCombobox();
+  }
+
   private mentionQuery(): string | undefined {
     const before = this.input.value.slice(0, this.input.selectionStart);
     const match = /(?:^|\s)@([^\s@]*)$/.exec(before);
     return match ? match[1] : undefined;
-  }
-
-  private closeMentions(): void {
-    this.mentionList.hidden = true;
-    this.mentionResults = [];
-  }
-
-  private renderMentions(): void {
-    this.mentionList.replaceChildren();
-    this.mentionResults.forEach((file, i) => {
-      const item = el('li', { role: 'option', 'aria-selected': String(i === this.mentionActive), title: file.path }, file.label);
-      item.addEventListener('mousedown', (e) => {
-        e.preventDefault();
-        this.pickMention(i);
-      });
-      this.mentionList.append(item);
-    });
-    this.mentionList.hidden = this.mentionResults.length === 0;
   }
 
   private pickMention(index: number): void {
@@ -137,20 +155,56 @@ export class Composer {
     const before = this.input.value.slice(0, caret).replace(/@([^\s@]*)$/, '');
     this.input.value = before + this.input.value.slice(caret);
     this.input.selectionStart = this.input.selectionEnd = before.length;
+    this.saveDraft();
     post({ type: 'pinFile', path: file.path });
-    this.closeMentions();
+    this.closeLists();
+  }
+
+  private pickSlash(index: number): void {
+    const command = this.slashResults[index];
+    if (!command) return;
+    const caret = this.input.selectionStart;
+    const after = this.input.value.slice(caret).replace(/^\S*\s?/, '');
+    const head = `/${command.name} `;
+    this.input.value = head + after;
+    this.input.selectionStart = this.input.selectionEnd = head.length;
+    this.saveDraft();
+    this.closeLists();
+  }
+
+  private updateSlash(): boolean {
+    const query = slashQuery(this.input.value, this.input.selectionStart);
+    if (query === undefined) {
+      this.slash.close();
+      this.slashResults = [];
+      return false;
+    }
+    this.slashResults = matchSlashCommands(query);
+    this.slash.show(this.slashResults.map((c) => ({ label: `/${c.name}`, detail: c.description })));
+    return this.slash.isOpen;
+  }
+
+  private saveDraft(): void {
+    local.draft = this.input.value;
+    persistLocal();
   }
 
   private onInput(): void {
-    local.draft = this.input.value;
-    persistLocal();
-    const query = this.mentionQuery();
-    if (query === undefined) {
-      this.closeMentions();
+    this.saveDraft();
+    if (this.updateSlash()) {
+      this.mentions.close();
+      this.syncCombobox();
       return;
     }
+    const query = this.mentionQuery();
     clearTimeout(this.mentionTimer);
-    this.mentionTimer = setTimeout(() => post({ type: 'searchFiles', requestId: ++this.mentionRequest, query }), 80);
+    if (query === undefined) {
+      this.mentions.close();
+      this.mentionResults = [];
+    } else {
+      this.mentionTimer = setTimeout(() => post({ type: 'searchFiles', requestId: ++this.mentionRequest, query }), 80);
+    }
+    this.syncCombobox();
   }
 
   // ---------- sending ----------
@@ -159,55 +213,70 @@ export class Composer {
     if (!text) return;
     if (this.hooks.isBusy()) {
       // One answer at a time per chat: the question stays in the box.
-      this.hint.textContent = 'DeepSeek is still answering. Stop it or wait, then press Enter again — your question stays here.';
+      this.hint.textContent = 'DeepSeek is still answering. Stop it (Esc) or wait, then press Enter again — your question stays here.';
       return;
     }
     this.hooks.onSent();
-    post({ type: 'ask', text, model: this.modelSelect.value as ModelChoice });
-    if (local.history[local.history.length - 1] !== text) local.history.push(text);
-    local.history = local.history.slice(-100);
-    this.historyIndex = local.history.length;
+    // A known `/command rest` goes to the host as that command; an unknown `/word` is an ordinary question.
+    const command = parseSlashCommand(text);
+    if (command) post({ type: 'slashCommand', name: command.name, text: command.rest });
+    else post({ type: 'ask', text, model: this.model.value });
+    this.recall.record(text);
+    local.history = [...this.recall.all];
     this.input.value = '';
-    local.draft = '';
-    persistLocal();
-    this.closeMentions();
+    this.saveDraft();
+    this.closeLists();
   }
 
   private onKeyDown(e: KeyboardEvent): void {
-    const input = this.input;
-    if (!this.mentionList.hidden && this.mentionResults.length > 0) {
+    if (e.isComposing) return;
+    const list = this.openList();
+    if (list) {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
-        this.mentionActive = (this.mentionActive + (e.key === 'ArrowDown' ? 1 : this.mentionResults.length - 1)) % this.mentionResults.length;
-        this.renderMentions();
+        list.move(e.key === 'ArrowDown' ? 1 : -1);
+        this.syncCombobox();
         return;
       }
       if (e.key === 'Enter' || e.key === 'Tab') {
         e.preventDefault();
-        this.pickMention(this.mentionActive);
+        if (list === this.slash) this.pickSlash(list.activeIndex);
+        else this.pickMention(list.activeIndex);
         return;
       }
       if (e.key === 'Escape') {
+        // Closes the list only: the answer (if one streams) goes on.
         e.preventDefault();
-        this.closeMentions();
+        e.stopPropagation();
+        this.closeLists();
         return;
       }
     }
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       this.send();
       return;
     }
-    const atStart = input.selectionStart === 0 && input.selectionEnd === 0;
-    const atEnd = input.selectionStart === input.value.length;
-    if (e.key === 'ArrowUp' && (input.value === '' || atStart) && this.historyIndex > 0) {
-      e.preventDefault();
-      this.historyIndex--;
-      input.value = local.history[this.historyIndex];
-    } else if (e.key === 'ArrowDown' && atEnd && this.historyIndex < local.history.length) {
-      e.preventDefault();
-      this.historyIndex++;
-      input.value = local.history[this.historyIndex] ?? '';
+    const input = this.input;
+    const collapsed = input.selectionStart === input.selectionEnd;
+    const onFirstLine = collapsed && !input.value.slice(0, input.selectionStart).includes('\n');
+    const onLastLine = collapsed && !input.value.slice(input.selectionEnd).includes('\n');
+    const browsing = this.recall.isBrowsing(input.value);
+    if (e.key === 'ArrowUp' && !e.shiftKey && (onFirstLine || browsing)) {
+      const earlier = this.recall.back(input.value);
+      if (earlier !== undefined) this.showRecalled(e, earlier);
+    } else if (e.key === 'ArrowDown' && !e.shiftKey && (onLastLine || browsing)) {
+      const later = this.recall.forward(input.value);
+      if (later !== undefined) this.showRecalled(e, later);
     }
+  }
+
+  private showRecalled(e: KeyboardEvent, text: string): void {
+    e.preventDefault();
+    this.input.value = text;
+    this.input.selectionStart = this.input.selectionEnd = text.length;
+    // The draft kept for a reload is what the user typed, not a recalled question.
+    if (!this.recall.isBrowsing(text)) this.saveDraft();
+    this.closeLists();
   }
 }

@@ -1,57 +1,97 @@
 import { Composer } from './composer';
 import { el, post } from './dom';
+import { EmptyState } from './emptyState';
 import { HistoryPanel } from './historyPanel';
 import { warmUp } from './markdown';
 import { parseFromHost, type ChatState } from './protocol';
 import { TurnList } from './turnList';
 
 // ---------- layout ----------
+// No page header: New Chat, History and Spend are actions in the view's title bar (History there sends
+// `showHistory`). Top to bottom: the untrusted-folder banner, the endpoint / key notice, History (in place of
+// the conversation while open), the conversation (or the empty state), the composer.
 const root = document.getElementById('root') as HTMLElement;
-const header = el('div', { class: 'toolbar' });
-const newChatButton = el('button', { type: 'button', class: 'secondary', title: 'New Chat' }, 'New Chat');
-const historyButton = el('button', { type: 'button', class: 'secondary', 'aria-haspopup': 'listbox', 'aria-expanded': 'false' }, 'History');
+const trustBanner = el('div', { class: 'trust-banner', role: 'region', 'aria-label': 'Workspace trust', hidden: '' });
 const notice = el('div', { class: 'notice', role: 'status' });
 const conversation = el('section', { class: 'conversation', 'aria-label': 'Conversation' });
-const empty = el('p', { class: 'empty' }, 'Ask about your code. The current file and selection are attached as context chips below; type @ to add another file.');
 
 let state: ChatState | undefined;
 /** True from sending a question until the host shows its turn (or refuses it). */
 let awaitingTurn = false;
 const isBusy = () => awaitingTurn || turns.streaming();
+
+function stop(): void {
+  post({ type: 'stop' });
+  // Nothing streams yet (the question is on its way): the page stops waiting; a turn that still comes shows.
+  if (!turns.streaming()) {
+    awaitingTurn = false;
+    composer.setBusy(isBusy());
+  }
+}
+
 const composer = new Composer({
   isBusy,
   onSent: () => {
     awaitingTurn = true;
     composer.setBusy(true);
   },
+  onStop: stop,
 });
 const turns = new TurnList(conversation, () => composer.setBusy(isBusy()));
-const history = new HistoryPanel(historyButton);
-header.append(composer.picker, newChatButton, historyButton);
-root.replaceChildren(header, history.element, notice, conversation, composer.chips, composer.mentionList, composer.element);
+const history = new HistoryPanel({
+  focusFallback: () => composer.focus(),
+  onToggle: (open) => {
+    conversation.hidden = open;
+  },
+});
+const empty = new EmptyState({ suggest: (text) => composer.sendText(text) });
+history.addOpener(empty.historyButton);
+root.replaceChildren(trustBanner, notice, history.element, conversation, composer.element);
+
+{
+  const text = el('p', { class: 'trust-text' }, 'This folder is not trusted: DeepSeek reads none of its files. Trust it to use its code as context.');
+  const button = el('button', { type: 'button', class: 'trust-button' }, 'Trust Folder');
+  button.addEventListener('click', () => post({ type: 'manageTrust' }));
+  trustBanner.append(text, button);
+}
 
 function renderNotice(s: ChatState): void {
   notice.replaceChildren();
-  if (s.simulated) notice.append(el('span', { class: 'simulated' }, s.endpointLabel));
+  if (s.simulated) notice.append(el('span', { class: 'notice-line simulated' }, s.endpointLabel));
   if (s.keySource === 'none') {
-    notice.append(el('span', { class: 'warning' }, ' No API key is set. '));
-    const button = el('button', { type: 'button' }, 'Set API Key');
+    const line = el('span', { class: 'notice-line warning' }, 'No API key is set. ');
+    const button = el('button', { type: 'button', class: 'link' }, 'Set API Key');
     button.addEventListener('click', () => post({ type: 'errorAction', action: 'setApiKey', turnId: 'none' }));
-    notice.append(button);
+    line.append(button);
+    notice.append(line);
   }
+  notice.hidden = notice.childElementCount === 0;
 }
 
 function renderState(s: ChatState): void {
   state = s;
   awaitingTurn = false;
+  trustBanner.hidden = s.trusted !== false;
   composer.renderState(s);
-  turns.render(s.turns, empty);
+  empty.setPastConversations(s.conversations.filter((c) => c.id !== s.conversationId && c.turns > 0).length);
+  turns.render(s.turns, empty.element);
   renderNotice(s);
   history.render(s);
   composer.setBusy(isBusy());
 }
 
-newChatButton.addEventListener('click', () => post({ type: 'newChat' }));
+// Esc anywhere in the page: a list or menu closes first (their own handlers take the key); then History
+// closes; otherwise a streaming answer stops.
+document.addEventListener('keydown', (e) => {
+  if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return;
+  if (history.open) {
+    e.preventDefault();
+    history.toggle(false);
+  } else if (isBusy()) {
+    e.preventDefault();
+    stop();
+  }
+});
 
 // Code-block buttons and links: one delegated listener.
 conversation.addEventListener('click', (e) => {
@@ -78,7 +118,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'turn':
       if (message.conversationId !== state?.conversationId) break; // another conversation's turn
-      if (conversation.contains(empty)) empty.remove();
+      if (conversation.contains(empty.element)) empty.element.remove();
       awaitingTurn = false;
       turns.update(message.turn);
       break;
@@ -105,6 +145,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       history.toggle(true);
       break;
     case 'historyResults':
+      history.results(message.requestId, message.ids);
       break;
     case 'actionResult':
       turns.actionResult(message.requestId, message.ok, message.message);

@@ -20,16 +20,18 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
     await wb?.close();
   });
 
-  const { lastTurn, ask } = chatView(() => chat);
+  const { lastTurn, ask, modelButton, pickModel } = chatView(() => chat);
 
   it('the model picker shows each role and what it resolves to', async () => {
-    const picker = chat.locator('select[aria-label="Model"]');
-    await picker.locator('option[value="chat"]', { hasText: /^Chat · deepseek-flash$/ }).waitFor({ state: 'attached' });
-    await picker.locator('option[value="reasoner"]', { hasText: /^Reasoner · deepseek-flash, thinking high$/ }).waitFor({ state: 'attached' });
+    await modelButton().click();
+    await chat.getByRole('menuitemradio', { name: 'Chat · deepseek-flash', exact: true }).waitFor();
+    await chat.getByRole('menuitemradio', { name: 'Reasoner · deepseek-flash, thinking high', exact: true }).waitFor();
+    await modelButton().press('Escape');
+    await chat.getByRole('menu').waitFor({ state: 'hidden' });
   });
 
   it('streams the reasoning, then the answer, with a footer of tokens and cost', async () => {
-    await chat.locator('select[aria-label="Model"]').selectOption('reasoner');
+    await pickModel('reasoner');
     wb.env.fake.configure({
       chunkDelayMs: 25,
       chunkChars: 6,
@@ -66,7 +68,7 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
   });
 
   it('Stop cancels at once and keeps the partial answer', async () => {
-    await chat.locator('select[aria-label="Model"]').selectOption('chat');
+    await pickModel('chat');
     wb.env.fake.configure({ chunkDelayMs: 40, chunkChars: 4, replies: [{ content: 'word '.repeat(400) }] });
     await ask('Write a lot');
     const answer = lastTurn().getByRole('region', { name: 'Answer' });
@@ -142,10 +144,10 @@ describe('UI: chat sidebar (real VS Code in Chromium)', function () {
   });
 
   it('New Chat starts empty and the past conversation can be reopened', async () => {
-    await chat.getByRole('button', { name: 'New Chat' }).click();
+    await wb.viewTitleAction('New Chat').click();
     await chat.locator('article.turn').first().waitFor({ state: 'detached' });
     await chat.getByRole('button', { name: 'History' }).click();
-    await chat.getByRole('option', { name: /What does mean\(\) do\?/ }).click();
+    await chat.getByRole('button', { name: /^What does mean\(\) do\?/ }).click();
     await chat.locator('.question-text', { hasText: 'What does mean() do?' }).waitFor();
   });
 

@@ -79,16 +79,16 @@ describe('UI: the chat view always shows the truth (hide/show, quick sends, New 
   it('New Chat while an answer streams: the new chat stays empty, the answer lands in the conversation it began in', async () => {
     const reply = numbered(150);
     wb.env.fake.configure({ chunkDelayMs: 20, chunkChars: 5, replies: [{ content: reply }] });
-    await chat.getByRole('button', { name: 'New Chat' }).click();
+    await wb.viewTitleAction('New Chat').click();
     await chat.locator('article.turn').first().waitFor({ state: 'detached' });
     await ask('A long one, then I change my mind');
     await lastTurn().getByRole('region', { name: 'Answer' }).getByText(/w005/).waitFor();
-    await chat.getByRole('button', { name: 'New Chat' }).click();
+    await wb.viewTitleAction('New Chat').click();
     await chat.locator('article.turn').first().waitFor({ state: 'detached' });
     await requestsSettled();
     assert.equal(await chat.locator('article.turn').count(), 0, 'nothing of the old answer leaked into the new chat');
     await chat.getByRole('button', { name: 'History' }).click();
-    await chat.getByRole('option', { name: /A long one, then I change my mind/ }).click();
+    await chat.getByRole('button', { name: /^A long one, then I change my mind/ }).click();
     const turn = chat.locator('article.turn', { has: chat.locator('.question-text', { hasText: 'A long one, then I change my mind' }) });
     await turn.locator('.turn-footer', { hasText: /output tokens/ }).waitFor();
     assert.equal((await turn.getByRole('region', { name: 'Answer' }).innerText()).trim(), reply);

@@ -34,7 +34,7 @@ describe('UI: chat fails over to a fallback provider (real VS Code in Chromium)'
     }
     await wb.openFile('src/math.ts');
     chat = await wb.openChat();
-    await chat.locator('select[aria-label="Model"]').selectOption('chat');
+    await chatView(() => chat).pickModel('chat');
   });
 
   afterEach(async function () {
@@ -46,7 +46,7 @@ describe('UI: chat fails over to a fallback provider (real VS Code in Chromium)'
     await backup.stop();
   });
 
-  const { lastTurn, ask } = chatView(() => chat);
+  const { lastTurn, ask, pickModel } = chatView(() => chat);
   const answerOf = () => lastTurn().getByRole('region', { name: 'Answer', exact: true });
   const chatCalls = (requests: readonly LoggedRequest[]) => requests.filter((r) => r.route === '/chat/completions');
 
@@ -111,7 +111,7 @@ describe('UI: chat fails over to a fallback provider (real VS Code in Chromium)'
     // Once: an empty balance fails over at once; two failures in a row leave DeepSeek's breaker (3) closed.
     wb.env.fake.injectFault({ kind: 'status', status: 402, path: '/chat/completions' });
     backup.configure({ chunkDelayMs: 0, replies: [{ content: 'Backup answered instead.' }] });
-    await chat.locator('select[aria-label="Model"]').selectOption('chat');
+    await pickModel('chat');
     await ask('Is add() pure?');
     await lastTurn().locator('.question-text', { hasText: 'Is add() pure?' }).waitFor();
     await answerOf().getByText('Backup answered instead.').waitFor();

@@ -64,6 +64,11 @@ export class Workbench {
     await this.env.stop();
   }
 
+  /** An action in the sidebar view's title bar (New Chat, History, Show Spend), by its accessible name. */
+  viewTitleAction(name: string): Locator {
+    return this.page.locator('.part.sidebar .title-actions').getByRole('button', { name, exact: true });
+  }
+
   /** The DeepSeek status-bar entry (its accessible label starts with "DeepSeek"). */
   statusBarItem(): Locator {
     return this.page.locator('.part.statusbar [aria-label^="DeepSeek"]').first();
@@ -155,14 +160,30 @@ export class Workbench {
 }
 
 /** The chat view's composer and turns, in whichever frame shows the chat now (it changes when the view reloads). */
-export function chatView(frame: () => Frame): { box(): Locator; lastTurn(): Locator; ask(text: string): Promise<void> } {
+export function chatView(frame: () => Frame): {
+  box(): Locator;
+  lastTurn(): Locator;
+  ask(text: string): Promise<void>;
+  modelButton(): Locator;
+  pickModel(role: 'chat' | 'reasoner'): Promise<void>;
+} {
   const box = () => frame().locator('textarea[aria-label="Ask DeepSeek"]');
+  const modelButton = () => frame().getByRole('button', { name: /^Model: / });
   return {
     box,
     lastTurn: () => frame().locator('article.turn').last(),
     ask: async (text: string) => {
       await box().fill(text);
       await box().press('Enter');
+    },
+    modelButton,
+    /** Picks the chat's role in the composer's model menu, as a user does; resolves once the picker shows it. */
+    pickModel: async (role: 'chat' | 'reasoner') => {
+      const name = role === 'chat' ? /^Chat\b/ : /^Reasoner\b/;
+      if (name.test((await modelButton().innerText()).trim())) return;
+      await modelButton().click();
+      await frame().getByRole('menuitemradio', { name }).click();
+      await frame().getByRole('button', { name: role === 'chat' ? /^Model: Chat\b/ : /^Model: Reasoner\b/ }).waitFor();
     },
   };
 }
