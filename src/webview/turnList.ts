@@ -108,9 +108,13 @@ function showQuestion(target: HTMLElement, view: TurnView): void {
     /^`[^`]+`$/.test(part) ? el('code', {}, part.slice(1, -1)) : document.createTextNode(part)));
 }
 
-/** The model the composer's picker has chosen now (the composer owns it); the turn's own role when unreadable. */
+/**
+ * The model the composer's picker has chosen now, read from the page (the composer owns the picker: its menu's
+ * checked role item, or a `select` labelled Model); the turn's own role when neither can be read.
+ */
 function pickedModel(fallback: ModelChoice): ModelChoice {
-  const value = (document.querySelector('select[aria-label="Model"]') as HTMLSelectElement | null)?.value;
+  const checked = document.querySelector('[role="menuitemradio"][aria-checked="true"][id^="model-"]')?.id.slice('model-'.length);
+  const value = checked ?? (document.querySelector('select[aria-label="Model"]') as HTMLSelectElement | null)?.value;
   return value === 'chat' || value === 'reasoner' ? value : fallback;
 }
 

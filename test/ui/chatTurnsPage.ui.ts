@@ -121,7 +121,10 @@ describe('UI: chat turns against a scripted host (the page in Chromium, no VS Co
     assert.equal(await turn().locator('.question-text').innerText(), 'Second');
     assert.equal(await turn().getByRole('button', { name: 'Edit question' }).evaluate((b) => b === document.activeElement), true, 'focus goes back to Edit');
     assert.equal(await chat.count(), before, 'Escape sent nothing');
-    await chat.page.locator('select[aria-label="Model"]').selectOption('reasoner');
+    // The composer's model menu, as a user picks the reasoner.
+    await chat.page.getByRole('button', { name: /^Model: / }).click();
+    await chat.page.getByRole('menuitemradio', { name: /^Reasoner\b/ }).click();
+    await chat.page.getByRole('button', { name: /^Model: Reasoner\b/ }).waitFor();
     const picked = await chat.count();
     await turn().getByRole('button', { name: 'Edit question' }).click();
     await editor.fill('Second, better');
