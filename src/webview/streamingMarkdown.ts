@@ -10,8 +10,8 @@ const FRAME_BUDGET_MS = 3;
 const NEW_WINDOW_AFTER_MS = 10;
 /** Markdown rendered in one piece at most, in characters (a single longer block is rendered whole). */
 const SLICE_CHARS = 1_000;
-/** Committed text per group: the unit the browser skips laying out and painting while off screen. */
-const GROUP_CHARS = 6_000;
+/** Committed text per group: the unit the browser skips laying out and painting while off screen, once closed. */
+const GROUP_CHARS = 3_000;
 /** An open tail longer than this (a long list or table still being written) shows as plain text until committed. */
 const TAIL_MARKDOWN_LIMIT = 4_000;
 /** Of the text not rendered yet (behind a flood), at most this much shows as plain text until its turn comes. */
@@ -183,6 +183,9 @@ export class StreamingMarkdown {
     const source = this.text.slice(this.committed, upTo);
     const fragment = markdownFragment(source, this.committedBlocks);
     if (!this.group || this.groupChars >= GROUP_CHARS) {
+      // A full group is closed: only closed groups are skipped off screen (content-visibility), so the newest
+      // text is always laid out (and an answer shorter than a group never is skipped at all).
+      this.group?.classList.add('md-closed');
       this.group = document.createElement('div');
       this.group.className = 'md-group';
       this.segments.append(this.group);

@@ -99,18 +99,22 @@ function confirmInPlace(button: HTMLButtonElement, word: string, restoreIcon: Ic
  * Shows a question: as typed, or for a command's turn its label, whose `name` spans (the function acted on) show
  * as code. Text only: nothing in it is parsed as HTML.
  */
-function showQuestion(target: HTMLElement, view: TurnView, text = view.question): void {
+function showQuestion(target: HTMLElement, view: TurnView): void {
   if (!view.command) {
-    target.textContent = text;
+    target.textContent = view.question;
     return;
   }
-  target.replaceChildren(...text.split(/(`[^`\n]+`)/).filter((part) => part !== '').map((part) =>
+  target.replaceChildren(...view.question.split(/(`[^`\n]+`)/).filter((part) => part !== '').map((part) =>
     /^`[^`]+`$/.test(part) ? el('code', {}, part.slice(1, -1)) : document.createTextNode(part)));
 }
 
-/** The model the composer's picker has chosen now (the composer owns it); the turn's own role when unreadable. */
+/**
+ * The model the composer's picker has chosen now, read from the page (the composer owns the picker: its menu's
+ * checked role item, or a `select` labelled Model); the turn's own role when neither can be read.
+ */
 function pickedModel(fallback: ModelChoice): ModelChoice {
-  const value = (document.querySelector('select[aria-label="Model"]') as HTMLSelectElement | null)?.value;
+  const checked = document.querySelector('[role="menuitemradio"][aria-checked="true"][id^="model-"]')?.id.slice('model-'.length);
+  const value = checked ?? (document.querySelector('select[aria-label="Model"]') as HTMLSelectElement | null)?.value;
   return value === 'chat' || value === 'reasoner' ? value : fallback;
 }
 
@@ -140,7 +144,7 @@ export class TurnList {
   private readonly resizes = new ResizeObserver(() => {
     if (this.following) this.container.scrollTop = this.container.scrollHeight;
   });
-  private readonly status = el('div', { class: 'visually-hidden turn-status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  private readonly status = el('div', { class: 'turn-status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
   private nextRequestId = 1;
   private readonly pending = new Map<number, PendingAction>();
   /**
@@ -387,8 +391,7 @@ export class TurnList {
     let contextUsed = question.querySelector('.context-used');
     if (view.context.length && !contextUsed) contextUsed = question.appendChild(el('div', { class: 'context-used' }));
     if (contextUsed) contextUsed.textContent = view.context.length ? `Context: ${view.context.join(', ')}` : '';
-    // A question edited and sent shows as sent until the host's new turn replaces this one.
-    if (this.replacing?.turnId !== view.id && view.question !== entry.questionText.dataset.question) {
+    if (view.question !== entry.questionText.dataset.question) {
       showQuestion(entry.questionText, view);
       entry.questionText.dataset.question = view.question;
     }
@@ -442,7 +445,9 @@ export class TurnList {
         e.preventDefault();
         const text = editor.value.trim();
         if (text === '') return;
-        this.closeEditor(entry, text);
+        // The question shows as it was until the host's new turn replaces this one (a refused edit changes nothing
+        // here; the composer gets the text back with the reason).
+        this.closeEditor(entry);
         this.replacing = { turnId: entry.view.id, question: text };
         post({ type: 'editLast', turnId: entry.view.id, text, model: pickedModel(entry.view.role) });
       } else if (e.key === 'Escape') {
@@ -460,14 +465,12 @@ export class TurnList {
     editor.setSelectionRange(editor.value.length, editor.value.length);
   }
 
-  /** Closes the in-place editor; `sent` is the question as sent, shown until the host's new turn replaces this one. */
-  private closeEditor(entry: TurnEntry, sent?: string): void {
+  private closeEditor(entry: TurnEntry): void {
     const editor = entry.editor;
     if (!editor) return;
     entry.editor = undefined;
     editor.nextElementSibling?.remove(); // the hint
     editor.remove();
-    if (sent !== undefined) showQuestion(entry.questionText, entry.view, sent);
     entry.questionText.hidden = false;
     this.renderActions(entry);
   }

@@ -99,14 +99,13 @@ async function lowContrast(chat: Frame, selectors: readonly string[]): Promise<s
 function turnsSuite(theme: string, slug: string): void {
   describe(`UI: chat turns (${theme})`, function () {
     const { wb, chat, setChat } = setup(theme, slug, `sk-ui-turns-${slug}-0001`);
-    const { lastTurn, ask } = chatView(chat);
+    const { lastTurn, ask, pickModel } = chatView(chat);
     const chatRequests = (): LoggedRequest[] => wb().env.fake.requests.filter((r) => r.route === '/chat/completions');
     const answerOf = () => lastTurn().getByRole('region', { name: 'Answer', exact: true });
     const status = () => chat().locator('.turn-status[role="status"]');
-    const picker = () => chat().locator('select[aria-label="Model"]');
 
     it('reads as a conversation: "You" and the question, then DeepSeek and the model; a code block has no grey band and meets AA', async () => {
-      await picker().selectOption('chat');
+      await pickModel('chat');
       wb().env.fake.configure({ chunkDelayMs: 0, chunkChars: 40, replies: [{ content: CODE_REPLY }] });
       await ask('What does add() do?');
       await lastTurn().locator('.turn-footer', { hasText: /output tokens/ }).waitFor();
@@ -165,12 +164,12 @@ function turnsSuite(theme: string, slug: string): void {
       assert.equal(await lastTurn().getByRole('button', { name: 'Edit question' }).isHidden(), true, 'a command is asked again, not edited');
       await viewShot(wb(), chat(), `turns-06-command-${slug}`);
       // Back to a chat of its own for what follows.
-      await chat().getByRole('button', { name: 'New Chat' }).click();
+      await wb().viewTitleAction('New Chat').click();
       await chat().locator('article.turn').first().waitFor({ state: 'detached' });
     });
 
     it('the code-block header buttons are reachable by keyboard, and Copy confirms in place', async () => {
-      await picker().selectOption('chat');
+      await pickModel('chat');
       wb().env.fake.configure({ chunkDelayMs: 0, chunkChars: 40, replies: [{ content: CODE_REPLY }] });
       await ask('What does add() do?');
       await lastTurn().locator('.turn-footer', { hasText: /output tokens/ }).waitFor();
@@ -198,7 +197,7 @@ function turnsSuite(theme: string, slug: string): void {
     });
 
     it('"Thought for" shows the thinking time measured on the page while the answer streams, never 0.0 s', async () => {
-      await picker().selectOption('reasoner');
+      await pickModel('reasoner');
       wb().env.fake.configure({
         chunkDelayMs: 30,
         chunkChars: 6,
@@ -241,7 +240,7 @@ function turnsSuite(theme: string, slug: string): void {
     });
 
     it('screen readers: nothing around streamed text is live; one polite announcement when the answer finishes', async () => {
-      await picker().selectOption('chat');
+      await pickModel('chat');
       wb().env.fake.configure({ chunkDelayMs: 25, chunkChars: 5, replies: [{ content: 'Yes, add() is pure: it reads only its arguments and changes nothing. It has no side effects at all, so it is safe to memoise.' }] });
       // Count what is put into the status region from here on.
       await chat().evaluate(() => {
@@ -274,9 +273,9 @@ function turnsSuite(theme: string, slug: string): void {
     });
 
     it('Regenerate, Edit and resend, and Copy answer on the last turn; the fake receives the same history, then the edited question', async () => {
-      await chat().getByRole('button', { name: 'New Chat' }).click();
+      await wb().viewTitleAction('New Chat').click();
       await chat().locator('article.turn').first().waitFor({ state: 'detached' });
-      await picker().selectOption('chat');
+      await pickModel('chat');
       wb().env.fake.configure({ chunkDelayMs: 0, replies: [{ content: 'First answer.' }, { content: 'Regenerated answer.' }, { content: 'Answer to the edited question.' }] });
       await ask('Is mean() safe on an empty list?');
       await lastTurn().locator('.turn-footer', { hasText: /output tokens/ }).waitFor();
@@ -303,7 +302,7 @@ function turnsSuite(theme: string, slug: string): void {
       assert.equal(await lastTurn().locator('.question-text').innerText(), 'Is mean() safe on an empty list?');
 
       // Edit and resend with the reasoner chosen in the picker.
-      await picker().selectOption('reasoner');
+      await pickModel('reasoner');
       await lastTurn().getByRole('button', { name: 'Edit question' }).click();
       await editor.fill('Is mean() safe on a list of NaN?');
       await wb().screenshot(`turns-04-editing-${slug}`);
@@ -333,10 +332,10 @@ turnsSuite(THEMES.darkModern, 'dark');
 
 describe(`UI: chat turns (${THEMES.highContrast})`, function () {
   const { wb, chat } = setup(THEMES.highContrast, 'hc', 'sk-ui-turns-hc-0001');
-  const { lastTurn, ask } = chatView(chat);
+  const { lastTurn, ask, pickModel } = chatView(chat);
 
   it('a code block has no grey band on its lines and its text meets AA', async () => {
-    await chat().locator('select[aria-label="Model"]').selectOption('chat');
+    await pickModel('chat');
     wb().env.fake.configure({ chunkDelayMs: 0, chunkChars: 40, replies: [{ content: CODE_REPLY }] });
     await ask('What does add() do?');
     await lastTurn().locator('.turn-footer', { hasText: /output tokens/ }).waitFor();

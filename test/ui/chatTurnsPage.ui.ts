@@ -121,7 +121,10 @@ describe('UI: chat turns against a scripted host (the page in Chromium, no VS Co
     assert.equal(await turn().locator('.question-text').innerText(), 'Second');
     assert.equal(await turn().getByRole('button', { name: 'Edit question' }).evaluate((b) => b === document.activeElement), true, 'focus goes back to Edit');
     assert.equal(await chat.count(), before, 'Escape sent nothing');
-    await chat.page.locator('select[aria-label="Model"]').selectOption('reasoner');
+    // The composer's model menu, as a user picks the reasoner.
+    await chat.page.getByRole('button', { name: /^Model: / }).click();
+    await chat.page.getByRole('menuitemradio', { name: /^Reasoner\b/ }).click();
+    await chat.page.getByRole('button', { name: /^Model: Reasoner\b/ }).waitFor();
     const picked = await chat.count();
     await turn().getByRole('button', { name: 'Edit question' }).click();
     await editor.fill('Second, better');
@@ -130,7 +133,7 @@ describe('UI: chat turns against a scripted host (the page in Chromium, no VS Co
     await editor.press('Enter');
     assert.deepEqual(await chat.nextPosted('editLast', picked), { type: 'editLast', turnId: 't2', text: 'Second, better\nworded', model: 'reasoner' });
     await editor.waitFor({ state: 'detached' });
-    assert.equal(await turn().locator('.question-text').innerText(), 'Second, better\nworded', 'shown as sent until the host replaces the turn');
+    assert.equal(await turn().locator('.question-text').innerText(), 'Second', 'the question as it was until the host replaces the turn');
     await chat.send({ type: 'turn', conversationId: 'c1', turn: turnView('t3', 'Second, better\nworded', '', { status: 'streaming', role: 'reasoner', footer: undefined }) });
     await chat.page.locator('article.turn[data-turn="t3"]').waitFor();
     assert.deepEqual(await chat.page.locator('article.turn').evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.turn)), ['t1', 't3']);
@@ -242,7 +245,7 @@ describe('UI: streamed Markdown renders as the whole answer does (the renderer i
 
   for (const [i, sample] of SAMPLES.entries()) {
     it(`sample ${i + 1}: streamed in random pieces, then finished, it shows what rendering it whole shows`, async () => {
-      const result = await page.evaluate((text) => {
+      const result = await page.evaluate(async (text) => {
         const lib = (globalThis as unknown as { md: any }).md;
         const blocks = (root: ParentNode) => Array.from(root.querySelectorAll('.md-group > *, .md-tail > *')).map((n) => n.outerHTML).join('\n');
         const whole = document.createElement('div');
@@ -260,7 +263,11 @@ describe('UI: streamed Markdown renders as the whole answer does (the renderer i
           if (random() < 0.3) queue.splice(0).forEach((cb) => cb());
         }
         streamed.finish();
-        for (let guard = 0; queue.length && guard < 1000; guard++) queue.splice(0).forEach((cb) => cb());
+        // What is left renders a frame's budget at a time, as on the page.
+        for (let guard = 0; queue.length && guard < 1000; guard++) {
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+          queue.splice(0).forEach((cb) => cb());
+        }
         return { wholeHtml, streamedHtml: blocks(container), pending: container.querySelectorAll('.pending-text').length };
       }, sample);
       assert.equal(result.pending, 0);
