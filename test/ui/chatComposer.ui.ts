@@ -559,7 +559,7 @@ for (const theme of [THEMES.lightModern, THEMES.darkModern]) {
 
       it('the view title bar\'s History action opens the panel with the focus in its search box (host: chathost)', async () => {
         if (await history().isVisible()) await chat.getByRole('button', { name: 'Close History' }).click();
-        await wb.viewTitleAction('History').click();
+        await wb.viewTitleAction('Show Chat History').click();
         await history().waitFor();
         const search = chat.getByRole('searchbox', { name: 'Search conversations' });
         await search.waitFor();
