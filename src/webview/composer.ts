@@ -238,6 +238,15 @@ export class Composer {
         this.syncCombobox();
         return;
       }
+      // Enter on a command typed out in full ("/explain") runs it; Tab, or Enter on a partial one, completes.
+      const typedOut = list === this.slash && e.key === 'Enter' && !e.shiftKey &&
+        this.slashResults[list.activeIndex] !== undefined && this.input.value.trim() === `/${this.slashResults[list.activeIndex].name}`;
+      if (typedOut) {
+        e.preventDefault();
+        this.closeLists();
+        this.send();
+        return;
+      }
       if (e.key === 'Enter' || e.key === 'Tab') {
         e.preventDefault();
         if (list === this.slash) this.pickSlash(list.activeIndex);
