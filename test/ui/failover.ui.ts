@@ -138,7 +138,7 @@ describe('UI: chat fails over to a fallback provider (real VS Code in Chromium)'
     await wb.runCommand('DeepSeek: Show Provider Status');
     await wb.page.locator('.tab', { hasText: 'DeepSeek Provider Status' }).first().waitFor();
     // The document opens as a Markdown preview (a webview of its own).
-    const report = await wb.webviewFrame('h2[id^="deepseek"], h2');
+    const report = await wb.webviewFrame('li:has-text("State:")');
     await report.locator('li', { hasText: /^State: skipped until \d\d:\d\d:\d\d UTC after \d+ failures in a row$/ }).first().waitFor();
     await report.locator('h2', { hasText: 'Backup — fallback 1' }).waitFor();
     await report.locator('li', { hasText: /^Key: from \$DEEPSEEK_UI_BACKUP_KEY$/ }).waitFor();
