@@ -11,10 +11,46 @@ export type KeySource = 'secretStorage' | 'environment' | 'none';
 
 export interface ChipView {
   readonly id: string;
-  readonly kind: 'currentFile' | 'selection' | 'pinned';
+  readonly kind: 'currentFile' | 'selection' | 'pinned' | 'attachment';
   readonly label: string;
   readonly detail?: string;
+  /** Present on `attachment` chips: an image or document attached to the next question. */
+  readonly attachment?: AttachmentView;
 }
+
+/** How an attachment goes to the model: its extracted text (OCR, redacted like any file) or the image itself. */
+export type AttachmentMode = 'text' | 'image';
+
+/**
+ * An attached image or document as its chip shows it. Documents (PDF, DOCX, PPTX) go as text only; an image can
+ * go either way, and the chip lets the user choose, the cheaper mode chosen by default.
+ */
+export interface AttachmentView {
+  readonly kind: 'image' | 'document';
+  /** "png", "pdf", "docx", … */
+  readonly format: string;
+  readonly mode: AttachmentMode;
+  /** The modes this attachment can take (an image on a model without vision: text only). */
+  readonly modes: readonly AttachmentMode[];
+  /**
+   * `pending`: not extracted yet (text is extracted when the question is sent, or at once for a document);
+   * `extracting`: OCR running (`progress` says how far, and it can be cancelled); `ready`: text known or image
+   * mode; `failed`: `error` says why (the chip stays so the user sees it, and is not sent).
+   */
+  readonly state: 'pending' | 'extracting' | 'ready' | 'failed';
+  /** "Uploading 2.1 MB…", "Recognising 12 pages… 14 s". */
+  readonly progress?: string;
+  readonly error?: string;
+  /** Pages, when known. */
+  readonly pages?: number;
+  /** Estimated cost of each mode, formatted ("~$0.0002"); the text mode's includes OCR unless it is cached. */
+  readonly costs: Partial<Readonly<Record<AttachmentMode, string>>>;
+  /** One line for the chip's tooltip and the mode menu, e.g. "Image mode: the picture is sent as is (not redacted)". */
+  readonly note?: string;
+}
+
+/** The largest attachment the page may send as data (base64 characters): 48 MiB, the chat's request limit. */
+export const MAX_ATTACHMENT_DATA_CHARS = Math.ceil((48 * 1024 * 1024) / 3) * 4;
 
 export type ErrorAction = 'setApiKey' | 'retry' | 'openSettings';
 
@@ -159,7 +195,9 @@ export type HostMessage =
   /** Ids of the conversations whose title or turns match a history search, newest first. */
   | { readonly type: 'historyResults'; readonly requestId: number; readonly ids: readonly string[] }
   /** How a code-block or answer action went: the button confirms in place ("Copied") or says why not. */
-  | { readonly type: 'actionResult'; readonly requestId: number; readonly ok: boolean; readonly message?: string };
+  | { readonly type: 'actionResult'; readonly requestId: number; readonly ok: boolean; readonly message?: string }
+  /** An attachment was refused or failed (too large, not allowed, untrusted workspace, …): shown beside the composer. */
+  | { readonly type: 'attachmentNotice'; readonly message: string };
 
 export type CodeAction = 'copy' | 'insert' | 'apply';
 
@@ -194,7 +232,16 @@ export type WebviewMessage =
   /** A slash command typed in the composer: `/refactor make it pure` is { name: 'refactor', text: 'make it pure' }. */
   | { readonly type: 'slashCommand'; readonly name: SlashCommandName; readonly text: string }
   /** The untrusted-workspace banner's button: VS Code's own trust dialog. */
-  | { readonly type: 'manageTrust' };
+  | { readonly type: 'manageTrust' }
+  /** The composer's attach button: the host opens a file dialog (images, PDF, DOCX, PPTX). */
+  | { readonly type: 'attachFiles' }
+  /** Files pasted or dropped from outside VS Code: their bytes as base64 (at most MAX_ATTACHMENT_DATA_CHARS). */
+  | { readonly type: 'attachData'; readonly name: string; readonly mime: string; readonly data: string }
+  /** Files dropped from VS Code's explorer or an editor tab (`text/uri-list`): checked by the host's read policy. */
+  | { readonly type: 'attachUris'; readonly uris: readonly string[] }
+  | { readonly type: 'setAttachmentMode'; readonly id: string; readonly mode: AttachmentMode }
+  /** Stops an extraction in progress (the chip stays, failed "Cancelled"); removeChip removes and cancels. */
+  | { readonly type: 'cancelAttachment'; readonly id: string };
 
 const MAX_TEXT = 200_000;
 
@@ -261,6 +308,21 @@ export function parseFromWebview(raw: unknown): WebviewMessage | undefined {
       return isRequestId(raw.requestId) && isString(raw.query, 256) ? { type: 'searchHistory', requestId: raw.requestId, query: raw.query } : undefined;
     case 'slashCommand':
       return isSlashName(raw.name) && isString(raw.text) ? { type: 'slashCommand', name: raw.name, text: raw.text } : undefined;
+    case 'attachFiles':
+      return { type: 'attachFiles' };
+    case 'attachData':
+      return isString(raw.name, 1024) && raw.name.trim() !== '' && isString(raw.mime, 128) &&
+        typeof raw.data === 'string' && raw.data.length > 0 && raw.data.length <= MAX_ATTACHMENT_DATA_CHARS && /^[A-Za-z0-9+/]*={0,2}$/.test(raw.data)
+        ? { type: 'attachData', name: raw.name, mime: raw.mime, data: raw.data }
+        : undefined;
+    case 'attachUris':
+      return Array.isArray(raw.uris) && raw.uris.length > 0 && raw.uris.length <= 32 && raw.uris.every((u) => isString(u, 4096) && u !== '')
+        ? { type: 'attachUris', uris: raw.uris as string[] }
+        : undefined;
+    case 'setAttachmentMode':
+      return isString(raw.id, 4096) && (raw.mode === 'text' || raw.mode === 'image') ? { type: 'setAttachmentMode', id: raw.id, mode: raw.mode } : undefined;
+    case 'cancelAttachment':
+      return isString(raw.id, 4096) ? { type: 'cancelAttachment', id: raw.id } : undefined;
     default:
       return undefined;
   }
@@ -297,6 +359,8 @@ export function parseFromHost(raw: unknown): HostMessage | undefined {
       return typeof raw.requestId === 'number' && typeof raw.ok === 'boolean' && (raw.message === undefined || typeof raw.message === 'string')
         ? (raw as unknown as HostMessage)
         : undefined;
+    case 'attachmentNotice':
+      return typeof raw.message === 'string' ? { type: 'attachmentNotice', message: raw.message } : undefined;
     default:
       return undefined;
   }
