@@ -71,6 +71,44 @@ function filler(n: number): Buffer {
 }
 
 /**
+ * A decodable baseline JPEG: uniform grey (every block's DC difference 0, no AC coefficients, with one-code
+ * Huffman tables), the text in a `COM` segment, which is what the fake "reads".
+ */
+export function makeJpeg({ width, height, text }: { width: number; height: number; text?: string }): Buffer {
+  const segment = (marker: number, payload: Buffer) => {
+    const head = Buffer.from([0xff, marker, 0, 0]);
+    head.writeUInt16BE(payload.length + 2, 2);
+    return Buffer.concat([head, payload]);
+  };
+  const sof = Buffer.alloc(9);
+  sof[0] = 8; // Precision.
+  sof.writeUInt16BE(height, 1);
+  sof.writeUInt16BE(width, 3);
+  sof[5] = 1; // One component (grey): id 1, sampling 1×1, quantisation table 0.
+  sof[6] = 1;
+  sof[7] = 0x11;
+  sof[8] = 0;
+  const oneCode = (tableClass: number) => Buffer.concat([Buffer.from([tableClass << 4]), Buffer.from([1, ...new Array<number>(15).fill(0)]), Buffer.from([0])]);
+  // Two bits a block (DC category 0, then end of block), padded with ones.
+  const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+  const scan = Buffer.alloc(Math.ceil((2 * blocks) / 8));
+  const usedBits = 2 * blocks;
+  if (usedBits % 8) scan[scan.length - 1] = (1 << (8 - (usedBits % 8))) - 1;
+  return Buffer.concat([
+    Buffer.from([0xff, 0xd8]),
+    segment(0xe0, Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0])),
+    ...(text !== undefined ? [segment(0xfe, Buffer.from(text, 'utf8'))] : []),
+    segment(0xdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)])),
+    segment(0xc0, sof),
+    segment(0xc4, oneCode(0)),
+    segment(0xc4, oneCode(1)),
+    segment(0xda, Buffer.from([1, 1, 0x00, 0, 63, 0])),
+    scan,
+    Buffer.from([0xff, 0xd9]),
+  ]);
+}
+
+/**
  * A PDF with one page per entry, each a list of lines: `# Heading` / `## Heading` set large (the fake reads
  * them as headings), `a | b | c` as a table row (cells apart by wide gaps), anything else as a paragraph line.
  * Content streams are uncompressed unless `compress` (then `/FlateDecode`).

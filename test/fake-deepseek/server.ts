@@ -35,7 +35,7 @@ const OCR_PURPOSES: readonly string[] = ['text_recognition', 'rich_layout_recogn
 
 /** Config for an instance that plays a self-hosted DeepSeek-OCR-2 behind an OpenAI-compatible endpoint. */
 export function selfHostedOcrConfig(): Partial<FakeConfig> {
-  return { models: [SELF_HOSTED_OCR_MODEL], aliases: {}, fimModels: [], visionModels: [SELF_HOSTED_OCR_MODEL] };
+  return { models: [SELF_HOSTED_OCR_MODEL], aliases: {}, fimModels: [], visionModels: [SELF_HOSTED_OCR_MODEL], ocrTool: false };
 }
 
 type ModelPreset = Pick<FakeConfig, 'models' | 'aliases' | 'reasoningModels' | 'fimModels'>;
@@ -84,6 +84,7 @@ export function defaultConfig(): FakeConfig {
     cacheUnitTokens: 64,
     simulator: false,
     openAiCompletions: false,
+    ocrTool: true,
     ocrMaxBytes: 100 * MIB,
     ocrMaxPages: 1000,
     ocrMsPerPage: 0,
@@ -168,10 +169,11 @@ export function serializeMessages(messages: readonly ChatMessage[]): string {
 
 /**
  * A local, OpenAI-compatible fake of the DeepSeek API for tests and the offline simulator. It serves chat
- * (streamed and not, with `reasoning_content`), FIM, models and balance as today's API does (V4 ids, the
- * `thinking` switch, `reasoning_effort`, DeepSeek's refusal of retired ids) or, with `legacyEndpoint`, as a
- * compatible endpoint serving the pre-V4 ids; simulates the prefix cache; logs every request; and injects
- * faults. A control API under `/__fake/` lets another process drive it.
+ * (streamed and not, with `reasoning_content`, image parts on the vision models), FIM, models, balance and the
+ * OCR tool (`/tools/ocr`) as today's API does (V4 ids, the `thinking` switch, `reasoning_effort`, DeepSeek's
+ * refusal of retired ids) or, with `legacyEndpoint`, as a compatible endpoint serving the pre-V4 ids, or, with
+ * `selfHostedOcrConfig()`, as a vLLM host of DeepSeek-OCR-2; simulates the prefix cache; logs every request;
+ * and injects faults. A control API under `/__fake/` lets another process drive it.
  */
 export class FakeDeepSeekServer {
   private server: http.Server | undefined;
@@ -309,7 +311,7 @@ export class FakeDeepSeekServer {
     });
 
     const known = ['/chat/completions', '/beta/chat/completions', '/beta/completions', '/completions', '/models', '/user/balance', '/tools/ocr'];
-    if (!known.includes(route)) {
+    if (!known.includes(route) || (route === '/tools/ocr' && !this.config.ocrTool)) {
       entry.outcome = 'error:404';
       this.sendError(res, 404, `Not found: ${url.pathname}`, 'invalid_request_error');
       return;

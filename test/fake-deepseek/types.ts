@@ -73,6 +73,11 @@ export interface FakeConfig {
    * only and answers `/completions` with 404.
    */
   openAiCompletions: boolean;
+  /**
+   * Whether `/tools/ocr` is served (default true, as DeepSeek does); false plays an OpenAI-compatible host
+   * (vLLM, SGLang), which answers it with 404.
+   */
+  ocrTool: boolean;
   /** `/tools/ocr`: the largest file accepted (DeepSeek: 100 MiB); a bigger one gets 413 "File too large: …". */
   ocrMaxBytes: number;
   /** `/tools/ocr`: the most pages accepted (DeepSeek: 1000); more get 400 "Too many pages: …". */

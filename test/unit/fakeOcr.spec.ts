@@ -3,8 +3,8 @@ import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { imageTokenEstimate } from '../../src/core/documents/imageTokens';
-import { FIXTURE_TEXT, makePdf, makePng } from '../fake-deepseek/documentFixtures';
-import { FakeDeepSeekServer, SELF_HOSTED_OCR_MODEL, selfHostedOcrConfig, type LoggedOcrUpload } from '../fake-deepseek/server';
+import { FIXTURE_TEXT, makeJpeg, makePdf, makePng } from '../fake-deepseek/documentFixtures';
+import { FakeDeepSeekServer, formatBytes, SELF_HOSTED_OCR_MODEL, selfHostedOcrConfig, type LoggedOcrUpload } from '../fake-deepseek/server';
 import { SIMULATOR_BAD_KEY } from '../fake-deepseek/simulatedAnswers';
 import { json, jsonChunks, readSse } from './sse';
 
@@ -12,6 +12,7 @@ const DOCUMENTS = path.resolve(__dirname, '../../..', 'test', 'fixtures', 'docum
 const fixture = (name: string) => readFileSync(path.join(DOCUMENTS, name));
 const TYPES: Record<string, string> = {
   png: 'image/png',
+  jpg: 'image/jpeg',
   pdf: 'application/pdf',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -110,6 +111,11 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
       assert.match(png.pages[0].text, /^<\|ref\|>text<\|\/ref\|><\|det\|>\[\[[\d, ]+\]\]<\|\/det\|>\nTypeError:/);
     });
 
+    it('reads a JPEG by its COM segment', async () => {
+      const jpeg = await json(ocr(makeJpeg({ width: 64, height: 24, text: 'Build failed: exit code 2' }), 'photo.jpg'));
+      assert.equal(jpeg.pages[0].text, 'Build failed: exit code 2');
+    });
+
     it('reads compressed (FlateDecode) PDF streams, and says when an image carries no text', async () => {
       const pdf = await json(ocr(makePdf([['# Compressed', 'Inside a deflated stream.']], { compress: true }), 'c.pdf'));
       assert.equal(pdf.pages[0].text, 'Compressed\n\nInside a deflated stream.');
@@ -199,6 +205,8 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
     });
 
     it('answers 413 for a file over ocrMaxBytes and 400 for more than ocrMaxPages pages (default 1000), before any work', async () => {
+      assert.equal(server.currentConfig.ocrMaxBytes, 100 * 1024 * 1024);
+      assert.equal(formatBytes(server.currentConfig.ocrMaxBytes), '100 MiB', 'the default limit reads "exceeds the 100 MiB limit"');
       server.configure({ ocrMaxBytes: 2048, ocrMsPerPage: 10_000 });
       const big = makePng({ width: 8, height: 8, text: 'big', paddingBytes: 4000 });
       const tooBig = await ocr(big, 'big.png');
@@ -336,6 +344,12 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
       assert.match((await res.json()).error.message, /^Request too large: .* exceeds the 4 KiB limit$/);
     });
 
+    it('reads a JPEG part: its size from the SOF header, its text from COM', async () => {
+      const answer = await json(chat(ask(makeJpeg({ width: 640, height: 480, text: 'Kernel panic' }), {}, 'image/jpeg')));
+      assert.match(answer.choices[0].message.content, /The image \(JPEG, 640×480\) shows: Kernel panic/);
+      assert.equal(server.requests[0].images?.[0].tokens, imageTokenEstimate(640, 480));
+    });
+
     it('the simulator says what the image shows, with its format and size', async () => {
       server.configure({ simulator: true });
       const answer = await json(chat(ask(fixture('diagram.png'))));
@@ -368,8 +382,11 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
         }),
       });
 
-    it('lists the model, and the DeepSeek instance does not serve it', async () => {
+    it('lists the model and has no OCR tool route; the DeepSeek instance does not serve the model', async () => {
       assert.deepEqual((await json(fetch(`${selfHostedUrl}/v1/models`))).data.map((m: { id: string }) => m.id), [SELF_HOSTED_OCR_MODEL]);
+      const form = new FormData();
+      form.append('purpose', 'text_recognition');
+      assert.equal((await fetch(`${selfHostedUrl}/v1/tools/ocr`, { method: 'POST', body: form })).status, 404);
       const res = await chat({ model: SELF_HOSTED_OCR_MODEL, messages: [{ role: 'user', content: 'Hi' }] });
       assert.equal(res.status, 400);
     });
