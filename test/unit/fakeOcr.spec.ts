@@ -4,6 +4,7 @@ import { readFileSync } from 'fs';
 import * as path from 'path';
 import { imageTokenEstimate } from '../../src/core/documents/imageTokens';
 import { FIXTURE_TEXT, makeGif, makeJpeg, makePdf, makePng } from '../fake-deepseek/documentFixtures';
+import { FakeDeepSeekControl } from '../fake-deepseek/control';
 import { FakeDeepSeekServer, formatBytes, SELF_HOSTED_OCR_MODEL, selfHostedOcrConfig, type LoggedOcrUpload } from '../fake-deepseek/server';
 import { SIMULATOR_BAD_KEY } from '../fake-deepseek/simulatedAnswers';
 import { json, jsonChunks, readSse } from './sse';
@@ -405,6 +406,16 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
       assert.equal(body.choices[0].message.reasoning_content, undefined);
       assert.ok(body.usage.prompt_tokens > imageTokenEstimate(480, 200));
       assert.ok(body.usage.completion_tokens > 0);
+    });
+
+    it('can be played by any instance through the control API (as extension-host tests drive the fallback instance)', async () => {
+      const control = new FakeDeepSeekControl(url);
+      await control.configure(selfHostedOcrConfig());
+      const res = await chat({ model: SELF_HOSTED_OCR_MODEL, messages: [{ role: 'user', content: [imagePart(fixture('diagram.png')), { type: 'text', text: '<image>\nFree OCR.' }] }] });
+      assert.equal((await res.json()).choices[0].message.content, 'Request flow\n\nBrowser -> API gateway -> Orders service -> Postgres');
+      assert.equal((await ocr(fixture('spec.pdf'), 'spec.pdf')).status, 404);
+      await control.reset();
+      assert.equal((await ocr(fixture('spec.pdf'), 'spec.pdf')).status, 200, 'reset gives the DeepSeek instance back');
     });
 
     it('streams the same answer, and answers Free OCR as plain text', async () => {
