@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
+import { ocrPriceLabel } from '../core/documents/ocrPrice';
 import { endpointOrigin } from '../core/endpoint';
 import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
@@ -118,11 +119,31 @@ export class SpendService implements vscode.Disposable {
     const { record, ledger } = this.ledgers.record(input, endpoint);
     this.logger.info(
       `request ${record.surface} ${record.model}${ledger === 'simulator' ? ' (offline simulator, its own ledger)' : ''}: ` +
-        `hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
+        `${record.pages !== undefined ? `${record.pages} page(s), ` : ''}hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
         ` → ${record.unpriced ? 'unpriced' : `$${record.costUsd.toFixed(6)}`}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
     );
     this.emitter.fire();
     return record;
+  }
+
+  /**
+   * Records one extraction (surface `ocr`): DeepSeek's OCR tool priced per page (an estimate); an endpoint
+   * with no per-page price (a self-hosted one) unpriced. Tokens from the endpoint's usage when it reported any.
+   */
+  recordOcr(input: OcrRecordInput): SpendRecord {
+    const priced = input.pricePerPageUsd !== undefined && Number.isFinite(input.pricePerPageUsd) && input.pricePerPageUsd >= 0;
+    return this.record(
+      {
+        model: input.model,
+        provider: input.provider,
+        surface: 'ocr',
+        usage: { kind: 'reported', hitTokens: 0, missTokens: input.usage?.promptTokens ?? 0, outputTokens: input.usage?.outputTokens ?? 0 },
+        price: undefined,
+        pages: input.pages,
+        ...(priced ? { perPage: { usd: input.pricePerPageUsd as number, label: ocrPriceLabel(input.pricePerPageUsd as number) } } : {}),
+      },
+      input.endpoint,
+    );
   }
 
   /** An inline completion was displayed (the provider's handleDidShowCompletionItem). */
@@ -244,6 +265,18 @@ export class SpendService implements vscode.Disposable {
     this.focus.dispose();
     this.emitter.dispose();
   }
+}
+
+/** One extraction, as recordOcr takes it. */
+export interface OcrRecordInput {
+  readonly provider: string;
+  readonly model: string;
+  readonly pages: number;
+  /** USD per page; undefined = no price (a self-hosted endpoint): recorded as unpriced. */
+  readonly pricePerPageUsd: number | undefined;
+  /** The base URL the file went to (the simulator's extractions go to its own ledger). */
+  readonly endpoint: string;
+  readonly usage?: { readonly promptTokens: number; readonly outputTokens: number };
 }
 
 /** Unpriced requests per provider (those with some); undefined when there are none. */
