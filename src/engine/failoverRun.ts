@@ -26,6 +26,8 @@ export interface ProviderTarget {
 /** A prompt as a surface built it for one provider's window. */
 export interface BuiltPrompt {
   readonly messages: readonly ChatMessage[];
+  /** The names of the images it carries (sha256 of the bytes → "screenshot.png"), for Show Last Request. */
+  readonly imageNames?: ReadonlyMap<string, string>;
 }
 
 export interface AttemptReport<B> {
@@ -57,7 +59,7 @@ export interface FailoverInput<B extends BuiltPrompt> {
   readonly sink?: () => AttemptSink;
   readonly onSwitch?: (event: ProviderSwitchEvent) => void;
   /** Just before each attempt goes out, with exactly what it sends. */
-  readonly onSend?: (target: ProviderTarget, messages: readonly ChatMessage[]) => void;
+  readonly onSend?: (target: ProviderTarget, messages: readonly ChatMessage[], built: B) => void;
   /** After each attempt (the engine records its spend here, so nothing billed is lost). */
   readonly onAttempt?: (report: AttemptReport<B>) => void;
   /** A refused model id: the target to try again with, once (DeepSeek's ids that heal). */
@@ -137,7 +139,7 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
       const built = buildFor(target.limits);
       firstBuilt ??= built;
       const messages = input.prepare(built);
-      input.onSend?.(target, messages);
+      input.onSend?.(target, messages, built);
       const sink = input.sink?.();
       const maxTokens = input.maxTokens ? Math.min(input.maxTokens, target.limits.maxOutputTokens) : undefined;
       const result = await target.client.streamChat(

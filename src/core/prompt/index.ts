@@ -70,3 +70,20 @@ export {
   type PromptMessage,
   type RenderMode,
 } from './serialize';
+export {
+  contentChars,
+  contentText,
+  contentTokens,
+  imageCount,
+  imageRefTokens,
+  imageSize,
+  missingImageText,
+  parseDataUrl,
+  promptContentTokens,
+  resolveImageParts,
+  toDataUrl,
+  type ContentPart,
+  type ImageRef,
+  type MessageContent,
+  type PromptPart,
+} from './contentParts';
