@@ -305,7 +305,7 @@ export class ChatSession implements vscode.Disposable {
         });
         const messages = built.messages.map((m): ChatMessage => ({
           role: m.role,
-          content: resolveImageParts(m.content, (ref) => bytes.get(ref.sha256), (ref) => {
+          content: resolveImageParts(m, (ref) => bytes.get(ref.sha256), (ref) => {
             if (conversation.imageLost(ref.sha256)) {
               this.deps.logger.warn(`chat: the bytes of image ${ref.name} (sha256 ${ref.sha256.slice(0, 12)}…) are gone; it is sent as a note instead, which breaks the cached prefix once`);
             }

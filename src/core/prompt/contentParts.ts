@@ -1,7 +1,7 @@
 /**
  * Messages whose content is parts (text and images), at both ends of the pipeline. Pure: no `vscode`, no I/O.
  *
- * - In the prompt (`PromptPart`): an image is a reference (`ImageRef`: sha256, mime, name, size), never bytes,
+ * - In the prompt (serialize.ts `PromptMessage.images`): an image is a reference (`ImageRef`: sha256, mime, name, size), never bytes,
  *   so a frozen turn stays small and serialisable. The chat session turns references into data URLs
  *   (`resolveImageParts`) when it maps built messages to what the client sends.
  * - On the wire (`ContentPart`, structurally the API's `ChatContentPart`): `{type: 'image_url', image_url: {url}}`
@@ -27,11 +27,6 @@ export interface ImageRef {
   readonly height?: number;
 }
 
-/** A part of a prompt message: text, or a reference to an image. */
-export type PromptPart =
-  | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'image'; readonly image: ImageRef };
-
 /** A part as the client sends it (the API's ChatContentPart; src/core must not import src/api). */
 export type ContentPart =
   | { readonly type: 'text'; readonly text: string }
@@ -49,14 +44,8 @@ export function imageRefTokens(image: ImageRef): number {
   return imageTokenEstimate(image.width, image.height);
 }
 
-/** Estimated tokens of prompt content (text estimated; each image by its size). */
-export function promptContentTokens(content: string | readonly PromptPart[]): number {
-  if (typeof content === 'string') return estimateTokens(content);
-  return content.reduce((n, p) => n + (p.type === 'text' ? estimateTokens(p.text) : imageRefTokens(p.image)), 0);
-}
-
-/** The text of prompt or wire content, its text parts joined by blank lines (images left out). */
-export function contentText(content: string | readonly (PromptPart | ContentPart)[]): string {
+/** The text of wire content, its text parts joined by blank lines (images left out). */
+export function contentText(content: MessageContent): string {
   if (typeof content === 'string') return content;
   return content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n\n');
 }
@@ -105,30 +94,32 @@ export function contentChars(content: MessageContent): number {
 }
 
 /** How many image parts the content has. */
-export function imageCount(content: string | readonly (PromptPart | ContentPart)[]): number {
-  return typeof content === 'string' ? 0 : content.filter((p) => p.type !== 'text').length;
+export function imageCount(content: MessageContent): number {
+  return typeof content === 'string' ? 0 : content.filter((p) => p.type === 'image_url').length;
 }
 
 /**
- * Prompt content as the client sends it: text parts as they are, each image reference as a data URL from
- * `dataFor` (its bytes), or — when its bytes are gone — the text "[image no longer available: name]", with
- * `onMissing` told. Plain strings stay strings.
+ * A built message's content as the client sends it: its text alone when it carries no images; otherwise parts,
+ * its text first, then each image as a data URL of its bytes (`dataFor`) or — when they are gone — the text
+ * "[image no longer available: name]", with `onMissing` told.
  */
 export function resolveImageParts(
-  content: string | readonly PromptPart[],
+  message: { readonly content: string; readonly images?: readonly ImageRef[] },
   dataFor: (image: ImageRef) => Uint8Array | undefined,
   onMissing?: (image: ImageRef) => void,
 ): MessageContent {
-  if (typeof content === 'string') return content;
-  return content.map((p): ContentPart => {
-    if (p.type === 'text') return { type: 'text', text: p.text };
-    const data = dataFor(p.image);
-    if (!data) {
-      onMissing?.(p.image);
-      return { type: 'text', text: missingImageText(p.image.name) };
-    }
-    return { type: 'image_url', image_url: { url: toDataUrl(p.image.mime, data) } };
-  });
+  if (!message.images || message.images.length === 0) return message.content;
+  return [
+    { type: 'text', text: message.content },
+    ...message.images.map((image): ContentPart => {
+      const data = dataFor(image);
+      if (!data) {
+        onMissing?.(image);
+        return { type: 'text', text: missingImageText(image.name) };
+      }
+      return { type: 'image_url', image_url: { url: toDataUrl(image.mime, data) } };
+    }),
+  ];
 }
 
 /** Pixel size from a PNG, GIF, JPEG or WebP header; undefined when the header does not say. */

@@ -18,7 +18,7 @@
  * can say "unchanged since shown earlier" or send only a diff.
  */
 import { estimateTokens } from '../tokenEstimate';
-import { imageRefTokens, type ImageRef, type PromptPart } from './contentParts';
+import { imageRefTokens, type ImageRef } from './contentParts';
 import { MESSAGE_OVERHEAD_TOKENS } from './fitBudget';
 import type { PromptMessage } from './serialize';
 
@@ -47,10 +47,9 @@ export interface FrozenTurn {
   readonly images?: readonly ImageRef[];
 }
 
-/** The user message of a turn: its text, or its text then its images as parts. */
-export function userContent(user: string, images: readonly ImageRef[] | undefined): string | readonly PromptPart[] {
-  if (!images || images.length === 0) return user;
-  return [{ type: 'text', text: user }, ...images.map((image): PromptPart => ({ type: 'image', image }))];
+/** The user message of a turn: its text, and its images when it has any. */
+export function userMessage(user: string, images: readonly ImageRef[] | undefined): PromptMessage {
+  return images && images.length > 0 ? { role: 'user', content: user, images } : { role: 'user', content: user };
 }
 
 /** Estimated tokens of images. */
@@ -157,7 +156,7 @@ export class Conversation {
   historyMessages(from: number = this.start): PromptMessage[] {
     const out: PromptMessage[] = [];
     for (const turn of this.turnList.slice(from)) {
-      out.push({ role: 'user', content: userContent(turn.user, turn.images) }, { role: 'assistant', content: turn.assistant });
+      out.push(userMessage(turn.user, turn.images), { role: 'assistant', content: turn.assistant });
     }
     return out;
   }

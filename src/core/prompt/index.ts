@@ -79,11 +79,9 @@ export {
   imageSize,
   missingImageText,
   parseDataUrl,
-  promptContentTokens,
   resolveImageParts,
   toDataUrl,
   type ContentPart,
   type ImageRef,
   type MessageContent,
-  type PromptPart,
 } from './contentParts';

@@ -35,7 +35,7 @@
 import { estimateTokens } from '../tokenEstimate';
 import { blockKey, compareBlocks, isStableKind, sortBlocks, type BlockKind, type ContextBlock } from './blocks';
 import type { ImageRef } from './contentParts';
-import { imagesTokens, userContent, type Conversation, type KnownContent, type PendingTurn, type SystemPrefix, type TurnAttachment } from './conversation';
+import { imagesTokens, userMessage, type Conversation, type KnownContent, type PendingTurn, type SystemPrefix, type TurnAttachment } from './conversation';
 import {
   MESSAGE_OVERHEAD_TOKENS,
   planTrim,
@@ -66,7 +66,7 @@ export interface BuildPromptInput {
   readonly budget?: Partial<PromptBudget>;
   /**
    * Images this turn's user message carries, after its text (by reference; never cut to fit: they count like the
-   * question). The message's content is then parts: its text, then one image part each, in this order.
+   * question). They are sent as parts: its text, then one image part each, in this order.
    */
   readonly images?: readonly ImageRef[];
 }
@@ -365,7 +365,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
       messages.push({ role: 'system', content: p.system.text });
     }
     messages.push(...(conv?.historyMessages(p.startTurn) ?? []));
-    messages.push({ role: 'user', content: userContent(user, images) });
+    messages.push(userMessage(user, images));
 
     const attachments: TurnAttachment[] = [];
     for (const it of turnItems) {

@@ -12,16 +12,18 @@
  *    tag taken from the file extension, so a file that contains ``` cannot end its fence early.
  */
 import { isFileKind, type BlockKind, type ContextBlock } from './blocks';
-import type { PromptPart } from './contentParts';
+import type { ImageRef } from './contentParts';
 
 /**
- * A built message. Like the API's ChatMessage (src/core must not import src/api), except that an image part is
- * a reference (contentParts.ts `ImageRef`): the chat session resolves it to a data URL before sending.
+ * A built message, structurally a text ChatMessage of the API (src/core must not import src/api). A user message
+ * may carry images after its text, by reference (contentParts.ts `ImageRef`): the chat session sends it as
+ * parts, `[{type: 'text', text: content}, {type: 'image_url', …}, …]` (contentParts.ts `resolveImageParts`).
  */
 export interface PromptMessage {
   readonly role: 'system' | 'user' | 'assistant';
-  /** Text; parts only for a user message that carries images (its text first, then the images). */
-  readonly content: string | readonly PromptPart[];
+  readonly content: string;
+  /** Images after the text, in order; absent when there are none. */
+  readonly images?: readonly ImageRef[];
 }
 
 /** Normalises text as described above. Idempotent. */
@@ -136,9 +138,9 @@ export const BLOCK_SEPARATOR = '\n\n';
 /** Heading before the question when a turn carries context. */
 export const QUESTION_HEADING = '## Question\n';
 
-/** Content as one string for renderPrefix: an image as `<|image:sha256|>` (same image, same bytes). */
-function renderContent(content: PromptMessage['content']): string {
-  return typeof content === 'string' ? content : content.map((p) => (p.type === 'text' ? p.text : `<|image:${p.image.sha256}|>`)).join('');
+/** A message's content as one string for renderPrefix: each image as `<|image:sha256|>` (same image, same bytes). */
+function renderContent(m: PromptMessage): string {
+  return m.content + (m.images ?? []).map((i) => `<|image:${i.sha256}|>`).join('');
 }
 
 /**
@@ -147,5 +149,5 @@ function renderContent(content: PromptMessage['content']): string {
  * share a prefix. For tests and "Show Last Request".
  */
 export function renderPrefix(messages: readonly PromptMessage[]): string {
-  return messages.map((m) => `<|${m.role}|>${renderContent(m.content)}<|end|>`).join('');
+  return messages.map((m) => `<|${m.role}|>${renderContent(m)}<|end|>`).join('');
 }
