@@ -264,16 +264,24 @@ export class ExtractionService implements vscode.Disposable {
       } catch (err) {
         this.deps.logger.warn(`ocr: could not cache the text of ${label} (${err instanceof Error ? err.message : String(err)}); it will be uploaded again next time`);
       }
-      const record = this.deps.spend.recordOcr({
-        provider: config.provider === 'deepseek' ? 'DeepSeek' : client.label,
-        model: response.model ?? (config.provider === 'deepseek' ? 'deepseek-ocr' : config.model),
-        pages: pageCount,
-        pricePerPageUsd: price,
-        endpoint: baseUrl,
-        ...(response.usage ? { usage: response.usage } : {}),
-      });
-      this.deps.logger.info(`ocr: ${label} extracted by ${client.label}: ${pageCount} page(s), ${record.unpriced ? 'unpriced' : formatUsd(record.costUsd)}`);
-      return { ok: true, text, cost: record.unpriced ? 'unpriced' : `${formatUsd(record.costUsd)} (estimated)` };
+      let cost: string;
+      try {
+        const record = this.deps.spend.recordOcr({
+          provider: config.provider === 'deepseek' ? 'DeepSeek' : client.label,
+          model: response.model ?? (config.provider === 'deepseek' ? 'deepseek-ocr' : config.model),
+          pages: pageCount,
+          pricePerPageUsd: price,
+          endpoint: baseUrl,
+          ...(response.usage ? { usage: response.usage } : {}),
+        });
+        cost = record.unpriced ? 'unpriced' : `${formatUsd(record.costUsd)} (estimated)`;
+      } catch (err) {
+        // The text was paid for and is kept; the ledger's failure is logged, not hidden behind a lost result.
+        this.deps.logger.error(`ocr: recording the extraction of ${label} in the spend ledger failed`, err);
+        cost = 'not recorded (see the log)';
+      }
+      this.deps.logger.info(`ocr: ${label} extracted by ${client.label}: ${pageCount} page(s), ${cost}`);
+      return { ok: true, text, cost };
     } finally {
       outer?.dispose();
       this.running.delete(cts);

@@ -99,8 +99,12 @@ export class UploadConsent {
     return true;
   }
 
-  /** Forgets what was allowed: the next upload to each endpoint asks again (test mode; a new window does the same). */
+  /**
+   * Forgets what was allowed: the next upload to each endpoint asks again (as a new window does). Questions
+   * still open are answered Cancel.
+   */
   reset(): void {
     this.granted.clear();
+    for (const entry of this.history) entry.answer?.(undefined);
   }
 }
