@@ -109,6 +109,40 @@ export function makeJpeg({ width, height, text }: { width: number; height: numbe
 }
 
 /**
+ * A decodable GIF89a: every pixel the first of two palette colours, coded as LZW "clear, pixel" pairs (so the
+ * code size stays at 3 bits), and the text in a comment extension, which is what the fake "reads".
+ */
+export function makeGif({ width, height, text }: { width: number; height: number; text?: string }): Buffer {
+  const screen = Buffer.alloc(7);
+  screen.writeUInt16LE(width, 0);
+  screen.writeUInt16LE(height, 2);
+  screen[4] = 0x80; // A global palette of two colours.
+  const palette = Buffer.from([0xf4, 0xf4, 0xf4, 0x30, 0x30, 0x30]);
+  const subBlocks = (data: Buffer) => {
+    const out: Buffer[] = [];
+    for (let i = 0; i < data.length; i += 255) {
+      const piece = data.subarray(i, i + 255);
+      out.push(Buffer.from([piece.length]), piece);
+    }
+    return Buffer.concat([...out, Buffer.from([0])]);
+  };
+  const comment = text !== undefined ? Buffer.concat([Buffer.from([0x21, 0xfe]), subBlocks(Buffer.from(text, 'utf8'))]) : Buffer.alloc(0);
+  const descriptor = Buffer.alloc(10);
+  descriptor[0] = 0x2c;
+  descriptor.writeUInt16LE(width, 5);
+  descriptor.writeUInt16LE(height, 7);
+  // Codes of 3 bits, least significant bit first: (clear = 4, pixel 0) per pixel, then end of information = 5.
+  const codes = [...Array.from({ length: width * height }, () => [4, 0]).flat(), 5];
+  const lzw = Buffer.alloc(Math.ceil((codes.length * 3) / 8));
+  codes.forEach((code, i) => {
+    for (let bit = 0; bit < 3; bit++) {
+      if (code & (1 << bit)) lzw[(i * 3 + bit) >> 3] |= 1 << ((i * 3 + bit) & 7);
+    }
+  });
+  return Buffer.concat([Buffer.from('GIF89a', 'latin1'), screen, palette, comment, descriptor, Buffer.from([2]), subBlocks(lzw), Buffer.from([0x3b])]);
+}
+
+/**
  * A PDF with one page per entry, each a list of lines: `# Heading` / `## Heading` set large (the fake reads
  * them as headings), `a | b | c` as a table row (cells apart by wide gaps), anything else as a paragraph line.
  * Content streams are uncompressed unless `compress` (then `/FlateDecode`).

@@ -530,11 +530,11 @@ export class FakeDeepSeekServer {
     if (!thinking) {
       return;
     }
-    entry.thinking = thinking;
     const ocr = visionOcrRequest(messages);
     const ocrImage = ocr ? images[ocr.partIndex] : undefined;
-    // A self-hosted DeepSeek-OCR-2 does not think: its answer is the document's text.
+    // DeepSeek-OCR-2's prompts get no thinking: the answer is the document's text.
     const reasoning = thinking.enabled && !ocrImage;
+    entry.thinking = reasoning ? thinking : { enabled: false };
     if (reasoning && body.logprobs === true) {
       this.refuse(res, entry, 400, 'logprobs is not supported in thinking mode');
       return;

@@ -3,7 +3,8 @@ import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { imageTokenEstimate } from '../../src/core/documents/imageTokens';
-import { FIXTURE_TEXT, makeJpeg, makePdf, makePng } from '../fake-deepseek/documentFixtures';
+import { FIXTURE_TEXT, makeGif, makeJpeg, makePdf, makePng } from '../fake-deepseek/documentFixtures';
+import { FakeDeepSeekControl } from '../fake-deepseek/control';
 import { FakeDeepSeekServer, formatBytes, SELF_HOSTED_OCR_MODEL, selfHostedOcrConfig, type LoggedOcrUpload } from '../fake-deepseek/server';
 import { SIMULATOR_BAD_KEY } from '../fake-deepseek/simulatedAnswers';
 import { json, jsonChunks, readSse } from './sse';
@@ -111,9 +112,11 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
       assert.match(png.pages[0].text, /^<\|ref\|>text<\|\/ref\|><\|det\|>\[\[[\d, ]+\]\]<\|\/det\|>\nTypeError:/);
     });
 
-    it('reads a JPEG by its COM segment', async () => {
+    it('reads a JPEG by its COM segment and a GIF by its comment extension', async () => {
       const jpeg = await json(ocr(makeJpeg({ width: 64, height: 24, text: 'Build failed: exit code 2' }), 'photo.jpg'));
       assert.equal(jpeg.pages[0].text, 'Build failed: exit code 2');
+      const gif = await json(ocr(makeGif({ width: 40, height: 12, text: 'Spinner frame: loading…' }), 'spinner.gif'));
+      assert.equal(gif.pages[0].text, 'Spinner frame: loading…');
     });
 
     it('reads compressed (FlateDecode) PDF streams, and says when an image carries no text', async () => {
@@ -157,6 +160,8 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
       assert.equal((await res.json()).pages[0].text, 'line one\n--not-the-boundary\nline two');
       assert.equal((server.requests[0].body as LoggedOcrUpload).filename, 'my "shot".png');
       assert.equal((server.requests[0].body as LoggedOcrUpload).bytes, png.length);
+      assert.equal((await ocr(fixture('spec.pdf'), 'Übersicht – Spéc.pdf')).status, 200);
+      assert.equal((server.requests[1].body as LoggedOcrUpload).filename, 'Übersicht – Spéc.pdf', 'a UTF-8 filename from FormData');
     });
 
     it('refuses a bad or missing purpose, a missing file and an empty file with 400 invalid_request_error', async () => {
@@ -401,6 +406,16 @@ describe('fake DeepSeek OCR tool and images on chat', () => {
       assert.equal(body.choices[0].message.reasoning_content, undefined);
       assert.ok(body.usage.prompt_tokens > imageTokenEstimate(480, 200));
       assert.ok(body.usage.completion_tokens > 0);
+    });
+
+    it('can be played by any instance through the control API (as extension-host tests drive the fallback instance)', async () => {
+      const control = new FakeDeepSeekControl(url);
+      await control.configure(selfHostedOcrConfig());
+      const res = await chat({ model: SELF_HOSTED_OCR_MODEL, messages: [{ role: 'user', content: [imagePart(fixture('diagram.png')), { type: 'text', text: '<image>\nFree OCR.' }] }] });
+      assert.equal((await res.json()).choices[0].message.content, 'Request flow\n\nBrowser -> API gateway -> Orders service -> Postgres');
+      assert.equal((await ocr(fixture('spec.pdf'), 'spec.pdf')).status, 404);
+      await control.reset();
+      assert.equal((await ocr(fixture('spec.pdf'), 'spec.pdf')).status, 200, 'reset gives the DeepSeek instance back');
     });
 
     it('streams the same answer, and answers Free OCR as plain text', async () => {
