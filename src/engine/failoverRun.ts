@@ -83,6 +83,15 @@ export interface FailoverOutcome<B> {
   readonly skipped: readonly string[];
 }
 
+/**
+ * The targets a request may go to when it carries `images` image parts: with none, all of them; with some, those
+ * whose model takes images (`takesImages`), and the names of the others (skipped for this request only).
+ */
+export function targetsForImages<T extends ProviderTarget>(targets: readonly T[], images: number, takesImages: (target: T) => boolean): { readonly targets: T[]; readonly skipped: string[] } {
+  if (images === 0) return { targets: [...targets], skipped: [] };
+  return { targets: targets.filter(takesImages), skipped: targets.filter((t) => !takesImages(t)).map((t) => t.spec.name) };
+}
+
 function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();

@@ -21,7 +21,7 @@ import type { Notifier } from '../platform/notifier';
 import type { SpendService } from '../spend/spendService';
 import type { RoleModel, RoleModels } from './roleModels';
 import type { EngineEvent, ProviderSwitchEvent } from './engineEvents';
-import { runWithFailover, type AttemptReport, type BuiltPrompt, type ProviderTarget } from './failoverRun';
+import { runWithFailover, targetsForImages, type AttemptReport, type BuiltPrompt, type ProviderTarget } from './failoverRun';
 import { ProviderHealth, type ProviderStatus, type ServingState } from './providerHealth';
 import { ProviderClients, type FallbackKeySource } from './providerClients';
 import { redactingPreparer, restoringSink } from './redactedStream';
@@ -270,9 +270,8 @@ export class RequestEngine implements vscode.Disposable {
       this.logger.info(`chat: ${images} image(s) and ${use.model} takes none; not sent`);
       return notSentResult(use.model, { kind: 'model', retryable: false, message: noVisionMessage(use.model) }, primarySpec);
     }
-    const skippedForImages = images > 0 ? keyed.filter((t) => !modelTakesImages(t.model, overrides)).map((t) => t.spec.name) : [];
+    const { targets: fallbacks, skipped: skippedForImages } = targetsForImages(keyed, images, (t) => modelTakesImages(t.model, overrides));
     for (const name of skippedForImages) this.logger.info(`providers: ${name}: skipped for this request, its model takes no images`);
-    const fallbacks = images > 0 ? keyed.filter((t) => !skippedForImages.includes(t.spec.name)) : keyed;
     const reservation = await this.admit(use.model, task.role, task.maxTokens, firstBuilt.messages, task.budget, fallbacks);
     if (!reservation) {
       return { notSent: 'budget' };
