@@ -1,6 +1,5 @@
 import * as assert from 'assert/strict';
 import { attachmentCosts, formatEstimate, TEXT_TOKENS_PER_PAGE_ESTIMATE } from '../../src/core/documents/attachmentCost';
-import { multipartBody } from '../../src/core/documents/multipart';
 import { imageTokenEstimate } from '../../src/core/documents/imageTokens';
 import type { DocumentInfo } from '../../src/core/documents/types';
 
@@ -47,43 +46,5 @@ describe('attachment costs: text extraction or image', () => {
     assert.equal(formatEstimate(0.00004), '<$0.0001');
     assert.equal(formatEstimate(0), '$0.00');
     assert.equal(formatEstimate(Number.NaN), '$—');
-  });
-});
-
-describe('multipart body', () => {
-  const text = (b: Uint8Array) => Buffer.from(b).toString('latin1');
-
-  it('writes fields and files in order, with the file\'s bytes untouched', () => {
-    const data = new Uint8Array([0, 255, 13, 10, 45, 45]);
-    const { contentType, body } = multipartBody([{ name: 'file', filename: 'shot.png', contentType: 'image/png', data }, { name: 'purpose', value: 'text_recognition' }], 'BOUNDARY');
-    assert.equal(contentType, 'multipart/form-data; boundary=BOUNDARY');
-    assert.equal(text(body), [
-      '--BOUNDARY',
-      'Content-Disposition: form-data; name="file"; filename="shot.png"',
-      'Content-Type: image/png',
-      '',
-      text(data),
-      '--BOUNDARY',
-      'Content-Disposition: form-data; name="purpose"',
-      '',
-      'text_recognition',
-      '--BOUNDARY--',
-      '',
-    ].join('\r\n'));
-  });
-
-  it('never lets a file name or content type forge a header or a part', () => {
-    const { body } = multipartBody([{ name: 'file', filename: 'a"\r\nContent-Type: text/html\r\n\r\n--B\r\n.png', contentType: 'image/png\r\nX-Evil: 1', data: new Uint8Array([1]) }], 'B');
-    const lines = text(body).split('\r\n');
-    assert.equal(lines[1], 'Content-Disposition: form-data; name="file"; filename="a%22%0D%0AContent-Type: text/html%0D%0A%0D%0A--B%0D%0A.png"');
-    assert.equal(lines[2], 'Content-Type: application/octet-stream');
-    assert.equal(lines.filter((l) => l === '--B').length, 1);
-  });
-
-  it('chooses a fresh boundary by default and refuses an invalid one', () => {
-    const a = multipartBody([{ name: 'x', value: 'y' }]).contentType;
-    const b = multipartBody([{ name: 'x', value: 'y' }]).contentType;
-    assert.notEqual(a, b);
-    assert.throws(() => multipartBody([], 'has space'), /boundary/);
   });
 });
