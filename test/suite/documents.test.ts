@@ -187,7 +187,7 @@ describe('documents and images: Extract Text, attachments, OCR through the fake'
     assert.doesNotMatch(raw, /jane\.doe@example\.com/);
     assert.doesNotMatch(raw, /sk-live-4f9a2c7e1b8d4e6fa3c5b7d9e0f1a2b3/);
     assert.deepEqual(requests.at(-1)!.images ?? [], [], 'no picture went');
-    const placeholder = /⟦EMAIL_[0-9a-f]{8}⟧/.exec(raw)?.[0];
+    const placeholder = /Reported by (⟦EMAIL_[0-9a-f]{8}⟧)/.exec(raw)?.[1];
     assert.ok(placeholder, 'the address went as a placeholder');
 
     await fake.configure({ replies: [{ content: `Ask ${placeholder} about it.` }] });
@@ -259,7 +259,7 @@ describe('documents and images: Extract Text, attachments, OCR through the fake'
   for (const failure of [
     { name: 'a file the server finds too large (413)', setup: () => fake.configure({ ocrMaxBytes: 64 }), says: /File too large|too large/i },
     { name: 'too many pages for the server', setup: () => fake.configure({ ocrMaxPages: 1 }), says: /Too many pages|pages/i },
-    { name: 'a 4xx', setup: () => fake.injectFault({ kind: 'status', status: 422, message: 'Unsupported document', path: '/tools/ocr' }), says: /Unsupported document|422/ },
+    { name: 'a 4xx', setup: () => fake.injectFault({ kind: 'status', status: 422, message: 'Unsupported document', path: '/tools/ocr', times: 2 }), says: /Unsupported document|422/ },
     { name: 'a 5xx', setup: () => fake.injectFault({ kind: 'status', status: 500, path: '/tools/ocr', times: 5 }), says: /server|500/i },
   ]) {
     it(`says clearly what went wrong on ${failure.name}, keeps nothing, and uploads again next time`, async () => {
