@@ -84,6 +84,8 @@ export interface ExtractionServiceDeps {
 export class ExtractionService implements vscode.Disposable {
   private readonly running = new Set<vscode.CancellationTokenSource>();
   private readonly progressLog: string[] = [];
+  /** Uploads under way, by content hash and OCR identity. */
+  private readonly inFlight = new Map<string, Promise<ExtractOutcome>>();
 
   constructor(private readonly deps: ExtractionServiceDeps) {}
 
@@ -197,95 +199,110 @@ export class ExtractionService implements vscode.Disposable {
       return { ok: true, text: { markdown: hit.markdown, pages: hit.pages, hash: hit.hash, provider: hit.provider, cached: true }, cost: 'from cache' };
     }
 
-    const price = this.pricePerPage();
-    const pages = file.info.pages;
-    const estimate = price === undefined
-      ? 'unpriced (the endpoint reports tokens, priced by its own terms)'
-      : pages !== undefined
-        ? `${formatEstimate(price * pages)} for ${pages} ${pages === 1 ? 'page' : 'pages'}`
-        : `${formatEstimate(price)} per page`;
-    const cts = new vscode.CancellationTokenSource();
-    const outer = options.token?.onCancellationRequested(() => cts.cancel());
-    if (options.token?.isCancellationRequested) cts.cancel();
-    this.running.add(cts);
-    try {
-      const allowed = await Promise.race([
-        this.deps.consent.ask({ fileName: label, endpoint: client.endpoint, label: client.label, estimate }),
-        new Promise<false>((resolve) => cts.token.onCancellationRequested(() => resolve(false))),
-      ]);
-      if (cts.token.isCancellationRequested) return { ok: false, message: CANCELLED, cancelled: true };
-      if (!allowed) return { ok: false, message: `${label} was not uploaded: you cancelled the upload to ${client.label}.`, declined: true };
+    // The same bytes already on their way to this endpoint (a chip and Extract Text at once): wait for them.
+    const key = `${document.hash}\n${client.identity}`;
+    const inFlight = this.inFlight.get(key);
+    if (inFlight) {
+      const first = await inFlight;
+      if (first.ok) return { ok: true, text: { ...first.text, cached: true }, cost: 'from cache' };
+    }
+    const run = (async (): Promise<ExtractOutcome> => {
+      const price = this.pricePerPage();
+      const pages = file.info.pages;
+      const estimate = price === undefined
+        ? 'unpriced (the endpoint reports tokens, priced by its own terms)'
+        : pages !== undefined
+          ? `${formatEstimate(price * pages)} for ${pages} ${pages === 1 ? 'page' : 'pages'}`
+          : `${formatEstimate(price)} per page`;
+      const cts = new vscode.CancellationTokenSource();
+      const outer = options.token?.onCancellationRequested(() => cts.cancel());
+      if (options.token?.isCancellationRequested) cts.cancel();
+      this.running.add(cts);
+      try {
+        const allowed = await Promise.race([
+          this.deps.consent.ask({ fileName: label, endpoint: client.endpoint, label: client.label, estimate }),
+          new Promise<false>((resolve) => cts.token.onCancellationRequested(() => resolve(false))),
+        ]);
+        if (cts.token.isCancellationRequested) return { ok: false, message: CANCELLED, cancelled: true };
+        if (!allowed) return { ok: false, message: `${label} was not uploaded: you cancelled the upload to ${client.label}.`, declined: true };
 
-      const abort = new AbortController();
-      const aborting = cts.token.onCancellationRequested(() => abort.abort());
-      const report = (p: OcrProgress) => {
-        const text = progressText(p);
-        this.progressLog.push(text);
-        if (this.progressLog.length > 50) this.progressLog.shift();
-        options.onProgress?.(text, p);
-      };
-      // The client reports the upload; the recognising line counts the seconds until the answer.
-      let recognisingSince: number | undefined;
-      let knownPages = pages;
-      const ticker = setInterval(() => {
-        if (recognisingSince !== undefined) report({ phase: 'recognising', elapsedMs: Date.now() - recognisingSince, ...(knownPages !== undefined ? { pages: knownPages } : {}) });
-      }, 1000);
-      report({ phase: 'uploading', sentBytes: 0, totalBytes: file.data.byteLength });
-      let outcome;
-      try {
-        outcome = await client.extract(file, {
-          signal: abort.signal,
-          onProgress: (p) => {
-            if (p.phase === 'recognising') {
-              recognisingSince ??= Date.now() - p.elapsedMs;
-              if (p.pages !== undefined) knownPages = p.pages;
-            }
-            report(p);
-          },
-        });
+        const abort = new AbortController();
+        const aborting = cts.token.onCancellationRequested(() => abort.abort());
+        const report = (p: OcrProgress) => {
+          const text = progressText(p);
+          this.progressLog.push(text);
+          if (this.progressLog.length > 50) this.progressLog.shift();
+          options.onProgress?.(text, p);
+        };
+        // The client reports the upload; the recognising line counts the seconds until the answer.
+        let recognisingSince: number | undefined;
+        let knownPages = pages;
+        const ticker = setInterval(() => {
+          if (recognisingSince !== undefined) report({ phase: 'recognising', elapsedMs: Date.now() - recognisingSince, ...(knownPages !== undefined ? { pages: knownPages } : {}) });
+        }, 1000);
+        report({ phase: 'uploading', sentBytes: 0, totalBytes: file.data.byteLength });
+        let outcome;
+        try {
+          outcome = await client.extract(file, {
+            signal: abort.signal,
+            onProgress: (p) => {
+              if (p.phase === 'recognising') {
+                recognisingSince ??= Date.now() - p.elapsedMs;
+                if (p.pages !== undefined) knownPages = p.pages;
+              }
+              report(p);
+            },
+          });
+        } finally {
+          clearInterval(ticker);
+          aborting.dispose();
+        }
+        if (cts.token.isCancellationRequested) {
+          this.deps.logger.info(`ocr: extraction of ${label} cancelled by the user`);
+          return { ok: false, message: CANCELLED, cancelled: true };
+        }
+        if (!outcome.ok) {
+          this.deps.logger.warn(`ocr: extraction of ${label} failed (${outcome.failure.kind}${outcome.failure.status ? ` ${outcome.failure.status}` : ''})`);
+          return { ok: false, message: `Text was not extracted from ${label}: ${outcome.failure.message}` };
+        }
+        const response = outcome.response;
+        const markdown = groundingToMarkdown(response.pages);
+        const pageCount = response.pages.length;
+        const text: ExtractedText = { markdown, pages: pageCount, hash: document.hash, provider: client.label, cached: false };
+        try {
+          await this.deps.cache.put({ hash: document.hash, identity: client.identity, markdown, pages: pageCount, provider: client.label, at: Date.now() });
+        } catch (err) {
+          this.deps.logger.warn(`ocr: could not cache the text of ${label} (${err instanceof Error ? err.message : String(err)}); it will be uploaded again next time`);
+        }
+        let cost: string;
+        try {
+          const record = this.deps.spend.recordOcr({
+            provider: config.provider === 'deepseek' ? 'DeepSeek' : client.label,
+            model: response.model ?? (config.provider === 'deepseek' ? 'deepseek-ocr' : config.model),
+            pages: pageCount,
+            pricePerPageUsd: price,
+            endpoint: baseUrl,
+            ...(response.usage ? { usage: response.usage } : {}),
+          });
+          cost = record.unpriced ? 'unpriced' : `${formatUsd(record.costUsd)} (estimated)`;
+        } catch (err) {
+          // The text was paid for and is kept; the ledger's failure is logged, not hidden behind a lost result.
+          this.deps.logger.error(`ocr: recording the extraction of ${label} in the spend ledger failed`, err);
+          cost = 'not recorded (see the log)';
+        }
+        this.deps.logger.info(`ocr: ${label} extracted by ${client.label}: ${pageCount} page(s), ${cost}`);
+        return { ok: true, text, cost };
       } finally {
-        clearInterval(ticker);
-        aborting.dispose();
+        outer?.dispose();
+        this.running.delete(cts);
+        cts.dispose();
       }
-      if (cts.token.isCancellationRequested) {
-        this.deps.logger.info(`ocr: extraction of ${label} cancelled by the user`);
-        return { ok: false, message: CANCELLED, cancelled: true };
-      }
-      if (!outcome.ok) {
-        this.deps.logger.warn(`ocr: extraction of ${label} failed (${outcome.failure.kind}${outcome.failure.status ? ` ${outcome.failure.status}` : ''})`);
-        return { ok: false, message: `Text was not extracted from ${label}: ${outcome.failure.message}` };
-      }
-      const response = outcome.response;
-      const markdown = groundingToMarkdown(response.pages);
-      const pageCount = response.pages.length;
-      const text: ExtractedText = { markdown, pages: pageCount, hash: document.hash, provider: client.label, cached: false };
-      try {
-        await this.deps.cache.put({ hash: document.hash, identity: client.identity, markdown, pages: pageCount, provider: client.label, at: Date.now() });
-      } catch (err) {
-        this.deps.logger.warn(`ocr: could not cache the text of ${label} (${err instanceof Error ? err.message : String(err)}); it will be uploaded again next time`);
-      }
-      let cost: string;
-      try {
-        const record = this.deps.spend.recordOcr({
-          provider: config.provider === 'deepseek' ? 'DeepSeek' : client.label,
-          model: response.model ?? (config.provider === 'deepseek' ? 'deepseek-ocr' : config.model),
-          pages: pageCount,
-          pricePerPageUsd: price,
-          endpoint: baseUrl,
-          ...(response.usage ? { usage: response.usage } : {}),
-        });
-        cost = record.unpriced ? 'unpriced' : `${formatUsd(record.costUsd)} (estimated)`;
-      } catch (err) {
-        // The text was paid for and is kept; the ledger's failure is logged, not hidden behind a lost result.
-        this.deps.logger.error(`ocr: recording the extraction of ${label} in the spend ledger failed`, err);
-        cost = 'not recorded (see the log)';
-      }
-      this.deps.logger.info(`ocr: ${label} extracted by ${client.label}: ${pageCount} page(s), ${cost}`);
-      return { ok: true, text, cost };
+    })();
+    this.inFlight.set(key, run);
+    try {
+      return await run;
     } finally {
-      outer?.dispose();
-      this.running.delete(cts);
-      cts.dispose();
+      if (this.inFlight.get(key) === run) this.inFlight.delete(key);
     }
   }
 
