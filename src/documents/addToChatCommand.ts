@@ -30,6 +30,6 @@ export async function addToChat(deps: AddToChatDeps, uri?: unknown, uris?: unkno
   }
   if (supported.length === 0) return 0;
   await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
-  await deps.attach(supported.map((u): DocumentSource => ({ kind: 'workspace', uri: u })));
+  await deps.attach(supported.map((u): DocumentSource => ({ kind: 'picked', uri: u })));
   return supported.length;
 }

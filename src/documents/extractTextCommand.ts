@@ -68,7 +68,7 @@ export class ExtractTextCommand implements vscode.TextDocumentContentProvider, v
       void this.notifier.warn(unsupportedMessage(target.scheme === 'file' ? vscode.workspace.asRelativePath(target) : name));
       return undefined;
     }
-    const loaded = await this.extraction.load({ kind: 'workspace', uri: target });
+    const loaded = await this.extraction.load({ kind: 'picked', uri: target });
     if (!loaded.ok) {
       void this.notifier.warn(loaded.message);
       return undefined;

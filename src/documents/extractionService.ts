@@ -22,8 +22,9 @@ export type DocumentSource =
   /** A file in the workspace (explorer, active tab, `@` mention, a drop from the explorer): the read policy decides. */
   | { readonly kind: 'workspace'; readonly uri: vscode.Uri }
   /**
-   * A file the user picked in the file dialog: inside a workspace folder it is a workspace file like any other;
-   * outside, it is the user's explicit choice (still never in an untrusted workspace, never a secret's name).
+   * A file the user named themselves — picked in the file dialog, or the file a command was run on (the active
+   * tab, the explorer): inside a workspace folder it is a workspace file like any other; outside, it is the
+   * user's explicit choice (still never in an untrusted workspace, never a secret's name).
    */
   | { readonly kind: 'picked'; readonly uri: vscode.Uri }
   /** Bytes pasted or dropped from outside VS Code: the user's explicit choice, as a picked file outside the workspace. */
