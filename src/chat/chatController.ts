@@ -87,8 +87,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   private readonly budget: BudgetPolicy;
   private readonly slashCommands: SlashCommands;
   private readonly codeBlocks: CodeBlockActions;
-  /** The attachments the question being sent takes: handed to its context once, then cleared. */
-  private questionAttachments: QuestionAttachments | undefined;
+  /** Per conversation, the attachments the question being sent takes: handed to its context once, then cleared. */
+  private readonly questionAttachments = new Map<string, QuestionAttachments>();
 
   constructor(private readonly deps: ChatControllerDeps) {
     const post = deps.view.post.bind(deps.view);
@@ -143,8 +143,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         ...(this.deps.imageStore ? { attachments: this.deps.imageStore } : {}),
         contextFor: () => {
           // The attachments go with the one question they were taken for (a Retry re-sends its images only).
-          const attached = this.questionAttachments;
-          this.questionAttachments = undefined;
+          const attached = this.questionAttachments.get(id);
+          this.questionAttachments.delete(id);
           return {
             editor: this.deps.context.editor(),
             options: {
@@ -447,7 +447,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     }
     // No await between the check and ask(): the session's lock is taken before anything else can run, and its
     // context (which takes the attachments once) is gathered for this question.
-    this.questionAttachments = attached;
+    if (attached) this.questionAttachments.set(session.id, attached);
     const pending = session.ask({ question, role, surface: 'chat' });
     if (attached) this.deps.attachments.consume(attached.ids);
     void this.deps.globalState.update(MODEL_KEY, role);

@@ -6,6 +6,7 @@ import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
 import { CommandIds } from '../../src/core/commandIds';
 import type { ChipView, HostMessage } from '../../src/webview/protocol';
 import { makePdf, makePng } from '../fake-deepseek/documentFixtures';
+import { selfHostedOcrConfig } from '../fake-deepseek/server';
 import type { LoggedOcrUpload, LoggedRequest } from '../fake-deepseek/types';
 import { REPO_ROOT } from '../harness/paths';
 import { activateExtension, answerUploadConsent, discardAndCloseAllEditors, fakeServer, waitFor, waitForNotice } from './helpers';
@@ -318,6 +319,40 @@ describe('documents and images: Extract Text, attachments, OCR through the fake'
     const retried = await chipSettled(api, /long\.pdf$/);
     assert.equal(retried.attachment?.state, 'ready', JSON.stringify(retried));
     assert.equal(retried.attachment?.pages, 6);
+  });
+
+  it('extracts through a self-hosted OpenAI-compatible endpoint: its own key from the environment, asked about anew, unpriced', async () => {
+    const api = await activateExtension();
+    const url = process.env.FAKE_DEEPSEEK_URL!;
+    process.env.DOCS_TEST_OCR_KEY = 'sk-selfhosted-ocr-0009';
+    await fake.configure(selfHostedOcrConfig());
+    await config().update('ocr.provider', 'openaiCompatible', vscode.ConfigurationTarget.Global);
+    await config().update('ocr.baseUrl', `${url}/v1`, vscode.ConfigurationTarget.Global);
+    await config().update('ocr.apiKeyEnv', 'DOCS_TEST_OCR_KEY', vscode.ConfigurationTarget.Global);
+    try {
+      const since = Date.now();
+      const running = vscode.commands.executeCommand<vscode.Uri[]>(CommandIds.extractText, uri('diagram.png'));
+      const question = await answerUploadConsent(api, 'Upload');
+      assert.match(question.detail, /OCR endpoint at .*127\.0\.0\.1/);
+      assert.match(question.detail, /unpriced/);
+      const [doc] = await running;
+      assert.ok(doc, JSON.stringify(api.recentNotices().filter((n) => n.at >= since)));
+      const text = (await vscode.workspace.openTextDocument(doc)).getText();
+      assert.match(text, /OCR endpoint at .* · 1 page · unpriced/);
+      assert.match(text, /Browser -> API gateway/);
+      const sent = (await fake.requests()).filter((r) => r.route === '/chat/completions');
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].headers.authorization, 'Bearer sk-selfhosted-ocr-0009', 'the endpoint\'s own key, not DeepSeek\'s');
+      assert.match(JSON.stringify(sent[0].body), /"type":"image_url"/);
+      // A PDF is refused before anything leaves: such an endpoint takes images only.
+      assert.deepEqual(await vscode.commands.executeCommand<vscode.Uri[]>(CommandIds.extractText, uri('spec.pdf')), []);
+      await waitForNotice(api, /takes images only/, since);
+      assert.equal((await fake.requests()).filter((r) => r.route === '/chat/completions').length, 1);
+    } finally {
+      for (const key of ['ocr.provider', 'ocr.baseUrl', 'ocr.apiKeyEnv']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+      delete process.env.DOCS_TEST_OCR_KEY;
+      await fake.reset();
+    }
   });
 
   it('Add to Chat reveals the chat and attaches the explorer selection', async () => {
