@@ -164,6 +164,20 @@ describe('documents and images: Extract Text, attachments, OCR through the fake'
     assert.match(report.getText(), /ocr/i, 'the ledger shows the OCR surface');
   });
 
+  it('waits for an extraction still running when the question is sent, then sends its text', async () => {
+    const api = await activateExtension();
+    await fake.configure({ ocrMsPerPage: 400 });
+    await attach(api, 'slides.pptx');
+    await answerUploadConsent(api, 'Upload');
+    assert.equal((await attachmentChips(api))[0]?.attachment?.state, 'extracting');
+    const turn = await api.askInChat('Summarise the slides');
+    assert.equal(turn?.status, 'done', JSON.stringify(turn));
+    assert.ok(turn.context.some((c) => /attach\/slides\.pptx \(text, 2 pages\)/.test(c)), turn.context.join(' | '));
+    const sent = JSON.stringify((await chatBodies()).at(-1));
+    assert.match(sent, /Quarterly review/);
+    assert.match(sent, /Hire two engineers/);
+  });
+
   it('keeps the personal values OCR found out of the chat request, and restores them in the answer', async () => {
     const api = await activateExtension();
     await attach(api, 'error-screenshot.png');
