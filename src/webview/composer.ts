@@ -1,3 +1,4 @@
+import { attachButton, attachmentChip, onPaste } from './attachments';
 import { ComboList } from './comboList';
 import { el, local, persistLocal, post } from './dom';
 import { ModelMenu } from './modelMenu';
@@ -19,7 +20,8 @@ export interface ComposerHooks {
  * and Send / Stop, with a hint line below it for what was refused. The question box is an editable combobox
  * (ARIA 1.2) for two popup lists: `@` picks a file to add to the context, `/` at the start picks a slash command.
  * Enter sends (a known `/command rest` as a slash command), Shift+Enter is a new line, Up/Down walk through
- * the questions asked before, as in a terminal, and back to the draft.
+ * the questions asked before, as in a terminal, and back to the draft. Images and documents attach with the
+ * bar's paperclip or a paste (src/webview/attachments.ts); they show as chips beside the others.
  */
 export class Composer {
   readonly element = el('div', { class: 'composer-area' });
@@ -40,6 +42,8 @@ export class Composer {
   private readonly sendButton = el('button', { type: 'submit', class: 'send', title: 'Send (Enter)' }, 'Send');
   private readonly stopButton = el('button', { type: 'button', class: 'stop secondary', title: 'Stop the answer (Esc)', 'aria-keyshortcuts': 'Escape', hidden: '' }, 'Stop');
   private readonly hint = el('div', { class: 'composer-hint', role: 'status', 'aria-live': 'polite' });
+  /** The hint shows an attachment notice: it stays until the next question or notice, not only while idle. */
+  private hintIsNotice = false;
   private readonly recall = new QuestionRecall(local.history);
   private mentionRequest = 0;
   private mentionTimer: ReturnType<typeof setTimeout> | undefined;
@@ -50,7 +54,7 @@ export class Composer {
     const form = el('form', { class: 'composer' });
     const bar = el('div', { class: 'composer-bar' });
     this.stopButton.prepend(el('span', { class: 'stop-glyph', 'aria-hidden': 'true' }));
-    bar.append(this.model.element, el('span', { class: 'spacer' }), this.stopButton, this.sendButton);
+    bar.append(attachButton(), this.model.element, el('span', { class: 'spacer' }), this.stopButton, this.sendButton);
     form.append(this.mentions.element, this.slash.element, this.chips, this.input, bar);
     this.element.append(form, this.hint);
     this.input.value = local.draft;
@@ -61,6 +65,7 @@ export class Composer {
     this.input.addEventListener('input', () => this.onInput());
     this.input.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.input.addEventListener('blur', () => this.closeLists());
+    this.input.addEventListener('paste', (e) => onPaste(e, (message) => this.attachmentNotice(message)));
     this.stopButton.addEventListener('click', () => this.hooks.onStop());
   }
 
@@ -77,7 +82,13 @@ export class Composer {
     // Send and Stop share the place: one answer at a time per chat.
     this.stopButton.hidden = !busy;
     this.sendButton.hidden = busy;
-    if (!busy) this.hint.textContent = '';
+    if (!busy && !this.hintIsNotice) this.hint.textContent = '';
+  }
+
+  /** An attachment was refused or failed (by the host, or the page itself): said in the hint line, politely announced. */
+  attachmentNotice(message: string): void {
+    this.hintIsNotice = true;
+    this.hint.textContent = message;
   }
 
   /** The host did not send a question: say why, and put its text back when the box is empty. */
@@ -86,6 +97,7 @@ export class Composer {
       this.input.value = text;
       this.saveDraft();
     }
+    this.hintIsNotice = false;
     this.hint.textContent = reason;
   }
 
@@ -98,8 +110,16 @@ export class Composer {
   }
 
   renderChips(list: readonly ChipView[]): void {
+    // The chips are rebuilt: a focused chip, or a control in one, keeps the focus (or, removed, hands it on).
+    const focused = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-focus]');
+    const focusKey = focused && this.chips.contains(focused) ? focused.dataset.focus : undefined;
+    const focusIndex = focused ? [...this.chips.children].findIndex((c) => c.contains(focused)) : -1;
     this.chips.replaceChildren();
     for (const chip of list) {
+      if (chip.kind === 'attachment' && chip.attachment) {
+        this.chips.append(attachmentChip(chip, chip.attachment));
+        continue;
+      }
       const item = el('span', { class: `chip chip-${chip.kind}`, role: 'listitem', title: chip.detail ?? chip.label });
       item.append(el('span', { class: 'chip-label' }, chip.label));
       const remove = el('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${chip.label} from context`, title: 'Remove from context' }, '×');
@@ -110,6 +130,13 @@ export class Composer {
     const add = el('button', { type: 'button', class: 'chip-add link', 'aria-label': 'Add the current file to the context' }, '+ Current file');
     add.addEventListener('click', () => post({ type: 'addCurrentFile' }));
     this.chips.append(add);
+    if (focusKey !== undefined) {
+      const again = [...this.chips.querySelectorAll<HTMLElement>('[data-focus]')].find((n) => n.dataset.focus === focusKey);
+      const next = [...this.chips.children][focusIndex] as HTMLElement | undefined;
+      if (again) again.focus();
+      else if (next?.matches('.chip-attachment')) next.focus();
+      else this.input.focus();
+    }
   }
 
   fileResults(requestId: number, files: readonly FileResult[]): void {
@@ -213,10 +240,13 @@ export class Composer {
     if (!text) return;
     if (this.hooks.isBusy()) {
       // One answer at a time per chat: the question stays in the box.
+      this.hintIsNotice = false;
       this.hint.textContent = 'DeepSeek is still answering. Stop it (Esc) or wait, then press Enter again — your question stays here.';
       return;
     }
     this.hooks.onSent();
+    this.hintIsNotice = false;
+    this.hint.textContent = '';
     // A known `/command rest` goes to the host as that command; an unknown `/word` is an ordinary question.
     const command = parseSlashCommand(text);
     if (command) post({ type: 'slashCommand', name: command.name, text: command.rest });

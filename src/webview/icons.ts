@@ -22,6 +22,12 @@ const DRAWINGS = {
   spark: ['M8 1.5c.6 3.3 1.9 4.9 5.5 6.5-3.6 1.6-4.9 3.2-5.5 6.5-.6-3.3-1.9-4.9-5.5-6.5 3.6-1.6 4.9-3.2 5.5-6.5z'],
   /** A slash in a box: a command's turn. */
   command: ['M2.5 2.5h11v11h-11z', 'M9.5 5l-3 6'],
+  /** A paperclip: attach a file. */
+  paperclip: ['M10.8 5.2l-4.6 4.6a1.3 1.3 0 0 0 1.8 1.8l5-5a2.7 2.7 0 0 0-3.8-3.8l-5.1 5.1a4.1 4.1 0 0 0 5.8 5.8l4.4-4.4'],
+  /** A framed picture with a hill and a sun: an image attachment. */
+  image: ['M2 3.5h12v9H2z', 'M2 11l3.5-3.5 3 3 2-2 3.5 3.5', 'M10.5 5.5h.01'],
+  /** A sheet with lines of text: a document attachment. */
+  document: ['M4 1.5h5.5l3 3v10h-8.5z', 'M9.5 1.5v3h3', 'M6 8h4.5', 'M6 10.5h4.5', 'M6 13h3'],
 } as const;
 
 export type IconName = keyof typeof DRAWINGS;

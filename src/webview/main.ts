@@ -1,3 +1,4 @@
+import { DropZone } from './attachments';
 import { Composer } from './composer';
 import { el, post } from './dom';
 import { EmptyState } from './emptyState';
@@ -47,6 +48,9 @@ const history = new HistoryPanel({
 const empty = new EmptyState({ suggest: (text) => composer.sendText(text) });
 history.addOpener(empty.historyButton);
 root.replaceChildren(trustBanner, notice, history.element, conversation, composer.element);
+// Files dragged anywhere over the chat attach on drop; the overlay says so while they are dragged.
+const dropZone = new DropZone(document.body, (message) => composer.attachmentNotice(message));
+document.body.append(dropZone.element);
 
 {
   const text = el('p', { class: 'trust-text' }, 'This folder is not trusted: DeepSeek reads none of its files. Trust it to use its code as context.');
@@ -149,6 +153,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'actionResult':
       turns.actionResult(message.requestId, message.ok, message.message);
+      break;
+    case 'attachmentNotice':
+      composer.attachmentNotice(message.message);
       break;
   }
 });

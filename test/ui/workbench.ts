@@ -1,4 +1,5 @@
 import { mkdirSync } from 'fs';
+import { deflateSync } from 'zlib';
 import * as path from 'path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
@@ -186,4 +187,96 @@ export function chatView(frame: () => Frame): {
       await frame().getByRole('button', { name: role === 'chat' ? /^Model: Chat\b/ : /^Model: Reasoner\b/ }).waitFor();
     },
   };
+}
+
+/** A file as a UI test hands it to the page: its name, MIME type and bytes (base64). */
+export interface TestFile {
+  readonly name: string;
+  readonly type: string;
+  readonly base64: string;
+}
+
+/** What a synthetic paste or drag carries: files, and data by type ("text/plain", "application/vnd.code.uri-list"). */
+export interface TestTransfer {
+  readonly files?: readonly TestFile[];
+  readonly data?: Readonly<Record<string, string>>;
+  /** A file of this many zero bytes, for size limits (built in the page, never sent through Playwright). */
+  readonly largeFile?: { readonly name: string; readonly type: string; readonly size: number };
+}
+
+/**
+ * Pastes into `target` as the clipboard would: a `paste` ClipboardEvent whose DataTransfer holds the files and
+ * data. Resolves to whether the page took the paste over (`defaultPrevented`); a text paste the page leaves to the
+ * browser inserts nothing here (a synthetic event has no default action), so the test inserts the text itself.
+ */
+export async function pasteInto(target: Locator, transfer: TestTransfer): Promise<boolean> {
+  return target.evaluate((node, t) => {
+    const dt = new DataTransfer();
+    for (const f of t.files ?? []) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    if (t.largeFile) dt.items.add(new File([new ArrayBuffer(t.largeFile.size)], t.largeFile.name, { type: t.largeFile.type }));
+    for (const [type, value] of Object.entries(t.data ?? {})) dt.setData(type, value);
+    (node as HTMLElement).focus();
+    const event = new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true });
+    node.dispatchEvent(event);
+    return event.defaultPrevented;
+  }, transfer as TestTransfer);
+}
+
+/**
+ * Starts dragging the transfer over `target`: `dragenter` then `dragover`, as a drag from the OS or from VS Code's
+ * explorer (with Shift held) arrives in a webview. `endDrag` finishes it with a drop or by leaving.
+ */
+export async function startDrag(target: Locator, transfer: TestTransfer): Promise<void> {
+  await target.evaluate((node, t) => {
+    const dt = new DataTransfer();
+    for (const f of t.files ?? []) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    for (const [type, value] of Object.entries(t.data ?? {})) dt.setData(type, value);
+    (window as unknown as { __testDrag: DataTransfer }).__testDrag = dt;
+    for (const type of ['dragenter', 'dragover']) node.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, shiftKey: true }));
+  }, transfer as TestTransfer);
+}
+
+/** Ends the drag `startDrag` began on `target`: dropped there, or the pointer left the view. */
+export async function endDrag(target: Locator, how: 'drop' | 'dragleave'): Promise<void> {
+  await target.evaluate((node, type) => {
+    const dt = (window as unknown as { __testDrag: DataTransfer }).__testDrag;
+    node.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true, shiftKey: true }));
+  }, how);
+}
+
+/** A valid PNG of `width`×`height` pixels, one colour, as base64 (built here so a test needs no fixture file). */
+export function pngBase64(width = 4, height = 3, rgb: readonly [number, number, number] = [200, 40, 40]): string {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // truecolour
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => [...rgb]).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]).toString('base64');
 }

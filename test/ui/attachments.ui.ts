@@ -1,0 +1,206 @@
+import * as assert from 'assert/strict';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../harness/browser';
+import { MAX_ATTACHMENT_DATA_CHARS, type AttachmentView, type ChipView } from '../../src/webview/protocol';
+import { chatState, ScriptedChatPage } from './scriptedChatPage';
+import { endDrag, pasteInto, pngBase64, startDrag, UI_WAIT_MS } from './workbench';
+
+/**
+ * Attaching images and documents to the chat: the attach button, a paste of a picture into the question box, a
+ * drop of files onto the chat, and the attachment chips (state, progress, Cancel, the text or image choice with
+ * its costs, remove). First against a scripted host (the page alone, what it posts and shows); then in a real
+ * VS Code against the fake DeepSeek, in Light, Dark and High Contrast.
+ */
+
+const PNG = pngBase64(4, 3);
+
+function attachment(extra: Partial<AttachmentView> = {}): AttachmentView {
+  return {
+    kind: 'image',
+    format: 'png',
+    mode: 'text',
+    modes: ['text', 'image'],
+    state: 'pending',
+    costs: { text: '~$0.0002', image: '~$0.0001' },
+    note: 'Text mode: the text is extracted (OCR) and redacted like any file',
+    ...extra,
+  };
+}
+
+const chip = (id: string, label: string, view: AttachmentView): ChipView => ({ id, kind: 'attachment', label, attachment: view });
+
+describe('UI: chat attachments against a scripted host (the page in Chromium, no VS Code)', function () {
+  let browser: Browser;
+  let chat: ScriptedChatPage;
+  const box = () => chat.page.getByRole('combobox', { name: 'Ask DeepSeek' });
+  const hint = () => chat.page.locator('.composer-hint');
+  const chips = () => chat.page.getByRole('list', { name: 'Context for the next request' });
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+
+  beforeEach(async () => {
+    chat = await ScriptedChatPage.open(browser);
+    chat.page.setDefaultTimeout(UI_WAIT_MS);
+    await chat.send({ type: 'state', state: chatState([]) });
+  });
+
+  afterEach(async () => {
+    await chat?.page.close();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('the paperclip in the composer\'s bar asks the host for its file dialog', async () => {
+    const button = chat.page.locator('.composer-bar').getByRole('button', { name: 'Attach image or document', exact: true });
+    assert.match((await button.getAttribute('title')) ?? '', /^Attach image or document/);
+    assert.equal(await button.locator('svg.icon-paperclip').count(), 1);
+    const before = await chat.count();
+    await button.focus();
+    await chat.page.keyboard.press('Enter');
+    assert.deepEqual(await chat.nextPosted('attachFiles', before), { type: 'attachFiles' });
+  });
+
+  it('a pasted PNG goes to the host as its bytes; a text paste stays text', async () => {
+    const before = await chat.count();
+    assert.equal(await pasteInto(box(), { files: [{ name: 'image.png', type: 'image/png', base64: PNG }] }), true, 'the page takes the paste');
+    const sent = await chat.nextPosted('attachData', before);
+    assert.deepEqual(sent, { type: 'attachData', name: 'Pasted image.png', mime: 'image/png', data: PNG });
+    const after = await chat.count();
+    // Text with a picture of it beside (a word processor's copy) is a text paste: the page leaves it to the browser.
+    assert.equal(await pasteInto(box(), { files: [{ name: 'image.png', type: 'image/png', base64: PNG }], data: { 'text/plain': 'a copied table' } }), false);
+    assert.equal(await pasteInto(box(), { data: { 'text/plain': 'just text' } }), false);
+    assert.equal(await chat.count(), after, 'nothing posted for a text paste');
+  });
+
+  it('a paste over the size limit is refused on the page with a clear notice, and nothing is sent', async () => {
+    const before = await chat.count();
+    const size = (MAX_ATTACHMENT_DATA_CHARS / 4) * 3 + 3;
+    assert.equal(await pasteInto(box(), { largeFile: { name: 'huge.png', type: 'image/png', size } }), true);
+    await hint().getByText('“huge.png” is too large to attach (48.0 MB; at most 48.0 MB).').waitFor();
+    assert.equal(await hint().getAttribute('role'), 'status');
+    assert.equal(await hint().getAttribute('aria-live'), 'polite');
+    assert.equal(await pasteInto(box(), { largeFile: { name: 'empty.png', type: 'image/png', size: 0 } }), true);
+    await hint().getByText('“empty.png” is empty: there is nothing to attach.').waitFor();
+    assert.deepEqual((await chat.posted()).slice(before).map((m) => m.type), [], 'no message for either');
+  });
+
+  it('dragging files shows the drop zone; a drop from VS Code\'s explorer sends its URIs, one from the OS its bytes', async () => {
+    const zone = chat.page.locator('.drop-zone');
+    const target = chat.page.locator('.conversation');
+    assert.equal(await zone.isVisible(), false);
+    await startDrag(target, { data: { 'application/vnd.code.uri-list': 'file:///w/spec.pdf\r\nfile:///w/shot.png' } });
+    await zone.getByText('Drop to attach').waitFor();
+    assert.match(await zone.innerText(), /hold Shift/);
+    let before = await chat.count();
+    await endDrag(target, 'drop');
+    assert.deepEqual(await chat.nextPosted('attachUris', before), { type: 'attachUris', uris: ['file:///w/spec.pdf', 'file:///w/shot.png'] });
+    await zone.waitFor({ state: 'hidden' });
+    // From the OS: the file's bytes.
+    before = await chat.count();
+    await startDrag(chat.page.locator('.composer'), { files: [{ name: 'error.png', type: 'image/png', base64: PNG }] });
+    await zone.waitFor();
+    await endDrag(chat.page.locator('.composer'), 'drop');
+    assert.deepEqual(await chat.nextPosted('attachData', before), { type: 'attachData', name: 'error.png', mime: 'image/png', data: PNG });
+    // Leaving without dropping: the zone goes, nothing is sent.
+    before = await chat.count();
+    await startDrag(target, { files: [{ name: 'error.png', type: 'image/png', base64: PNG }] });
+    await zone.waitFor();
+    await endDrag(target, 'dragleave');
+    await zone.waitFor({ state: 'hidden' });
+    // Dragged text is not an attachment: no drop zone.
+    await startDrag(target, { data: { 'text/plain': 'words' } });
+    assert.equal(await zone.isVisible(), false);
+    assert.equal(await chat.count(), before);
+  });
+
+  it('an image chip shows its kind, the choice of text or image with each cost, and the host\'s note', async () => {
+    await chat.send({ type: 'chips', chips: [chip('a1', 'Pasted image.png', attachment())] });
+    const item = chips().getByRole('listitem', { name: /^Pasted image\.png, PNG image, sent as extracted text ~\$0\.0002$/ });
+    await item.waitFor();
+    assert.equal(await item.locator('svg.icon-image').count(), 1);
+    const describedBy = await item.getAttribute('aria-describedby');
+    assert.ok(describedBy);
+    assert.equal(await chat.page.locator(`#${describedBy}`).innerText(), 'Text mode: the text is extracted (OCR) and redacted like any file');
+    assert.match((await item.getAttribute('title')) ?? '', /Text mode: the text is extracted/);
+    // The chip's name follows its mode: the radio group is found from the list, not from the chip's name.
+    const group = chips().getByRole('radiogroup', { name: 'Send Pasted image.png as' });
+    const text = group.getByRole('radio', { name: 'Extract text ~$0.0002', exact: true });
+    const image = group.getByRole('radio', { name: 'Send image ~$0.0001 — not redacted', exact: true });
+    assert.equal(await text.getAttribute('aria-checked'), 'true');
+    assert.equal(await image.getAttribute('aria-checked'), 'false');
+    assert.deepEqual((await group.getByRole('radio').allInnerTexts()).map((t) => t.trim()), ['Text ~$0.0002', 'Image ~$0.0001']);
+    let before = await chat.count();
+    await image.click();
+    assert.deepEqual(await chat.nextPosted('setAttachmentMode', before), { type: 'setAttachmentMode', id: 'a1', mode: 'image' });
+    // The host's new chips: the choice shows, and the focus stays on it through the re-render.
+    await image.focus();
+    await chat.send({ type: 'chips', chips: [chip('a1', 'Pasted image.png', attachment({ mode: 'image', state: 'ready', note: 'Image mode: the picture is sent as is (not redacted)' }))] });
+    await image.and(chat.page.locator('[aria-checked="true"]')).waitFor();
+    await chips().getByRole('listitem', { name: /^Pasted image\.png, PNG image, sent as the image ~\$0\.0001$/ }).waitFor();
+    assert.equal(await image.evaluate((n) => n === document.activeElement), true, 'the focus survived the re-render');
+    // The arrow keys move the choice (a radio group).
+    before = await chat.count();
+    await chat.page.keyboard.press('ArrowLeft');
+    assert.deepEqual(await chat.nextPosted('setAttachmentMode', before), { type: 'setAttachmentMode', id: 'a1', mode: 'text' });
+    // An image on a model without vision: text only, no choice.
+    await chat.send({ type: 'chips', chips: [chip('a1', 'Pasted image.png', attachment({ modes: ['text'] }))] });
+    await chips().getByRole('radiogroup').waitFor({ state: 'detached' });
+  });
+
+  it('a document shows its pages and progress with Cancel; a failure stays with its error until removed', async () => {
+    const pdf = (extra: Partial<AttachmentView>) => chip('d1', 'spec.pdf', attachment({ kind: 'document', format: 'pdf', modes: ['text'], costs: { text: '~$0.0045' }, pages: 3, note: undefined, ...extra }));
+    await chat.send({ type: 'chips', chips: [pdf({ state: 'extracting', progress: 'Recognising 3 pages… 4 s' })] });
+    const item = chips().getByRole('listitem', { name: /^spec\.pdf, PDF · 3 pages, extracting: Recognising 3 pages… 4 s$/ });
+    await item.waitFor();
+    assert.equal(await item.locator('svg.icon-document').count(), 1);
+    await item.getByText('Recognising 3 pages… 4 s').waitFor();
+    assert.equal(await item.getByRole('radiogroup').count(), 0, 'a document goes as text only');
+    let before = await chat.count();
+    await item.getByRole('button', { name: 'Cancel extracting spec.pdf' }).click();
+    assert.deepEqual(await chat.nextPosted('cancelAttachment', before), { type: 'cancelAttachment', id: 'd1' });
+    await chat.send({ type: 'chips', chips: [pdf({ state: 'failed', error: 'Cancelled — nothing was sent.' })] });
+    const failed = chips().getByRole('listitem', { name: /^spec\.pdf, PDF · 3 pages, failed: Cancelled — nothing was sent\.$/ });
+    await failed.getByText('Cancelled — nothing was sent.').waitFor();
+    assert.equal(await failed.getByRole('button', { name: /^Cancel/ }).count(), 0);
+    // Delete on the focused chip removes it.
+    await failed.focus();
+    before = await chat.count();
+    await chat.page.keyboard.press('Delete');
+    assert.deepEqual(await chat.nextPosted('removeChip', before), { type: 'removeChip', id: 'd1' });
+    // Or ×.
+    before = await chat.count();
+    await failed.getByRole('button', { name: 'Remove spec.pdf from context' }).click();
+    assert.deepEqual(await chat.nextPosted('removeChip', before), { type: 'removeChip', id: 'd1' });
+  });
+
+  it('Backspace removes a focused chip too, and the focus moves to the next chip, or the question box', async () => {
+    await chat.send({ type: 'chips', chips: [chip('a1', 'one.png', attachment()), chip('a2', 'two.png', attachment())] });
+    const first = chips().getByRole('listitem', { name: /^one\.png,/ });
+    await first.focus();
+    const before = await chat.count();
+    await chat.page.keyboard.press('Backspace');
+    assert.deepEqual(await chat.nextPosted('removeChip', before), { type: 'removeChip', id: 'a1' });
+    await chat.send({ type: 'chips', chips: [chip('a2', 'two.png', attachment())] });
+    await first.waitFor({ state: 'detached' });
+    assert.equal(await chips().getByRole('listitem', { name: /^two\.png,/ }).evaluate((n) => n === document.activeElement), true);
+    await chat.page.keyboard.press('Delete');
+    await chat.nextPosted('removeChip', before + 1);
+    await chat.send({ type: 'chips', chips: [] });
+    await chat.page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Ask DeepSeek');
+  });
+
+  it('the host\'s attachment notice shows in the composer\'s notice line and stays through a state update, until the next question', async () => {
+    await chat.send({ type: 'attachmentNotice', message: 'Not attached: this workspace is not trusted, so no file is uploaded.' });
+    await hint().getByText('Not attached: this workspace is not trusted, so no file is uploaded.').waitFor();
+    await chat.send({ type: 'state', state: chatState([]) });
+    assert.equal(await hint().innerText(), 'Not attached: this workspace is not trusted, so no file is uploaded.');
+    await box().fill('What does it say?');
+    await box().press('Enter');
+    await chat.nextPosted('ask');
+    assert.equal(await hint().innerText(), '');
+  });
+});
