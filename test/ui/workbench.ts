@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync } from 'fs';
 import { deflateSync } from 'zlib';
 import * as path from 'path';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
@@ -279,20 +279,6 @@ export function pngBase64(width = 4, height = 3, rgb: readonly [number, number, 
   const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]).toString('base64');
-}
-
-/** The class VS Code gives a webview's body in each kind of theme. */
-export type ThemeKind = 'vscode-light' | 'vscode-dark' | 'vscode-high-contrast';
-
-/**
- * Switches the colour theme by writing `workbench.colorTheme` into the user's settings file (VS Code applies the
- * change as it does an edit in settings.json), and waits until the chat's webview shows it (its body's class).
- */
-export async function setColorTheme(wb: Workbench, chat: Frame, theme: string, kind: ThemeKind): Promise<void> {
-  const file = path.join(wb.env.dir, 'vscode', 'server', 'data', 'User', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  await chat.waitForFunction((k) => document.body.classList.contains(k), kind);
 }
 
 /** Plays a host message into the chat's webview, as if the extension had sent it (for states a test cannot cause). */
