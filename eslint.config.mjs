@@ -29,14 +29,16 @@ const LAYERS = {
   review: { may: ['core', 'platform'] },
   workspace: { may: ['core', 'context', 'config', 'platform'] },
   engine: { may: ['core', 'api', 'config', 'platform', 'spend'] },
+  // Images and documents (OCR, the chat's attachments): glue under the surfaces; the chat's chips are protocol types.
+  documents: { may: ['core', 'api', 'config', 'platform', 'spend', 'workspace', 'context', 'webview'] },
   // Surfaces: the engine and the services, never another surface (what they share lives below them).
-  chat: { may: [...SERVICES, 'engine', 'webview'] },
+  chat: { may: [...SERVICES, 'documents', 'engine', 'webview'] },
   commands: { may: [...SERVICES, 'engine'] },
   completions: { may: [...SERVICES, 'engine'] },
   status: { may: [...SERVICES, 'engine'] },
   auth: { may: [...SERVICES, 'engine'] },
   // The composition root wires everything; the entry file only starts it.
-  app: { may: [...SERVICES, 'context', 'engine', 'chat', 'commands', 'completions', 'status', 'auth', 'webview'] },
+  app: { may: [...SERVICES, 'documents', 'context', 'engine', 'chat', 'commands', 'completions', 'status', 'auth', 'webview'] },
   extension: { may: ['app', 'platform'] },
 };
 

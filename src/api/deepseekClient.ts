@@ -3,6 +3,7 @@ import type { ApiFailure } from '../core/apiErrors';
 import { SIMULATOR_HEADER } from '../core/endpoint';
 import type { EndpointObserver } from '../core/endpointIdentity';
 import { DEFAULT_MODEL_ID, supportsFim } from '../core/models';
+import { contentChars } from '../core/prompt/contentParts';
 import { toFailure, withAvailableModels, withBalance, type FailureContext } from './failures';
 import { activityFetch, StreamWatchdog, type StallReason } from './streamWatchdog';
 import {
@@ -163,7 +164,7 @@ export class DeepSeekClient {
   /** Streams a chat completion. Reasoning and content deltas reach `onEvent` in order. */
   async streamChat(request: ChatRequest, options: StreamOptions = {}): Promise<ChatResult> {
     const started = performance.now();
-    const promptChars = request.messages.reduce((n, m) => n + m.content.length, 0);
+    const promptChars = request.messages.reduce((n, m) => n + contentChars(m.content), 0);
     const internal = new AbortController();
     let stall: StallReason | undefined;
     const timeouts = { ...this.timeouts, ...options.timeouts };
@@ -186,6 +187,7 @@ export class DeepSeekClient {
       const client = await this.sdkClient(this.options.baseUrl);
       const body: Record<string, unknown> = {
         model: request.model,
+        // Parts (text and `image_url`) go as they are: the OpenAI-compatible shape DeepSeek's Flash takes.
         messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
         stream: true,
         stream_options: { include_usage: true },

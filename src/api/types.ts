@@ -3,9 +3,18 @@ import type { ApiFailure } from '../core/apiErrors';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 
+/**
+ * One part of a message's content: text, or an image as a URL (a `data:<mime>;base64,…` URL here; only vision
+ * models such as DeepSeek's Flash take images). Structurally the same as core/prompt/contentParts.ts `ContentPart`.
+ */
+export type ChatContentPart =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image_url'; readonly image_url: { readonly url: string } };
+
 export interface ChatMessage {
   readonly role: ChatRole;
-  readonly content: string;
+  /** Plain text, or parts (text and images) for a message that carries images; sent as is. */
+  readonly content: string | readonly ChatContentPart[];
 }
 
 export interface ChatRequest {
@@ -50,7 +59,10 @@ export interface ChatResult {
   readonly durationMs: number;
   /** Milliseconds to the first reasoning or content token, if any arrived. */
   readonly firstTokenMs: number | undefined;
-  /** Characters sent in the prompt, for estimating cost when usage is missing. */
+  /**
+   * Characters sent in the prompt, for estimating cost when usage is missing; an image counts as the characters
+   * its token estimate stands for (core/prompt/contentParts.ts `contentChars`).
+   */
   readonly promptChars: number;
 }
 

@@ -7,6 +7,14 @@ import { registerFallbackKeyCommands } from '../auth/fallbackKeyCommands';
 import { ChatContext } from '../chat/chatContext';
 import { ChatController } from '../chat/chatController';
 import { ChatViewProvider } from '../chat/chatViewProvider';
+import { AttachmentStore } from '../chat/attachmentStore';
+import { addToChat } from '../documents/addToChatCommand';
+import { ChatAttachments } from '../documents/attachments';
+import { DocumentPolicy } from '../documents/documentPolicy';
+import { ExtractionService } from '../documents/extractionService';
+import { ExtractTextCommand } from '../documents/extractTextCommand';
+import { OcrCache } from '../documents/ocrCache';
+import { UploadConsent } from '../documents/uploadConsent';
 import { ConversationStore } from '../chat/conversationStore';
 import { ProposedEdits } from '../review/proposedEdit';
 import { CHAT_VIEW_ID, CommandIds } from '../core/commandIds';
@@ -58,9 +66,16 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     new ChannelLogger(vscode.window.createOutputChannel('DeepSeek Assistant', { log: true }), () => [
       ...keyStore.knownSecrets(),
       ...providerKeys.knownSecrets(),
+      ...ocrEndpointKey(),
     ]),
   );
   const settings = register(new ConfigurationService(logger));
+  // The OpenAI-compatible OCR endpoint's key (from the environment variable the user names) is never logged either.
+  const ocrEndpointKey = (): string[] => {
+    const name = settings.get('ocr.apiKeyEnv');
+    const key = name ? process.env[name]?.trim() : undefined;
+    return key ? [key] : [];
+  };
   const notifier = new Notifier(logger, testMode);
   const settingsGuard = register(new WorkspaceSettingsGuard(settings, notifier, logger, context.extension.id));
   const models = register(new RoleModels({ settings, notifier, logger, globalState: context.globalState }));
@@ -98,7 +113,19 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   const chatView = register(new ChatViewProvider(context.extensionUri, logger));
   register(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, chatView, { webviewOptions: { retainContextWhenHidden: false } }));
   const contextService = register(new ContextService(context.extensionUri, settings, logger));
-  const chatContext = register(new ChatContext(contextService.readPolicy(), () => vscode.workspace.isTrusted));
+  const documentPolicy = new DocumentPolicy(() => contextService.readPolicy(), settings);
+  const chatContext = register(
+    new ChatContext(contextService.readPolicy(), () => vscode.workspace.isTrusted, async (uri) => (await documentPolicy.checkWorkspaceFile(uri)).allowed),
+  );
+  const uploadConsent = new UploadConsent(logger, testMode);
+  const ocrCache = new OcrCache(storage !== undefined ? path.join(storage, 'ocr-cache') : undefined);
+  const extraction = register(new ExtractionService({ settings, keyStore, spend, cache: ocrCache, consent: uploadConsent, policy: documentPolicy, logger }));
+  const attachments = new ChatAttachments({
+    extraction,
+    vision: () => engine.roleModel(chat.model).vision,
+    missPricePerMTok: () => spend.priceFor(engine.roleModel(chat.model).model)?.cacheMiss ?? 0,
+    redact: () => settings.get('privacy.redact'),
+  });
   const edits = register(
     new ProposedEdits(
       (message, ...actions) => notifier.info(message, ...actions),
@@ -123,6 +150,8 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       contextService,
       commands: reasonerCommands,
       endpoints,
+      attachments,
+      imageStore: new AttachmentStore(storage !== undefined ? path.join(storage, 'attachments') : undefined, logger),
     }),
   );
   chatView.setHandler(chat);
@@ -176,6 +205,9 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   register(vscode.commands.registerCommand(CommandIds.showSpend, () => spendDocument.show()));
   register(vscode.commands.registerCommand(CommandIds.showLastRequest, () => lastRequestDocument.show()));
   register(vscode.commands.registerCommand(CommandIds.showProviderStatus, () => providerStatusDocument.show()));
+  const extractText = register(new ExtractTextCommand(extraction, notifier));
+  register(vscode.commands.registerCommand(CommandIds.extractText, (uri?: unknown, uris?: unknown) => extractText.run(uri, uris)));
+  register(vscode.commands.registerCommand(CommandIds.addToChat, (uri?: unknown, uris?: unknown) => addToChat({ notifier, attach: (sources) => chat.attach(sources) }, uri, uris)));
   for (const d of registerFallbackKeyCommands({ keys: providerKeys, providers: () => providers.providers(), notifier, logger }, testMode)) {
     register(d);
   }
@@ -310,6 +342,15 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     workspaceSettingsChecked: async () => {
       await settingsChecked;
       await settingsGuard.check();
+    },
+    documents: {
+      consentQuestions: () => uploadConsent.questions(),
+      answerConsent: (choice) => uploadConsent.answer(choice),
+      resetConsent: () => uploadConsent.reset(),
+      clearCache: () => ocrCache.clear(),
+      cancelAll: () => extraction.cancelAll(),
+      inProgress: () => extraction.inProgress,
+      progress: () => extraction.recentProgress(),
     },
   }));
 }

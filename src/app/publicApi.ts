@@ -8,6 +8,7 @@ import type { ContextStatus } from '../workspace/contextService';
 import type { ProviderStatus } from '../engine/providerHealth';
 import type { EngineResult, FimOutcome } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
+import type { ConsentQuestion } from '../documents/uploadConsent';
 import type { StatusSnapshot } from '../status/statusBar';
 import type { ChatState, HostMessage, TurnView } from '../webview/protocol';
 
@@ -80,6 +81,26 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   clickNotice(pattern: RegExp, action: string): boolean;
   /** Resolves when the check of the workspace's settings for user-only settings has run (at activation or later). */
   workspaceSettingsChecked(): Promise<void>;
+  /** Images and documents: the upload consent, the extracted-text cache, extractions in progress. */
+  readonly documents: DocumentsTestHooks;
+}
+
+/** The test API's hooks for images and documents (OCR). */
+export interface DocumentsTestHooks {
+  /** The upload consent questions asked lately (the first upload of a window to an OCR endpoint), oldest first. */
+  consentQuestions(): readonly ConsentQuestion[];
+  /** Answers the oldest open upload consent question as the user would ("Upload" or Cancel); false when none is open. */
+  answerConsent(choice: 'Upload' | 'Cancel'): boolean;
+  /** Forgets the uploads allowed in this window: the next one to each endpoint asks again. */
+  resetConsent(): void;
+  /** Empties the extracted-text cache (memory and global storage). */
+  clearCache(): Promise<void>;
+  /** Cancels every extraction in progress, as its notification's or chip's Cancel would; how many there were. */
+  cancelAll(): number;
+  /** How many extractions are in progress. */
+  inProgress(): number;
+  /** The progress lines extractions reported lately ("Uploading 2.1 MB…", "Recognising 3 pages… 4 s"), oldest first. */
+  progress(): readonly string[];
 }
 
 /** The members of the read-only API, in declaration order (a unit test checks the shipped object has no others). */

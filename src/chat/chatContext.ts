@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isDocumentPath } from '../core/documents/documentInfo';
 import { formatLineSpan, selectedLines } from '../core/lineSpan';
 import type { ChipView, FileResult } from '../webview/protocol';
 import type { ReadPolicy } from '../workspace/readPolicy';
@@ -7,7 +8,8 @@ import type { ReadPolicy } from '../workspace/readPolicy';
  * The context chips of the chat: the current file and selection (automatic, removable until the editor
  * changes), and pinned files (added with "+ Current file" or an @ mention). Every file goes through the
  * ReadPolicy (the workspace walk's rules), so excluded, secret, binary, oversized and linked-out files are
- * refused with a reason instead of being read.
+ * refused with a reason instead of being read. Images and documents (PDF, DOCX, PPTX) are not pinned but
+ * attached (src/documents/attachments.ts); the `@` search lists those the document policy allows.
  */
 export class ChatContext implements vscode.Disposable {
   private readonly pinned = new Set<string>();
@@ -18,7 +20,12 @@ export class ChatContext implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly policy: ReadPolicy, private readonly trusted: () => boolean) {
+  constructor(
+    private readonly policy: ReadPolicy,
+    private readonly trusted: () => boolean,
+    /** Whether an image or document may be attached (the document policy): the `@` search lists those allowed. */
+    private readonly documentAllowed?: (uri: vscode.Uri) => Promise<boolean>,
+  ) {
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor && editor.document.uri.scheme !== 'output') {
@@ -98,7 +105,7 @@ export class ChatContext implements vscode.Disposable {
     return this.pin(editor.document.uri);
   }
 
-  /** Workspace files matching a fuzzy query, excluded ones left out. */
+  /** Workspace files matching a fuzzy query, excluded ones left out (images and documents by the document policy). */
   async search(query: string): Promise<FileResult[]> {
     const files = await vscode.workspace.findFiles('**/*', undefined, 5000);
     const q = query.toLowerCase();
@@ -110,7 +117,8 @@ export class ChatContext implements vscode.Disposable {
       .slice(0, 30);
     const allowed: FileResult[] = [];
     for (const f of scored) {
-      if ((await this.policy.check(f.uri)).allowed) allowed.push({ path: f.uri.toString(), label: f.path });
+      const ok = isDocumentPath(f.path) && this.documentAllowed ? await this.documentAllowed(f.uri) : (await this.policy.check(f.uri)).allowed;
+      if (ok) allowed.push({ path: f.uri.toString(), label: f.path });
       if (allowed.length >= 12) break;
     }
     return allowed;

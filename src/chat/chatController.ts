@@ -10,7 +10,11 @@ import type { Notifier } from '../platform/notifier';
 import type { ProposedEdits } from '../review/proposedEdit';
 import type { BudgetPolicy } from '../core/budget';
 import { modalBudgetPolicy } from '../spend/budgetPolicy';
-import type { ChatState, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
+import type { ChatState, ChipView, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
+import { isDocumentPath } from '../core/documents/documentInfo';
+import { ChatAttachments, type QuestionAttachments } from '../documents/attachments';
+import type { DocumentSource } from '../documents/extractionService';
+import type { AttachmentBytes } from './attachmentStore';
 import type { ChatContext } from './chatContext';
 import type { ContextService } from '../workspace/contextService';
 import type { ChatViewHandler, ChatViewProvider } from './chatViewProvider';
@@ -40,7 +44,18 @@ export interface ChatControllerDeps {
   readonly commands: SlashCommandRunner;
   /** What the endpoints' responses said: whether requests go to the bundled offline simulator. */
   readonly endpoints: EndpointIdentity;
+  /** The images and documents attached to the next question. */
+  readonly attachments: ChatAttachments;
+  /** Where attached images' bytes are kept for the conversation (globalStorageUri/attachments). */
+  readonly imageStore?: AttachmentBytes;
 }
+
+/** The file dialog's filters for the attach button. */
+const ATTACH_FILTERS: Readonly<Record<string, string[]>> = {
+  'Images and documents': ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tif', 'tiff', 'pdf', 'docx', 'pptx', 'doc', 'ppt'],
+  Images: ['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tif', 'tiff'],
+  Documents: ['pdf', 'docx', 'pptx', 'doc', 'ppt'],
+};
 
 /** A command's request, run as the first turn of a conversation of its own. */
 export interface CommandRequest {
@@ -72,13 +87,16 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   private readonly budget: BudgetPolicy;
   private readonly slashCommands: SlashCommands;
   private readonly codeBlocks: CodeBlockActions;
+  /** Per conversation, the attachments the question being sent takes: handed to its context once, then cleared. */
+  private readonly questionAttachments = new Map<string, QuestionAttachments>();
 
   constructor(private readonly deps: ChatControllerDeps) {
     const post = deps.view.post.bind(deps.view);
     this.slashCommands = new SlashCommands({ runner: deps.commands, chat: this, editor: () => deps.context.editor(), post });
     this.codeBlocks = new CodeBlockActions({ editor: () => deps.context.editor(), edits: deps.edits, notifier: deps.notifier, logger: deps.logger, contextService: deps.contextService, post });
     this.subscriptions.push(
-      deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: deps.context.chips() })),
+      deps.context.onDidChange(() => deps.view.post({ type: 'chips', chips: this.chips() })),
+      deps.attachments.onDidChange(() => deps.view.post({ type: 'chips', chips: this.chips() })),
       // The banner goes once the folder is trusted (trust is never taken back without a reload).
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.refresh()),
     );
@@ -122,14 +140,22 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         contextService: this.deps.contextService,
         logger: this.deps.logger,
         budget: this.budget,
-        contextFor: () => ({
-          editor: this.deps.context.editor(),
-          options: {
-            includeCurrentFile: this.deps.context.includesCurrentFile(),
-            includeSelection: this.deps.context.includesSelection(),
-            pinned: this.deps.context.pinnedUris(),
-          },
-        }),
+        ...(this.deps.imageStore ? { attachments: this.deps.imageStore } : {}),
+        contextFor: () => {
+          // The attachments go with the one question they were taken for (a Retry re-sends its images only).
+          const attached = this.questionAttachments.get(id);
+          this.questionAttachments.delete(id);
+          return {
+            editor: this.deps.context.editor(),
+            options: {
+              includeCurrentFile: this.deps.context.includesCurrentFile(),
+              includeSelection: this.deps.context.includesSelection(),
+              pinned: this.deps.context.pinnedUris(),
+              ...(attached && attached.documents.length > 0 ? { documents: attached.documents } : {}),
+              ...(attached && attached.images.length > 0 ? { images: attached.images } : {}),
+            },
+          };
+        },
       }, this.events);
       this.sessions.set(id, session);
     }
@@ -167,7 +193,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       model: this.model,
       effort: this.deps.settings.get('models.reasoningEffort'),
       modelLabels: { chat: this.deps.engine.roleModel('chat').label, reasoner: this.deps.engine.roleModel('reasoner').label },
-      chips: this.deps.context.chips(),
+      chips: this.chips(),
       keySource: key.source,
       endpointLabel: this.deps.endpoints.describe(endpoint.baseUrl).label,
       simulated: this.deps.endpoints.isSimulator(endpoint.baseUrl),
@@ -182,6 +208,11 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
     };
   }
 
+  /** The composer's chips: current file, selection, pinned files, then the attachments. */
+  chips(): ChipView[] {
+    return [...this.deps.context.chips(), ...this.deps.attachments.chips()];
+  }
+
   async refresh(): Promise<void> {
     this.deps.view.post({ type: 'state', state: await this.state() });
   }
@@ -192,8 +223,9 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       case 'resync':
         return this.refresh();
       case 'ask': {
-        const turn = await this.ask(message.text, message.model, { fromView: true });
+        const turn = await this.send(message.text, message.model, { fromView: true });
         if (turn === 'busy') this.deps.view.post({ type: 'askRefused', text: message.text, reason: BUSY_MESSAGE });
+        else if (typeof turn === 'object' && 'refused' in turn) this.deps.view.post({ type: 'askRefused', text: message.text, reason: turn.refused });
         return;
       }
       case 'stop':
@@ -212,7 +244,8 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         await this.deps.settings.update('models.reasoningEffort', message.effort);
         return this.refresh();
       case 'removeChip':
-        this.deps.context.remove(message.id);
+        if (ChatAttachments.isChipId(message.id)) this.deps.attachments.remove(message.id);
+        else this.deps.context.remove(message.id);
         return;
       case 'addCurrentFile': {
         const refusal = await this.deps.context.pinCurrent();
@@ -223,7 +256,10 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
         this.deps.view.post({ type: 'fileResults', requestId: message.requestId, files: await this.deps.context.search(message.query) });
         return;
       case 'pinFile': {
-        const refusal = await this.deps.context.pin(vscode.Uri.parse(message.path));
+        const uri = vscode.Uri.parse(message.path);
+        // An image or document named with @ is attached (its text extracted, or the image itself), not pinned.
+        if (isDocumentPath(uri.path)) return this.attach([{ kind: 'workspace', uri }]);
+        const refusal = await this.deps.context.pin(uri);
         if (refusal) void this.deps.notifier.warn(`DeepSeek: not added to the context — ${refusal}`);
         return;
       }
@@ -253,7 +289,49 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       case 'manageTrust':
         await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
         return;
+      case 'attachFiles':
+        return this.pickAndAttach();
+      case 'attachData':
+        return this.attach([{ kind: 'bytes', name: message.name, data: new Uint8Array(Buffer.from(message.data, 'base64')) }]);
+      case 'attachUris':
+        return this.attach(message.uris.map((u): DocumentSource => ({ kind: 'workspace', uri: vscode.Uri.parse(u) })));
+      case 'setAttachmentMode': {
+        const refusal = this.deps.attachments.setMode(message.id, message.mode);
+        if (refusal) this.deps.view.post({ type: 'attachmentNotice', message: refusal });
+        return;
+      }
+      case 'cancelAttachment':
+        this.deps.attachments.cancel(message.id);
+        return;
     }
+  }
+
+  /**
+   * Attaches files to the next question (the attach button, paste, drop, an @ mention, Add to Chat): each is
+   * checked and read by the extraction service; a refusal is an `attachmentNotice` naming the file. Resolves
+   * once each was attached or refused (an extraction it starts goes on; its chip shows the progress).
+   */
+  async attach(sources: readonly DocumentSource[]): Promise<void> {
+    for (const source of sources) {
+      const refusal = await this.deps.attachments.add(source);
+      if (refusal) {
+        this.deps.logger.info(`chat: attachment refused: ${refusal}`);
+        this.deps.view.post({ type: 'attachmentNotice', message: refusal });
+      }
+    }
+  }
+
+  /** The composer's attach button: the file dialog (images and documents, several at once). */
+  private async pickAndAttach(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: 'Attach',
+      title: 'Attach images or documents to the chat',
+      filters: ATTACH_FILTERS as Record<string, string[]>,
+      ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+    });
+    if (!picked || picked.length === 0) return;
+    await this.attach(picked.map((uri): DocumentSource => ({ kind: 'picked', uri })));
   }
 
   /**
@@ -333,16 +411,45 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
 
   /**
    * Sends a question in the conversation shown, as the chat does; resolves with the finished turn, or 'busy'
-   * (nothing sent) when that conversation is still answering.
+   * (nothing sent) when that conversation is still answering or an attachment stopped it (said to the user:
+   * `askRefused` from the view, a warning otherwise).
    */
   async ask(question: string, role: ModelChoice, options: { fromView?: boolean } = {}): Promise<TurnView | 'busy'> {
-    const session = this.shown();
+    const turn = await this.send(question, role, options);
+    if (typeof turn === 'object' && 'refused' in turn) {
+      if (options.fromView) this.deps.view.post({ type: 'askRefused', text: question, reason: turn.refused });
+      return 'busy';
+    }
+    return turn;
+  }
+
+  /** `ask`, saying why the attachments stopped the question (`refused`: nothing was sent, the chips stay). */
+  async send(question: string, role: ModelChoice, options: { fromView?: boolean } = {}): Promise<TurnView | 'busy' | { readonly refused: string }> {
+    let session = this.shown();
     if (session.busy) {
       if (!options.fromView) void this.deps.notifier.info(BUSY_MESSAGE);
       return 'busy';
     }
-    // No await between the check and ask(): the session's lock is taken before anything else can run.
+    let attached: QuestionAttachments | undefined;
+    if (this.deps.attachments.count > 0) {
+      // Extractions still running are waited for; a failed one stops the question (its chip says why).
+      const ready = await this.deps.attachments.forQuestion();
+      if ('refused' in ready) {
+        if (!options.fromView) void this.deps.notifier.warn(ready.refused);
+        return ready;
+      }
+      attached = ready;
+      session = this.shown();
+      if (session.busy) {
+        if (!options.fromView) void this.deps.notifier.info(BUSY_MESSAGE);
+        return 'busy';
+      }
+    }
+    // No await between the check and ask(): the session's lock is taken before anything else can run, and its
+    // context (which takes the attachments once) is gathered for this question.
+    if (attached) this.questionAttachments.set(session.id, attached);
     const pending = session.ask({ question, role, surface: 'chat' });
+    if (attached) this.deps.attachments.consume(attached.ids);
     void this.deps.globalState.update(MODEL_KEY, role);
     return (await pending) ?? 'busy';
   }
@@ -383,6 +490,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
   }
 
   dispose(): void {
+    this.deps.attachments.dispose();
     for (const session of this.sessions.values()) session.dispose();
     for (const s of this.subscriptions) s.dispose();
   }

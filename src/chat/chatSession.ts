@@ -3,7 +3,8 @@ import type { ChatMessage } from '../api/types';
 import type { ApiFailure } from '../core/apiErrors';
 import type { BudgetPolicy } from '../core/budget';
 import type { Logger } from '../core/logger';
-import type { ModelLimits } from '../core/models';
+import { noVisionMessage, type ModelLimits } from '../core/models';
+import { resolveImageParts, type ImageRef } from '../core/prompt/contentParts';
 import { formatUsd } from '../core/money';
 import { budgetFor } from '../core/prompt/fitBudget';
 import { Conversation } from '../core/prompt/conversation';
@@ -15,6 +16,7 @@ import { isNotSent, type EngineResult, type NotSent, type RequestEngine } from '
 import { providerSwitchNotice, skippedNotice, withProviderSwitch, type ErrorAction, type ModelChoice, type TurnView } from '../webview/protocol';
 import type { ContextService } from '../workspace/contextService';
 import { collectContext, type CollectOptions } from '../workspace/contextBlocks';
+import { AttachmentStore, imageRefFor, type AttachmentBytes } from './attachmentStore';
 import { newId, type ConversationStore, type StoredConversation, type StoredTurn } from './conversationStore';
 
 /** Deltas are coalesced for this long before crossing to the webview. */
@@ -31,7 +33,15 @@ export interface ChatSessionDeps {
   readonly budget: BudgetPolicy;
   /** The editor and chips the next request takes its context from. */
   readonly contextFor: () => { editor: vscode.TextEditor | undefined; options: CollectOptions };
+  /**
+   * Where attached images' bytes are kept (src/chat/attachmentStore.ts over globalStorageUri/attachments), so
+   * later requests re-send them. Without it they are kept in memory for this window only.
+   */
+  readonly attachments?: AttachmentBytes;
 }
+
+/** Images' bytes when no store was given: this window only (a reload finds them gone and says so). */
+const windowAttachments = new AttachmentStore(undefined);
 
 /** What a session tells its owner: a turn started, changed or finished; text streamed into it. */
 export interface ChatSessionEvents {
@@ -51,6 +61,11 @@ export interface AskRequest {
   /** The command that started the turn (Explain, Refactor, …); the turn keeps it, and so do Retry and Regenerate. */
   readonly command?: TurnView['command'];
   readonly token?: vscode.CancellationToken;
+  /**
+   * Images already stored to send with the question (Regenerate, Edit and Resend re-send the last turn's);
+   * when absent, the images attached in the composer (CollectOptions.images) go.
+   */
+  readonly images?: readonly ImageRef[];
 }
 
 /** What resend() was asked for: the same question again, or the edited one. */
@@ -60,7 +75,7 @@ export type Resend = { readonly kind: 'regenerate' } | { readonly kind: 'edit'; 
 export const NOT_LAST_MESSAGE = 'Only the last question of a chat can be asked again or edited.';
 
 export function toView(turn: StoredTurn): TurnView {
-  const { at: _at, prompt: _prompt, committed: _committed, ...view } = turn;
+  const { at: _at, prompt: _prompt, committed: _committed, images: _images, ...view } = turn;
   return view;
 }
 
@@ -72,6 +87,7 @@ export function askAgain(turn: StoredTurn): AskRequest {
     role: turn.role,
     surface: turn.prompt !== undefined || turn.command !== undefined ? 'command' : 'chat',
     ...(turn.command !== undefined ? { command: turn.command } : {}),
+    ...(turn.images && turn.images.length > 0 ? { images: turn.images } : {}),
   };
 }
 
@@ -142,9 +158,10 @@ export class ChatSession implements vscode.Disposable {
     if (wasCommitted(last) && !history.dropLast()) {
       this.deps.logger.warn(`chat: conversation ${this.data.id} had no sent exchange to take back for its last turn`);
     }
+    // The images go again with the question, edited or not: the new request repeats the old one's parts.
     const request: AskRequest = what.kind === 'regenerate'
       ? askAgain(last)
-      : { question: what.question, role: what.role, surface: 'chat' };
+      : { question: what.question, role: what.role, surface: 'chat', ...(last.images && last.images.length > 0 ? { images: last.images } : {}) };
     // A title taken from the first question follows its edit.
     const retitle = this.data.turns.length === 1 && this.data.title === titleFrom(last.question);
     this.data = {
@@ -255,11 +272,27 @@ export class ChatSession implements vscode.Disposable {
     try {
       const { editor, options } = this.deps.contextFor();
       const collected = await collectContext(this.deps.contextService, editor, options);
-      turn = { ...turn, context: collected.labels };
+      const reused = request.images ?? [];
+      const labels = request.images
+        ? [...collected.labels.filter((l) => !collected.images.some((i) => l === `${i.name} (image)`)), ...reused.map((i) => `${i.name} (image)`)]
+        : collected.labels;
+      turn = { ...turn, context: labels };
       this.put(turn, false);
       this.events.turn(this, toView(turn));
+      const imageCount = request.images ? reused.length : collected.images.length;
+      if (imageCount > 0 && !use.vision) {
+        // Not sent: the model would refuse the images (and nothing is stored for a question that cannot go).
+        turn = { ...turn, status: 'error', error: { message: noVisionMessage(use.model), action: 'openSettings' } };
+        return this.settle(turn);
+      }
+      const store = this.deps.attachments ?? windowAttachments;
+      const images = request.images
+        ?? await Promise.all(collected.images.map(async (image) => imageRefFor(image, await store.put(image.data))));
+      if (images.length > 0) turn = { ...turn, images };
       const conversation = this.promptHistory();
+      const bytes = await this.imageBytes(store, [...conversation.historyImages(), ...images]);
       const question = request.prompt ?? request.question;
+      const imageNames = new Map([...conversation.historyImages(), ...images].map((i): [string, string] => [i.sha256, i.name]));
       // Built for each provider's window (the engine asks): a failover to a smaller window gets its own prompt.
       const build = (limits: ModelLimits) => {
         const built = buildPrompt({
@@ -268,8 +301,17 @@ export class ChatSession implements vscode.Disposable {
           conversation,
           // The user's budget, capped by the model's window; the output reserve by the model's output limit.
           budget: budgetFor(role, this.deps.settings.get('context.maxTokens'), limits),
+          images,
         });
-        return { built, messages: built.messages.map((m): ChatMessage => ({ role: m.role, content: m.content })) };
+        const messages = built.messages.map((m): ChatMessage => ({
+          role: m.role,
+          content: resolveImageParts(m, (ref) => bytes.get(ref.sha256), (ref) => {
+            if (conversation.imageLost(ref.sha256)) {
+              this.deps.logger.warn(`chat: the bytes of image ${ref.name} (sha256 ${ref.sha256.slice(0, 12)}…) are gone; it is sent as a note instead, which breaks the cached prefix once`);
+            }
+          }),
+        }));
+        return { built, messages, ...(imageNames.size > 0 ? { imageNames } : {}) };
       };
       if (cancel.token.isCancellationRequested) {
         // Stopped while the context was gathered: nothing went out.
@@ -334,6 +376,16 @@ export class ChatSession implements vscode.Disposable {
       outer?.dispose();
     }
     return this.settle(turn);
+  }
+
+  /** The bytes of the images a request carries, read from the store once (those gone are left out). */
+  private async imageBytes(store: AttachmentBytes, refs: readonly ImageRef[]): Promise<Map<string, Uint8Array>> {
+    const bytes = new Map<string, Uint8Array>();
+    for (const sha of new Set(refs.map((r) => r.sha256))) {
+      const data = await store.get(sha).catch(() => undefined);
+      if (data) bytes.set(sha, data);
+    }
+    return bytes;
   }
 
   /** Saves the finished turn and shows it. */

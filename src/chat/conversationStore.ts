@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ImageRef } from '../core/prompt/contentParts';
 import type { ConversationState } from '../core/prompt/conversation';
 import type { TurnView } from '../webview/protocol';
 
@@ -12,6 +13,8 @@ export interface StoredTurn extends TurnView {
    * false for a turn that failed or was stopped before any answer. Absent in turns stored before it existed.
    */
   readonly committed?: boolean;
+  /** The images sent with the question, by reference (Regenerate and Edit re-send them); absent when none. */
+  readonly images?: readonly ImageRef[];
 }
 
 export interface StoredConversation {

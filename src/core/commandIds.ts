@@ -21,6 +21,8 @@ export const CommandIds = {
   showProviderStatus: 'deepseek.showProviderStatus',
   applyProposal: 'deepseek.applyProposal',
   discardProposal: 'deepseek.discardProposal',
+  extractText: 'deepseek.extractText',
+  addToChat: 'deepseek.addToChat',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -47,4 +49,6 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   'deepseek.showProviderStatus': 'Show Provider Status',
   'deepseek.applyProposal': 'Apply Proposed Change',
   'deepseek.discardProposal': 'Discard Proposed Change',
+  'deepseek.extractText': 'Extract Text',
+  'deepseek.addToChat': 'Add to Chat',
 };

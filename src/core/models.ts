@@ -43,8 +43,14 @@ export interface ModelLimits {
   readonly maxOutputTokens: number;
 }
 
-/** The `deepseek.models.limits` setting: model id → limits that replace the known ones (either field or both). */
-export type ModelLimitsOverrides = Readonly<Record<string, Partial<ModelLimits>>>;
+/** One `deepseek.models.limits` entry: limits that replace the known ones, and whether the model takes images. */
+export interface ModelOverride extends Partial<ModelLimits> {
+  /** The model takes `image_url` content parts (a vision model on a compatible endpoint). */
+  readonly vision?: boolean;
+}
+
+/** The `deepseek.models.limits` setting: model id → limits that replace the known ones (either field or both), and `vision`. */
+export type ModelLimitsOverrides = Readonly<Record<string, ModelOverride>>;
 
 /** A retired id and what it meant, i.e. what a user's setting naming it should become. */
 export interface RetiredModel {
@@ -73,6 +79,8 @@ export interface ModelInfo {
   readonly reasonsById?: boolean;
   /** Serves FIM (`/beta/completions`, non-thinking only); undefined when we cannot tell. */
   readonly fim?: boolean;
+  /** Takes `image_url` content parts (deepseek-api.md: only Flash does). */
+  readonly vision?: boolean;
   readonly retired?: RetiredModel;
 }
 
@@ -90,8 +98,8 @@ export const DEFAULT_MODEL_ID = 'deepseek-flash';
 type KnownModel = Omit<ModelInfo, 'known'>;
 
 export const KNOWN_MODELS: readonly KnownModel[] = [
-  { id: 'deepseek-flash', family: 'v4', limits: V4_LIMITS, thinkingSwitch: true, fim: true },
-  { id: 'deepseek-v4-flash', family: 'v4', aliasOf: 'deepseek-flash', limits: V4_LIMITS, thinkingSwitch: true, fim: true },
+  { id: 'deepseek-flash', family: 'v4', limits: V4_LIMITS, thinkingSwitch: true, fim: true, vision: true },
+  { id: 'deepseek-v4-flash', family: 'v4', aliasOf: 'deepseek-flash', limits: V4_LIMITS, thinkingSwitch: true, fim: true, vision: true },
   { id: 'deepseek-v4-pro', family: 'v4', limits: V4_LIMITS, thinkingSwitch: true, fim: false },
   {
     id: 'deepseek-chat', family: 'legacy', limits: DEFAULT_LIMITS, thinkingSwitch: false, reasonsById: false, fim: true,
@@ -149,6 +157,21 @@ export function supportsFim(id: string): boolean {
   return modelInfo(id).fim !== false;
 }
 
+/**
+ * Whether a model takes images (`image_url` parts): the user's `deepseek.models.limits` entry for it when it says
+ * `vision`, else what we know (deepseek-flash and deepseek-v4-flash do; every other id does not).
+ */
+export function modelTakesImages(modelId: string, overrides: ModelLimitsOverrides = {}): boolean {
+  const info = modelInfo(modelId);
+  const override = findOverride(overrides, info);
+  return override?.vision ?? info.vision === true;
+}
+
+/** The one sentence a question with images gets when its model cannot take them (nothing is sent). */
+export function noVisionMessage(modelId: string): string {
+  return `${modelId.trim()} does not take images. Send the image as text (its chip's menu), or set the reasoner to ${DEFAULT_MODEL_ID}.`;
+}
+
 export interface ResolvedLimits extends ModelLimits {
   /** `override`: from deepseek.models.limits (at least one field); `known`: the table or the id's family; `default`: 128K / 8K for an unknown id. */
   readonly source: 'override' | 'known' | 'default';
@@ -162,8 +185,8 @@ export function modelLimits(id: string, overrides: ModelLimitsOverrides = {}): R
   const info = modelInfo(id);
   const base: ResolvedLimits = { ...info.limits, source: info.known || info.family !== 'unknown' ? 'known' : 'default' };
   const override = findOverride(overrides, info);
-  if (!override) {
-    return base;
+  if (!override || (override.contextTokens === undefined && override.maxOutputTokens === undefined)) {
+    return base; // none, or one that only says `vision`
   }
   return {
     contextTokens: override.contextTokens ?? base.contextTokens,
@@ -172,7 +195,7 @@ export function modelLimits(id: string, overrides: ModelLimitsOverrides = {}): R
   };
 }
 
-function findOverride(overrides: ModelLimitsOverrides, info: ModelInfo): Partial<ModelLimits> | undefined {
+function findOverride(overrides: ModelLimitsOverrides, info: ModelInfo): ModelOverride | undefined {
   const own = (key: string) => (Object.prototype.hasOwnProperty.call(overrides, key) ? overrides[key] : undefined);
   const keys = Object.keys(overrides).sort();
   const byName = (name: string) => own(name) ?? keys.filter((k) => normalize(k) === normalize(name)).map(own)[0];

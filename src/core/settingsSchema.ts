@@ -12,6 +12,7 @@ import {
   type ReasoningEffort,
   type ThinkingOverride,
 } from './models';
+import type { OcrPurpose } from './documents/types';
 
 /** Rates in USD per 1M tokens. */
 export interface PriceRates {
@@ -92,7 +93,30 @@ export interface Settings {
   readonly 'failover.stallSeconds': number;
   /** The status-bar readout in its short form (`$(sparkle) $0.0031 · 82%`). */
   readonly 'statusBar.compact': boolean;
+  /** Who extracts text from images and documents: DeepSeek's OCR tool, or an OpenAI-compatible vision endpoint. */
+  readonly 'ocr.provider': OcrProvider;
+  /** The OpenAI-compatible vision endpoint (`…/v1`); '' = none set (used only with `openaiCompatible`). */
+  readonly 'ocr.baseUrl': string;
+  /** The model the OpenAI-compatible endpoint serves. */
+  readonly 'ocr.model': string;
+  /** The environment variable holding the OpenAI-compatible endpoint's key; '' = no Authorization header. */
+  readonly 'ocr.apiKeyEnv': string;
+  readonly 'ocr.purpose': OcrPurpose;
+  /** The vision endpoint's prompt asks for grounding (layout) when true. */
+  readonly 'ocr.grounding': boolean;
+  /** USD per page of DeepSeek's OCR tool (an estimate: DeepSeek publishes 1.5 CNY per 1,000 pages). */
+  readonly 'ocr.pricePerPage': number;
+  readonly 'ocr.maxFileMB': number;
+  readonly 'ocr.maxPages': number;
+  readonly 'ocr.timeoutSeconds': number;
 }
+
+export type OcrProvider = 'deepseek' | 'openaiCompatible';
+export const OCR_PROVIDERS: readonly OcrProvider[] = ['deepseek', 'openaiCompatible'];
+export const OCR_PURPOSES: readonly OcrPurpose[] = ['rich_layout_recognition', 'text_recognition'];
+/** 1.5 CNY per 1,000 pages (deepseek-api.md) at about 7.1 CNY per USD; no USD figure is published. */
+export const DEFAULT_OCR_PRICE_PER_PAGE_USD = 0.00021;
+export const DEFAULT_OCR_MODEL = 'deepseek-ai/DeepSeek-OCR-2';
 
 export type SettingKey = keyof Settings;
 
@@ -123,6 +147,7 @@ export interface SettingDefinition<K extends SettingKey> {
 export const SETTINGS_SECTION = 'deepseek';
 
 const URL_PATTERN = /^https?:\/\/[^\s]+$/;
+const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -432,6 +457,35 @@ export const SETTING_DEFINITIONS: { readonly [K in SettingKey]: SettingDefinitio
     isWholeNumber(raw, 1, 600) ? { ok: raw } : problem('must be a whole number of seconds between 1 and 600')),
   'statusBar.compact': define('statusBar.compact', false, (raw) =>
     typeof raw === 'boolean' ? { ok: raw } : problem('must be true or false')),
+  'ocr.provider': define('ocr.provider', 'deepseek', (raw) =>
+    typeof raw === 'string' && (OCR_PROVIDERS as readonly string[]).includes(raw)
+      ? { ok: raw as OcrProvider }
+      : problem(`must be one of ${OCR_PROVIDERS.map((p) => `"${p}"`).join(', ')}`)),
+  'ocr.baseUrl': define('ocr.baseUrl', '', (raw) =>
+    typeof raw === 'string' && (raw.trim() === '' || URL_PATTERN.test(raw.trim()))
+      ? { ok: raw.trim().replace(/\/+$/, '') }
+      : problem('must be an http(s) URL such as http://localhost:8000/v1, or empty')),
+  'ocr.model': define('ocr.model', DEFAULT_OCR_MODEL, checkModelId),
+  'ocr.apiKeyEnv': define('ocr.apiKeyEnv', '', (raw) =>
+    typeof raw === 'string' && (raw.trim() === '' || ENV_NAME_PATTERN.test(raw.trim()))
+      ? { ok: raw.trim() }
+      : problem('must be the name of an environment variable (letters, digits and _), or empty')),
+  'ocr.purpose': define('ocr.purpose', 'rich_layout_recognition', (raw) =>
+    typeof raw === 'string' && (OCR_PURPOSES as readonly string[]).includes(raw)
+      ? { ok: raw as OcrPurpose }
+      : problem(`must be one of ${OCR_PURPOSES.map((p) => `"${p}"`).join(', ')}`)),
+  'ocr.grounding': define('ocr.grounding', true, (raw) =>
+    typeof raw === 'boolean' ? { ok: raw } : problem('must be true or false')),
+  'ocr.pricePerPage': define('ocr.pricePerPage', DEFAULT_OCR_PRICE_PER_PAGE_USD, (raw) =>
+    isNonNegativeNumber(raw) && raw <= 1 ? { ok: raw } : problem('must be a number of US dollars per page between 0 and 1')),
+  'ocr.maxFileMB': define('ocr.maxFileMB', 100, (raw) =>
+    typeof raw === 'number' && Number.isFinite(raw) && raw > 0 && raw <= 1_000
+      ? { ok: raw }
+      : problem('must be a number of megabytes greater than 0 and at most 1000')),
+  'ocr.maxPages': define('ocr.maxPages', 1_000, (raw) =>
+    isWholeNumber(raw, 1, 100_000) ? { ok: raw } : problem('must be a whole number of pages between 1 and 100000')),
+  'ocr.timeoutSeconds': define('ocr.timeoutSeconds', 180, (raw) =>
+    isWholeNumber(raw, 5, 3_600) ? { ok: raw } : problem('must be a whole number of seconds between 5 and 3600')),
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
@@ -563,6 +617,17 @@ export const SETTING_OWNERS: { readonly [K in SettingKey]: SettingOwner } = {
   'failover.firstTokenSeconds': 'user',
   'failover.stallSeconds': 'user',
   'statusBar.compact': 'any',
+  // Where documents are uploaded, with which key, and what extraction is billed: the user's alone.
+  'ocr.provider': 'user',
+  'ocr.baseUrl': 'user',
+  'ocr.model': 'user',
+  'ocr.apiKeyEnv': 'user',
+  'ocr.purpose': 'user',
+  'ocr.grounding': 'user',
+  'ocr.pricePerPage': 'user',
+  'ocr.maxFileMB': 'user',
+  'ocr.maxPages': 'user',
+  'ocr.timeoutSeconds': 'user',
 };
 
 /** The settings only the user's own settings may set (see SettingOwner). */

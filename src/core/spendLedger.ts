@@ -29,11 +29,14 @@ import { noPriceLabel, priceUsagePico, tokenCount, type ResolvedPrice } from './
 import { PRIMARY_PROVIDER_NAME } from './providers/providerSpec';
 import { estimateTokens, estimateTokensFromLength } from './tokenEstimate';
 
-/** Where a request came from. */
-export type Surface = 'completion' | 'chat' | 'command';
+/** Where a request came from; `ocr` is text extracted from an image or document (priced per page). */
+export type Surface = 'completion' | 'chat' | 'command' | 'ocr';
 
 /** Every surface, in display order. */
-export const SURFACES: readonly Surface[] = ['completion', 'chat', 'command'];
+export const SURFACES: readonly Surface[] = ['completion', 'chat', 'command', 'ocr'];
+
+/** How surfaces are named to the user (Show Spend, the status tooltip). */
+export const SURFACE_LABELS: Readonly<Record<Surface, string>> = { completion: 'completions', chat: 'chat', command: 'commands', ocr: 'OCR (documents)' };
 
 /** What `breakdown()` splits a scope by. */
 export type BreakdownBy = 'model' | 'surface' | 'provider';
@@ -54,6 +57,8 @@ export interface SpendTotals {
   readonly estimatedRequests: number;
   /** How many of the requests had no price (counted at $0 in costUsd and noCacheUsd). */
   readonly unpricedRequests: number;
+  /** Pages extracted (the `ocr` surface's records); present only when there were some. */
+  readonly pages?: number;
 }
 
 /** Totals as persisted: written before unpriced requests were counted, `unpricedRequests` is absent (read as 0). */
@@ -87,6 +92,8 @@ export interface SpendRecord {
    */
   readonly unpriced?: true;
   readonly finishReason?: string;
+  /** Pages extracted, on an `ocr` record; absent on other records and on records written before it existed. */
+  readonly pages?: number;
 }
 
 /** "Reset Session Spend" at `at`: the session restarts empty there, in every window. */
@@ -164,6 +171,13 @@ export interface RecordInput {
   /** From resolvePrice(); undefined when the table has no price for the model (recorded as unpriced). */
   readonly price: ResolvedPrice | undefined;
   readonly finishReason?: string;
+  /** Pages extracted (the `ocr` surface). */
+  readonly pages?: number;
+  /**
+   * A price per page instead of per token (DeepSeek's OCR tool): the cost is pages × usd, under `label`.
+   * Without it (and without `price`), an `ocr` record is unpriced.
+   */
+  readonly perPage?: { readonly usd: number; readonly label: string };
 }
 
 /** How events are folded; every window must use the same values. */
@@ -260,6 +274,7 @@ interface Tally {
   noCachePico: number;
   estimatedRequests: number;
   unpricedRequests: number;
+  pages: number;
 }
 
 interface Scope {
@@ -278,13 +293,18 @@ interface SessionScope extends Scope {
 }
 
 const emptyTally = (): Tally => ({
-  requests: 0, hitTokens: 0, missTokens: 0, outputTokens: 0, costPico: 0, noCachePico: 0, estimatedRequests: 0, unpricedRequests: 0,
+  requests: 0, hitTokens: 0, missTokens: 0, outputTokens: 0, costPico: 0, noCachePico: 0, estimatedRequests: 0, unpricedRequests: 0, pages: 0,
 });
+
+const emptySurfaces = (): Record<Surface, Tally> => ({ completion: emptyTally(), chat: emptyTally(), command: emptyTally(), ocr: emptyTally() });
+
+const mapSurfaces = <T>(f: (surface: Surface) => T): Record<Surface, T> =>
+  Object.fromEntries(SURFACES.map((surface) => [surface, f(surface)])) as Record<Surface, T>;
 
 const emptyScope = (): Scope => ({
   totals: emptyTally(),
   byModel: new Map(),
-  bySurface: { completion: emptyTally(), chat: emptyTally(), command: emptyTally() },
+  bySurface: emptySurfaces(),
   byProvider: new Map(),
   completions: new CompletionStats(),
 });
@@ -294,7 +314,7 @@ const cloneTallies = (m: Map<string, Tally>): Map<string, Tally> => new Map([...
 const cloneScope = (s: Scope): Scope => ({
   totals: { ...s.totals },
   byModel: cloneTallies(s.byModel),
-  bySurface: { completion: { ...s.bySurface.completion }, chat: { ...s.bySurface.chat }, command: { ...s.bySurface.command } },
+  bySurface: mapSurfaces((surface) => ({ ...s.bySurface[surface] })),
   byProvider: cloneTallies(s.byProvider),
   completions: s.completions.clone(),
 });
@@ -308,6 +328,7 @@ function addToTally(t: Tally, r: SpendRecord): void {
   t.noCachePico += toPicoUsd(r.noCacheUsd);
   t.estimatedRequests += r.estimated ? 1 : 0;
   t.unpricedRequests += r.unpriced ? 1 : 0;
+  t.pages += r.pages ?? 0;
 }
 
 /** The tally under `key`, created empty when missing. */
@@ -337,6 +358,7 @@ function totalsOf(t: Tally): SpendTotals {
     noCacheUsd: fromPicoUsd(t.noCachePico),
     estimatedRequests: t.estimatedRequests,
     unpricedRequests: t.unpricedRequests,
+    ...(t.pages > 0 ? { pages: t.pages } : {}),
   };
 }
 
@@ -355,7 +377,7 @@ function scopeToJson(scope: Scope): ScopeJson {
   return {
     totals: totalsOf(scope.totals),
     byModel: talliesToJson(scope.byModel),
-    bySurface: { completion: totalsOf(scope.bySurface.completion), chat: totalsOf(scope.bySurface.chat), command: totalsOf(scope.bySurface.command) },
+    bySurface: mapSurfaces((surface) => totalsOf(scope.bySurface[surface])),
     byProvider: talliesToJson(scope.byProvider),
     completions: scope.completions.snapshot(),
   };
@@ -632,7 +654,11 @@ export class SpendLedger {
     const tokens = estimated
       ? { hitTokens: 0, missTokens: tokensOf(usage.sent), outputTokens: tokensOf(usage.received) + reasoningTokens }
       : { hitTokens: tokenCount(usage.hitTokens), missTokens: tokenCount(usage.missTokens), outputTokens: tokenCount(usage.outputTokens) };
-    const pico = input.price ? priceUsagePico(input.price, tokens) : { total: 0, noCache: 0 };
+    const pages = input.pages !== undefined && Number.isSafeInteger(input.pages) && input.pages > 0 ? input.pages : 0;
+    const perPage = input.perPage && Number.isFinite(input.perPage.usd) && input.perPage.usd >= 0 ? input.perPage : undefined;
+    const pico = perPage
+      ? { total: toPicoUsd(perPage.usd) * pages, noCache: toPicoUsd(perPage.usd) * pages }
+      : input.price ? priceUsagePico(input.price, tokens) : { total: 0, noCache: 0 };
     const record: { -readonly [K in keyof SpendRecord]: SpendRecord[K] } = {
       id: this.newId(),
       at,
@@ -646,10 +672,11 @@ export class SpendLedger {
       costUsd: fromPicoUsd(pico.total),
       noCacheUsd: fromPicoUsd(pico.noCache),
       estimated,
-      priceLabel: input.price ? input.price.label : noPriceLabel(input.model),
+      priceLabel: perPage ? perPage.label : input.price ? input.price.label : noPriceLabel(input.model),
     };
-    if (!input.price) record.unpriced = true;
+    if (!input.price && !perPage) record.unpriced = true;
     if (input.finishReason !== undefined) record.finishReason = input.finishReason;
+    if (pages > 0) record.pages = pages;
     this.add([{ type: 'record', record }]);
     return record;
   }
@@ -738,7 +765,7 @@ export class SpendLedger {
   }
 
   /**
-   * Totals per model id, per surface (all three surfaces always present), or per provider ("DeepSeek" or a
+   * Totals per model id, per surface (every surface always present), or per provider ("DeepSeek" or a
    * fallback's name), for the session or all time.
    */
   breakdown(scope: 'session' | 'allTime', by: BreakdownBy): Readonly<Record<string, SpendTotals>> {
@@ -791,7 +818,7 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isAmount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-const isSurface = (v: unknown): v is Surface => v === 'completion' || v === 'chat' || v === 'command';
+const isSurface = (v: unknown): v is Surface => (SURFACES as readonly unknown[]).includes(v);
 
 function parseTally(v: unknown): Tally | undefined {
   if (!isRecord(v)) {
@@ -799,13 +826,14 @@ function parseTally(v: unknown): Tally | undefined {
   }
   const { requests, hitTokens, missTokens, outputTokens, costUsd, noCacheUsd, estimatedRequests } = v;
   const unpricedRequests = v.unpricedRequests ?? 0; // Absent: written before unpriced requests were counted.
+  const pages = v.pages ?? 0; // Absent: no pages (or written before OCR was counted).
   if (!isCount(requests) || !isCount(hitTokens) || !isCount(missTokens) || !isCount(outputTokens)
     || !isAmount(costUsd) || !isAmount(noCacheUsd) || !isCount(estimatedRequests) || estimatedRequests > requests
-    || !isCount(unpricedRequests) || unpricedRequests > requests) {
+    || !isCount(unpricedRequests) || unpricedRequests > requests || !isCount(pages)) {
     return undefined;
   }
   return {
-    requests, hitTokens, missTokens, outputTokens, costPico: toPicoUsd(costUsd), noCachePico: toPicoUsd(noCacheUsd), estimatedRequests, unpricedRequests,
+    requests, hitTokens, missTokens, outputTokens, costPico: toPicoUsd(costUsd), noCachePico: toPicoUsd(noCacheUsd), estimatedRequests, unpricedRequests, pages,
   };
 }
 
@@ -819,8 +847,9 @@ function countsAddUp(whole: Tally, parts: Iterable<Tally>): boolean {
     sum.outputTokens += p.outputTokens;
     sum.estimatedRequests += p.estimatedRequests;
     sum.unpricedRequests += p.unpricedRequests;
+    sum.pages += p.pages;
   }
-  return sum.requests === whole.requests && sum.hitTokens === whole.hitTokens && sum.missTokens === whole.missTokens
+  return sum.pages === whole.pages && sum.requests === whole.requests && sum.hitTokens === whole.hitTokens && sum.missTokens === whole.missTokens
     && sum.outputTokens === whole.outputTokens && sum.estimatedRequests === whole.estimatedRequests
     && sum.unpricedRequests === whole.unpricedRequests;
 }
@@ -829,7 +858,7 @@ function countsAddUp(whole: Tally, parts: Iterable<Tally>): boolean {
 function fitsIn(part: Tally, whole: Tally): boolean {
   return part.requests <= whole.requests && part.hitTokens <= whole.hitTokens && part.missTokens <= whole.missTokens
     && part.outputTokens <= whole.outputTokens && part.estimatedRequests <= whole.estimatedRequests
-    && part.unpricedRequests <= whole.unpricedRequests;
+    && part.unpricedRequests <= whole.unpricedRequests && part.pages <= whole.pages;
 }
 
 /** whole − part, field by field (money clamped at 0: it is not checked to add up). */
@@ -843,6 +872,7 @@ function tallyMinus(whole: Tally, part: Tally): Tally {
     noCachePico: Math.max(0, whole.noCachePico - part.noCachePico),
     estimatedRequests: whole.estimatedRequests - part.estimatedRequests,
     unpricedRequests: whole.unpricedRequests - part.unpricedRequests,
+    pages: whole.pages - part.pages,
   };
 }
 
@@ -889,12 +919,14 @@ function parseScope(v: unknown): ScopeRead | undefined {
   const completion = parseTally(v.bySurface.completion);
   const chat = parseTally(v.bySurface.chat);
   const command = parseTally(v.bySurface.command);
-  if (!totals || !byModel || !completion || !chat || !command || !completions || (v.byProvider !== undefined && !byProvider)
-    || !countsAddUp(totals, byModel.values()) || !countsAddUp(totals, [completion, chat, command])
+  // Absent: written before extractions were recorded (none, then).
+  const ocr = v.bySurface.ocr === undefined ? emptyTally() : parseTally(v.bySurface.ocr);
+  if (!totals || !byModel || !completion || !chat || !command || !ocr || !completions || (v.byProvider !== undefined && !byProvider)
+    || !countsAddUp(totals, byModel.values()) || !countsAddUp(totals, [completion, chat, command, ocr])
     || (byProvider && !countsAddUp(totals, byProvider.values()))) {
     return undefined;
   }
-  return { totals, byModel, bySurface: { completion, chat, command }, byProvider, completions };
+  return { totals, byModel, bySurface: { completion, chat, command, ocr }, byProvider, completions };
 }
 
 /** The records of a session that started at `startedAt` (none when no session has started). */
@@ -935,11 +967,12 @@ export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | O
   if (!isRecord(v)) {
     return undefined;
   }
-  const { id, at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, unpriced, finishReason } = v;
+  const { id, at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, unpriced, finishReason, pages } = v;
   if ((!withoutId && (typeof id !== 'string' || id === '')) || !isAmount(at) || typeof model !== 'string' || typeof provider !== 'string' || !isSurface(surface)
     || !isCount(hitTokens) || !isCount(missTokens) || !isCount(outputTokens) || !isCount(reasoningTokens)
     || !isAmount(costUsd) || !isAmount(noCacheUsd) || typeof estimated !== 'boolean' || typeof priceLabel !== 'string'
-    || (unpriced !== undefined && typeof unpriced !== 'boolean') || (finishReason !== undefined && typeof finishReason !== 'string')) {
+    || (unpriced !== undefined && typeof unpriced !== 'boolean') || (finishReason !== undefined && typeof finishReason !== 'string')
+    || (pages !== undefined && !isCount(pages))) {
     return undefined;
   }
   const record: { -readonly [K in keyof SpendRecord]: SpendRecord[K] } = {
@@ -947,6 +980,7 @@ export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | O
   };
   if (unpriced === true) record.unpriced = true;
   if (typeof finishReason === 'string') record.finishReason = finishReason;
+  if (typeof pages === 'number' && pages > 0) record.pages = pages;
   if (withoutId) {
     const { id: _id, ...rest } = record;
     return rest;

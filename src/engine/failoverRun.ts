@@ -26,6 +26,8 @@ export interface ProviderTarget {
 /** A prompt as a surface built it for one provider's window. */
 export interface BuiltPrompt {
   readonly messages: readonly ChatMessage[];
+  /** The names of the images it carries (sha256 of the bytes → "screenshot.png"), for Show Last Request. */
+  readonly imageNames?: ReadonlyMap<string, string>;
 }
 
 export interface AttemptReport<B> {
@@ -57,7 +59,7 @@ export interface FailoverInput<B extends BuiltPrompt> {
   readonly sink?: () => AttemptSink;
   readonly onSwitch?: (event: ProviderSwitchEvent) => void;
   /** Just before each attempt goes out, with exactly what it sends. */
-  readonly onSend?: (target: ProviderTarget, messages: readonly ChatMessage[]) => void;
+  readonly onSend?: (target: ProviderTarget, messages: readonly ChatMessage[], built: B) => void;
   /** After each attempt (the engine records its spend here, so nothing billed is lost). */
   readonly onAttempt?: (report: AttemptReport<B>) => void;
   /** A refused model id: the target to try again with, once (DeepSeek's ids that heal). */
@@ -79,6 +81,15 @@ export interface FailoverOutcome<B> {
   readonly switches: readonly ProviderSwitchEvent[];
   /** Providers not tried because their circuit breaker is open (DeepSeek, while it keeps failing). */
   readonly skipped: readonly string[];
+}
+
+/**
+ * The targets a request may go to when it carries `images` image parts: with none, all of them; with some, those
+ * whose model takes images (`takesImages`), and the names of the others (skipped for this request only).
+ */
+export function targetsForImages<T extends ProviderTarget>(targets: readonly T[], images: number, takesImages: (target: T) => boolean): { readonly targets: T[]; readonly skipped: string[] } {
+  if (images === 0) return { targets: [...targets], skipped: [] };
+  return { targets: targets.filter(takesImages), skipped: targets.filter((t) => !takesImages(t)).map((t) => t.spec.name) };
 }
 
 function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
@@ -137,7 +148,7 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
       const built = buildFor(target.limits);
       firstBuilt ??= built;
       const messages = input.prepare(built);
-      input.onSend?.(target, messages);
+      input.onSend?.(target, messages, built);
       const sink = input.sink?.();
       const maxTokens = input.maxTokens ? Math.min(input.maxTokens, target.limits.maxOutputTokens) : undefined;
       const result = await target.client.streamChat(

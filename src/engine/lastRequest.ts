@@ -1,4 +1,6 @@
-import type { ChatMessage } from '../api/types';
+import { createHash } from 'crypto';
+import type { ChatContentPart, ChatMessage } from '../api/types';
+import { parseDataUrl } from '../core/prompt/contentParts';
 import type { RedactionFinding } from '../core/redaction/redactor';
 import { RedactionSummary } from '../core/redaction/redactor';
 
@@ -15,6 +17,33 @@ export interface LastRequest {
   readonly messages: readonly ChatMessage[];
   readonly redacted: boolean;
   readonly findings: readonly RedactionFinding[];
+  /** The names the user gave the images sent (sha256 of the bytes → "screenshot.png"), for their one-line entries. */
+  readonly imageNames?: ReadonlyMap<string, string>;
+}
+
+/** "812 B", "24.1 KB", "3.2 MB". */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** One line for an image part, never its bytes: `[image: screenshot.png · image/png · 24.1 KB · sha256 3f2a9c1b…]`. */
+export function imagePartLine(url: string, names?: ReadonlyMap<string, string>): string {
+  const parsed = parseDataUrl(url);
+  if (!parsed) {
+    // Not a data URL (the product sends none such): say where it points, without any query string.
+    return `[image: ${url.replace(/[?#].*$/s, '').slice(0, 200)}]`;
+  }
+  const sha = createHash('sha256').update(parsed.data).digest('hex');
+  const name = names?.get(sha);
+  return `[image: ${name ? `${name} · ` : ''}${parsed.mime} · ${formatBytes(parsed.data.byteLength)} · sha256 ${sha.slice(0, 8)}…]`;
+}
+
+function renderPart(part: ChatContentPart, names: ReadonlyMap<string, string> | undefined): string[] {
+  if (part.type === 'image_url') return [imagePartLine(part.image_url.url, names), ''];
+  const fence = fenceFor(part.text);
+  return [`${fence}text`, part.text, fence, ''];
 }
 
 function fenceFor(text: string): string {
@@ -48,9 +77,18 @@ export function renderLastRequest(last: LastRequest | undefined): string {
     }
   }
   lines.push('', `## Messages (${last.messages.length}), exactly as sent`, '');
+  const images = last.messages.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((p) => p.type === 'image_url').length), 0);
+  if (images > 0) {
+    lines.splice(lines.indexOf(`## Messages (${last.messages.length}), exactly as sent`), 0,
+      `${images} image(s) sent as they are: redaction covers text, not what an image shows.`, '');
+  }
   last.messages.forEach((m, i) => {
-    const fence = fenceFor(m.content);
-    lines.push(`### ${i + 1}. ${m.role}`, '', `${fence}text`, m.content, fence, '');
+    if (typeof m.content === 'string') {
+      const fence = fenceFor(m.content);
+      lines.push(`### ${i + 1}. ${m.role}`, '', `${fence}text`, m.content, fence, '');
+      return;
+    }
+    lines.push(`### ${i + 1}. ${m.role} (${m.content.length} parts)`, '', ...m.content.flatMap((p) => renderPart(p, last.imageNames)));
   });
   return `${lines.join('\n')}\n`;
 }

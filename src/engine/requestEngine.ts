@@ -9,19 +9,19 @@ import type { ApiFailure } from '../core/apiErrors';
 import { BudgetGate, estimateRequestCostUsd, type BudgetPolicy, type BudgetReservation } from '../core/budget';
 import type { EndpointObserver } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
-import { recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
+import { modelTakesImages, noVisionMessage, recoverFromModelError, type ModelLimits, type ModelRole } from '../core/models';
 import { spendInputFor } from '../core/providers/attemptBilling';
 import { fallbackLimits, providerChain, type ProviderSpec } from '../core/providers/providerSpec';
 import { onceSucceeded } from '../core/onceSucceeded';
 import type { SpendRecord, Surface } from '../core/spendLedger';
-import { estimateTokens } from '../core/tokenEstimate';
+import { contentTokens } from '../core/prompt/contentParts';
 import type { ConfigurationService } from '../config/settings';
 import { toAbortSignal } from '../platform/cancellation';
 import type { Notifier } from '../platform/notifier';
 import type { SpendService } from '../spend/spendService';
 import type { RoleModel, RoleModels } from './roleModels';
 import type { EngineEvent, ProviderSwitchEvent } from './engineEvents';
-import { runWithFailover, type AttemptReport, type BuiltPrompt, type ProviderTarget } from './failoverRun';
+import { runWithFailover, targetsForImages, type AttemptReport, type BuiltPrompt, type ProviderTarget } from './failoverRun';
 import { ProviderHealth, type ProviderStatus, type ServingState } from './providerHealth';
 import { ProviderClients, type FallbackKeySource } from './providerClients';
 import { redactingPreparer, restoringSink } from './redactedStream';
@@ -81,6 +81,8 @@ export type EngineResult<B extends BuiltPrompt = BuiltPrompt> = ChatResult & {
   readonly switches: readonly ProviderSwitchEvent[];
   /** Providers skipped because their circuit breaker is open. */
   readonly skipped: readonly string[];
+  /** Fallback providers left out of this request because it carries images and their model takes none. */
+  readonly skippedForImages?: readonly string[];
   /** Every attempt's ledger record, failed and interrupted ones included. */
   readonly records: readonly SpendRecord[];
   /** The prompt the answering attempt sent, and the one built for the first provider tried. */
@@ -106,6 +108,11 @@ function notSentResult(model: string, failure: ApiFailure, provider: ProviderSpe
 }
 
 
+
+/** How many image parts the messages carry. */
+export function imagePartCount(messages: readonly ChatMessage[]): number {
+  return messages.reduce((n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((p) => p.type === 'image_url').length), 0);
+}
 
 /** What the request carries for its role's thinking, as Show Last Request says it. */
 function thinkingText(use: RoleModel): string | undefined {
@@ -253,8 +260,18 @@ export class RequestEngine implements vscode.Disposable {
       }
     }
     const primary: ProviderTarget = this.primaryTarget(primarySpec, client, use);
-    const fallbacks = await this.fallbackTargets(task.role, fallbackSpecs, { endpoint: primarySpec.endpoint, apiKey });
+    const keyed = await this.fallbackTargets(task.role, fallbackSpecs, { endpoint: primarySpec.endpoint, apiKey });
     const firstBuilt = task.build(primary.limits);
+    // A request with images goes only to models that take them: never sent to DeepSeek's model when it does
+    // not (the user is told how to fix it), and fallbacks whose model does not are left out of this request.
+    const images = imagePartCount(firstBuilt.messages);
+    const overrides = this.settings.get('models.limits');
+    if (images > 0 && !use.vision) {
+      this.logger.info(`chat: ${images} image(s) and ${use.model} takes none; not sent`);
+      return notSentResult(use.model, { kind: 'model', retryable: false, message: noVisionMessage(use.model) }, primarySpec);
+    }
+    const { targets: fallbacks, skipped: skippedForImages } = targetsForImages(keyed, images, (t) => modelTakesImages(t.model, overrides));
+    for (const name of skippedForImages) this.logger.info(`providers: ${name}: skipped for this request, its model takes no images`);
     const reservation = await this.admit(use.model, task.role, task.maxTokens, firstBuilt.messages, task.budget, fallbacks);
     if (!reservation) {
       return { notSent: 'budget' };
@@ -275,12 +292,13 @@ export class RequestEngine implements vscode.Disposable {
         health: this.health,
         timeouts: (_target, hasNext) => this.timeoutsFor(hasNext),
         log: (message) => this.logger.info(`providers: ${message}`),
-        onSend: (target, messages) => {
+        onSend: (target, messages, built) => {
           const findings = preparer.findingsOf(messages);
           const thinking = target.spec.primary ? thinkingText(this.describeTarget(target, use)) : undefined;
           this.last = {
             at: Date.now(), surface: task.surface, model: target.model, ...(thinking ? { thinking } : {}),
             provider: target.spec.name, endpoint: target.client.endpoint, messages, redacted: redact, findings,
+            ...(built.imageNames ? { imageNames: built.imageNames } : {}),
           };
           this.lastEmitter.fire();
         },
@@ -313,6 +331,7 @@ export class RequestEngine implements vscode.Disposable {
         endpoint: outcome.target.client.endpoint,
         switches: outcome.switches,
         skipped: outcome.skipped,
+        ...(skippedForImages.length > 0 ? { skippedForImages } : {}),
         records,
         built: outcome.built,
         firstBuilt: outcome.firstBuilt,
@@ -462,7 +481,7 @@ export class RequestEngine implements vscode.Disposable {
     let nextEstimateUsd = 0;
     if (budgetUsd > 0) {
       await this.spend.refresh(); // Other windows' spend counts against the same session.
-      const promptTokens = messages.reduce((n, m) => n + estimateTokens(m.content), 0);
+      const promptTokens = messages.reduce((n, m) => n + contentTokens(m.content), 0);
       const output = maxTokens ?? EXPECTED_OUTPUT_TOKENS[role];
       nextEstimateUsd = Math.max(
         estimateRequestCostUsd(this.spend.priceFor(model), promptTokens, output),

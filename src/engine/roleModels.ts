@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger';
 import {
   decideThinking,
   modelLimits,
+  modelTakesImages,
   resolveRoleModel,
   roleLabel,
   type ModelRole,
@@ -39,6 +40,8 @@ export interface RoleModel {
   readonly switched?: ModelSwitch;
   readonly decision: ThinkingDecision;
   readonly limits: ResolvedLimits;
+  /** Whether `model` takes images (`image_url` parts): core/models.ts `modelTakesImages`. */
+  readonly vision: boolean;
   /** "Chat · deepseek-flash", "Reasoner · deepseek-flash, thinking high". */
   readonly label: string;
 }
@@ -109,6 +112,7 @@ export class RoleModels implements vscode.Disposable {
       ...(switched ? { switched } : {}),
       decision,
       limits: modelLimits(model, this.deps.settings.get('models.limits')),
+      vision: modelTakesImages(model, this.deps.settings.get('models.limits')),
       label: roleLabel(role, model, decision),
     };
   }

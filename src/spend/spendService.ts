@@ -125,6 +125,15 @@ export class SpendService implements vscode.Disposable {
     return record;
   }
 
+  /**
+   * Records one extraction (surface `ocr`): DeepSeek's OCR tool priced per page (an estimate); an endpoint
+   * with no per-page price (a self-hosted one) unpriced. Tokens from the endpoint's usage when it reported any.
+   */
+  recordOcr(input: OcrRecordInput): SpendRecord {
+    void input;
+    throw new Error('recordOcr: not implemented yet');
+  }
+
   /** An inline completion was displayed (the provider's handleDidShowCompletionItem). */
   recordCompletionShown(): void {
     this.shownShared().recordCompletionUsage('shown');
@@ -244,6 +253,18 @@ export class SpendService implements vscode.Disposable {
     this.focus.dispose();
     this.emitter.dispose();
   }
+}
+
+/** One extraction, as recordOcr takes it. */
+export interface OcrRecordInput {
+  readonly provider: string;
+  readonly model: string;
+  readonly pages: number;
+  /** USD per page; undefined = no price (a self-hosted endpoint): recorded as unpriced. */
+  readonly pricePerPageUsd: number | undefined;
+  /** The base URL the file went to (the simulator's extractions go to its own ledger). */
+  readonly endpoint: string;
+  readonly usage?: { readonly promptTokens: number; readonly outputTokens: number };
 }
 
 /** Unpriced requests per provider (those with some); undefined when there are none. */

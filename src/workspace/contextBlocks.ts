@@ -26,17 +26,65 @@ export function summarisePackageJson(text: string): string {
   }
 }
 
+/** Text extracted from a document or image the user attached (OCR): a `document` block, redacted like any file. */
+export interface AttachedDocument {
+  /** Its label and block id, e.g. "docs/spec.pdf" or "pasted image.png". */
+  readonly id: string;
+  readonly markdown: string;
+  readonly pages: number;
+  /** core/documents/types.ts DocumentFormat, e.g. "pdf", "png". */
+  readonly format: string;
+}
+
+/** An image the user attached to go to the model as an image (a vision model's `image_url` part). */
+export interface AttachedImage {
+  /** What the user attached, e.g. "screenshot.png". */
+  readonly name: string;
+  /** `image/png`, `image/jpeg`, `image/gif` or `image/webp`. */
+  readonly mime: string;
+  readonly data: Uint8Array;
+  readonly width?: number;
+  readonly height?: number;
+}
+
 export interface CollectOptions {
   readonly includeCurrentFile: boolean;
   readonly includeSelection: boolean;
   /** Pinned files, as URIs (read here through the ContextService's read policy). */
   readonly pinned: readonly vscode.Uri[];
+  /** Extracted text of attached documents (already allowed by the read policy and extracted by the host). */
+  readonly documents?: readonly AttachedDocument[];
+  /** Images attached to go to the model as images, in the order attached. */
+  readonly images?: readonly AttachedImage[];
 }
 
 export interface CollectedContext {
   readonly blocks: ContextBlock[];
   readonly labels: string[];
   readonly pieces: ContextPieces | undefined;
+  /** The images of CollectOptions, passed on for the turn's user message. */
+  readonly images: readonly AttachedImage[];
+}
+
+/** The document block's title: "spec.pdf (extracted text, 3 pages)". */
+export function documentTitle(doc: Pick<AttachedDocument, 'id' | 'pages'>): string {
+  return `${doc.id} (extracted text, ${doc.pages} page${doc.pages === 1 ? '' : 's'})`;
+}
+
+/** The chip label of an attached document: "spec.pdf (text, 3 pages)". */
+export function documentLabel(doc: Pick<AttachedDocument, 'id' | 'pages'>): string {
+  return `${doc.id} (text, ${doc.pages} page${doc.pages === 1 ? '' : 's'})`;
+}
+
+/** The blocks of attached documents, and their labels (pure: no workspace read). */
+export function documentBlocks(documents: readonly AttachedDocument[]): { blocks: ContextBlock[]; labels: string[] } {
+  const blocks: ContextBlock[] = [];
+  const labels: string[] = [];
+  for (const doc of documents) {
+    blocks.push({ kind: 'document', id: doc.id, title: documentTitle(doc), content: doc.markdown });
+    labels.push(documentLabel(doc));
+  }
+  return { blocks, labels };
 }
 
 /**
@@ -72,6 +120,9 @@ export async function collectContext(service: ContextService, editor: vscode.Tex
     blocks.push({ kind: 'pinnedFile', id: rel, title: rel, content: open?.isDirty ? open.getText() : read.text });
     labels.push(rel);
   }
+  const docs = documentBlocks(options.documents ?? []);
+  blocks.push(...docs.blocks);
+  labels.push(...docs.labels);
   if (pieces) {
     for (const def of pieces.relatedDefinitions) {
       if (def.text) {
@@ -93,5 +144,7 @@ export async function collectContext(service: ContextService, editor: vscode.Tex
     labels.push(`selection ${where}`);
   }
   if (pieces?.relatedDefinitions.length) labels.push(`${pieces.relatedDefinitions.length} related definition(s)`);
-  return { blocks, labels, pieces };
+  const images = options.images ?? [];
+  labels.push(...images.map((image) => `${image.name} (image)`));
+  return { blocks, labels, pieces, images };
 }

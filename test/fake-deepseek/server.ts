@@ -1,13 +1,42 @@
+import { createHash } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo, Socket } from 'net';
+import { plainText, richText } from './documentBlocks';
+import { MultipartError, parseMultipart } from './multipart';
 import { PrefixCacheSimulator } from './prefixCache';
+import { countPages, documentText, recognise, UnsupportedDocument, type RecognisedDocument } from './recognition';
 import { SIMULATOR_BAD_KEY, simulatedReply } from './simulatedAnswers';
 import { countTokens, tokenize } from './tokenizer';
-import type { Fault, FakeConfig, LoggedRequest, ScriptedReply } from './types';
+import type { Fault, FakeConfig, LoggedOcrUpload, LoggedRequest, ScriptedReply } from './types';
+import {
+  describeImage,
+  hasImageParts,
+  ImagePartError,
+  promptTokensWithImages,
+  readImageParts,
+  visionOcrAnswer,
+  visionOcrRequest,
+  type ImagePart,
+} from './visionParts';
 
 export * from './types';
 
 const CONTROL_PREFIX = '/__fake';
+
+const MIB = 1024 * 1024;
+
+/** The model id DeepSeek's OCR tool answers with. */
+export const OCR_TOOL_MODEL = 'deepseek-ocr-2';
+
+/** The open weights' id, as a self-hosted vLLM/SGLang endpoint serves them. */
+export const SELF_HOSTED_OCR_MODEL = 'deepseek-ai/DeepSeek-OCR-2';
+
+const OCR_PURPOSES: readonly string[] = ['text_recognition', 'rich_layout_recognition'];
+
+/** Config for an instance that plays a self-hosted DeepSeek-OCR-2 behind an OpenAI-compatible endpoint. */
+export function selfHostedOcrConfig(): Partial<FakeConfig> {
+  return { models: [SELF_HOSTED_OCR_MODEL], aliases: {}, fimModels: [], visionModels: [SELF_HOSTED_OCR_MODEL], ocrTool: false };
+}
 
 type ModelPreset = Pick<FakeConfig, 'models' | 'aliases' | 'reasoningModels' | 'fimModels'>;
 
@@ -55,7 +84,21 @@ export function defaultConfig(): FakeConfig {
     cacheUnitTokens: 64,
     simulator: false,
     openAiCompletions: false,
+    ocrTool: true,
+    ocrMaxBytes: 100 * MIB,
+    ocrMaxPages: 1000,
+    ocrMsPerPage: 0,
+    visionModels: ['deepseek-flash', 'deepseek-v4-flash', SELF_HOSTED_OCR_MODEL],
+    chatMaxRequestBytes: 48 * MIB,
   };
+}
+
+/** "100 MiB", "1.5 KiB", "512 bytes": a limit or a size as an error message gives it. */
+export function formatBytes(n: number): string {
+  const unit = n >= MIB ? { size: MIB, name: 'MiB' } : n >= 1024 ? { size: 1024, name: 'KiB' } : undefined;
+  if (!unit) return `${n} bytes`;
+  const value = n / unit.size;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit.name}`;
 }
 
 interface ChatMessage {
@@ -65,7 +108,7 @@ interface ChatMessage {
 }
 
 /** Routes that generate text: the only ones the body faults (`keepAlive`, `stall`, …) act on. */
-const GENERATING_ROUTES: readonly string[] = ['/chat/completions', '/beta/chat/completions', '/beta/completions', '/completions'];
+const GENERATING_ROUTES: readonly string[] = ['/chat/completions', '/beta/chat/completions', '/beta/completions', '/completions', '/tools/ocr'];
 const BODY_FAULTS: ReadonlySet<Fault['kind']> = new Set(['keepAlive', 'stall', 'drop', 'malformed', 'truncated']);
 
 /** A fault that changes the body of a 200 answer after it started (all body faults but `keepAlive`). */
@@ -126,10 +169,11 @@ export function serializeMessages(messages: readonly ChatMessage[]): string {
 
 /**
  * A local, OpenAI-compatible fake of the DeepSeek API for tests and the offline simulator. It serves chat
- * (streamed and not, with `reasoning_content`), FIM, models and balance as today's API does (V4 ids, the
- * `thinking` switch, `reasoning_effort`, DeepSeek's refusal of retired ids) or, with `legacyEndpoint`, as a
- * compatible endpoint serving the pre-V4 ids; simulates the prefix cache; logs every request; and injects
- * faults. A control API under `/__fake/` lets another process drive it.
+ * (streamed and not, with `reasoning_content`, image parts on the vision models), FIM, models, balance and the
+ * OCR tool (`/tools/ocr`) as today's API does (V4 ids, the `thinking` switch, `reasoning_effort`, DeepSeek's
+ * refusal of retired ids) or, with `legacyEndpoint`, as a compatible endpoint serving the pre-V4 ids, or, with
+ * `selfHostedOcrConfig()`, as a vLLM host of DeepSeek-OCR-2; simulates the prefix cache; logs every request;
+ * and injects faults. A control API under `/__fake/` lets another process drive it.
  */
 export class FakeDeepSeekServer {
   private server: http.Server | undefined;
@@ -235,9 +279,11 @@ export class FakeDeepSeekServer {
     if (this.config.simulator) res.setHeader('x-deepseek-simulator', '1');
     const url = new URL(req.url ?? '/', 'http://fake');
     const route = url.pathname.replace(/^\/v1(?=\/)/, '').replace(/\/+$/, '') || '/';
+    const raw = await readBody(req);
+    // The OCR tool takes multipart (read below, binary-safe); every other route JSON.
     let body: unknown;
     try {
-      body = await readJson(req);
+      body = route === '/tools/ocr' ? undefined : parseJson(raw);
     } catch {
       this.sendError(res, 400, 'Request body is not valid JSON', 'invalid_request_error');
       return;
@@ -264,8 +310,8 @@ export class FakeDeepSeekServer {
       }
     });
 
-    const known = ['/chat/completions', '/beta/chat/completions', '/beta/completions', '/completions', '/models', '/user/balance'];
-    if (!known.includes(route)) {
+    const known = ['/chat/completions', '/beta/chat/completions', '/beta/completions', '/completions', '/models', '/user/balance', '/tools/ocr'];
+    if (!known.includes(route) || (route === '/tools/ocr' && !this.config.ocrTool)) {
       entry.outcome = 'error:404';
       this.sendError(res, 404, `Not found: ${url.pathname}`, 'invalid_request_error');
       return;
@@ -334,7 +380,10 @@ export class FakeDeepSeekServer {
         return;
       case '/chat/completions':
       case '/beta/chat/completions':
-        await this.handleChat(body, entry, fault, res);
+        await this.handleChat(body, raw.length, entry, fault, res);
+        return;
+      case '/tools/ocr':
+        await this.handleOcr(raw, req.headers['content-type'], entry, fault, res);
         return;
       default:
         await this.handleFim(body, entry, fault, res, route);
@@ -410,7 +459,7 @@ export class FakeDeepSeekServer {
     return enabled ? { enabled, effort: effort ?? 'high' } : { enabled };
   }
 
-  private nextReply(messages: readonly ChatMessage[], reasoning: boolean): ScriptedReply {
+  private nextReply(messages: readonly ChatMessage[], reasoning: boolean, images: readonly ImagePart[]): ScriptedReply {
     const scripted = this.config.replies.shift();
     if (scripted) {
       return scripted;
@@ -419,16 +468,49 @@ export class FakeDeepSeekServer {
       return simulatedReply(messages, reasoning);
     }
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-    const question = typeof lastUser?.content === 'string' ? lastUser.content.trim() : '';
+    const question = typeof lastUser?.content === 'string'
+      ? lastUser.content.trim()
+      : Array.isArray(lastUser?.content)
+        ? lastUser.content.filter((p) => isRecord(p) && p.type === 'text').map((p) => String((p as { text?: unknown }).text ?? '')).join('\n').trim()
+        : '';
     const short = question.length > 80 ? `${question.slice(0, 77)}…` : question;
     const who = 'the fake DeepSeek server';
+    const seen = images.map((image) => `${describeImage(image)}\n\n`).join('');
     return {
       ...(reasoning ? { reasoning: `The user asks: "${short}". I will answer briefly and note that this is ${who}.` } : {}),
-      content: `This answer comes from ${who}.\n\nYou asked: **${short || '(nothing)'}**\n\n\`\`\`ts\nconst answer = 42;\n\`\`\``,
+      content: `This answer comes from ${who}.\n\n${seen}You asked: **${short || '(nothing)'}**\n\n\`\`\`ts\nconst answer = 42;\n\`\`\``,
     };
   }
 
-  private async handleChat(body: unknown, entry: LoggedRequest, fault: Fault | undefined, res: http.ServerResponse): Promise<void> {
+  /**
+   * A chat request's image parts, validated against the model and the formats it takes; undefined after
+   * answering 400. Requests without images give an empty list.
+   */
+  private chatImages(messages: readonly ChatMessage[], served: string, model: string, res: http.ServerResponse, entry: LoggedRequest): ImagePart[] | undefined {
+    if (!hasImageParts(messages)) {
+      return [];
+    }
+    if (!this.config.visionModels.includes(served) && !this.config.visionModels.includes(model)) {
+      this.refuse(res, entry, 400, `${model} does not support image input`);
+      return undefined;
+    }
+    try {
+      const images = readImageParts(messages);
+      entry.images = images.map(({ format: _format, ...logged }) => logged);
+      return images;
+    } catch (err) {
+      if (!(err instanceof ImagePartError)) throw err;
+      this.refuse(res, entry, 400, err.message);
+      return undefined;
+    }
+  }
+
+  private async handleChat(body: unknown, rawBytes: number, entry: LoggedRequest, fault: Fault | undefined, res: http.ServerResponse): Promise<void> {
+    if (rawBytes > this.config.chatMaxRequestBytes) {
+      entry.outcome = 'error:413';
+      this.sendError(res, 413, `Request too large: ${formatBytes(rawBytes)} exceeds the ${formatBytes(this.config.chatMaxRequestBytes)} limit`, 'invalid_request_error');
+      return;
+    }
     if (!isRecord(body) || !Array.isArray(body.messages) || body.messages.length === 0) {
       entry.outcome = 'error:400';
       this.sendError(res, 400, 'messages: field required', 'invalid_request_error');
@@ -440,21 +522,28 @@ export class FakeDeepSeekServer {
     }
     const model = body.model as string;
     const messages = body.messages as ChatMessage[];
+    const images = this.chatImages(messages, served, model, res, entry);
+    if (!images) {
+      return;
+    }
     const thinking = this.decideThinking(body, served, res, entry);
     if (!thinking) {
       return;
     }
-    entry.thinking = thinking;
-    const reasoning = thinking.enabled;
+    const ocr = visionOcrRequest(messages);
+    const ocrImage = ocr ? images[ocr.partIndex] : undefined;
+    // DeepSeek-OCR-2's prompts get no thinking: the answer is the document's text.
+    const reasoning = thinking.enabled && !ocrImage;
+    entry.thinking = reasoning ? thinking : { enabled: false };
     if (reasoning && body.logprobs === true) {
       this.refuse(res, entry, 400, 'logprobs is not supported in thinking mode');
       return;
     }
-    const prompt = tokenize(serializeMessages(messages));
+    const prompt = images.length ? promptTokensWithImages(messages, images) : tokenize(serializeMessages(messages));
     const cache = this.cache.lookupAndStore(prompt);
     entry.cache = cache;
 
-    const reply = this.nextReply(messages, reasoning);
+    const reply = ocr && ocrImage ? { content: visionOcrAnswer(ocrImage, ocr) } : this.nextReply(messages, reasoning, images);
     const limit = typeof body.max_tokens === 'number' && body.max_tokens > 0 ? body.max_tokens : Infinity;
     let reasoningText = reasoning ? reply.reasoning ?? '' : '';
     let contentText = reply.content;
@@ -592,6 +681,82 @@ export class FakeDeepSeekServer {
     }));
     chunks.push({ ...base, choices: [{ index: 0, text: '', logprobs: null, finish_reason: finishReason }], usage });
     await this.stream(res, entry, fault, chunks);
+  }
+
+  /**
+   * DeepSeek's OCR tool: multipart `file` + `purpose`, limits checked before any work, then `ocrMsPerPage` per
+   * page (given up when the client goes), then `{id, object: "ocr.result", model, pages, usage: {pages}}`.
+   */
+  private async handleOcr(raw: Buffer, contentType: string | undefined, entry: LoggedRequest, fault: Fault | undefined, res: http.ServerResponse): Promise<void> {
+    let file: { filename?: string; contentType?: string; data: Buffer } | undefined;
+    let purpose: string | undefined;
+    try {
+      const parts = parseMultipart(raw, contentType);
+      file = parts.find((p) => p.name === 'file');
+      purpose = parts.find((p) => p.name === 'purpose')?.data.toString('utf8').trim();
+    } catch (err) {
+      if (!(err instanceof MultipartError)) throw err;
+      entry.body = { bytes: 0, sha256: '' } satisfies LoggedOcrUpload;
+      this.refuse(res, entry, 400, err.message);
+      return;
+    }
+    const upload: LoggedOcrUpload = {
+      ...(purpose !== undefined ? { purpose } : {}),
+      ...(file?.filename !== undefined ? { filename: file.filename } : {}),
+      ...(file?.contentType !== undefined ? { contentType: file.contentType } : {}),
+      bytes: file?.data.length ?? 0,
+      sha256: file ? createHash('sha256').update(file.data).digest('hex') : '',
+    };
+    entry.body = upload;
+    if (!file) {
+      this.refuse(res, entry, 400, 'file: field required (multipart/form-data field "file")');
+      return;
+    }
+    if (purpose === undefined) {
+      this.refuse(res, entry, 400, 'purpose: field required ("text_recognition" or "rich_layout_recognition")');
+      return;
+    }
+    if (!OCR_PURPOSES.includes(purpose)) {
+      this.refuse(res, entry, 400, `Invalid value for purpose: ${JSON.stringify(purpose)}; expected "text_recognition" or "rich_layout_recognition"`);
+      return;
+    }
+    if (file.data.length === 0) {
+      this.refuse(res, entry, 400, 'The file is empty');
+      return;
+    }
+    if (file.data.length > this.config.ocrMaxBytes) {
+      this.refuse(res, entry, 413, `File too large: ${formatBytes(file.data.length)} exceeds the ${formatBytes(this.config.ocrMaxBytes)} limit`);
+      return;
+    }
+    let document: RecognisedDocument;
+    try {
+      const pages = countPages(file.data);
+      if (pages > this.config.ocrMaxPages) {
+        entry.body = { ...upload, pages };
+        this.refuse(res, entry, 400, `Too many pages: the document has ${pages} pages (limit ${this.config.ocrMaxPages})`);
+        return;
+      }
+      document = recognise(file.data);
+    } catch (err) {
+      if (!(err instanceof UnsupportedDocument)) throw err;
+      this.refuse(res, entry, 400, err.message);
+      return;
+    }
+    entry.body = { ...upload, pages: document.pages.length, text: documentText(document) };
+    for (let i = 0; i < document.pages.length && this.config.ocrMsPerPage > 0; i++) {
+      await wait(res, this.config.ocrMsPerPage);
+      if (gone(res)) {
+        return;
+      }
+    }
+    const rich = purpose === 'rich_layout_recognition';
+    await this.answerJson(res, entry, fault, {
+      id: `ocr-${++this.idCounter}`,
+      object: 'ocr.result',
+      model: OCR_TOOL_MODEL,
+      pages: document.pages.map((page, index) => ({ index, text: rich ? richText(page) : plainText(page), finish_reason: 'stop' })),
+      usage: { pages: document.pages.length },
+    });
   }
 
   /** Blank lines before a non-streamed answer: the `keepAlive` fault's, else the configured ones. */
@@ -815,11 +980,15 @@ function fimCompletion(prompt: string, suffix: string): string {
   return `/* completion for: ${lastLine.trim().slice(0, 40)} */${closes}${indent}`.trimEnd();
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const part of req) {
     parts.push(part as Buffer);
   }
-  const text = Buffer.concat(parts).toString('utf8');
+  return Buffer.concat(parts);
+}
+
+function parseJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8');
   return text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
 }

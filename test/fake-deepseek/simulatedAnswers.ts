@@ -17,6 +17,7 @@ import {
   type RefactorKind,
 } from './codeReading';
 import type { ScriptedReply } from './types';
+import { describeImage, readImagePart, type ImagePart } from './visionParts';
 
 /** The one key the simulator refuses, with DeepSeek's own 401 body, so the error path can be tried. */
 export const SIMULATOR_BAD_KEY = 'sk-simulator-bad-key';
@@ -52,6 +53,8 @@ interface CodeTarget {
 export interface ReadRequest {
   readonly question: string;
   readonly sections: readonly Section[];
+  /** The images of the last user message (image_url parts), in order. */
+  readonly images: readonly ImagePart[];
   readonly surface:
     | { kind: 'explain'; label: string }
     | { kind: 'refactor'; label: string; goal: string }
@@ -78,13 +81,28 @@ export function readRequest(messages: readonly Message[]): ReadRequest {
   }
   question = question.trim();
   const sections = readSections(context);
+  const images = Array.isArray(last?.content) ? imagesOf(last.content) : [];
   const explain = /^Explain the selected code \(([^)]*)\)/.exec(question);
   const refactorAsk = /^Refactor the selected code \(([^)]*)\)\. Goal: (.*)$/m.exec(question);
   const fixAsk = /^Fix these problems in the selected code \(([^)]*)\):\n((?:- .*(?:\n|$))*)/.exec(question);
-  if (explain) return { question, sections, surface: { kind: 'explain', label: explain[1] } };
-  if (refactorAsk) return { question, sections, surface: { kind: 'refactor', label: refactorAsk[1], goal: refactorAsk[2].trim() } };
-  if (fixAsk) return { question, sections, surface: { kind: 'fix', label: fixAsk[1], problems: readProblems(fixAsk[2]) } };
-  return { question, sections, surface: { kind: 'chat' } };
+  if (explain) return { question, sections, images, surface: { kind: 'explain', label: explain[1] } };
+  if (refactorAsk) return { question, sections, images, surface: { kind: 'refactor', label: refactorAsk[1], goal: refactorAsk[2].trim() } };
+  if (fixAsk) return { question, sections, images, surface: { kind: 'fix', label: fixAsk[1], problems: readProblems(fixAsk[2]) } };
+  return { question, sections, images, surface: { kind: 'chat' } };
+}
+
+/** The readable image parts (the server has refused the others before the simulator sees them). */
+function imagesOf(parts: readonly unknown[]): ImagePart[] {
+  const images: ImagePart[] = [];
+  for (const part of parts) {
+    if (typeof part !== 'object' || part === null || (part as { type?: unknown }).type !== 'image_url') continue;
+    try {
+      images.push(readImagePart(part));
+    } catch {
+      // Not an image the simulator can see.
+    }
+  }
+  return images;
 }
 
 function textParts(parts: readonly unknown[]): string {
@@ -433,6 +451,13 @@ function fixAnswer(request: ReadRequest, label: string, problems: readonly Probl
 function chatAnswer(request: ReadRequest): { reasoning: string; content: string } {
   const question = request.question;
   const short = question.length > 80 ? `${question.slice(0, 77)}…` : question;
+  if (request.images.length) {
+    const seen = request.images.map(describeImage);
+    return {
+      reasoning: `The user sent ${count(request.images.length, 'image')} and asks: "${short}". The offline simulator can only read the text an image carries.`,
+      content: `${seen.join('\n\n')}\n\nThe offline simulator reads only the text an image carries, so it cannot answer "${short || '(an empty question)'}" about it the way DeepSeek would.`,
+    };
+  }
   const code = request.sections.filter((s) => s.kind === 'Selection' || s.kind === 'Current file' || s.kind === 'Pinned file');
   const functions: { fn: FunctionReading; where: string }[] = [];
   for (const section of code) {

@@ -73,14 +73,62 @@ export interface FakeConfig {
    * only and answers `/completions` with 404.
    */
   openAiCompletions: boolean;
+  /**
+   * Whether `/tools/ocr` is served (default true, as DeepSeek does); false plays an OpenAI-compatible host
+   * (vLLM, SGLang), which answers it with 404.
+   */
+  ocrTool: boolean;
+  /** `/tools/ocr`: the largest file accepted (DeepSeek: 100 MiB); a bigger one gets 413 "File too large: …". */
+  ocrMaxBytes: number;
+  /** `/tools/ocr`: the most pages accepted (DeepSeek: 1000); more get 400 "Too many pages: …". */
+  ocrMaxPages: number;
+  /** `/tools/ocr`: time spent per page before answering (default 0), so progress and cancel can be seen. */
+  ocrMsPerPage: number;
+  /**
+   * Models that take `image_url` content parts (DeepSeek: Flash only, by its id or alias). Others answer 400
+   * "<model> does not support image input". An instance that plays a self-hosted DeepSeek-OCR-2 lists
+   * `deepseek-ai/DeepSeek-OCR-2` in `models` (it is in this list by default; see `selfHostedOcrConfig`).
+   */
+  visionModels: string[];
+  /** Chat: the largest request body accepted (DeepSeek: 48 MiB with images); a bigger one gets 413. */
+  chatMaxRequestBytes: number;
+}
+
+/** What the request log keeps of an OCR upload (never the file's bytes): enough to tell what left the machine. */
+export interface LoggedOcrUpload {
+  readonly purpose?: string;
+  readonly filename?: string;
+  /** The part's Content-Type as sent. */
+  readonly contentType?: string;
+  readonly bytes: number;
+  /** SHA-256 of the file's bytes, hex. */
+  readonly sha256: string;
+  /** The file's text as the fake recognised it (text mode, pages apart by a blank line), when it could read it. */
+  readonly text?: string;
+  /** The number of pages the fake counted, when it could read the file. */
+  readonly pages?: number;
+}
+
+/** What the request log notes of each image part of a chat request (the body keeps the data URL too). */
+export interface LoggedImage {
+  readonly mime: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** The prompt tokens it was counted as. */
+  readonly tokens: number;
+  /** Its text as the fake recognised it. */
+  readonly text: string;
 }
 
 /**
  * Which requests a fault waits for. A fault is taken, in injection order, by the next request on `path` (a
  * route, `/v1` removed, e.g. `/chat/completions`; any route when unset) that it can act on: `status`, `delay`
  * and `reset` by any served route; the body faults (`keepAlive`, `stall`, `drop`, `malformed`, `truncated`)
- * only by chat and FIM requests (`/chat/completions`, `/beta/chat/completions`, `/beta/completions`), so a
- * `/models` or `/user/balance` call never swallows them. It stays for `times` such requests (default 1).
+ * only by chat, FIM and OCR requests (`/chat/completions`, `/beta/chat/completions`, `/beta/completions`,
+ * `/tools/ocr`), so a `/models` or `/user/balance` call never swallows them. (OCR answers are not streamed:
+ * the body faults act as on a non-streamed chat answer.) It stays for `times` such requests (default 1).
  */
 export interface FaultScope {
   readonly path?: string;
@@ -139,10 +187,13 @@ export interface LoggedRequest {
   /** Path with any `/v1` prefix removed. */
   readonly route: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: unknown;
+  /** The JSON body; for `/tools/ocr` a `LoggedOcrUpload` (filled in as far as the upload could be read). */
+  body: unknown;
   readonly receivedAt: number;
   /** For chat and FIM: the simulated cache result. */
   cache?: { hit: number; miss: number };
+  /** For chat: the image parts of the messages, in order. */
+  images?: LoggedImage[];
   /** For chat: whether the server thought, and at which effort (V4, when thinking). */
   thinking?: { enabled: boolean; effort?: 'high' | 'max' };
   /**

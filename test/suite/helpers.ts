@@ -1,6 +1,7 @@
 import * as assert from 'assert/strict';
 import * as vscode from 'vscode';
 import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
+import type { ConsentQuestion } from '../../src/documents/uploadConsent';
 import type { Notice } from '../../src/platform/notifier';
 import { FakeDeepSeekControl } from '../fake-deepseek/control';
 import { EXTENSION_ID } from '../harness/paths';
@@ -62,4 +63,14 @@ export async function discardAndCloseAllEditors(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * Waits for the first-upload question (an extraction asks it before its first upload to an endpoint in this
+ * window) and answers it as the user would; resolves with the question as it was put.
+ */
+export async function answerUploadConsent(api: DeepSeekAssistantTestApi, choice: 'Upload' | 'Cancel'): Promise<ConsentQuestion> {
+  const question = await waitFor('the upload consent question', () => api.documents.consentQuestions().find((q) => q.open));
+  assert.ok(api.documents.answerConsent(choice), 'the question was still open');
+  return question;
 }

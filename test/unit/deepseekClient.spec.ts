@@ -172,6 +172,22 @@ describe('DeepSeek client against the fake server', function () {
     });
   });
 
+  describe('content parts', () => {
+    it('sends text and image_url parts exactly as given, and counts an image by its size in promptChars', async () => {
+      const png = Buffer.alloc(4000, 7);
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]).copy(png, 0);
+      png.writeUInt32BE(640, 16);
+      png.writeUInt32BE(480, 20);
+      const url = `data:image/png;base64,${png.toString('base64')}`;
+      const content = [{ type: 'text' as const, text: 'What does this show?' }, { type: 'image_url' as const, image_url: { url } }];
+      const result = await client.streamChat({ ...CHAT, messages: [{ role: 'system', content: 'rules' }, { role: 'user', content }] });
+      const sent = (server.requests[0].body as { messages: unknown[] }).messages;
+      assert.deepEqual(sent, [{ role: 'system', content: 'rules' }, { role: 'user', content }]);
+      // 640×480 → 20×15 patches + 2; text by its length (not the ~5,400 characters of base64).
+      assert.equal(result.promptChars, 'rules'.length + 'What does this show?'.length + Math.ceil(((20 * 15 + 2) * 10) / 3));
+    });
+  });
+
   describe('errors', () => {
     const run = () => client.streamChat({ ...CHAT, messages: ask('e') });
 

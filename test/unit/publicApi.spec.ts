@@ -48,6 +48,7 @@ function testOnly(): TestOnlyMembers {
     completionStatus: () => ({ state: 'on', text: '', tooltip: '', accessibilityLabel: '' }),
     completionRequests: () => 0,
     contextStatus: () => ({ parsing: 'idle', folders: [] }),
+    documents: {} as TestOnlyMembers['documents'],
   };
 }
 

@@ -3,7 +3,7 @@ import { languageEnabled, readLayeredSetting, USER_ONLY_KEYS } from '../../src/c
 import { ignoredSettingsNotice, setsKey, stripJsonc, userOnlyKeysIn } from '../../src/core/settingsTrust';
 
 describe('settings trust: who may set what', () => {
-  it('names the user-only settings: endpoint, providers and failover timers, models, context size, redaction, pricing, budget', () => {
+  it('names the user-only settings: endpoint, providers and failover timers, models, context size, redaction, pricing, budget, OCR endpoint and limits', () => {
     assert.deepEqual([...USER_ONLY_KEYS].sort(), [
       'baseUrl',
       'budget.session',
@@ -16,9 +16,27 @@ describe('settings trust: who may set what', () => {
       'models.reasoner',
       'models.reasoningEffort',
       'models.thinking',
+      'ocr.apiKeyEnv',
+      'ocr.baseUrl',
+      'ocr.grounding',
+      'ocr.maxFileMB',
+      'ocr.maxPages',
+      'ocr.model',
+      'ocr.pricePerPage',
+      'ocr.provider',
+      'ocr.purpose',
+      'ocr.timeoutSeconds',
       'pricing',
       'privacy.redact',
     ]);
+  });
+
+  it('never lets a workspace choose where documents are uploaded, with which key, or what extraction costs', () => {
+    assert.equal(readLayeredSetting('ocr.provider', { workspace: 'openaiCompatible' }).value, 'deepseek');
+    assert.equal(readLayeredSetting('ocr.baseUrl', { user: 'http://localhost:8000/v1', workspace: 'http://evil.example/v1' }).value, 'http://localhost:8000/v1');
+    assert.equal(readLayeredSetting('ocr.apiKeyEnv', { workspace: 'AWS_SECRET_ACCESS_KEY' }).value, '');
+    assert.equal(readLayeredSetting('ocr.pricePerPage', { workspace: 0 }).value, 0.00021);
+    assert.deepEqual(userOnlyKeysIn('{ "deepseek.ocr.baseUrl": "http://evil.example/v1", "deepseek": { "ocr": { "provider": "openaiCompatible" } } }'), ['ocr.provider', 'ocr.baseUrl']);
   });
 
   it('reads a user-only setting from the user value alone, whatever a workspace or folder says', () => {

@@ -63,6 +63,7 @@ describe('spend ledger: recording', () => {
       completion: { requests: 1, hitTokens: 1_000_000, missTokens: 0, outputTokens: 0, costUsd: 0.07, noCacheUsd: 0.27, estimatedRequests: 0, unpricedRequests: 0 },
       chat: { requests: 1, hitTokens: 0, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 1.37, noCacheUsd: 1.37, estimatedRequests: 0, unpricedRequests: 0 },
       command: { requests: 1, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 2.88, noCacheUsd: 3.29, estimatedRequests: 0, unpricedRequests: 0 },
+      ocr: EMPTY,
     });
     assert.equal(hitRate(ledger.session), 0.5);
   });
@@ -158,6 +159,82 @@ describe('spend ledger: recording', () => {
   it('gives no hit rate without prompt tokens', () => {
     assert.equal(hitRate(EMPTY), undefined);
     assert.equal(hitRate({ hitTokens: 3, missTokens: 1 }), 0.75);
+  });
+});
+
+describe('spend ledger: text extraction (the ocr surface)', () => {
+  const ocr = (pages: number, perPage: { usd: number; label: string } | undefined, more: Partial<RecordInput> = {}): RecordInput => ({
+    model: 'deepseek-ocr', provider: 'DeepSeek', surface: 'ocr', price: undefined, pages,
+    usage: { kind: 'reported', hitTokens: 0, missTokens: 0, outputTokens: 0 }, ...(perPage ? { perPage } : {}), ...more,
+  });
+
+  it('prices an extraction per page, exactly, and counts its pages in every scope and the ocr surface', () => {
+    const { ledger } = clockedLedger();
+    const label = 'OCR $0.00021/page (estimate from 1.5 CNY per 1,000 pages)';
+    const record = ledger.record(ocr(3, { usd: 0.00021, label }));
+    assert.deepEqual(record, {
+      id: 'id1', at: START, model: 'deepseek-ocr', provider: 'DeepSeek', surface: 'ocr', hitTokens: 0, missTokens: 0, outputTokens: 0, reasoningTokens: 0,
+      costUsd: 0.00063, noCacheUsd: 0.00063, estimated: false, priceLabel: label, pages: 3,
+    });
+    for (let i = 0; i < 9; i++) ledger.record(ocr(1, { usd: 0.00021, label }));
+    ledger.record(reported('deepseek-chat', chatPrice, 0, 1_000_000, 0));
+    assert.equal(ledger.session.costUsd, 0.27252, 'pico-dollar sums: no drift');
+    assert.equal(ledger.session.pages, 12);
+    assert.equal(ledger.today.pages, 12);
+    assert.equal(ledger.allTime.requests, 11);
+    assert.deepEqual(ledger.breakdown('session', 'surface').ocr, { requests: 10, hitTokens: 0, missTokens: 0, outputTokens: 0, costUsd: 0.00252, noCacheUsd: 0.00252, estimatedRequests: 0, unpricedRequests: 0, pages: 12 });
+    assert.equal(ledger.breakdown('session', 'surface').chat.pages, undefined, 'no pages where there were none');
+  });
+
+  it('records a self-hosted endpoint\'s extraction as unpriced, with its tokens', () => {
+    const { ledger } = clockedLedger();
+    const record = ledger.record(ocr(1, undefined, { model: 'deepseek-ai/DeepSeek-OCR-2', provider: 'OCR endpoint at localhost:8000', usage: { kind: 'reported', hitTokens: 0, missTokens: 270, outputTokens: 40 } }));
+    assert.equal(record.unpriced, true);
+    assert.equal(record.priceLabel, 'no price for deepseek-ai/DeepSeek-OCR-2');
+    assert.deepEqual([record.missTokens, record.outputTokens, record.costUsd, record.pages], [270, 40, 0, 1]);
+    assert.equal(ledger.session.unpricedRequests, 1);
+  });
+
+  it('ignores a nonsense page count or price rather than recording NaN', () => {
+    const { ledger } = clockedLedger();
+    const record = ledger.record(ocr(-2, { usd: Number.NaN, label: 'x' }));
+    assert.equal(record.pages, undefined);
+    assert.equal(record.unpriced, true);
+    assert.equal(ledger.session.costUsd, 0);
+  });
+
+  it('persists pages and the ocr surface, and still reads folds and records from before them', () => {
+    const { ledger, options: ledgerOptions } = clockedLedger();
+    ledger.record(ocr(5, { usd: 0.001, label: 'OCR $0.001/page (deepseek.ocr.pricePerPage)' }));
+    ledger.record(reported('deepseek-chat', chatPrice, 10, 10, 10));
+    const saved = JSON.parse(JSON.stringify(ledger.fold().toJSON()));
+    const back = LedgerFold.parse(saved, resolveFoldOptions({ dayKey: utcDay }));
+    assert.ok(back);
+    const reloaded = new SpendLedger(ledgerOptions);
+    reloaded.rebase(back, []);
+    assert.equal(reloaded.session.pages, 5);
+    assert.equal(reloaded.records[0].pages, 5);
+    assert.deepEqual(reloaded.breakdown('allTime', 'surface'), ledger.breakdown('allTime', 'surface'));
+
+    // As written before extraction existed: no ocr surface, no pages anywhere.
+    const dropOcr = (scope: any) => {
+      delete scope.bySurface.ocr;
+      delete scope.totals.pages;
+      for (const t of Object.values(scope.byModel) as any[]) delete t.pages;
+      for (const t of Object.values(scope.byProvider) as any[]) delete t.pages;
+    };
+    const { ledger: plain } = clockedLedger();
+    plain.record(reported('deepseek-chat', chatPrice, 10, 10, 10));
+    const before = JSON.parse(JSON.stringify(plain.fold().toJSON()));
+    dropOcr(before.allTime);
+    dropOcr(before.session);
+    const read = LedgerFold.parse(before, resolveFoldOptions({ dayKey: utcDay }));
+    assert.ok(read, 'an old snapshot still loads');
+    assert.deepEqual(read.toJSON().allTime.bySurface.ocr, EMPTY);
+
+    const mismatched = JSON.parse(JSON.stringify(saved));
+    mismatched.allTime.bySurface.ocr.pages = 99;
+    assert.equal(LedgerFold.parse(mismatched, resolveFoldOptions({ dayKey: utcDay })), undefined, 'pages that do not add up are refused');
   });
 });
 
@@ -464,7 +541,8 @@ describe('spend ledger: migrating version 1 (globalState)', () => {
     assert.deepEqual(ledger.today, v2(v1Fixture.today.totals));
     assert.equal(ledger.sessionStartedAt, v1Fixture.session.startedAt);
     assert.deepEqual(ledger.breakdown('allTime', 'model'), v2All(v1Fixture.allTime.byModel));
-    assert.deepEqual(ledger.breakdown('session', 'surface'), v2All(v1Fixture.session.bySurface));
+    // Version 1 knew no `ocr` surface: it reads as empty.
+    assert.deepEqual(ledger.breakdown('session', 'surface'), { ...v2All(v1Fixture.session.bySurface), ocr: EMPTY });
     assert.deepEqual(ledger.records.map(({ id: _id, ...r }) => r), v1Fixture.records);
     assert.ok(ledger.records.every((r: SpendRecord) => r.id.startsWith('v1-')));
   });

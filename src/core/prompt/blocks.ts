@@ -11,12 +11,13 @@
  *  - `projectFacts`  manifest, language, conventions
  *  - `repoMap`       outline of the repository (built by src/context)
  *  - `pinnedFile`    files the user pinned
+ *  - `document`      text extracted from a document or image the user attached (OCR), e.g. "spec.pdf"
  *  - `recentFile`    recently viewed files
  *  - `currentFile`   the file in the active editor
  *  - `selection`     the selected text
  *  - `diagnostics`   problems reported for the current file / selection
  *
- * The first four are *stable* (they go into the system message, see promptBuilder.ts); the rest are *volatile*
+ * The first five are *stable* (they go into the system message, see promptBuilder.ts); the rest are *volatile*
  * (they go into the user message of the turn they belong to).
  */
 
@@ -25,6 +26,7 @@ export const BLOCK_KINDS = [
   'projectFacts',
   'repoMap',
   'pinnedFile',
+  'document',
   'recentFile',
   'currentFile',
   'selection',
@@ -39,10 +41,11 @@ export const STABILITY_RANK: Readonly<Record<BlockKind, number>> = Object.freeze
   projectFacts: 1,
   repoMap: 2,
   pinnedFile: 3,
-  recentFile: 4,
-  currentFile: 5,
-  selection: 6,
-  diagnostics: 7,
+  document: 4,
+  recentFile: 5,
+  currentFile: 6,
+  selection: 7,
+  diagnostics: 8,
 });
 
 /** One piece of context. Everything the builder renders comes from these fields and nothing else. */
@@ -66,7 +69,7 @@ export interface ContextBlock {
 
 /** Kinds that belong to the stable prefix (the system message). */
 export function isStableKind(kind: BlockKind): boolean {
-  return STABILITY_RANK[kind] <= STABILITY_RANK.pinnedFile;
+  return STABILITY_RANK[kind] <= STABILITY_RANK.document;
 }
 
 /** Kinds whose content is a workspace file (one identity across pinned, recent and current). */

@@ -18,6 +18,7 @@
  * can say "unchanged since shown earlier" or send only a diff.
  */
 import { estimateTokens } from '../tokenEstimate';
+import { imageRefTokens, type ImageRef } from './contentParts';
 import { MESSAGE_OVERHEAD_TOKENS } from './fitBudget';
 import type { PromptMessage } from './serialize';
 
@@ -35,9 +36,25 @@ export interface TurnAttachment {
 export interface FrozenTurn {
   readonly user: string;
   readonly assistant: string;
+  /** Estimated tokens of the user message: its text and its images. */
   readonly userTokens: number;
   readonly assistantTokens: number;
   readonly attachments: readonly TurnAttachment[];
+  /**
+   * Images the user message carried after its text, by reference (their bytes are in the attachment store);
+   * absent when it carried none. Every later request re-sends them in the same place.
+   */
+  readonly images?: readonly ImageRef[];
+}
+
+/** The user message of a turn: its text, and its images when it has any. */
+export function userMessage(user: string, images: readonly ImageRef[] | undefined): PromptMessage {
+  return images && images.length > 0 ? { role: 'user', content: user, images } : { role: 'user', content: user };
+}
+
+/** Estimated tokens of images. */
+export function imagesTokens(images: readonly ImageRef[] | undefined): number {
+  return (images ?? []).reduce((n, image) => n + imageRefTokens(image), 0);
 }
 
 /** The frozen system message and the content of each stable block shown in it. */
@@ -65,15 +82,41 @@ export interface PendingTurn {
   readonly user: string;
   readonly userTokens: number;
   readonly attachments: readonly TurnAttachment[];
+  /** The images this turn's user message carries after its text. */
+  readonly images?: readonly ImageRef[];
 }
 
 /** JSON form, for persisting a chat across reloads. */
 export interface ConversationState {
   readonly version: 1;
   readonly system?: { readonly text: string; readonly shown: ReadonlyArray<readonly [string, string]> };
-  readonly turns: ReadonlyArray<{ readonly user: string; readonly assistant: string; readonly attachments: readonly TurnAttachment[] }>;
+  readonly turns: ReadonlyArray<{
+    readonly user: string;
+    readonly assistant: string;
+    readonly attachments: readonly TurnAttachment[];
+    /** Absent in chats saved before images could be sent, and in turns without images. */
+    readonly images?: readonly ImageRef[];
+  }>;
   readonly startTurn: number;
   readonly cacheBreaks: number;
+  /** SHA-256 of images whose bytes were found gone (each counted once as a cache break); absent when none. */
+  readonly lostImages?: readonly string[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Image references read back from JSON: well-formed ones kept, anything else left out. */
+function readImages(raw: unknown): ImageRef[] | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const images = raw.flatMap((v): ImageRef[] => {
+    if (!isRecord(v) || typeof v.sha256 !== 'string' || !SHA256.test(v.sha256) || typeof v.mime !== 'string' || typeof v.name !== 'string' || typeof v.bytes !== 'number') return [];
+    const size = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined);
+    const width = size(v.width);
+    const height = size(v.height);
+    return [{ sha256: v.sha256, mime: v.mime, name: v.name, bytes: v.bytes, ...(width ? { width } : {}), ...(height ? { height } : {}) }];
+  });
+  return images.length > 0 ? images : undefined;
 }
 
 export class Conversation {
@@ -82,6 +125,7 @@ export class Conversation {
   private start = 0;
   private breaks = 0;
   private rev = 0;
+  private readonly lost = new Set<string>();
 
   /** The frozen system message, once the first turn is committed. */
   get system(): SystemPrefix | undefined {
@@ -112,9 +156,25 @@ export class Conversation {
   historyMessages(from: number = this.start): PromptMessage[] {
     const out: PromptMessage[] = [];
     for (const turn of this.turnList.slice(from)) {
-      out.push({ role: 'user', content: turn.user }, { role: 'assistant', content: turn.assistant });
+      out.push(userMessage(turn.user, turn.images), { role: 'assistant', content: turn.assistant });
     }
     return out;
+  }
+
+  /** The images of the turns from `from` on (default: the current start), in order. */
+  historyImages(from: number = this.start): ImageRef[] {
+    return this.turnList.slice(from).flatMap((t) => t.images ?? []);
+  }
+
+  /**
+   * Notes that an image's bytes are gone, so what is sent in its place differs from what was sent before: counted
+   * as a cache break the first time (true), not again for the same image (false).
+   */
+  imageLost(sha256: string): boolean {
+    if (this.lost.has(sha256)) return false;
+    this.lost.add(sha256);
+    this.breaks++;
+    return true;
   }
 
   /** Estimated tokens of the history from turn `from` on, message overheads included. */
@@ -177,6 +237,7 @@ export class Conversation {
       userTokens: p.userTokens,
       assistantTokens: estimateTokens(answer),
       attachments: p.attachments,
+      ...(p.images && p.images.length > 0 ? { images: p.images } : {}),
     });
     this.rev++;
   }
@@ -202,9 +263,10 @@ export class Conversation {
     return {
       version: 1,
       ...(this.systemPrefix ? { system: { text: this.systemPrefix.text, shown: [...this.systemPrefix.shown] } } : {}),
-      turns: this.turnList.map((t) => ({ user: t.user, assistant: t.assistant, attachments: t.attachments })),
+      turns: this.turnList.map((t) => ({ user: t.user, assistant: t.assistant, attachments: t.attachments, ...(t.images ? { images: t.images } : {}) })),
       startTurn: this.start,
       cacheBreaks: this.breaks,
+      ...(this.lost.size > 0 ? { lostImages: [...this.lost].sort() } : {}),
     };
   }
 
@@ -214,13 +276,19 @@ export class Conversation {
       c.systemPrefix = { text: state.system.text, tokens: estimateTokens(state.system.text), shown: new Map(state.system.shown) };
     }
     for (const t of state.turns) {
+      const images = readImages((t as { images?: unknown }).images);
       c.turnList.push({
         user: t.user,
         assistant: t.assistant,
-        userTokens: estimateTokens(t.user),
+        userTokens: estimateTokens(t.user) + imagesTokens(images),
         assistantTokens: estimateTokens(t.assistant),
         attachments: t.attachments,
+        ...(images ? { images } : {}),
       });
+    }
+    const lost: unknown = (state as { lostImages?: unknown }).lostImages;
+    if (Array.isArray(lost)) {
+      for (const sha of lost) if (typeof sha === 'string' && SHA256.test(sha)) c.lost.add(sha);
     }
     c.start = Math.min(Math.max(0, Math.floor(state.startTurn)), c.turnList.length);
     c.breaks = state.cacheBreaks;

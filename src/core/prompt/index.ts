@@ -70,3 +70,18 @@ export {
   type PromptMessage,
   type RenderMode,
 } from './serialize';
+export {
+  contentChars,
+  contentText,
+  contentTokens,
+  imageCount,
+  imageRefTokens,
+  imageSize,
+  missingImageText,
+  parseDataUrl,
+  resolveImageParts,
+  toDataUrl,
+  type ContentPart,
+  type ImageRef,
+  type MessageContent,
+} from './contentParts';

@@ -34,7 +34,8 @@
  */
 import { estimateTokens } from '../tokenEstimate';
 import { blockKey, compareBlocks, isStableKind, sortBlocks, type BlockKind, type ContextBlock } from './blocks';
-import type { Conversation, KnownContent, PendingTurn, SystemPrefix, TurnAttachment } from './conversation';
+import type { ImageRef } from './contentParts';
+import { imagesTokens, userMessage, type Conversation, type KnownContent, type PendingTurn, type SystemPrefix, type TurnAttachment } from './conversation';
 import {
   MESSAGE_OVERHEAD_TOKENS,
   planTrim,
@@ -63,6 +64,11 @@ export interface BuildPromptInput {
   readonly conversation?: Conversation;
   /** Defaults: 128K context, 8K reserved for output. */
   readonly budget?: Partial<PromptBudget>;
+  /**
+   * Images this turn's user message carries, after its text (by reference; never cut to fit: they count like the
+   * question). They are sent as parts: its text, then one image part each, in this order.
+   */
+  readonly images?: readonly ImageRef[];
 }
 
 /** A block that made it into the prompt, and how. */
@@ -127,6 +133,7 @@ function trimValue(kind: BlockKind, placement: Placement): number {
     case 'recentFile': return 0;
     case 'currentFile': return 2;
     case 'pinnedFile': return 3;
+    case 'document': return 3;
     case 'repoMap': return 4;
     case 'projectFacts': return 5;
     case 'diagnostics': return 6;
@@ -278,7 +285,8 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const { blocks, dropped } = prepareBlocks(input.blocks);
   const stable = blocks.filter((b) => isStableKind(b.kind));
   const volatile = blocks.filter((b) => !isStableKind(b.kind));
-  const questionPart = estimateTokens(QUESTION_HEADING) + estimateTokens(question) + 2 + MESSAGE_OVERHEAD_TOKENS;
+  const images = input.images ?? [];
+  const questionPart = estimateTokens(QUESTION_HEADING) + estimateTokens(question) + 2 + imagesTokens(images) + MESSAGE_OVERHEAD_TOKENS;
   const historyTokens = (from: number) => conv?.historyTokens(from) ?? 0;
   const systemOverhead = (s: SystemPrefix) => (s.text === '' ? 0 : s.tokens + MESSAGE_OVERHEAD_TOKENS);
 
@@ -351,13 +359,13 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
     const turnItems = p.items.filter((it) => it.placement === 'turn' && !it.dropped);
     const context = turnItems.map((it) => it.text).join(BLOCK_SEPARATOR);
     const user = context === '' ? question : question === '' ? context : `${context}${BLOCK_SEPARATOR}${QUESTION_HEADING}${question}`;
-    const userTokens = turnItems.reduce((n, it) => n + it.tokens, 0) + estimateTokens(QUESTION_HEADING) + estimateTokens(question) + 2;
+    const userTokens = turnItems.reduce((n, it) => n + it.tokens, 0) + estimateTokens(QUESTION_HEADING) + estimateTokens(question) + 2 + imagesTokens(images);
     const messages: PromptMessage[] = [];
     if (p.system.text !== '') {
       messages.push({ role: 'system', content: p.system.text });
     }
     messages.push(...(conv?.historyMessages(p.startTurn) ?? []));
-    messages.push({ role: 'user', content: user });
+    messages.push(userMessage(user, images));
 
     const attachments: TurnAttachment[] = [];
     for (const it of turnItems) {
@@ -401,6 +409,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
         user,
         userTokens,
         attachments,
+        ...(images.length > 0 ? { images } : {}),
       },
     };
   }

@@ -12,11 +12,18 @@
  *    tag taken from the file extension, so a file that contains ``` cannot end its fence early.
  */
 import { isFileKind, type BlockKind, type ContextBlock } from './blocks';
+import type { ImageRef } from './contentParts';
 
-/** Structurally identical to the API's ChatMessage (src/core must not import src/api). */
+/**
+ * A built message, structurally a text ChatMessage of the API (src/core must not import src/api). A user message
+ * may carry images after its text, by reference (contentParts.ts `ImageRef`): the chat session sends it as
+ * parts, `[{type: 'text', text: content}, {type: 'image_url', …}, …]` (contentParts.ts `resolveImageParts`).
+ */
 export interface PromptMessage {
   readonly role: 'system' | 'user' | 'assistant';
   readonly content: string;
+  /** Images after the text, in order; absent when there are none. */
+  readonly images?: readonly ImageRef[];
 }
 
 /** Normalises text as described above. Idempotent. */
@@ -71,6 +78,7 @@ const LABELS: Readonly<Record<BlockKind, string>> = {
   projectFacts: 'Project facts',
   repoMap: 'Repository map',
   pinnedFile: 'Pinned file',
+  document: 'Document',
   recentFile: 'Recently viewed file',
   currentFile: 'Current file',
   selection: 'Selection',
@@ -95,7 +103,12 @@ const MODE_NOTES: Readonly<Record<RenderMode, string>> = {
 
 /** Whether a kind's content is shown in a code fence. */
 function isFenced(kind: BlockKind): boolean {
-  return isFileKind(kind) || kind === 'selection' || kind === 'repoMap';
+  return isFileKind(kind) || kind === 'selection' || kind === 'repoMap' || kind === 'document';
+}
+
+/** A fenced block's language tag: the file's, `text` for the repo map, `markdown` for a document's extracted text. */
+function fenceLanguage(block: ContextBlock): string {
+  return block.kind === 'repoMap' ? 'text' : block.kind === 'document' ? 'markdown' : languageOf(block.id);
 }
 
 /**
@@ -116,7 +129,7 @@ export function renderBlock(block: ContextBlock, mode: RenderMode = 'full', body
   if (!isFenced(block.kind)) {
     return `${heading}\n${body}`;
   }
-  return `${heading}\n${fence(body, block.kind === 'repoMap' ? 'text' : languageOf(block.id))}`;
+  return `${heading}\n${fence(body, fenceLanguage(block))}`;
 }
 
 /** Separator between blocks inside one message. */
@@ -125,11 +138,16 @@ export const BLOCK_SEPARATOR = '\n\n';
 /** Heading before the question when a turn carries context. */
 export const QUESTION_HEADING = '## Question\n';
 
+/** A message's content as one string for renderPrefix: each image as `<|image:sha256|>` (same image, same bytes). */
+function renderContent(m: PromptMessage): string {
+  return m.content + (m.images ?? []).map((i) => `<|image:${i.sha256}|>`).join('');
+}
+
 /**
  * The text a prefix cache compares: every message in order with its role, as DeepSeek's chat template (and the
  * fake server's cache simulation) lays it out. Two prompts share a cached prefix exactly as far as these strings
  * share a prefix. For tests and "Show Last Request".
  */
 export function renderPrefix(messages: readonly PromptMessage[]): string {
-  return messages.map((m) => `<|${m.role}|>${m.content}<|end|>`).join('');
+  return messages.map((m) => `<|${m.role}|>${renderContent(m)}<|end|>`).join('');
 }
