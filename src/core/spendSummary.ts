@@ -10,7 +10,7 @@ import type { CompletionFigures } from './completionStats';
 import { formatLocalTime, localOffsetMinutes } from './localTime';
 import { formatUsd } from './money';
 import type { AppliedPrices } from './pricing';
-import { hitRate, type SpendRecord, type SpendTotals } from './spendLedger';
+import { hitRate, SURFACE_LABELS, type SpendRecord, type SpendTotals } from './spendLedger';
 
 export interface BalanceAmount {
   readonly currency: string;
@@ -245,6 +245,15 @@ function breakdownTable(rows: Readonly<Record<string, SpendTotals>>): string[] {
   return names.length === 0 ? ['_No requests._'] : [...HEADER, ...names.map((n) => totalsRow(n, rows[n]))];
 }
 
+const pagesText = (pages: number) => `${pages.toLocaleString('en-US')} page${pages === 1 ? '' : 's'}`;
+
+/** Per surface; the ocr surface named for the user, with the pages extracted. */
+function surfaceTable(rows: Readonly<Record<string, SpendTotals>>): string[] {
+  const names = Object.keys(rows).filter((k) => rows[k].requests > 0).sort();
+  const label = (key: string) => (key === 'ocr' ? `${SURFACE_LABELS.ocr}, ${pagesText(rows[key].pages ?? 0)}` : key);
+  return names.length === 0 ? ['_No requests._'] : [...HEADER, ...names.map((n) => totalsRow(label(n), rows[n]))];
+}
+
 /** Per provider, with how many requests were priced from estimated tokens (a fallback may report no usage). */
 function providerTable(rows: Readonly<Record<string, SpendTotals>>): string[] {
   const names = Object.keys(rows).filter((k) => rows[k].requests > 0).sort();
@@ -309,9 +318,9 @@ export function spendReport(input: SpendReportInput): string {
     '',
     ...breakdownTable(input.sessionByModel),
     '',
-    '## Session by surface (completions, chat, commands)',
+    '## Session by surface (completions, chat, commands, documents)',
     '',
-    ...breakdownTable(input.sessionBySurface),
+    ...surfaceTable(input.sessionBySurface),
     '',
     ...(input.completions ? completionsSection(input.completions) : []),
     '## All time by model',
@@ -328,7 +337,7 @@ export function spendReport(input: SpendReportInput): string {
     for (const r of recent) {
       const cost = formatRecordCost(r);
       const finish = r.finishReason && r.finishReason !== 'stop' ? ` ⚠ ${r.finishReason}` : '';
-      lines.push(`| ${formatLocalTime(r.at, offsetAt, { seconds: true })} | ${r.model} | ${r.provider} | ${r.surface} | ${tokens(r.hitTokens)} | ${tokens(r.missTokens)} | ${tokens(r.outputTokens)} (${tokens(r.reasoningTokens)}) | ${cost}${finish} | ${r.priceLabel} |`);
+      lines.push(`| ${formatLocalTime(r.at, offsetAt, { seconds: true })} | ${r.model} | ${r.provider} | ${r.pages !== undefined ? `${r.surface} (${pagesText(r.pages)})` : r.surface} | ${tokens(r.hitTokens)} | ${tokens(r.missTokens)} | ${tokens(r.outputTokens)} (${tokens(r.reasoningTokens)}) | ${cost}${finish} | ${r.priceLabel} |`);
     }
   }
   if (view.balance) {

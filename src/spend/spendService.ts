@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import type { Balance } from '../api/types';
+import { ocrPriceLabel } from '../core/documents/ocrPrice';
 import { endpointOrigin } from '../core/endpoint';
 import type { EndpointIdentity } from '../core/endpointIdentity';
 import type { Logger } from '../core/logger';
@@ -118,7 +119,7 @@ export class SpendService implements vscode.Disposable {
     const { record, ledger } = this.ledgers.record(input, endpoint);
     this.logger.info(
       `request ${record.surface} ${record.model}${ledger === 'simulator' ? ' (offline simulator, its own ledger)' : ''}: ` +
-        `hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
+        `${record.pages !== undefined ? `${record.pages} page(s), ` : ''}hit ${record.hitTokens}, miss ${record.missTokens}, output ${record.outputTokens}` +
         ` → ${record.unpriced ? 'unpriced' : `$${record.costUsd.toFixed(6)}`}${record.estimated ? ' (estimated)' : ''} [${record.priceLabel}]`,
     );
     this.emitter.fire();
@@ -130,8 +131,19 @@ export class SpendService implements vscode.Disposable {
    * with no per-page price (a self-hosted one) unpriced. Tokens from the endpoint's usage when it reported any.
    */
   recordOcr(input: OcrRecordInput): SpendRecord {
-    void input;
-    throw new Error('recordOcr: not implemented yet');
+    const priced = input.pricePerPageUsd !== undefined && Number.isFinite(input.pricePerPageUsd) && input.pricePerPageUsd >= 0;
+    return this.record(
+      {
+        model: input.model,
+        provider: input.provider,
+        surface: 'ocr',
+        usage: { kind: 'reported', hitTokens: 0, missTokens: input.usage?.promptTokens ?? 0, outputTokens: input.usage?.outputTokens ?? 0 },
+        price: undefined,
+        pages: input.pages,
+        ...(priced ? { perPage: { usd: input.pricePerPageUsd as number, label: ocrPriceLabel(input.pricePerPageUsd as number) } } : {}),
+      },
+      input.endpoint,
+    );
   }
 
   /** An inline completion was displayed (the provider's handleDidShowCompletionItem). */

@@ -1,6 +1,7 @@
 import * as assert from 'assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { describeDocument, DOCUMENT_EXTENSIONS, isDocumentPath } from '../../src/core/documents/documentInfo';
+import { checkOcrLimits, ocrLimitsFromSettings } from '../../src/core/documents/ocrLimits';
 import type { DocumentInfo } from '../../src/core/documents/types';
 
 const bytes = (...parts: (number[] | string | Uint8Array)[]) =>
@@ -182,3 +183,30 @@ describe('documentInfo: what a file is, from its bytes', () => {
 function pick(i: DocumentInfo): [string, number | undefined, number | undefined] {
   return [i.format, i.width, i.height];
 }
+
+describe('ocrLimits: checked before anything is uploaded', () => {
+  const limits = ocrLimitsFromSettings(100, 1000);
+  const pdf = (bytes: number, pages?: number): DocumentInfo => ({ format: 'pdf', kind: 'document', mime: 'application/pdf', bytes, ...(pages !== undefined ? { pages } : {}) });
+  const MB = 1024 * 1024;
+
+  it('lets a file within the limits through', () => {
+    assert.deepEqual(limits, { maxBytes: 100 * MB, maxPages: 1000 });
+    assert.equal(checkOcrLimits('spec.pdf', pdf(100 * MB, 1000), limits, 'deepseek', ''), undefined);
+    assert.equal(checkOcrLimits('spec.pdf', pdf(10), limits, 'deepseek', ''), undefined, 'an unknown page count is not refused');
+  });
+
+  it('says how large the file is and what the endpoint takes', () => {
+    assert.equal(checkOcrLimits('spec.pdf', pdf(Math.round(140.2 * MB)), limits, 'deepseek', ''), 'spec.pdf is 140.2 MB; DeepSeek OCR takes files up to 100 MB.');
+  });
+
+  it('says how many pages and to split it', () => {
+    assert.equal(checkOcrLimits('spec.pdf', pdf(MB, 1204), limits, 'deepseek', ''), 'spec.pdf has 1,204 pages; DeepSeek OCR takes up to 1,000 — split it first.');
+  });
+
+  it('refuses a document for an images-only endpoint, naming the setting to change', () => {
+    assert.equal(checkOcrLimits('spec.pdf', pdf(MB, 2), limits, 'openaiCompatible', 'localhost:8000'),
+      'The OCR endpoint at localhost:8000 takes images only (PNG, JPEG, GIF, WebP); set deepseek.ocr.provider to "deepseek" for PDF, DOCX and PPTX.');
+    const png: DocumentInfo = { format: 'png', kind: 'image', mime: 'image/png', bytes: 200 * MB, pages: 1 };
+    assert.equal(checkOcrLimits('shot.png', png, limits, 'openaiCompatible', 'localhost:8000'), 'shot.png is 200 MB; the OCR endpoint at localhost:8000 takes files up to 100 MB.');
+  });
+});

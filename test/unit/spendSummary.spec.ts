@@ -2,6 +2,7 @@ import * as assert from 'assert/strict';
 import { formatLocalTime, formatUtcOffset, localOffsetMinutes } from '../../src/core/localTime';
 import { SpendLedger } from '../../src/core/spendLedger';
 import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
+import { ocrPriceLabel } from '../../src/core/documents/ocrPrice';
 import { formatRecordCost, formatSpend, spendReport, statusLine, statusTooltip, type SpendView } from '../../src/core/spendSummary';
 
 interface Usage {
@@ -130,6 +131,22 @@ describe('spend summary wording', () => {
     assert.match(report, /## Session by surface.*\n\n.*\n.*\n\| chat \| 1 \|.*\n\| command \| 1 \|/);
     const recent = report.slice(report.indexOf('## Recent requests'));
     assert.ok(recent.indexOf('deepseek-reasoner') < recent.indexOf('deepseek-chat'), 'newest first');
+  });
+});
+
+describe('spend summary: text extraction', () => {
+  it('shows the OCR surface with its pages, the per-page price label, and counts it in the session figures', () => {
+    const ledger = ledgerWith({ hit: 0, miss: 1_000_000, out: 0 });
+    const label = ocrPriceLabel(0.00021);
+    assert.equal(label, 'OCR $0.00021/page (estimate from 1.5 CNY per 1,000 pages)');
+    ledger.record({ model: 'deepseek-ocr', provider: 'DeepSeek', surface: 'ocr', price: undefined, pages: 1204, perPage: { usd: 0.00021, label }, usage: { kind: 'reported', hitTokens: 0, missTokens: 0, outputTokens: 0 } });
+    ledger.record({ model: 'deepseek-ocr', provider: 'DeepSeek', surface: 'ocr', price: undefined, pages: 1, perPage: { usd: 0.00021, label }, usage: { kind: 'reported', hitTokens: 0, missTokens: 0, outputTokens: 0 } });
+    const report = reportOf(ledger);
+    assert.match(report, /\| OCR \(documents\), 1,205 pages \| 2 \| 0 \| 0 \| 0 \| — \| \$0\.25 \|/);
+    assert.match(report, /\| ocr \(1 page\) \|.*\| OCR \$0\.00021\/page \(estimate from 1\.5 CNY per 1,000 pages\) \|/);
+    assert.match(report, /\| ocr \(1,204 pages\) \|/);
+    assert.match(report, /\| Session \| 3 \|.*\| \$0\.52 \|/, 'in the session total with the chat request');
+    assert.equal(ocrPriceLabel(0.0003), 'OCR $0.00030/page (deepseek.ocr.pricePerPage)');
   });
 });
 

@@ -34,7 +34,7 @@ export function checkOcrLimits(
   provider: 'deepseek' | 'openaiCompatible',
   endpointLabel: string,
 ): string | undefined {
-  const who = provider === 'deepseek' ? 'DeepSeek OCR' : `The OCR endpoint at ${endpointLabel}`;
+  const who = provider === 'deepseek' ? 'DeepSeek OCR' : `the OCR endpoint at ${endpointLabel}`;
   if (provider === 'openaiCompatible' && !VISION_FORMATS.includes(info.format)) {
     return `The OCR endpoint at ${endpointLabel} takes images only (PNG, JPEG, GIF, WebP); set deepseek.ocr.provider to "deepseek" for PDF, DOCX and PPTX.`;
   }
