@@ -154,7 +154,7 @@ describe('chat images: image parts and document text through the request pipelin
 
     // Show Last Request: one line for the image, never its base64.
     const shown = renderLastRequest(engine.lastRequest);
-    assert.match(shown, /\[image: error-screenshot\.png · image\/png · [\d.]+ KB · sha256 [0-9a-f]{8}…\]/);
+    assert.match(shown, /\[image: error-screenshot\.png · image\/png · [\d.]+ (?:B|KB) · sha256 [0-9a-f]{8}…\]/);
     assert.ok(!shown.includes(Buffer.from(screenshot).toString('base64').slice(0, 32)));
 
     // The chip is gone; the next question still carries the image in its first turn, byte for byte.
@@ -167,10 +167,12 @@ describe('chat images: image parts and document text through the request pipelin
     assert.deepEqual(after.slice(0, before.length), before, 'the first request is a prefix of the second');
     assert.equal(typeof lastUser(next).content, 'string', 'no image on the new turn');
     assert.ok(next.cache && next.cache.hit > 0, `cache hit ${JSON.stringify(next.cache)}`);
-    assert.ok(next.cache.hit >= (sent.images?.[0] as { tokens?: number } | undefined)?.tokens!, 'the image tokens are in the cached prefix');
+    const imageTokens = sent.images?.[0]?.tokens;
+    assert.ok(imageTokens !== undefined && imageTokens > 0);
+    assert.ok(next.cache.hit >= imageTokens, 'the image tokens are in the cached prefix');
   });
 
-  it('a personal value in a document\'s extracted text never reaches the request; the answer has it back', async () => {
+  it('a personal value in a document\'s extracted text never reaches the request; Show Last Request lists the redaction', async () => {
     const chat = session();
     documents = [{ id: 'invoice.pdf', markdown: '# Invoice\n\nBill to: jane.doe@example.com\nKey: sk-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c', pages: 1, format: 'pdf' }];
     const turn = await chat.ask({ question: 'Who is billed?', role: 'chat', surface: 'chat' });
@@ -185,6 +187,13 @@ describe('chat images: image parts and document text through the request pipelin
   });
 
   it('a model that takes no images: the question is not sent, and the turn says how to fix it', async () => {
+    const refusal = 'deepseek-v4-pro does not take images. Send the image as text (its chip\'s menu), or set the reasoner to deepseek-flash.';
+    // A chat whose history already holds an image, asked on Flash first.
+    const earlier = session();
+    images = [{ name: 'error-screenshot.png', mime: 'image/png', data: screenshot }];
+    assert.equal((await earlier.ask({ question: 'Read this', role: 'chat', surface: 'chat' }))?.status, 'done');
+    images = [];
+    await fake.reset();
     await config().update('models.reasoner', 'deepseek-v4-pro', vscode.ConfigurationTarget.Global);
     try {
       await waitForSetting(() => settings.get('models.reasoner') === 'deepseek-v4-pro');
@@ -192,8 +201,14 @@ describe('chat images: image parts and document text through the request pipelin
       images = [{ name: 'error-screenshot.png', mime: 'image/png', data: screenshot }];
       const turn = await chat.ask({ question: 'What is this?', role: 'reasoner', surface: 'chat' });
       assert.equal(turn?.status, 'error');
-      assert.equal(turn.error?.message, 'deepseek-v4-pro does not take images. Send the image as text (its chip\'s menu), or set the reasoner to deepseek-flash.');
+      assert.equal(turn.error?.message, refusal);
       assert.equal(turn.error?.action, 'openSettings');
+      // No new image, but the history carries one: the engine refuses to send it to Pro as well.
+      images = [];
+      const followUp = await earlier.ask({ question: 'Think harder about it', role: 'reasoner', surface: 'chat' });
+      assert.equal(followUp?.status, 'error');
+      assert.equal(followUp.error?.message, refusal);
+      assert.equal(followUp.error?.action, 'openSettings');
       assert.equal((await chats()).length, 0, 'nothing was sent');
     } finally {
       await config().update('models.reasoner', undefined, vscode.ConfigurationTarget.Global);
