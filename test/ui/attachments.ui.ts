@@ -1,9 +1,10 @@
 import * as assert from 'assert/strict';
-import type { Browser } from 'playwright-core';
+import type { Browser, Frame } from 'playwright-core';
 import { launchChromium } from '../harness/browser';
 import { MAX_ATTACHMENT_DATA_CHARS, type AttachmentView, type ChipView } from '../../src/webview/protocol';
+import { measuredContrast, THEMES } from './contrast';
 import { chatState, ScriptedChatPage } from './scriptedChatPage';
-import { endDrag, pasteInto, pngBase64, startDrag, UI_WAIT_MS } from './workbench';
+import { endDrag, pasteInto, playHostMessage, pngBase64, startDrag, UI_WAIT_MS, Workbench } from './workbench';
 
 /**
  * Attaching images and documents to the chat: the attach button, a paste of a picture into the question box, a
@@ -204,3 +205,82 @@ describe('UI: chat attachments against a scripted host (the page in Chromium, no
     assert.equal(await hint().innerText(), '');
   });
 });
+
+/** Every attachment state at once, as the host sends them: to measure and screenshot what a user can meet. */
+function everyState(): ChipView[] {
+  return [
+    chip('p1', 'Pasted image.png', attachment()),
+    chip('d1', 'spec.pdf', attachment({ kind: 'document', format: 'pdf', modes: ['text'], pages: 12, state: 'extracting', progress: 'Recognising 12 pages… 14 s', costs: { text: '~$0.0180' }, note: undefined })),
+    chip('d2', 'scan.pdf', attachment({ kind: 'document', format: 'pdf', modes: ['text'], state: 'failed', error: 'The OCR service refused the file: it has 1,204 pages (at most 1,000).', costs: {}, note: undefined })),
+  ];
+}
+
+const AA_TEXT = 4.5;
+const NON_TEXT = 3;
+
+/** A WCAG contrast check of one element of the chat, as rendered now (hovered first when asked), logged for the artifact. */
+async function checkContrast(wb: Workbench, chat: Frame, theme: string, what: string, selector: string, options: { hover?: boolean; min?: number } = {}): Promise<void> {
+  const target = chat.locator(selector).first();
+  await target.waitFor();
+  if (options.hover) await target.hover();
+  else await wb.page.mouse.move(1, 1);
+  const m = await measuredContrast(chat, selector);
+  const min = options.min ?? AA_TEXT;
+  console.log(`      contrast ${theme} · ${what}${options.hover ? ' (hover)' : ''}: ${m.ratio.toFixed(2)}:1`);
+  assert.ok(m.ratio >= min, `${what}${options.hover ? ' (hover)' : ''} in ${theme}: ${m.ratio.toFixed(2)}:1 (${m.fg} on ${m.bg}), needs ${min}:1`);
+}
+
+for (const theme of [THEMES.lightModern, THEMES.darkModern, THEMES.highContrast]) {
+  describe(`UI: chat attachments, every state (${theme}, real VS Code)`, function () {
+    let wb: Workbench;
+    let chat: Frame;
+    const name = theme.replace(/^Default /, '').replace(/\W+/g, '-').toLowerCase();
+
+    before(async () => {
+      wb = await Workbench.openWithKey(`ui-attachments-${name}`, `sk-ui-attachments-${name}-0001`, { 'workbench.colorTheme': theme });
+      chat = await wb.openChat();
+    });
+
+    afterEach(async function () {
+      await wb.screenshotIfFailed(this.currentTest);
+    });
+
+    after(async () => {
+      await wb?.close();
+    });
+
+    it('chips, the mode switch, the notice and the drop zone read at WCAG AA, hover states included', async () => {
+      await playHostMessage(chat, { type: 'chips', chips: everyState() });
+      await playHostMessage(chat, { type: 'attachmentNotice', message: 'Not attached: “notes.key” is not an image or a document DeepSeek can read.' });
+      const check = (what: string, selector: string, options?: { hover?: boolean; min?: number }) => checkContrast(wb, chat, theme, what, selector, options);
+      await check('attach button (icon)', '.attach-button', { min: NON_TEXT });
+      await check('attach button (icon)', '.attach-button', { hover: true, min: NON_TEXT });
+      await check('attachment name', '.chip-attachment .chip-label');
+      await check('attachment kind and pages', '.chip-attachment .attachment-meta');
+      await check('"Send as"', '.attachment-modes-label');
+      await check('mode: chosen', '.attachment-mode[aria-checked="true"]');
+      await check('mode: other', '.attachment-mode[aria-checked="false"]');
+      await check('mode: other', '.attachment-mode[aria-checked="false"]', { hover: true });
+      await check('extraction progress', '.attachment-status.attachment-extracting');
+      await check('Cancel', '.attachment-cancel');
+      await check('Cancel', '.attachment-cancel', { hover: true });
+      await check('extraction error', '.attachment-status.attachment-failed');
+      await check('attachment remove ×', '.chip-attachment .chip-remove');
+      await check('attachment remove ×', '.chip-attachment .chip-remove', { hover: true });
+      await check('attachment notice', '.composer-hint');
+      await wb.screenshot(`attachments-${name}-01-chips`);
+      // The focused mode shows a focus ring.
+      await chat.locator('.attachment-mode[aria-checked="true"]').first().focus();
+      await wb.screenshot(`attachments-${name}-02-mode-focused`);
+      // The drop zone, while files are dragged over the chat.
+      const conversation = chat.locator('.conversation');
+      await startDrag(conversation, { files: [{ name: 'shot.png', type: 'image/png', base64: PNG }] });
+      await chat.locator('.drop-zone').waitFor();
+      await check('drop zone title', '.drop-zone-title');
+      await check('drop zone hint', '.drop-zone-hint');
+      await wb.screenshot(`attachments-${name}-03-drop-zone`);
+      await endDrag(conversation, 'dragleave');
+      await chat.locator('.drop-zone').waitFor({ state: 'hidden' });
+    });
+  });
+}
