@@ -1,6 +1,7 @@
 import * as nodePath from 'path';
 import * as vscode from 'vscode';
 import { isDocumentPath } from '../core/documents/documentInfo';
+import { showMarkdown } from '../platform/markdownDocument';
 import type { Notifier } from '../platform/notifier';
 import { commandTargets } from './activeFile';
 import type { ExtractionService } from './extractionService';
@@ -84,11 +85,7 @@ export class ExtractTextCommand implements vscode.TextDocumentContentProvider, v
     }
     const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name}.md`, query: `${++this.count}` });
     this.documents.set(uri.toString(), extractedDocument(label, outcome.text.provider, outcome.text.pages, outcome.cost, outcome.text.markdown));
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', uri);
-    } catch {
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-    }
+    await showMarkdown(uri);
     return uri;
   }
 

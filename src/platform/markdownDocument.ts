@@ -32,16 +32,21 @@ export class MarkdownDocument implements vscode.TextDocumentContentProvider, vsc
   /** Opens the rendered preview, or the document itself if Markdown preview is unavailable. */
   async show(): Promise<vscode.Uri> {
     const uri = this.uri();
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', uri);
-    } catch {
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-    }
+    await showMarkdown(uri);
     return uri;
   }
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
+  }
+}
+
+/** Opens a Markdown document's rendered preview, or the document itself if Markdown preview is unavailable. */
+export async function showMarkdown(uri: vscode.Uri): Promise<void> {
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
   }
 }
