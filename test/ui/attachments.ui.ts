@@ -16,6 +16,9 @@ import { chatView, endDrag, pasteInto, playHostMessage, pngBase64, startDrag, UI
  * drop of files onto the chat, and the attachment chips (state, progress, Cancel, the text or image choice with
  * its costs, remove). First against a scripted host (the page alone, what it posts and shows); then in a real
  * VS Code against the fake DeepSeek, in Light, Dark and High Contrast.
+ *
+ * A test whose title ends in "(host: hostdocs)" needs host work not yet merged (the document's extracted text in
+ * the chat request): it states the contract and passes once that lands.
  */
 
 const PNG = pngBase64(4, 3);
@@ -383,10 +386,11 @@ describe('UI: chat attachments end to end (real VS Code against the fake DeepSee
     await item.waitFor({ state: 'detached' });
   });
 
-  it('a PDF dropped from the explorer (a uri-list) asks before its first upload, shows its progress, and its text goes with the question', async () => {
+  it('a PDF dropped from the explorer (a uri-list) asks before its first upload, shows its progress, and its text goes with the question (host: hostdocs)', async () => {
     wb.env.fake.configure({ ocrMsPerPage: 700 });
     const conversation = chat.locator('.conversation');
-    const uri = `vscode-remote://127.0.0.1:${wb.env.vscode.port}${path.join(wb.env.workspace, 'docs', 'spec.pdf')}`;
+    // The file as the extension host names it (a vscode-remote:// name of it is refused today: see the report).
+    const uri = `file://${path.join(wb.env.workspace, 'docs', 'spec.pdf')}`;
     await startDrag(conversation, { data: { 'application/vnd.code.uri-list': uri, 'text/uri-list': uri } });
     await endDrag(conversation, 'drop');
     // The first upload of the window says where the file goes, in VS Code's own dialog.
@@ -403,7 +407,10 @@ describe('UI: chat attachments end to end (real VS Code against the fake DeepSee
     wb.env.fake.configure({ ocrMsPerPage: 0, chunkDelayMs: 0, replies: [{ content: '409 means the order already exists.' }] });
     await ask('Which status code means the order already exists?');
     await answered();
-    assert.match(lastUserText(), /409 \| The order already exists|409.*The order already exists/, 'the extracted text went with the question');
+    // The document's text is a context block of the request (wherever the prompt builder puts it), its table kept.
+    const sent = JSON.stringify(chatRequests().at(-1)?.body ?? {});
+    assert.ok(sent.includes('The order already exists') && sent.includes('Orders API specification'), `the extracted text went with the question (OCR read: ${JSON.stringify(ocrUploads()[0]?.text?.slice(0, 120))}; request names spec.pdf: ${sent.includes('spec.pdf')}; ${sent.length} characters)`);
+    assert.match(lastUserText(), /Which status code means the order already exists\?/);
     assert.equal((chatRequests().at(-1)?.images ?? []).length, 0, 'a document goes as text, never as an image');
   });
 
@@ -412,7 +419,10 @@ describe('UI: chat attachments end to end (real VS Code against the fake DeepSee
     // This VS Code's open dialog is its simple in-workbench one: a path box.
     const input = wb.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
-    await input.fill(path.join(wb.env.workspace, 'docs', 'diagram.png'));
+    // It opens in the workspace folder (its path in the box, the folder's entries listed); then the path is typed on.
+    await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^docs$/ }).first().waitFor();
+    await input.press('End');
+    await input.pressSequentially('docs/diagram.png');
     await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'diagram.png' }).first().waitFor();
     await input.press('Enter');
     await chipList().getByRole('listitem', { name: /diagram\.png, PNG image, / }).waitFor();
