@@ -1,16 +1,24 @@
 import * as assert from 'assert/strict';
+import { createHash } from 'crypto';
+import { mkdirSync, writeFileSync } from 'fs';
+import * as path from 'path';
 import type { Browser, Frame } from 'playwright-core';
+import { FIXTURE_TEXT, makePdf, makePng } from '../fake-deepseek/documentFixtures';
+import type { LoggedOcrUpload, LoggedRequest } from '../fake-deepseek/types';
 import { launchChromium } from '../harness/browser';
 import { MAX_ATTACHMENT_DATA_CHARS, type AttachmentView, type ChipView } from '../../src/webview/protocol';
 import { measuredContrast, THEMES } from './contrast';
 import { chatState, ScriptedChatPage } from './scriptedChatPage';
-import { endDrag, pasteInto, playHostMessage, pngBase64, startDrag, UI_WAIT_MS, Workbench } from './workbench';
+import { chatView, endDrag, pasteInto, playHostMessage, pngBase64, startDrag, UI_WAIT_MS, Workbench } from './workbench';
 
 /**
  * Attaching images and documents to the chat: the attach button, a paste of a picture into the question box, a
  * drop of files onto the chat, and the attachment chips (state, progress, Cancel, the text or image choice with
  * its costs, remove). First against a scripted host (the page alone, what it posts and shows); then in a real
  * VS Code against the fake DeepSeek, in Light, Dark and High Contrast.
+ *
+ * A test whose title ends in "(host: hostdocs)" needs host work not yet merged (the document's extracted text in
+ * the chat request): it states the contract and passes once that lands.
  */
 
 const PNG = pngBase64(4, 3);
@@ -284,3 +292,140 @@ for (const theme of [THEMES.lightModern, THEMES.darkModern, THEMES.highContrast]
     });
   });
 }
+
+/** An estimate as a chip shows it ("~$0.0002", "<$0.0001") as dollars, to compare two modes. */
+function estimateUsd(label: string): number {
+  const match = /(<)?~?\$(\d+(?:\.\d+)?)/.exec(label);
+  assert.ok(match, `a cost in “${label}”`);
+  return Number(match[2]) / (match[1] ? 2 : 1);
+}
+
+describe('UI: chat attachments end to end (real VS Code against the fake DeepSeek)', function () {
+  let wb: Workbench;
+  let chat: Frame;
+  const { box, lastTurn, ask } = chatView(() => chat);
+  const chipList = () => chat.getByRole('list', { name: 'Context for the next request' });
+  const attachmentChips = () => chipList().locator('.chip-attachment');
+  const chatRequests = (): LoggedRequest[] => wb.env.fake.requests.filter((r) => r.route === '/chat/completions');
+  const ocrUploads = (): LoggedOcrUpload[] => wb.env.fake.requests.filter((r) => r.route === '/tools/ocr').map((r) => r.body as LoggedOcrUpload);
+  const answered = () => lastTurn().locator('.turn-footer', { hasText: /output tokens/ }).waitFor();
+  const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  /** Every user message's text of the last chat request, parts joined. */
+  const lastUserText = (): string => {
+    const body = chatRequests().at(-1)?.body as { messages: { role: string; content: string | { type: string; text?: string }[] }[] } | undefined;
+    return (body?.messages ?? [])
+      .filter((m) => m.role === 'user')
+      .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((p) => p.text ?? '').join('\n')))
+      .join('\n');
+  };
+  const screenshot = makePng({ width: 160, height: 48, text: 'Build failed: expected ";" at src/app.ts:3' });
+  const diagram = makePng({ width: 200, height: 64, text: FIXTURE_TEXT.diagram });
+  const spec = makePdf(FIXTURE_TEXT.spec.map((page) => [...page]));
+
+  before(async () => {
+    wb = await Workbench.openWithKey('ui-attachments-flow', 'sk-ui-attachments-flow-0001');
+    mkdirSync(path.join(wb.env.workspace, 'docs'), { recursive: true });
+    writeFileSync(path.join(wb.env.workspace, 'docs', 'spec.pdf'), spec);
+    writeFileSync(path.join(wb.env.workspace, 'docs', 'diagram.png'), diagram);
+    chat = await wb.openChat();
+  });
+
+  afterEach(async function () {
+    await wb.screenshotIfFailed(this.currentTest);
+  });
+
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('a PNG pasted into the question box becomes a chip with its mode switch, each mode\'s cost, the cheaper chosen', async () => {
+    assert.equal(await pasteInto(box(), { files: [{ name: 'image.png', type: 'image/png', base64: screenshot.toString('base64') }] }), true);
+    const item = chipList().getByRole('listitem', { name: /^Pasted image\.png, PNG image, / });
+    await item.waitFor();
+    const group = chipList().getByRole('radiogroup', { name: 'Send Pasted image.png as' });
+    const text = group.getByRole('radio', { name: /^Extract text .*\$\d/ });
+    const image = group.getByRole('radio', { name: /^Send image .*\$\d.* — not redacted$/ });
+    await text.waitFor();
+    await image.waitFor();
+    const checked = await group.locator('[aria-checked="true"]').getAttribute('aria-label');
+    const other = await group.locator('[aria-checked="false"]').getAttribute('aria-label');
+    assert.ok(checked && other, 'one mode is chosen');
+    assert.ok(estimateUsd(checked) <= estimateUsd(other), `the cheaper mode is the default: ${checked} vs ${other}`);
+    await wb.screenshot('attachments-flow-01-pasted');
+  });
+
+  it('a question sent with the pasted image as an image is answered, and the image went to the model', async () => {
+    const image = chipList().getByRole('radio', { name: /^Send image / });
+    if ((await image.getAttribute('aria-checked')) !== 'true') {
+      await image.click();
+      await image.and(chat.locator('[aria-checked="true"]')).waitFor();
+    }
+    wb.env.fake.configure({ chunkDelayMs: 0, replies: [{ content: 'The build failed on a missing semicolon.' }] });
+    const before = chatRequests().length;
+    await ask('What does the screenshot say?');
+    await answered();
+    assert.equal(chatRequests().length - before, 1);
+    const images = chatRequests().at(-1)?.images ?? [];
+    assert.deepEqual(images.map((i) => i.sha256), [sha256(screenshot)], 'the pasted bytes, as an image part');
+    assert.equal(ocrUploads().length, 0, 'nothing was uploaded for OCR');
+    await attachmentChips().first().waitFor({ state: 'detached' }); // sent once: the chip goes with the question
+    await wb.screenshot('attachments-flow-02-answered');
+  });
+
+  it('a PNG dragged from the OS and dropped onto the chat attaches it; Delete on the chip removes it', async () => {
+    const conversation = chat.locator('.conversation');
+    await startDrag(conversation, { files: [{ name: 'dropped.png', type: 'image/png', base64: PNG }] });
+    await chat.getByText('Drop to attach').waitFor();
+    await wb.screenshot('attachments-flow-03-dragging');
+    await endDrag(conversation, 'drop');
+    await chat.locator('.drop-zone').waitFor({ state: 'hidden' });
+    const item = chipList().getByRole('listitem', { name: /^dropped\.png, PNG image, / });
+    await item.waitFor();
+    await item.focus();
+    await chat.locator(':focus').press('Delete');
+    await item.waitFor({ state: 'detached' });
+  });
+
+  it('a PDF dropped from the explorer (a uri-list) asks before its first upload, shows its progress, and its text goes with the question (host: hostdocs)', async () => {
+    wb.env.fake.configure({ ocrMsPerPage: 700 });
+    const conversation = chat.locator('.conversation');
+    // The file as the extension host names it (a vscode-remote:// name of it is refused today: see the report).
+    const uri = `file://${path.join(wb.env.workspace, 'docs', 'spec.pdf')}`;
+    await startDrag(conversation, { data: { 'application/vnd.code.uri-list': uri, 'text/uri-list': uri } });
+    await endDrag(conversation, 'drop');
+    // The first upload of the window says where the file goes, in VS Code's own dialog.
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.getByText(/Upload .*spec\.pdf to extract its text\?/).waitFor();
+    await wb.screenshot('attachments-flow-04-consent');
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+    const item = chipList().getByRole('listitem', { name: /spec\.pdf, PDF · 3 pages, / });
+    await item.waitFor();
+    await chipList().getByRole('button', { name: /^Cancel extracting .*spec\.pdf$/ }).waitFor();
+    await wb.screenshot('attachments-flow-05-extracting');
+    await chipList().getByRole('listitem', { name: /spec\.pdf, PDF · 3 pages, sent as extracted text/ }).waitFor();
+    assert.deepEqual(ocrUploads().map((u) => [u.filename, u.sha256]), [['spec.pdf', sha256(spec)]], 'uploaded once, these bytes');
+    wb.env.fake.configure({ ocrMsPerPage: 0, chunkDelayMs: 0, replies: [{ content: '409 means the order already exists.' }] });
+    await ask('Which status code means the order already exists?');
+    await answered();
+    // The document's text is a context block of the request (wherever the prompt builder puts it), its table kept.
+    const sent = JSON.stringify(chatRequests().at(-1)?.body ?? {});
+    assert.ok(sent.includes('The order already exists') && sent.includes('Orders API specification'), `the extracted text went with the question (OCR read: ${JSON.stringify(ocrUploads()[0]?.text?.slice(0, 120))}; request names spec.pdf: ${sent.includes('spec.pdf')}; ${sent.length} characters)`);
+    assert.match(lastUserText(), /Which status code means the order already exists\?/);
+    assert.equal((chatRequests().at(-1)?.images ?? []).length, 0, 'a document goes as text, never as an image');
+  });
+
+  it('the attach button opens VS Code\'s file dialog; the picked image is attached', async () => {
+    await chat.getByRole('button', { name: 'Attach image or document', exact: true }).click();
+    // This VS Code's open dialog is its simple in-workbench one: a path box.
+    const input = wb.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    // It opens in the workspace folder (its path in the box, the folder's entries listed); then the path is typed on.
+    await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^docs$/ }).first().waitFor();
+    await input.press('End');
+    await input.pressSequentially('docs/diagram.png');
+    await wb.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'diagram.png' }).first().waitFor();
+    await input.press('Enter');
+    await chipList().getByRole('listitem', { name: /diagram\.png, PNG image, / }).waitFor();
+    await wb.screenshot('attachments-flow-06-picked');
+  });
+});
