@@ -13,6 +13,7 @@ import { modalBudgetPolicy } from '../spend/budgetPolicy';
 import type { ChatState, ChipView, ErrorAction, ModelChoice, TurnView, WebviewMessage } from '../webview/protocol';
 import { isDocumentPath } from '../core/documents/documentInfo';
 import { ChatAttachments, type QuestionAttachments } from '../documents/attachments';
+import { workspaceUriOfDrop } from '../documents/droppedUri';
 import type { DocumentSource } from '../documents/extractionService';
 import type { AttachmentBytes } from './attachmentStore';
 import type { ChatContext } from './chatContext';
@@ -294,7 +295,7 @@ export class ChatController implements ChatViewHandler, vscode.Disposable {
       case 'attachData':
         return this.attach([{ kind: 'bytes', name: message.name, data: new Uint8Array(Buffer.from(message.data, 'base64')) }]);
       case 'attachUris':
-        return this.attach(message.uris.map((u): DocumentSource => ({ kind: 'workspace', uri: vscode.Uri.parse(u) })));
+        return this.attach(message.uris.map((u): DocumentSource => ({ kind: 'workspace', uri: workspaceUriOfDrop(u) })));
       case 'setAttachmentMode': {
         const refusal = this.deps.attachments.setMode(message.id, message.mode);
         if (refusal) this.deps.view.post({ type: 'attachmentNotice', message: refusal });

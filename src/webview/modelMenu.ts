@@ -109,9 +109,27 @@ export class ModelMenu {
 
   private open(focus: 'checked' | 'last' = 'checked'): void {
     this.menu.hidden = false;
+    this.place();
     this.button.setAttribute('aria-expanded', 'true');
     const items = this.items();
     (focus === 'last' ? items[items.length - 1] : this.roleItems[this.model]).focus();
+  }
+
+  /**
+   * Keeps the open menu inside the page: it opens above the button, from the button's left edge, and moves left as
+   * far as it must when the button is not at the composer's start (the attach button sits before it).
+   */
+  private place(): void {
+    const margin = 8;
+    const viewport = document.documentElement.clientWidth;
+    this.menu.style.left = '';
+    this.menu.style.maxWidth = `${Math.max(0, viewport - 2 * margin)}px`;
+    const rect = this.menu.getBoundingClientRect();
+    const overflow = rect.right - (viewport - margin);
+    if (overflow > 0) {
+      const shift = Math.min(overflow, Math.max(0, rect.left - margin));
+      this.menu.style.left = `${-shift}px`;
+    }
   }
 
   private render(): void {

@@ -17,8 +17,7 @@ import { chatView, endDrag, pasteInto, playHostMessage, pngBase64, startDrag, UI
  * its costs, remove). First against a scripted host (the page alone, what it posts and shows); then in a real
  * VS Code against the fake DeepSeek, in Light, Dark and High Contrast.
  *
- * A test whose title ends in "(host: hostdocs)" needs host work not yet merged (the document's extracted text in
- * the chat request): it states the contract and passes once that lands.
+ * The PDF test drops the file as the explorer of VS Code in a browser names it (vscode-remote://).
  */
 
 const PNG = pngBase64(4, 3);
@@ -386,11 +385,11 @@ describe('UI: chat attachments end to end (real VS Code against the fake DeepSee
     await item.waitFor({ state: 'detached' });
   });
 
-  it('a PDF dropped from the explorer (a uri-list) asks before its first upload, shows its progress, and its text goes with the question (host: hostdocs)', async () => {
+  it('a PDF dropped from the explorer (a uri-list) asks before its first upload, shows its progress, and its text goes with the question', async () => {
     wb.env.fake.configure({ ocrMsPerPage: 700 });
     const conversation = chat.locator('.conversation');
-    // The file as the extension host names it (a vscode-remote:// name of it is refused today: see the report).
-    const uri = `file://${path.join(wb.env.workspace, 'docs', 'spec.pdf')}`;
+    // The file as VS Code's explorer in a browser names it: vscode-remote://<this server>/<path>.
+    const uri = `vscode-remote://${new URL(wb.page.url()).host}${path.join(wb.env.workspace, 'docs', 'spec.pdf')}`;
     await startDrag(conversation, { data: { 'application/vnd.code.uri-list': uri, 'text/uri-list': uri } });
     await endDrag(conversation, 'drop');
     // The first upload of the window says where the file goes, in VS Code's own dialog.
@@ -405,13 +404,18 @@ describe('UI: chat attachments end to end (real VS Code against the fake DeepSee
     await chipList().getByRole('listitem', { name: /spec\.pdf, PDF · 3 pages, sent as extracted text/ }).waitFor();
     assert.deepEqual(ocrUploads().map((u) => [u.filename, u.sha256]), [['spec.pdf', sha256(spec)]], 'uploaded once, these bytes');
     wb.env.fake.configure({ ocrMsPerPage: 0, chunkDelayMs: 0, replies: [{ content: '409 means the order already exists.' }] });
+    const before = chatRequests().length;
     await ask('Which status code means the order already exists?');
+    // Its own answer: the turn before also has a footer, and the question waits for nothing here but is sent later.
+    await lastTurn().getByRole('region', { name: 'Answer' }).getByText('409 means the order already exists.').waitFor();
     await answered();
+    assert.equal(chatRequests().length - before, 1, 'one request for the question');
     // The document's text is a context block of the request (wherever the prompt builder puts it), its table kept.
     const sent = JSON.stringify(chatRequests().at(-1)?.body ?? {});
     assert.ok(sent.includes('The order already exists') && sent.includes('Orders API specification'), `the extracted text went with the question (OCR read: ${JSON.stringify(ocrUploads()[0]?.text?.slice(0, 120))}; request names spec.pdf: ${sent.includes('spec.pdf')}; ${sent.length} characters)`);
     assert.match(lastUserText(), /Which status code means the order already exists\?/);
-    assert.equal((chatRequests().at(-1)?.images ?? []).length, 0, 'a document goes as text, never as an image');
+    // The only image is the first question's, repeated with the history: a document goes as text, never as an image.
+    assert.deepEqual((chatRequests().at(-1)?.images ?? []).map((i) => i.sha256), [sha256(screenshot)]);
   });
 
   it('the attach button opens VS Code\'s file dialog; the picked image is attached', async () => {

@@ -53,8 +53,8 @@ describe('UI: the Settings editor names DeepSeek (real VS Code in Chromium)', fu
     assert.ok(labels.includes('Base Url') && labels.includes('Chat'), JSON.stringify(labels));
     assert.deepEqual(categories.filter((c) => /deepseek/i.test(c)), [], `no category repeats the key's "deepseek": ${JSON.stringify(categories)}`);
     const toc = (await editor.locator('.settings-toc-container .monaco-list-row').allInnerTexts()).map((t) => t.trim());
-    const ours = toc.slice(toc.indexOf('DeepSeek Assistant'), toc.indexOf('DeepSeek Assistant') + 8);
-    assert.deepEqual(ours, ['DeepSeek Assistant', 'DeepSeek', 'Models', 'Prices and Budget', 'Inline Completions', 'Privacy and Context', 'Fallback Providers', 'Status Bar']);
+    const ours = toc.slice(toc.indexOf('DeepSeek Assistant'), toc.indexOf('DeepSeek Assistant') + 9);
+    assert.deepEqual(ours, ['DeepSeek Assistant', 'DeepSeek', 'Models', 'Prices and Budget', 'Inline Completions', 'Privacy and Context', 'Fallback Providers', 'Status Bar', 'Documents and Images']);
     await wb.screenshot('settings-01-grouped');
   });
 
@@ -63,7 +63,7 @@ describe('UI: the Settings editor names DeepSeek (real VS Code in Chromium)', fu
     await editor.locator('.settings-count-widget', { hasText: /^\d+ Settings Found$/ }).waitFor();
     await tocRow(/^Emmet/).waitFor({ state: 'detached' }); // only this extension's entries are left
     const toc = (await editor.locator('.settings-toc-container .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s*\(\d+\)$/, '').trim());
-    assert.deepEqual(toc, ['Extensions', 'DeepSeek Assistant', 'DeepSeek', 'Models', 'Prices and Budget', 'Inline Completions', 'Privacy and Context', 'Fallback Providers', 'Status Bar']);
+    assert.deepEqual(toc, ['Extensions', 'DeepSeek Assistant', 'DeepSeek', 'Models', 'Prices and Budget', 'Inline Completions', 'Privacy and Context', 'Fallback Providers', 'Status Bar', 'Documents and Images']);
     // In a search (and a filter is one) VS Code builds each row's category from the key itself, capitalising
     // only the first letter ("Deepseek › Models: Chat"), and nothing in a manifest changes that without renaming
     // the keys (VS Code 1.139: settingKeyToDisplayFormat, trimmed only in the grouped view). Recorded, not asserted.
