@@ -1,7 +1,28 @@
 /** Shapes of the DeepSeek client's requests, stream events and results. */
 import type { ApiFailure } from '../core/apiErrors';
 
-export type ChatRole = 'system' | 'user' | 'assistant';
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+
+/** A function the model may call: an OpenAI-compatible `tools[]` entry of type `function`. */
+export interface ToolSpec {
+  readonly name: string;
+  readonly description?: string;
+  /** JSON Schema of the arguments. */
+  readonly parameters?: object;
+}
+
+/**
+ * `tool_choice`. DeepSeek's thinking mode refuses `required` and a named function (400); the engine sends `auto`
+ * instead for a thinking request and says so in the log.
+ */
+export type ToolChoice = 'auto' | 'none' | 'required' | { readonly name: string };
+
+/** A call the model made: its id, the function's name, and the arguments as the JSON text the model wrote. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
+}
 
 /**
  * One part of a message's content: text, or an image as a URL (a `data:<mime>;base64,…` URL here; only vision
@@ -15,6 +36,15 @@ export interface ChatMessage {
   readonly role: ChatRole;
   /** Plain text, or parts (text and images) for a message that carries images; sent as is. */
   readonly content: string | readonly ChatContentPart[];
+  /** `assistant`: the tool calls it made (its content may then be ''). */
+  readonly toolCalls?: readonly ToolCall[];
+  /**
+   * `assistant`: its `reasoning_content`, sent back byte for byte as the API sent it. DeepSeek's thinking-mode
+   * rule: after a tool call, every later request of that exchange must carry it, or the API answers 400.
+   */
+  readonly reasoningContent?: string;
+  /** `tool`: the id of the call this message answers. */
+  readonly toolCallId?: string;
 }
 
 export interface ChatRequest {
@@ -30,6 +60,9 @@ export interface ChatRequest {
   readonly thinking?: 'enabled' | 'disabled';
   /** DeepSeek's `reasoning_effort` (`high` or `max`), sent as an extra body field when set; only with thinking enabled. */
   readonly reasoningEffort?: 'high' | 'max';
+  /** Functions the model may call; omitted when empty. */
+  readonly tools?: readonly ToolSpec[];
+  readonly toolChoice?: ToolChoice;
 }
 
 /** Token counts as DeepSeek reports them. Reasoning tokens are part of `outputTokens`. */
@@ -49,6 +82,11 @@ export interface ChatResult {
   readonly model: string;
   readonly reasoning: string;
   readonly content: string;
+  /**
+   * The tool calls the model made (`finishReason` `tool_calls`), whole and in the model's order, once the stream
+   * ended (not streamed as events: a call is usable only when its arguments are complete); absent when none.
+   */
+  readonly toolCalls?: readonly ToolCall[];
   /** `stop`, `length`, `insufficient_system_resource`, … or undefined when the stream broke. */
   readonly finishReason: string | undefined;
   /** Undefined when the stream ended without usage (aborted or broken): price it as an estimate. */

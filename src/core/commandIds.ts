@@ -23,6 +23,7 @@ export const CommandIds = {
   discardProposal: 'deepseek.discardProposal',
   extractText: 'deepseek.extractText',
   addToChat: 'deepseek.addToChat',
+  generateCommitMessage: 'deepseek.generateCommitMessage',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -51,4 +52,5 @@ export const CommandTitles: Readonly<Record<CommandId, string>> = {
   'deepseek.discardProposal': 'Discard Proposed Change',
   'deepseek.extractText': 'Extract Text',
   'deepseek.addToChat': 'Add to Chat',
+  'deepseek.generateCommitMessage': 'Generate Commit Message',
 };

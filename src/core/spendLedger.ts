@@ -30,13 +30,13 @@ import { PRIMARY_PROVIDER_NAME } from './providers/providerSpec';
 import { estimateTokens, estimateTokensFromLength } from './tokenEstimate';
 
 /** Where a request came from; `ocr` is text extracted from an image or document (priced per page). */
-export type Surface = 'completion' | 'chat' | 'command' | 'ocr';
+export type Surface = 'completion' | 'chat' | 'command' | 'ocr' | 'lm' | 'participant' | 'commit';
 
 /** Every surface, in display order. */
-export const SURFACES: readonly Surface[] = ['completion', 'chat', 'command', 'ocr'];
+export const SURFACES: readonly Surface[] = ['completion', 'chat', 'command', 'ocr', 'lm', 'participant', 'commit'];
 
 /** How surfaces are named to the user (Show Spend, the status tooltip). */
-export const SURFACE_LABELS: Readonly<Record<Surface, string>> = { completion: 'completions', chat: 'chat', command: 'commands', ocr: 'OCR (documents)' };
+export const SURFACE_LABELS: Readonly<Record<Surface, string>> = { completion: 'completions', chat: 'chat', command: 'commands', ocr: 'OCR (documents)', lm: 'VS Code chat models', participant: '@deepseek', commit: 'commit messages' };
 
 /** What `breakdown()` splits a scope by. */
 export type BreakdownBy = 'model' | 'surface' | 'provider';
@@ -296,7 +296,7 @@ const emptyTally = (): Tally => ({
   requests: 0, hitTokens: 0, missTokens: 0, outputTokens: 0, costPico: 0, noCachePico: 0, estimatedRequests: 0, unpricedRequests: 0, pages: 0,
 });
 
-const emptySurfaces = (): Record<Surface, Tally> => ({ completion: emptyTally(), chat: emptyTally(), command: emptyTally(), ocr: emptyTally() });
+const emptySurfaces = (): Record<Surface, Tally> => ({ completion: emptyTally(), chat: emptyTally(), command: emptyTally(), ocr: emptyTally(), lm: emptyTally(), participant: emptyTally(), commit: emptyTally() });
 
 const mapSurfaces = <T>(f: (surface: Surface) => T): Record<Surface, T> =>
   Object.fromEntries(SURFACES.map((surface) => [surface, f(surface)])) as Record<Surface, T>;
@@ -921,12 +921,16 @@ function parseScope(v: unknown): ScopeRead | undefined {
   const command = parseTally(v.bySurface.command);
   // Absent: written before extractions were recorded (none, then).
   const ocr = v.bySurface.ocr === undefined ? emptyTally() : parseTally(v.bySurface.ocr);
-  if (!totals || !byModel || !completion || !chat || !command || !ocr || !completions || (v.byProvider !== undefined && !byProvider)
-    || !countsAddUp(totals, byModel.values()) || !countsAddUp(totals, [completion, chat, command, ocr])
+  // Absent: written before VS Code's chat models, @deepseek and commit messages were recorded.
+  const lm = v.bySurface.lm === undefined ? emptyTally() : parseTally(v.bySurface.lm);
+  const participant = v.bySurface.participant === undefined ? emptyTally() : parseTally(v.bySurface.participant);
+  const commit = v.bySurface.commit === undefined ? emptyTally() : parseTally(v.bySurface.commit);
+  if (!totals || !byModel || !completion || !chat || !command || !ocr || !lm || !participant || !commit || !completions || (v.byProvider !== undefined && !byProvider)
+    || !countsAddUp(totals, byModel.values()) || !countsAddUp(totals, [completion, chat, command, ocr, lm, participant, commit])
     || (byProvider && !countsAddUp(totals, byProvider.values()))) {
     return undefined;
   }
-  return { totals, byModel, bySurface: { completion, chat, command, ocr }, byProvider, completions };
+  return { totals, byModel, bySurface: { completion, chat, command, ocr, lm, participant, commit }, byProvider, completions };
 }
 
 /** The records of a session that started at `startedAt` (none when no session has started). */

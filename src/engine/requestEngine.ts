@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { DeepSeekClient } from '../api/deepseekClient';
-import type { ChatMessage, ChatResult, StreamTimeouts } from '../api/types';
+import type { ChatMessage, ChatResult, StreamTimeouts, ToolCall, ToolChoice, ToolSpec } from '../api/types';
 import { Redactor } from '../core/redaction/redactor';
 import type { LastRequest } from './lastRequest';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
@@ -52,6 +52,17 @@ export interface ChatTask<B extends BuiltPrompt = BuiltPrompt> {
    * policy from src/spend/budgetPolicy.ts; completions can decline silently). The engine opens no dialog.
    */
   readonly budget: BudgetPolicy;
+  /** Functions the model may call (VS Code's language-model tools); passed to every provider. */
+  readonly tools?: readonly ToolSpec[];
+  /** `tool_choice`; a thinking request that asks for `required` or a named function gets `auto` (logged). */
+  readonly toolChoice?: ToolChoice;
+  /**
+   * DeepSeek's model id for this request instead of the role's (a model picked in VS Code's own chat); the role
+   * still decides the thinking switch and effort, and the fallbacks answer with their role's model.
+   */
+  readonly modelOverride?: string;
+  /** Who asked, for the ledger and Show Last Request (e.g. the calling extension of a `vscode.lm` request). */
+  readonly caller?: string;
 }
 
 /** Expected output when estimating a request's cost for the budget check. */
@@ -72,6 +83,10 @@ export function redactorFailedMessage(err: unknown): string {
  */
 export type EngineResult<B extends BuiltPrompt = BuiltPrompt> = ChatResult & {
   readonly rawContent: string;
+  /** The reasoning as the model sent it (placeholders not restored): what a later request must send back after a tool call. */
+  readonly rawReasoning?: string;
+  /** The tool calls as the model sent them (placeholders not restored in their arguments); `toolCalls` has them restored. */
+  readonly rawToolCalls?: readonly ToolCall[];
   /** The ledger record of the attempt that answered (undefined when nothing was billed for it). */
   readonly record?: SpendRecord;
   /** Who answered (or failed last): "DeepSeek" or a fallback's name, and its host. */

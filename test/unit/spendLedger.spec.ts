@@ -63,7 +63,7 @@ describe('spend ledger: recording', () => {
       completion: { requests: 1, hitTokens: 1_000_000, missTokens: 0, outputTokens: 0, costUsd: 0.07, noCacheUsd: 0.27, estimatedRequests: 0, unpricedRequests: 0 },
       chat: { requests: 1, hitTokens: 0, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 1.37, noCacheUsd: 1.37, estimatedRequests: 0, unpricedRequests: 0 },
       command: { requests: 1, hitTokens: 1_000_000, missTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 2.88, noCacheUsd: 3.29, estimatedRequests: 0, unpricedRequests: 0 },
-      ocr: EMPTY,
+      ocr: EMPTY, lm: EMPTY, participant: EMPTY, commit: EMPTY,
     });
     assert.equal(hitRate(ledger.session), 0.5);
   });
@@ -542,7 +542,7 @@ describe('spend ledger: migrating version 1 (globalState)', () => {
     assert.equal(ledger.sessionStartedAt, v1Fixture.session.startedAt);
     assert.deepEqual(ledger.breakdown('allTime', 'model'), v2All(v1Fixture.allTime.byModel));
     // Version 1 knew no `ocr` surface: it reads as empty.
-    assert.deepEqual(ledger.breakdown('session', 'surface'), { ...v2All(v1Fixture.session.bySurface), ocr: EMPTY });
+    assert.deepEqual(ledger.breakdown('session', 'surface'), { ...v2All(v1Fixture.session.bySurface), ocr: EMPTY, lm: EMPTY, participant: EMPTY, commit: EMPTY });
     assert.deepEqual(ledger.records.map(({ id: _id, ...r }) => r), v1Fixture.records);
     assert.ok(ledger.records.every((r: SpendRecord) => r.id.startsWith('v1-')));
   });
