@@ -32,6 +32,7 @@ export class MarkdownDocument implements vscode.TextDocumentContentProvider, vsc
   /** Opens the rendered preview, or the document itself if Markdown preview is unavailable. */
   async show(): Promise<vscode.Uri> {
     const uri = this.uri();
+    this.emitter.fire(uri); // a copy opened earlier is re-rendered now, not whenever its source next changes
     await showMarkdown(uri);
     return uri;
   }

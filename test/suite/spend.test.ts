@@ -209,8 +209,13 @@ describe('spend readout in the status bar', () => {
     const api = await activateExtension();
     await api.ask('for the report');
     await vscode.commands.executeCommand(CommandIds.showSpend);
-    const doc = await waitFor('the spend document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'deepseek-spend'));
-    const text = doc.getText();
+    // A copy opened by an earlier test may still show that test's session until it is re-rendered.
+    const text = await waitFor('the spend document to show this session', () => {
+      const current = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'deepseek-spend')?.getText();
+      return current && /## Session by surface[\s\S]*\| chat \| 1 \|/.test(current) ? current : undefined;
+    }, 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'deepseek-spend')?.getText() ?? '(no document)'}`);
+    });
     assert.match(text, /^# DeepSeek spend/);
     assert.match(text, /## Session by model[\s\S]*\| deepseek-flash \| 1 \|/);
     assert.match(text, /## Session by surface[\s\S]*\| chat \| 1 \|/);

@@ -257,9 +257,17 @@ for (const theme of [THEMES.lightModern, THEMES.darkModern, THEMES.highContrast]
     });
 
     it('chips, the mode switch, the notice and the drop zone read at WCAG AA, hover states included', async () => {
-      await playHostMessage(chat, { type: 'chips', chips: everyState() });
-      await playHostMessage(chat, { type: 'attachmentNotice', message: 'Not attached: “notes.key” is not an image or a document DeepSeek can read.' });
-      const check = (what: string, selector: string, options?: { hover?: boolean; min?: number }) => checkContrast(wb, chat, theme, what, selector, options);
+      const showEveryState = async () => {
+        await playHostMessage(chat, { type: 'chips', chips: everyState() });
+        await playHostMessage(chat, { type: 'attachmentNotice', message: 'Not attached: “notes.key” is not an image or a document DeepSeek can read.' });
+      };
+      await showEveryState();
+      // The host posts its own chips whenever the editor's context changes (a late editor event in a fresh
+      // window): the states played here are played again when that replaced them.
+      const check = async (what: string, selector: string, options?: { hover?: boolean; min?: number }) => {
+        if (!(await chat.locator(selector).first().isVisible())) await showEveryState();
+        await checkContrast(wb, chat, theme, what, selector, options);
+      };
       await check('attach button (icon)', '.attach-button', { min: NON_TEXT });
       await check('attach button (icon)', '.attach-button', { hover: true, min: NON_TEXT });
       await check('attachment name', '.chip-attachment .chip-label');
