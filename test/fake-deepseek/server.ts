@@ -8,6 +8,7 @@ import { countPages, documentText, recognise, UnsupportedDocument, type Recognis
 import { SIMULATOR_BAD_KEY, simulatedReply } from './simulatedAnswers';
 import { countTokens, tokenize } from './tokenizer';
 import type { Fault, FakeConfig, LoggedOcrUpload, LoggedRequest, ScriptedReply } from './types';
+import { readTools, toolCallDeltas, toolChoiceError, toolMessagesError, wireToolCall } from './toolCalls';
 import {
   describeImage,
   hasImageParts,
@@ -105,6 +106,8 @@ interface ChatMessage {
   role: string;
   content: unknown;
   reasoning_content?: unknown;
+  tool_calls?: unknown;
+  tool_call_id?: unknown;
 }
 
 /** Routes that generate text: the only ones the body faults (`keepAlive`, `stall`, …) act on. */
@@ -162,7 +165,9 @@ export function serializeMessages(messages: readonly ChatMessage[]): string {
     .map((m) => {
       const content = typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '');
       const reasoning = typeof m.reasoning_content === 'string' ? `<think>${m.reasoning_content}</think>` : '';
-      return `<|${m.role}|>${reasoning}${content}<|end|>`;
+      const calls = m.tool_calls !== undefined ? `<|calls|>${JSON.stringify(m.tool_calls)}` : '';
+      const answers = typeof m.tool_call_id === 'string' ? `<|answers ${m.tool_call_id}|>` : '';
+      return `<|${m.role}|>${answers}${reasoning}${content}${calls}<|end|>`;
     })
     .join('');
 }
@@ -184,6 +189,8 @@ export class FakeDeepSeekServer {
   private seq = 0;
   private idCounter = 0;
   private cache: PrefixCacheSimulator;
+  /** The reasoning sent with each tool call (by call id): what a later request must send back. */
+  private readonly sentReasoning = new Map<string, string>();
 
   constructor(private readonly initial: Partial<FakeConfig> = {}) {
     this.config = applyPatch(defaultConfig(), initial);
@@ -254,6 +261,7 @@ export class FakeDeepSeekServer {
     this.faults = [];
     this.log = [];
     this.cache = new PrefixCacheSimulator(this.config.cacheUnitTokens);
+    this.sentReasoning.clear();
   }
 
   /** The first pending fault for this route that it can act on (see `FaultScope`), counted down or removed. */
@@ -539,6 +547,16 @@ export class FakeDeepSeekServer {
       this.refuse(res, entry, 400, 'logprobs is not supported in thinking mode');
       return;
     }
+    const tools = readTools(body.tools);
+    if ('error' in tools) {
+      this.refuse(res, entry, 400, tools.error);
+      return;
+    }
+    const toolError = toolChoiceError(body.tool_choice, tools.names, reasoning) ?? toolMessagesError(messages, reasoning, this.sentReasoning);
+    if (toolError) {
+      this.refuse(res, entry, 400, toolError);
+      return;
+    }
     const prompt = images.length ? promptTokensWithImages(messages, images) : tokenize(serializeMessages(messages));
     const cache = this.cache.lookupAndStore(prompt);
     entry.cache = cache;
@@ -547,7 +565,9 @@ export class FakeDeepSeekServer {
     const limit = typeof body.max_tokens === 'number' && body.max_tokens > 0 ? body.max_tokens : Infinity;
     let reasoningText = reasoning ? reply.reasoning ?? '' : '';
     let contentText = reply.content;
-    let finishReason = reply.finishReason ?? 'stop';
+    // Calls are made only to functions the request declares; the counter gives ids the script leaves out.
+    const calls = (tools.names.length > 0 ? reply.toolCalls ?? [] : []).map((c) => ({ id: c.id ?? `call_${++this.idCounter}`, name: c.name, arguments: c.arguments }));
+    let finishReason = reply.finishReason ?? (calls.length > 0 ? 'tool_calls' : 'stop');
     const reasoningTokens = tokenize(reasoningText);
     const contentTokens = tokenize(contentText);
     if (reasoningTokens.length + contentTokens.length > limit) {
@@ -566,6 +586,7 @@ export class FakeDeepSeekServer {
     };
     const id = `fake-${++this.idCounter}`;
     const created = Math.floor(Date.now() / 1000);
+    if (reasoning) for (const call of calls) this.sentReasoning.set(call.id, reasoningText);
 
     if (body.stream !== true) {
       await this.answerJson(res, entry, fault, {
@@ -576,7 +597,10 @@ export class FakeDeepSeekServer {
         system_fingerprint: 'fp_fake',
         choices: [{
           index: 0,
-          message: { role: 'assistant', content: contentText, ...(reasoning ? { reasoning_content: reasoningText } : {}) },
+          message: {
+            role: 'assistant', content: contentText, ...(reasoning ? { reasoning_content: reasoningText } : {}),
+            ...(calls.length > 0 ? { tool_calls: calls.map(wireToolCall) } : {}),
+          },
           logprobs: null,
           finish_reason: finishReason,
         }],
@@ -594,6 +618,9 @@ export class FakeDeepSeekServer {
     }
     for (const piece of split(contentText, this.config.chunkChars)) {
       chunks.push({ ...base, choices: [{ index: 0, delta: { content: piece, ...(reasoning ? { reasoning_content: null } : {}) }, logprobs: null, finish_reason: null }] });
+    }
+    for (const delta of toolCallDeltas(calls, this.config.chunkChars)) {
+      chunks.push({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] });
     }
     const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
     const finalChunk: Record<string, unknown> = {

@@ -1,3 +1,4 @@
+import type { ScriptedToolCall } from './toolCalls';
 /** Configuration, faults and the request log of the fake DeepSeek server. Plain JSON, so tests in another
  * process (the extension host) can set them through the control API. */
 
@@ -7,6 +8,11 @@ export interface ScriptedReply {
   readonly content: string;
   /** Overrides the finish reason, e.g. `insufficient_system_resource`. */
   readonly finishReason?: string;
+  /**
+   * Calls to make (only when the request declares `tools`): streamed after the content as `delta.tool_calls`
+   * split over several chunks, with finish reason `tool_calls`.
+   */
+  readonly toolCalls?: readonly ScriptedToolCall[];
 }
 
 export type UsageMode =
