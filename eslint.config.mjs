@@ -37,8 +37,13 @@ const LAYERS = {
   completions: { may: [...SERVICES, 'engine'] },
   status: { may: [...SERVICES, 'engine'] },
   auth: { may: [...SERVICES, 'engine'] },
+  // VS Code's own chat: the language-model provider, the Source Control view's commit message, and @deepseek
+  // (which writes commit messages the way the Source Control view does).
+  lm: { may: [...SERVICES, 'engine'] },
+  scm: { may: [...SERVICES, 'engine'] },
+  participant: { may: [...SERVICES, 'engine', 'scm'] },
   // The composition root wires everything; the entry file only starts it.
-  app: { may: [...SERVICES, 'documents', 'context', 'engine', 'chat', 'commands', 'completions', 'status', 'auth', 'webview'] },
+  app: { may: [...SERVICES, 'documents', 'context', 'engine', 'chat', 'commands', 'completions', 'status', 'auth', 'webview', 'lm', 'scm', 'participant'] },
   extension: { may: ['app', 'platform'] },
 };
 

@@ -15,9 +15,11 @@ import {
   type FimResult,
   type StreamEvent,
   type StreamTimeouts,
+  type ToolCall,
   type UsageFigures,
 } from './types';
 import { readBalance, readChunk, readUsage } from './wireFormat';
+import { ToolCallAccumulator, wireMessage, wireToolChoice, wireTools } from './toolCallStream';
 
 export interface DeepSeekClientOptions {
   readonly baseUrl: string;
@@ -178,6 +180,8 @@ export class DeepSeekClient {
     let finishReason: string | undefined;
     let usage: UsageFigures | undefined;
     let failure: ApiFailure | undefined;
+    const toolCalls = new ToolCallAccumulator();
+    let calls: ToolCall[] | undefined;
     const attemptId = String(++this.attemptSeq);
     this.attempts.set(attemptId, watchdog);
     try {
@@ -188,7 +192,7 @@ export class DeepSeekClient {
       const body: Record<string, unknown> = {
         model: request.model,
         // Parts (text and `image_url`) go as they are: the OpenAI-compatible shape DeepSeek's Flash takes.
-        messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+        messages: request.messages.map(wireMessage),
         stream: true,
         stream_options: { include_usage: true },
       };
@@ -196,6 +200,10 @@ export class DeepSeekClient {
       if (request.temperature !== undefined) body.temperature = request.temperature;
       if (request.thinking !== undefined) body.thinking = { type: request.thinking };
       if (request.reasoningEffort !== undefined) body.reasoning_effort = request.reasoningEffort;
+      if (request.tools !== undefined && request.tools.length > 0) {
+        body.tools = wireTools(request.tools);
+        if (request.toolChoice !== undefined) body.tool_choice = wireToolChoice(request.toolChoice);
+      }
       const stream = await client.chat.completions.create(
         body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
         {
@@ -217,6 +225,10 @@ export class DeepSeekClient {
           contentParts.push(view.content);
           onEvent?.({ type: 'content', text: view.content });
         }
+        if (view.toolCalls !== undefined) {
+          watchdog.token();
+          toolCalls.push(view.toolCalls);
+        }
         if (view.finishReason !== undefined) {
           finishReason = view.finishReason;
         }
@@ -230,6 +242,13 @@ export class DeepSeekClient {
       }
       if (finishReason === undefined) {
         failure = { kind: 'stream', retryable: true, message: `The answer from ${this.endpoint} ended without a finish reason; it may be incomplete.` };
+      } else if (toolCalls.size > 0) {
+        const whole = toolCalls.finish();
+        if ('error' in whole) {
+          failure = { kind: 'stream', retryable: true, message: `The answer from ${this.endpoint} made a tool call that cannot be used: ${whole.error}.` };
+        } else {
+          calls = whole.calls;
+        }
       }
     } catch (err) {
       failure = toFailure(err, this.context({
@@ -249,6 +268,7 @@ export class DeepSeekClient {
       model: request.model,
       reasoning: reasoningParts.join(''),
       content: contentParts.join(''),
+      ...(calls && calls.length > 0 ? { toolCalls: calls } : {}),
       finishReason,
       usage,
       partial,

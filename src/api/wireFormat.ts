@@ -27,13 +27,42 @@ export function readUsage(raw: unknown): UsageFigures | undefined {
   return { promptTokens: prompt || hit + miss, hitTokens: hit, missTokens: miss, outputTokens: output, reasoningTokens: reasoning };
 }
 
+/** One piece of a streamed tool call: the first for a call carries its id and name, later ones argument text. */
+export interface ToolCallDelta {
+  readonly index: number;
+  readonly id?: string;
+  readonly name?: string;
+  readonly arguments?: string;
+}
+
 export interface ChunkView {
   readonly reasoning: string | undefined;
   readonly content: string | undefined;
   readonly finishReason: string | undefined;
+  /** Pieces of tool calls, by the call's `index` (absent when the chunk carries none). */
+  readonly toolCalls?: readonly ToolCallDelta[];
 }
 
 const EMPTY: ChunkView = { reasoning: undefined, content: undefined, finishReason: undefined };
+
+/** `delta.tool_calls`: the pieces with a usable index; anything odd is left out. */
+function readToolCallDeltas(raw: unknown): ToolCallDelta[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  const deltas = raw.flatMap((item, position): ToolCallDelta[] => {
+    const call = record(item);
+    if (!call) return [];
+    const fn = record(call.function);
+    // Some OpenAI-compatible hosts leave out `index` when a chunk carries one call: its position stands in.
+    const index = typeof call.index === 'number' && Number.isInteger(call.index) && call.index >= 0 ? call.index : position;
+    return [{
+      index,
+      ...(typeof call.id === 'string' && call.id !== '' ? { id: call.id } : {}),
+      ...(typeof fn?.name === 'string' && fn.name !== '' ? { name: fn.name } : {}),
+      ...(typeof fn?.arguments === 'string' ? { arguments: fn.arguments } : {}),
+    }];
+  });
+  return deltas.length > 0 ? deltas : undefined;
+}
 
 /** The first choice's delta of a streamed chat chunk. */
 export function readChunk(raw: unknown): ChunkView {
@@ -47,10 +76,12 @@ export function readChunk(raw: unknown): ChunkView {
   const reasoning = typeof delta?.reasoning_content === 'string' && delta.reasoning_content !== '' ? delta.reasoning_content : delta?.reasoning;
   const content = delta?.content;
   const finish = choice?.finish_reason;
+  const toolCalls = readToolCallDeltas(delta?.tool_calls);
   return {
     reasoning: typeof reasoning === 'string' && reasoning.length > 0 ? reasoning : undefined,
     content: typeof content === 'string' && content.length > 0 ? content : undefined,
     finishReason: typeof finish === 'string' ? finish : undefined,
+    ...(toolCalls ? { toolCalls } : {}),
   };
 }
 

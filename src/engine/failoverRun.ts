@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatResult, StreamEvent, StreamTimeouts } from '../api/types';
+import type { ChatMessage, ChatResult, StreamEvent, StreamTimeouts, ToolChoice, ToolSpec } from '../api/types';
 import type { StreamOptions } from '../api/deepseekClient';
 import type { ModelLimits, ReasoningEffort, ThinkingType } from '../core/models';
 import { decideFailover, type FailoverPolicyOptions } from '../core/providers/failoverPolicy';
@@ -52,6 +52,10 @@ export interface FailoverInput<B extends BuiltPrompt> {
   /** What is sent for a built prompt: its messages, redacted. */
   readonly prepare: (built: B) => readonly ChatMessage[];
   readonly maxTokens?: number;
+  /** Functions the model may call, sent to every provider. */
+  readonly tools?: readonly ToolSpec[];
+  /** The `tool_choice` a target gets (a thinking one may not take every choice); undefined: none sent. */
+  readonly toolChoice?: (target: ProviderTarget) => ToolChoice | undefined;
   readonly signal: AbortSignal;
   readonly health: ProviderHealth;
   /** Stream timers for an attempt: shorter when another provider could take over. */
@@ -151,6 +155,7 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
       input.onSend?.(target, messages, built);
       const sink = input.sink?.();
       const maxTokens = input.maxTokens ? Math.min(input.maxTokens, target.limits.maxOutputTokens) : undefined;
+      const toolChoice = input.tools && input.tools.length > 0 ? input.toolChoice?.(target) : undefined;
       const result = await target.client.streamChat(
         {
           model: target.model,
@@ -158,6 +163,8 @@ export async function runWithFailover<B extends BuiltPrompt>(input: FailoverInpu
           ...(maxTokens ? { maxTokens } : {}),
           ...(target.thinking ? { thinking: target.thinking } : {}),
           ...(target.reasoningEffort ? { reasoningEffort: target.reasoningEffort } : {}),
+          ...(input.tools && input.tools.length > 0 ? { tools: input.tools } : {}),
+          ...(toolChoice ? { toolChoice } : {}),
         },
         { signal, maxRetries: 0, timeouts: input.timeouts(target, hasNext), ...(sink ? { onEvent: (e: StreamEvent) => sink.onEvent(e) } : {}) },
       );

@@ -17,6 +17,11 @@ export interface LastRequest {
   readonly messages: readonly ChatMessage[];
   readonly redacted: boolean;
   readonly findings: readonly RedactionFinding[];
+  /** Who asked, when another extension did (a `vscode.lm` request). */
+  readonly caller?: string;
+  /** The functions the request offered the model, and the `tool_choice` it carried. */
+  readonly tools?: readonly string[];
+  readonly toolChoice?: string;
   /** The names the user gave the images sent (sha256 of the bytes → "screenshot.png"), for their one-line entries. */
   readonly imageNames?: ReadonlyMap<string, string>;
 }
@@ -46,6 +51,11 @@ function renderPart(part: ChatContentPart, names: ReadonlyMap<string, string> | 
   return [`${fence}text`, part.text, fence, ''];
 }
 
+function fenced(text: string, lang = 'text'): string[] {
+  const fence = fenceFor(text);
+  return [`${fence}${lang}`, text, fence, ''];
+}
+
 function fenceFor(text: string): string {
   const longest = Math.max(2, ...Array.from(text.matchAll(/`{3,}/g), (m) => m[0].length));
   return '`'.repeat(longest + 1);
@@ -60,8 +70,11 @@ export function renderLastRequest(last: LastRequest | undefined): string {
   const lines = [
     '# DeepSeek: last request',
     '',
-    `Sent ${new Date(last.at).toISOString().replace('T', ' ').slice(0, 19)} UTC to ${last.provider} (${last.endpoint}), model \`${last.model}\`${last.thinking ? ` (${last.thinking})` : ''}, from ${last.surface}.`,
+    `Sent ${new Date(last.at).toISOString().replace('T', ' ').slice(0, 19)} UTC to ${last.provider} (${last.endpoint}), model \`${last.model}\`${last.thinking ? ` (${last.thinking})` : ''}, from ${last.surface}${last.caller ? ` (asked by ${last.caller})` : ''}.`,
     '',
+    ...(last.tools && last.tools.length > 0
+      ? [`Tools offered: ${last.tools.map((t) => `\`${t}\``).join(', ')}${last.toolChoice ? `; tool_choice \`${last.toolChoice}\`` : ''}.`, '']
+      : []),
     '## Redactions',
     '',
   ];
@@ -83,12 +96,15 @@ export function renderLastRequest(last: LastRequest | undefined): string {
       `${images} image(s) sent as they are: redaction covers text, not what an image shows.`, '');
   }
   last.messages.forEach((m, i) => {
+    const heading = `### ${i + 1}. ${m.role}${m.toolCallId ? ` (answers tool call \`${m.toolCallId}\`)` : ''}`;
     if (typeof m.content === 'string') {
-      const fence = fenceFor(m.content);
-      lines.push(`### ${i + 1}. ${m.role}`, '', `${fence}text`, m.content, fence, '');
-      return;
+      lines.push(heading, '');
+      if (m.content !== '' || !m.toolCalls) lines.push(...fenced(m.content));
+    } else {
+      lines.push(`${heading} (${m.content.length} parts)`, '', ...m.content.flatMap((p) => renderPart(p, last.imageNames)));
     }
-    lines.push(`### ${i + 1}. ${m.role} (${m.content.length} parts)`, '', ...m.content.flatMap((p) => renderPart(p, last.imageNames)));
+    if (m.reasoningContent !== undefined) lines.push('Reasoning sent back (DeepSeek needs it after a tool call):', '', ...fenced(m.reasoningContent));
+    for (const call of m.toolCalls ?? []) lines.push(`Tool call \`${call.id}\`: \`${call.name}\``, '', ...fenced(call.arguments, 'json'));
   });
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import type { ChatContentPart, ChatMessage, StreamEvent } from '../api/types';
+import type { ChatContentPart, ChatMessage, StreamEvent, ToolCall } from '../api/types';
 import type { Logger } from '../core/logger';
 import { createStreamRestorer, RedactionSummary, type Redactor, type RedactionFinding } from '../core/redaction/redactor';
 import type { AttemptSink } from './failoverRun';
@@ -10,26 +10,55 @@ export interface PreparedPrompt {
 
 /**
  * A message with its text redacted: string content as a whole, and each text part of parts content (one
- * redactor, so the same value gets the same placeholder in every part and message). Image parts pass
- * unchanged: pixels cannot be redacted. `images` counts them.
+ * redactor, so the same value gets the same placeholder in every part and message), the arguments of the tool
+ * calls it made, and the reasoning it sends back. Image parts pass unchanged: pixels cannot be redacted.
+ * `images` counts them. Text that came from the model already holds placeholders, and redacting a placeholder
+ * changes nothing: reasoning and arguments the model sent go back byte for byte unless they hold a new secret.
  */
 export function redactMessage(redactor: Redactor, m: ChatMessage): { message: ChatMessage; findings: RedactionFinding[]; images: number } {
-  if (typeof m.content === 'string') {
-    const r = redactor.redact(m.content);
-    return { message: { role: m.role, content: r.text }, findings: [...r.findings], images: 0 };
-  }
   const findings: RedactionFinding[] = [];
-  let images = 0;
-  const content = m.content.map((p): ChatContentPart => {
-    if (p.type !== 'text') {
-      images++;
-      return p;
-    }
-    const r = redactor.redact(p.text);
+  const text = (value: string): string => {
+    const r = redactor.redact(value);
     findings.push(...r.findings);
-    return { type: 'text', text: r.text };
+    return r.text;
+  };
+  let images = 0;
+  const content = typeof m.content === 'string'
+    ? text(m.content)
+    : m.content.map((p): ChatContentPart => {
+      if (p.type !== 'text') {
+        images++;
+        return p;
+      }
+      return { type: 'text', text: text(p.text) };
+    });
+  const message: ChatMessage = {
+    role: m.role,
+    content,
+    ...(m.toolCalls ? { toolCalls: m.toolCalls.map((c) => ({ id: c.id, name: c.name, arguments: text(c.arguments) })) } : {}),
+    ...(m.reasoningContent !== undefined ? { reasoningContent: text(m.reasoningContent) } : {}),
+    ...(m.toolCallId !== undefined ? { toolCallId: m.toolCallId } : {}),
+  };
+  return { message, findings, images };
+}
+
+/**
+ * Tool calls with placeholders restored in their arguments, for this machine (the tool runs on the real
+ * values). The arguments are JSON: each string in them is restored and the whole written again, so a value
+ * with a quote or a backslash cannot break the JSON; arguments without placeholders keep their bytes.
+ */
+export function restoreToolCalls(redactor: Redactor | undefined, calls: readonly ToolCall[]): ToolCall[] {
+  if (!redactor) return [...calls];
+  return calls.map((call) => {
+    if (redactor.restore(call.arguments) === call.arguments) return call;
+    const restoreIn = (v: unknown): unknown => {
+      if (typeof v === 'string') return redactor.restore(v);
+      if (Array.isArray(v)) return v.map(restoreIn);
+      if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactor.restore(k), restoreIn(x)]));
+      return v;
+    };
+    return { ...call, arguments: JSON.stringify(restoreIn(JSON.parse(call.arguments))) };
   });
-  return { message: { role: m.role, content }, findings, images };
 }
 
 /**

@@ -24,7 +24,8 @@ import type { EngineEvent, ProviderSwitchEvent } from './engineEvents';
 import { runWithFailover, targetsForImages, type AttemptReport, type BuiltPrompt, type ProviderTarget } from './failoverRun';
 import { ProviderHealth, type ProviderStatus, type ServingState } from './providerHealth';
 import { ProviderClients, type FallbackKeySource } from './providerClients';
-import { redactingPreparer, restoringSink } from './redactedStream';
+import { redactingPreparer, restoreToolCalls, restoringSink } from './redactedStream';
+import { describeToolChoice, toolChoiceFor } from './toolChoice';
 import { requestCompletion, type FimOutcome, type FimTask } from './completionRequests';
 
 export type { FimOutcome, FimTask };
@@ -257,7 +258,10 @@ export class RequestEngine implements vscode.Disposable {
     const [primarySpec, ...fallbackSpecs] = this.providers() as [ProviderSpec, ...ProviderSpec[]];
     const baseUrl = primarySpec.baseUrl;
     const client = this.clients.client(primarySpec, apiKey);
-    const use = this.models.forRole(task.role, apiKey);
+    // A model picked in VS Code's own chat stands in for the role's id; the role still decides thinking.
+    const use = task.modelOverride
+      ? this.models.describe(task.role, task.modelOverride, task.modelOverride)
+      : this.models.forRole(task.role, apiKey);
     // What the endpoint serves is read lazily, never awaited here: a refused id is healed below either way.
     void this.models.ensureListed(client, baseUrl, apiKey);
     if (use.switched) {
@@ -296,6 +300,19 @@ export class RequestEngine implements vscode.Disposable {
     const records: SpendRecord[] = [];
     let answeredRecord: SpendRecord | undefined;
     const preparer = redactingPreparer<B>(redactor, this.logger);
+    const tools = task.tools && task.tools.length > 0 ? task.tools : undefined;
+    let toldDowngrade = false;
+    // Thinking mode refuses `required` and a named function: such a target gets `auto`, and the log says so once.
+    const toolChoiceOf = (target: ProviderTarget) => {
+      const thinking = target.thinking === 'enabled' || (target.thinking === undefined && task.role === 'reasoner');
+      const { choice, downgraded } = toolChoiceFor(task.toolChoice, thinking);
+      if (downgraded && !toldDowngrade) {
+        toldDowngrade = true;
+        this.logger.info(`tools: ${target.spec.name} ${target.model} thinks, and thinking mode refuses tool_choice ${describeToolChoice(task.toolChoice!)}; sent auto instead`);
+      }
+      return choice;
+    };
+    if (task.caller) this.logger.info(`${task.surface}: request from ${task.caller}${tools ? ` with ${tools.length} tool(s)` : ''}`);
     try {
       const onEvent = task.onEvent;
       const outcome = await runWithFailover<B>({
@@ -303,6 +320,7 @@ export class RequestEngine implements vscode.Disposable {
         build: (limits) => (limits === primary.limits ? firstBuilt : task.build(limits)),
         prepare: (built) => preparer.prepare(built).messages,
         ...(task.maxTokens ? { maxTokens: task.maxTokens } : {}),
+        ...(tools ? { tools, toolChoice: toolChoiceOf } : {}),
         signal: cancellation.signal,
         health: this.health,
         timeouts: (_target, hasNext) => this.timeoutsFor(hasNext),
@@ -310,8 +328,11 @@ export class RequestEngine implements vscode.Disposable {
         onSend: (target, messages, built) => {
           const findings = preparer.findingsOf(messages);
           const thinking = target.spec.primary ? thinkingText(this.describeTarget(target, use)) : undefined;
+          const choice = tools ? toolChoiceOf(target) : undefined;
           this.last = {
             at: Date.now(), surface: task.surface, model: target.model, ...(thinking ? { thinking } : {}),
+            ...(task.caller ? { caller: task.caller } : {}),
+            ...(tools ? { tools: tools.map((t) => t.name), ...(choice ? { toolChoice: describeToolChoice(choice) } : {}) } : {}),
             provider: target.spec.name, endpoint: target.client.endpoint, messages, redacted: redact, findings,
             ...(built.imageNames ? { imageNames: built.imageNames } : {}),
           };
@@ -342,6 +363,8 @@ export class RequestEngine implements vscode.Disposable {
         rawContent: result.content,
         content: redactor ? redactor.restore(result.content) : result.content,
         reasoning: redactor ? redactor.restore(result.reasoning) : result.reasoning,
+        rawReasoning: result.reasoning,
+        ...(result.toolCalls ? { toolCalls: restoreToolCalls(redactor, result.toolCalls), rawToolCalls: result.toolCalls } : {}),
         provider: outcome.target.spec.name,
         endpoint: outcome.target.client.endpoint,
         switches: outcome.switches,
