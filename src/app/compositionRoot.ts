@@ -39,6 +39,7 @@ import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
 import type { HostMessage } from '../webview/protocol';
+import { DeepSeekChatProvider, LM_VENDOR } from '../lm/deepseekChatProvider';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
 
 export interface ActivationClock {
@@ -239,6 +240,9 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     register(d);
   }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
+  // DeepSeek in VS Code's own chat and for `vscode.lm` callers, through the same engine.
+  const lmProvider = register(new DeepSeekChatProvider({ engine, models, keyStore, settings, notifier, logger }));
+  register(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lmProvider));
 
   register(
     keyStore.onDidChange((key) => {

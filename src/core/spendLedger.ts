@@ -94,6 +94,8 @@ export interface SpendRecord {
   readonly finishReason?: string;
   /** Pages extracted, on an `ocr` record; absent on other records and on records written before it existed. */
   readonly pages?: number;
+  /** Who asked, where VS Code says (the calling extension of a `vscode.lm` request); absent otherwise. */
+  readonly caller?: string;
 }
 
 /** "Reset Session Spend" at `at`: the session restarts empty there, in every window. */
@@ -178,6 +180,8 @@ export interface RecordInput {
    * Without it (and without `price`), an `ocr` record is unpriced.
    */
   readonly perPage?: { readonly usd: number; readonly label: string };
+  /** Who asked (the `lm` surface's calling extension, where VS Code says). */
+  readonly caller?: string;
 }
 
 /** How events are folded; every window must use the same values. */
@@ -677,6 +681,7 @@ export class SpendLedger {
     if (!input.price && !perPage) record.unpriced = true;
     if (input.finishReason !== undefined) record.finishReason = input.finishReason;
     if (pages > 0) record.pages = pages;
+    if (input.caller !== undefined && input.caller !== '') record.caller = input.caller.slice(0, MAX_CALLER_CHARS);
     this.add([{ type: 'record', record }]);
     return record;
   }
@@ -965,18 +970,21 @@ function withProviders(scope: ScopeRead, records: readonly SpendRecord[]): Scope
 }
 
 /** A record as persisted; `id` is required unless `withoutId` (version 1 had none). */
+/** A caller's name is an extension id: longer ones are cut (the ledger is shared by every window). */
+const MAX_CALLER_CHARS = 200;
+
 export function parseSpendRecord(v: unknown): SpendRecord | undefined;
 export function parseSpendRecord(v: unknown, withoutId: true): Omit<SpendRecord, 'id'> | undefined;
 export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | Omit<SpendRecord, 'id'> | undefined {
   if (!isRecord(v)) {
     return undefined;
   }
-  const { id, at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, unpriced, finishReason, pages } = v;
+  const { id, at, model, provider, surface, hitTokens, missTokens, outputTokens, reasoningTokens, costUsd, noCacheUsd, estimated, priceLabel, unpriced, finishReason, pages, caller } = v;
   if ((!withoutId && (typeof id !== 'string' || id === '')) || !isAmount(at) || typeof model !== 'string' || typeof provider !== 'string' || !isSurface(surface)
     || !isCount(hitTokens) || !isCount(missTokens) || !isCount(outputTokens) || !isCount(reasoningTokens)
     || !isAmount(costUsd) || !isAmount(noCacheUsd) || typeof estimated !== 'boolean' || typeof priceLabel !== 'string'
     || (unpriced !== undefined && typeof unpriced !== 'boolean') || (finishReason !== undefined && typeof finishReason !== 'string')
-    || (pages !== undefined && !isCount(pages))) {
+    || (pages !== undefined && !isCount(pages)) || (caller !== undefined && typeof caller !== 'string')) {
     return undefined;
   }
   const record: { -readonly [K in keyof SpendRecord]: SpendRecord[K] } = {
@@ -985,6 +993,7 @@ export function parseSpendRecord(v: unknown, withoutId = false): SpendRecord | O
   if (unpriced === true) record.unpriced = true;
   if (typeof finishReason === 'string') record.finishReason = finishReason;
   if (typeof pages === 'number' && pages > 0) record.pages = pages;
+  if (typeof caller === 'string' && caller !== '') record.caller = caller.slice(0, MAX_CALLER_CHARS);
   if (withoutId) {
     const { id: _id, ...rest } = record;
     return rest;

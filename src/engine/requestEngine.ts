@@ -220,6 +220,17 @@ export class RequestEngine implements vscode.Disposable {
     return new Redactor({ salt });
   });
 
+  /**
+   * What `GET /models` lists for the key in effect (read once per endpoint and key, then kept): VS Code's model
+   * list. Undefined without a key, or when the list could not be read.
+   */
+  async listedModels(): Promise<readonly string[] | undefined> {
+    const key = await this.keyStore.resolve();
+    if (!key.key) return undefined;
+    const spec = this.providers()[0]!;
+    return this.models.ensureListed(this.clients.client(spec, key.key), spec.baseUrl, key.key);
+  }
+
   /** What a role sends now: id, thinking fields, limits, and the picker's label. */
   roleModel(role: ModelRole): RoleModel {
     return this.models.forRole(role);
@@ -340,7 +351,7 @@ export class RequestEngine implements vscode.Disposable {
         },
         ...(onEvent ? { sink: () => restoringSink(redactor, onEvent) } : {}),
         onAttempt: (report) => {
-          answeredRecord = this.recordSpend(task.surface, report);
+          answeredRecord = this.recordSpend(task.surface, report, task.caller);
           if (answeredRecord) records.push(answeredRecord);
         },
         onSwitch: (event) => {
@@ -497,8 +508,8 @@ export class RequestEngine implements vscode.Disposable {
     return this.models.describe(role, use.configured, change.model, change);
   }
 
-  private recordSpend(surface: Surface, report: AttemptReport<unknown>): SpendRecord | undefined {
-    const input = spendInputFor(surface, report.target.spec.name, this.spend.priceForProvider(report.target.spec, report.result.model), report.result);
+  private recordSpend(surface: Surface, report: AttemptReport<unknown>, caller?: string): SpendRecord | undefined {
+    const input = spendInputFor(surface, report.target.spec.name, this.spend.priceForProvider(report.target.spec, report.result.model), report.result, caller);
     return input ? this.spend.record(input, report.target.spec.baseUrl) : undefined; // undefined: the API refused or was never reached
   }
 

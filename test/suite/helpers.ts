@@ -1,4 +1,6 @@
 import * as assert from 'assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
 import type { ConsentQuestion } from '../../src/documents/uploadConsent';
@@ -74,3 +76,26 @@ export async function answerUploadConsent(api: DeepSeekAssistantTestApi, choice:
   assert.ok(api.documents.answerConsent(choice), 'the question was still open');
   return question;
 }
+
+/** The shared ledger's folder: `<server data>/…/globalStorage/<extension id>/spend`, next to this test's workspace. */
+export function ledgerDir(): string | undefined {
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!workspace) return undefined;
+  const search = (dir: string, depth: number): string | undefined => {
+    const candidate = path.join(dir, 'globalStorage', EXTENSION_ID, 'spend');
+    if (existsSync(candidate)) return candidate;
+    if (depth === 0) return undefined;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name !== 'extensions' && entry.name !== 'logs') {
+        const found = search(path.join(dir, entry.name), depth - 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return search(path.join(workspace, '..', 'vscode'), 4);
+}
+
+export const segmentsText = (dir: string) =>
+  readdirSync(dir).filter((f) => f.startsWith('seg-') && f.endsWith('.jsonl')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+

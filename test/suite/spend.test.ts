@@ -1,34 +1,11 @@
 import * as assert from 'assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/core/commandIds';
 import { formatUsd } from '../../src/core/money';
 import type { LoggedRequest } from '../fake-deepseek/types';
-import { EXTENSION_ID } from '../harness/paths';
-import { activateExtension, fakeServer, waitFor, waitForNotice } from './helpers';
-
-/** The shared ledger's folder: `<server data>/…/globalStorage/<extension id>/spend`, next to this test's workspace. */
-function ledgerDir(): string | undefined {
-  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  if (!workspace) return undefined;
-  const search = (dir: string, depth: number): string | undefined => {
-    const candidate = path.join(dir, 'globalStorage', EXTENSION_ID, 'spend');
-    if (existsSync(candidate)) return candidate;
-    if (depth === 0) return undefined;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== 'extensions' && entry.name !== 'logs') {
-        const found = search(path.join(dir, entry.name), depth - 1);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return search(path.join(workspace, '..', 'vscode'), 4);
-}
-
-const segmentsText = (dir: string) =>
-  readdirSync(dir).filter((f) => f.startsWith('seg-') && f.endsWith('.jsonl')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+import { activateExtension, fakeServer, ledgerDir, segmentsText, waitFor, waitForNotice } from './helpers';
 
 /**
  * DeepSeek's off-peak rates (README, "Models and prices"), USD per 1M tokens, written out independently of the

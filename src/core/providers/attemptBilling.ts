@@ -27,12 +27,13 @@ export function wasBilled(attempt: BilledAttempt): boolean {
  * usage (a stream that broke or was stopped) the tokens are estimated from the text, and the record says so.
  * `price` undefined: the provider has no price for the model, and the record is unpriced (never shown as $0).
  */
-export function spendInputFor(surface: Surface, provider: string, price: ResolvedPrice | undefined, attempt: BilledAttempt): RecordInput | undefined {
+export function spendInputFor(surface: Surface, provider: string, price: ResolvedPrice | undefined, attempt: BilledAttempt, caller?: string): RecordInput | undefined {
   if (!wasBilled(attempt)) return undefined;
   return {
     model: attempt.model,
     provider,
     surface,
+    ...(caller ? { caller } : {}),
     price,
     ...(attempt.finishReason ? { finishReason: attempt.finishReason } : {}),
     usage: attempt.usage
