@@ -102,6 +102,16 @@ describe('VS Code language models: DeepSeek through vscode.lm', () => {
     await waitFor('an lm record in the ledger', () => (segmentsText(dir).includes('"surface":"lm"') ? true : undefined));
   });
 
+  it('a secret in the caller\'s messages never reaches DeepSeek; the answer quoting it comes back restored', async () => {
+    await fake.configure({ chunkDelayMs: 0 }); // unscripted: the fake echoes the question
+    const question = 'Is AKIAZ7QX4PLM2WERT6YU an AWS key?';
+    const answer = await drain(await (await model('deepseek-flash')).sendRequest([vscode.LanguageModelChatMessage.User(question)], {}, new vscode.CancellationTokenSource().token));
+    const raw = JSON.stringify((await chats())[0]!.body);
+    assert.doesNotMatch(raw, /AKIAZ7QX4PLM2WERT6YU/, 'redacted before it left');
+    assert.match(answer.text, /AKIAZ7QX4PLM2WERT6YU/, 'restored in what the caller reads');
+    assert.ok((api.lastRequest()?.findings.length ?? 0) > 0, 'Show Last Request lists what was redacted');
+  });
+
   it('a tool-calling round trip on Flash thinking sends the reasoning back as received; the fake refuses the same request without it', async () => {
     await fake.configure({
       chunkDelayMs: 0,
