@@ -159,10 +159,12 @@ export class DeepSeekChatProvider implements vscode.LanguageModelChatProvider<De
 
 /**
  * The extension that asked, where VS Code says: `requestInitiator` is not in the 1.104 API; newer builds pass
- * it. Only an extension-id-shaped string is taken (it reaches the ledger and the log).
+ * the calling extension's id, or "core" for VS Code's own chat. Only an extension-id-shaped string is taken (it
+ * reaches the ledger and the log).
  */
 function callerOf(options: vscode.ProvideLanguageModelChatResponseOptions): string | undefined {
   const value = (options as { readonly requestInitiator?: unknown }).requestInitiator;
+  if (value === 'core') return 'VS Code chat';
   return typeof value === 'string' && /^[\w.-]{1,200}$/.test(value) ? value : undefined;
 }
 

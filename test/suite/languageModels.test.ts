@@ -4,6 +4,7 @@ import { CommandIds } from '../../src/core/commandIds';
 import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
 import { MISSING_REASONING_MESSAGE } from '../fake-deepseek/toolCalls';
 import type { LoggedRequest } from '../fake-deepseek/types';
+import { EXTENSION_ID } from '../harness/paths';
 import { activateExtension, fakeServer, ledgerDir, segmentsText, waitFor } from './helpers';
 
 interface WireMessage {
@@ -96,10 +97,13 @@ describe('VS Code language models: DeepSeek through vscode.lm', () => {
     assert.deepEqual(body(sent!).thinking, { type: 'disabled' });
     assert.deepEqual(body(sent!).messages.map((m) => [m.role, m.content]), [['user', 'Say hello.']], 'the caller\'s messages go as they are');
     assert.equal(api.lastRequest()?.surface, 'lm');
+    // VS Code names the calling extension (here the tests run inside ours): kept with the request and its spend.
+    assert.equal(api.lastRequest()?.caller, EXTENSION_ID.toLowerCase());
     await waitFor('the session spend to count the request', () => (api.spend().session.requests === before + 1 ? true : undefined));
     const dir = ledgerDir();
     assert.ok(dir, 'the shared ledger exists');
-    await waitFor('an lm record in the ledger', () => (segmentsText(dir).includes('"surface":"lm"') ? true : undefined));
+    await waitFor('an lm record with its caller in the ledger', () =>
+      (segmentsText(dir).split('\n').some((line) => line.includes('"surface":"lm"') && line.includes(`"caller":"${EXTENSION_ID.toLowerCase()}"`)) ? true : undefined));
   });
 
   it('a secret in the caller\'s messages never reaches DeepSeek; the answer quoting it comes back restored', async () => {
@@ -115,6 +119,7 @@ describe('VS Code language models: DeepSeek through vscode.lm', () => {
   it('a tool-calling round trip on Flash thinking sends the reasoning back as received; the fake refuses the same request without it', async () => {
     await fake.configure({
       chunkDelayMs: 0,
+      cacheUnitTokens: 8, // DeepSeek caches in 64-token units; this short exchange needs smaller ones to show it
       replies: [
         { reasoning: 'I should read src/app.ts first.', content: '', toolCalls: [{ id: 'call_read_1', name: 'read_file', arguments: '{"path":"src/app.ts"}' }] },
         { reasoning: 'The file exports one constant.', content: 'src/app.ts exports `app`.' },
@@ -136,8 +141,12 @@ describe('VS Code language models: DeepSeek through vscode.lm', () => {
     const second = await drain(await thinking.sendRequest(history, { tools: [READ_FILE] }, new vscode.CancellationTokenSource().token));
     assert.equal(second.text, 'src/app.ts exports `app`.');
 
-    const [, followUp] = await chats();
+    const [firstSent, followUp] = await chats();
     const sent = body(followUp!);
+    // The caller's history goes as it came, so the follow-up repeats the first request's prompt as its prefix.
+    assert.ok(followUp!.cache && firstSent!.cache && followUp!.cache.hit > 0 && followUp!.cache.hit >= firstSent!.cache.hit + firstSent!.cache.miss - 16,
+      `the follow-up hits the cache on the first request's prompt (${JSON.stringify(firstSent!.cache)} then ${JSON.stringify(followUp!.cache)})`);
+    console.log(`      prefix cache across the tool round trip: first ${JSON.stringify(firstSent!.cache)}, follow-up ${JSON.stringify(followUp!.cache)}`);
     assert.deepEqual(sent.thinking, { type: 'enabled' });
     const assistant = sent.messages.find((m) => m.role === 'assistant')!;
     assert.equal(assistant.reasoning_content, 'I should read src/app.ts first.', 'the reasoning of the tool-calling turn, byte for byte');
