@@ -1,4 +1,6 @@
 import * as assert from 'assert/strict';
+import { readFileSync } from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../../src/core/commandIds';
 import type { DeepSeekAssistantTestApi } from '../../src/app/publicApi';
@@ -180,6 +182,21 @@ describe('VS Code language models: DeepSeek through vscode.lm', () => {
     assert.ok(!sent.messages.some((m) => m.role === 'tool' || m.tool_calls), 'no tool messages without their reasoning');
     assert.match(JSON.stringify(sent.messages), /Called the tool `read_file`/);
     assert.match(JSON.stringify(sent.messages), /Result of the tool `read_file`:\\n42/);
+  });
+
+  it('an image part goes to Flash as an image_url part after the question', async () => {
+    const DataPart = (vscode as unknown as { LanguageModelDataPart?: { image(data: Uint8Array, mime: string): unknown } }).LanguageModelDataPart;
+    assert.ok(DataPart, 'this VS Code has LanguageModelDataPart (1.105+)');
+    const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const png = new Uint8Array(readFileSync(path.join(extension.extensionUri.fsPath, 'test', 'fixtures', 'documents', 'error-screenshot.png')));
+    await fake.configure({ chunkDelayMs: 0, replies: [{ content: 'A TypeError on line 3.' }] });
+    const message = vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('What does this show?'), DataPart.image(png, 'image/png') as vscode.LanguageModelTextPart]);
+    const answer = await drain(await (await model('deepseek-flash')).sendRequest([message], {}, new vscode.CancellationTokenSource().token));
+    assert.equal(answer.text, 'A TypeError on line 3.');
+    const [sent] = await chats();
+    assert.equal(sent!.images?.length, 1, 'the fake received one image');
+    const parts = body(sent!).messages[0]!.content as { type: string }[];
+    assert.deepEqual(parts.map((p) => p.type), ['text', 'image_url']);
   });
 
   it('toolMode Required: Flash gets tool_choice "required"; a thinking model gets "auto" (thinking mode refuses required)', async () => {
