@@ -38,6 +38,7 @@ import { SpendService } from '../spend/spendService';
 import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
+import { CommitMessages } from '../scm/commitMessages';
 import type { HostMessage } from '../webview/protocol';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
 
@@ -236,6 +237,11 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     }),
   );
   for (const d of reasonerCommands.register()) {
+    register(d);
+  }
+  // Generate Commit Message (the Source Control view's title and input box).
+  const commitMessages = new CommitMessages({ engine, notifier, logger, settings, readPolicy: () => contextService.readPolicy() });
+  for (const d of commitMessages.register()) {
     register(d);
   }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
