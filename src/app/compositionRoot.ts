@@ -39,6 +39,8 @@ import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
 import { CommitMessages } from '../scm/commitMessages';
+import { DeepSeekParticipant } from '../participant/participant';
+import { recordingParticipantRun } from '../participant/recordingStream';
 import type { HostMessage } from '../webview/protocol';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
 
@@ -244,6 +246,11 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   for (const d of commitMessages.register()) {
     register(d);
   }
+  // @deepseek in VS Code's own chat: the same instructions, context and prompt builder, through the same engine.
+  const participant = new DeepSeekParticipant({ engine, contextService, settings, notifier, logger, commits: commitMessages });
+  for (const d of participant.register(context.extensionUri)) {
+    register(d);
+  }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
 
   register(
@@ -348,6 +355,9 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     workspaceSettingsChecked: async () => {
       await settingsChecked;
       await settingsGuard.check();
+    },
+    participant: {
+      run: (prompt, command, references, token) => recordingParticipantRun(participant, { prompt, ...(command !== undefined ? { command } : {}), ...(references ? { references } : {}), ...(token ? { token } : {}) }),
     },
     documents: {
       consentQuestions: () => uploadConsent.questions(),
