@@ -357,7 +357,13 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
       await settingsGuard.check();
     },
     participant: {
-      run: (prompt, command, references, token) => recordingParticipantRun(participant, { prompt, ...(command !== undefined ? { command } : {}), ...(references ? { references } : {}), ...(token ? { token } : {}) }),
+      run: (prompt, command, references, token, history) => recordingParticipantRun(participant, {
+        prompt,
+        ...(command !== undefined ? { command } : {}),
+        ...(references ? { references } : {}),
+        ...(token ? { token } : {}),
+        ...(history ? { history } : {}),
+      }),
     },
     documents: {
       consentQuestions: () => uploadConsent.questions(),

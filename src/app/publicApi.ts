@@ -10,7 +10,7 @@ import type { EngineResult, FimOutcome } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
 import type { ConsentQuestion } from '../documents/uploadConsent';
 import type { StatusSnapshot } from '../status/statusBar';
-import type { ParticipantRun } from '../participant/recordingStream';
+import type { EarlierTurn, ParticipantRun } from '../participant/recordingStream';
 import type { ChatState, HostMessage, TurnView } from '../webview/protocol';
 
 /**
@@ -92,10 +92,17 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
 export interface ParticipantTestHooks {
   /**
    * Runs the participant's handler as VS Code's chat would for `@deepseek /<command> <prompt>` with these
-   * references (#file, or a selection when `range` is given), no earlier turns, into a recording response
-   * stream; resolves with what it wrote, the follow-ups offered after it and the result.
+   * references (#file, or a selection when `range` is given) after the earlier turns in `history` (none by
+   * default), into a recording response stream; resolves with what it wrote, the follow-ups offered after it
+   * and the result.
    */
-  run(prompt: string, command?: string, references?: readonly { uri: vscode.Uri; range?: vscode.Range }[], token?: vscode.CancellationToken): Promise<ParticipantRun>;
+  run(
+    prompt: string,
+    command?: string,
+    references?: readonly { uri: vscode.Uri; range?: vscode.Range }[],
+    token?: vscode.CancellationToken,
+    history?: readonly EarlierTurn[],
+  ): Promise<ParticipantRun>;
 }
 
 /** The test API's hooks for images and documents (OCR). */

@@ -51,6 +51,32 @@ describe('the @deepseek chat participant', function () {
     assert.equal(api.lastRequest()?.surface, 'participant');
   });
 
+  it('participant follow-up "/tests the same code" works on the previous answer\'s target, after the earlier exchange as it was sent', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await fake.configure({ replies: [{ reasoning: 'r', content: 'It adds.' }, { reasoning: 'r', content: '```ts\ntest("add", () => {});\n```' }] });
+    const first = await api.participant.run('', 'explain', [{ uri: math(), range: new vscode.Range(0, 0, 2, 1) }]);
+    const firstBody = (await chats()).at(-1)!.body as Body;
+    // The user has moved on to another file: the follow-up still means the code explained.
+    await vscode.window.showTextDocument(vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'README.md'));
+    const second = await api.participant.run('the same code', 'tests', undefined, undefined, [{ prompt: '', command: 'explain', run: first }]);
+    assert.equal(second.result.errorDetails, undefined, JSON.stringify(second.result.errorDetails));
+    assert.ok(second.references.includes(`${math().toString()}#1-3`), JSON.stringify(second.references));
+    assert.deepEqual(second.followups, ['/explain the same code']);
+    const body = (await chats()).at(-1)!.body as Body;
+    assert.deepEqual(body.messages.slice(0, firstBody.messages.length), firstBody.messages, 'the earlier request is a prefix of this one (append-only: the cache hits)');
+    assert.deepEqual(body.messages[firstBody.messages.length], { role: 'assistant', content: 'It adds.' });
+    assert.match(body.messages.at(-1)!.content, /Write unit tests for the selected code \(src\/math\.ts:1-3\)/);
+  });
+
+  it('participant /fix with no problems and no note says so, and sends nothing', async () => {
+    const api = await activateExtension();
+    const run = await api.participant.run('', 'fix', [{ uri: math() }]);
+    assert.match(run.markdown, /There are no problems in src\/math\.ts:1-\d+ to fix/);
+    assert.ok(run.result.errorDetails);
+    assert.deepEqual(await chats(), []);
+  });
+
   it('participant answers a question without a command on the chat role, with the active file', async () => {
     const api = await activateExtension();
     await vscode.window.showTextDocument(math());
