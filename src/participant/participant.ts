@@ -306,7 +306,13 @@ export class DeepSeekParticipant {
       ];
       return { messages };
     };
-    for (const u of used) stream.reference(u);
+    // The files used are listed once the request went out (not for one refused before sending: no key, budget).
+    let referenced = false;
+    const reference = () => {
+      if (referenced) return;
+      referenced = true;
+      for (const u of used) stream.reference(u);
+    };
     let thinking = false;
     const result = await this.deps.engine.chat({
       surface: 'participant',
@@ -319,15 +325,18 @@ export class DeepSeekParticipant {
           stream.progress(`${event.from}: ${event.why}; ${event.to} is answering`);
           if (event.midAnswer) stream.markdown(`\n\n*(${event.from} stopped mid-answer; ${event.to} answers again from the start.)*\n\n`);
         } else if (event.type === 'reasoning') {
+          reference();
           if (!thinking) stream.progress('Thinking…');
           thinking = true;
         } else if (event.type === 'content') {
+          reference();
           stream.markdown(event.text);
         }
       },
     });
     if (isNotSent(result)) return this.failed(stream, RequestEngine.notSentFailure(result), meta);
     if (result.failure) return this.failed(stream, result.failure, meta);
+    reference();
     const stored = sentUser !== undefined && sentUser.length <= MAX_STORED_USER_CHARS ? { sentUser } : {};
     return { metadata: { ...meta, ...stored } };
   }

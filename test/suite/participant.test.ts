@@ -122,6 +122,7 @@ describe('the @deepseek chat participant', function () {
       assert.match(run.markdown, /deepseek\.setApiKey/);
       assert.ok(run.buttons.some((b) => b.command === CommandIds.setApiKey), 'a Set API Key button');
       assert.ok(run.result.errorDetails, 'the result carries the error');
+      assert.deepEqual(run.references, [], 'no file is listed as used for a request that was not sent');
       assert.deepEqual(run.followups, []);
       assert.deepEqual(await chats(), [], 'no request');
     } finally {
