@@ -30,7 +30,7 @@ describe('Generate Commit Message (commit message in the Source Control view)', 
   });
 
   after(async () => {
-    repo?.remove();
+    await repo?.remove();
     await vscode.commands.executeCommand(CommandIds.clearApiKey);
   });
 

@@ -14,7 +14,8 @@ export interface ScratchRepo {
   readonly api: GitApi;
   git(...args: string[]): string;
   write(rel: string, text: string): void;
-  remove(): void;
+  /** Closes the repository in the Git extension (so it stops running git there), then deletes it. */
+  remove(): Promise<void>;
 }
 
 /** The built-in Git extension's API (the test host has it enabled and git on PATH). */
@@ -52,5 +53,10 @@ export async function scratchRepo(name: string, commits: readonly { subject: str
   const api = await gitExtensionApi();
   const repository = (await api.openRepository?.(uri)) ?? await waitFor('the Git extension to open the repository', () => api.getRepository(uri) ?? undefined);
   assert.ok(repository, 'the Git extension opened the scratch repository');
-  return { dir, uri, repository, api, git, write, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const remove = async () => {
+    await vscode.commands.executeCommand('git.close', uri);
+    await waitFor('the Git extension to close the repository', () => (api.repositories.some((r) => r.rootUri.fsPath === dir) ? undefined : true), 10_000).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, uri, repository, api, git, write, remove };
 }

@@ -22,7 +22,7 @@ describe('the @deepseek chat participant', function () {
   });
 
   after(async () => {
-    repo?.remove();
+    await repo?.remove();
     await discardAndCloseAllEditors();
     await vscode.commands.executeCommand(CommandIds.clearApiKey);
   });
