@@ -55,6 +55,9 @@ export const NOTHING_TO_DESCRIBE = 'Nothing to describe: the repository has no s
  * (fail closed: a secret never lands in a commit message) and the user is told.
  */
 export class CommitMessages {
+  /** Repositories (root URIs) a Generate Commit Message is writing for: a second press waits for none, it is refused. */
+  private readonly writing = new Set<string>();
+
   constructor(private readonly deps: CommitMessageDeps) {}
 
   register(): vscode.Disposable[] {
@@ -146,11 +149,21 @@ export class CommitMessages {
       void this.deps.notifier.warn(`DeepSeek: ${repository.refused}`);
       return undefined;
     }
-    const draft = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.SourceControl, title: 'DeepSeek: writing the commit message…', cancellable: true },
-      (_progress, token) => this.draft(repository, token),
-    );
-    return this.settle(draft);
+    const key = repository.rootUri.toString();
+    if (this.writing.has(key)) {
+      void this.deps.notifier.info('DeepSeek is already writing a commit message for this repository.');
+      return undefined;
+    }
+    this.writing.add(key);
+    try {
+      const draft = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.SourceControl, title: 'DeepSeek: writing the commit message…', cancellable: true },
+        (_progress, token) => this.draft(repository, token),
+      );
+      return this.settle(draft);
+    } finally {
+      this.writing.delete(key);
+    }
   }
 
   /** Puts a finished draft into its repository's input box (replacing what was there) and tells what the user should know. */

@@ -97,6 +97,20 @@ describe('Generate Commit Message (commit message in the Source Control view)', 
     await waitForNotice(api, /nothing was staged, so the commit message describes the unstaged changes/, since);
   });
 
+  it('a second press while one is writing is refused: one request', async () => {
+    const api = await activateExtension();
+    // README.md is still changed (unstaged) from the test before.
+    await fake.configure({ replies: [{ content: 'Describe the greeting politely in the README' }], chunkChars: 4, chunkDelayMs: 40 });
+    const since = Date.now();
+    const first = vscode.commands.executeCommand(CommandIds.generateCommitMessage, { rootUri: repo.uri });
+    await waitFor('the first request to go out', async () => ((await chats()).length > 0 ? true : undefined));
+    await vscode.commands.executeCommand(CommandIds.generateCommitMessage, { rootUri: repo.uri });
+    await waitForNotice(api, /already writing a commit message for this repository/, since);
+    await first;
+    assert.equal((await chats()).length, 1);
+    assert.equal(repo.repository.inputBox.value, 'Describe the greeting politely in the README');
+  });
+
   it('with no changes at all says there is nothing to describe, and sends nothing', async () => {
     const api = await activateExtension();
     repo.git('checkout', '--', '.');
