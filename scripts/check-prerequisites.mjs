@@ -1,5 +1,5 @@
 // Checks the Debian packages that running VS Code here needs, naming what is missing and how to install it.
-//   node scripts/check-prerequisites.mjs            chromium + libkrb5-dev (what `npm test` needs)
+//   node scripts/check-prerequisites.mjs            chromium + libkrb5-dev + git (what `npm test` needs)
 //   node scripts/check-prerequisites.mjs --vscode   libkrb5-dev only (installing VS Code for the demo)
 //   --install   install what is missing with apt-get when running as root (used by `npm run demo`)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,7 +27,10 @@ const checks = [
     why: 'installing VS Code (code-server) compiles a native module that needs it',
   },
   ...(wantChromium
-    ? [{ pkg: 'chromium', ok: () => existsSync(chromiumPath), why: `the UI tests drive VS Code in it (looked for ${chromiumPath}; or set CHROMIUM_PATH)` }]
+    ? [
+      { pkg: 'chromium', ok: () => existsSync(chromiumPath), why: `the UI tests drive VS Code in it (looked for ${chromiumPath}; or set CHROMIUM_PATH)` },
+      { pkg: 'git', ok: () => spawnSync('git', ['--version'], { stdio: 'ignore' }).status === 0, why: "the commit-message tests make Git repositories, and VS Code's Git extension runs git" },
+    ]
     : []),
 ];
 

@@ -38,6 +38,9 @@ import { SpendService } from '../spend/spendService';
 import { ProviderStatusDocument } from '../status/providerStatusDocument';
 import { StatusBarController } from '../status/statusBar';
 import { ContextService } from '../workspace/contextService';
+import { CommitMessages } from '../scm/commitMessages';
+import { DeepSeekParticipant } from '../participant/participant';
+import { recordingParticipantRun } from '../participant/recordingStream';
 import type { HostMessage } from '../webview/protocol';
 import { DeepSeekChatProvider, LM_VENDOR } from '../lm/deepseekChatProvider';
 import { exposeApi, type DeepSeekAssistantApi, type DeepSeekAssistantTestApi } from './publicApi';
@@ -239,6 +242,16 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   for (const d of reasonerCommands.register()) {
     register(d);
   }
+  // Generate Commit Message (the Source Control view's title and input box).
+  const commitMessages = new CommitMessages({ engine, notifier, logger, settings, readPolicy: () => contextService.readPolicy() });
+  for (const d of commitMessages.register()) {
+    register(d);
+  }
+  // @deepseek in VS Code's own chat: the same instructions, context and prompt builder, through the same engine.
+  const participant = new DeepSeekParticipant({ engine, contextService, settings, notifier, logger, commits: commitMessages });
+  for (const d of participant.register(context.extensionUri)) {
+    register(d);
+  }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
   // DeepSeek in VS Code's own chat and for `vscode.lm` callers, through the same engine.
   const lmProvider = register(new DeepSeekChatProvider({ engine, models, keyStore, settings, notifier, logger }));
@@ -346,6 +359,15 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     workspaceSettingsChecked: async () => {
       await settingsChecked;
       await settingsGuard.check();
+    },
+    participant: {
+      run: (prompt, command, references, token, history) => recordingParticipantRun(participant, {
+        prompt,
+        ...(command !== undefined ? { command } : {}),
+        ...(references ? { references } : {}),
+        ...(token ? { token } : {}),
+        ...(history ? { history } : {}),
+      }),
     },
     documents: {
       consentQuestions: () => uploadConsent.questions(),

@@ -10,6 +10,7 @@ import type { EngineResult, FimOutcome } from '../engine/requestEngine';
 import type { Notice } from '../platform/notifier';
 import type { ConsentQuestion } from '../documents/uploadConsent';
 import type { StatusSnapshot } from '../status/statusBar';
+import type { EarlierTurn, ParticipantRun } from '../participant/recordingStream';
 import type { ChatState, HostMessage, TurnView } from '../webview/protocol';
 
 /**
@@ -83,6 +84,25 @@ export interface DeepSeekAssistantTestApi extends DeepSeekAssistantApi {
   workspaceSettingsChecked(): Promise<void>;
   /** Images and documents: the upload consent, the extracted-text cache, extractions in progress. */
   readonly documents: DocumentsTestHooks;
+  /** The @deepseek chat participant (VS Code's chat UI cannot be driven in the test host). */
+  readonly participant: ParticipantTestHooks;
+}
+
+/** The test API's hook for the @deepseek participant. */
+export interface ParticipantTestHooks {
+  /**
+   * Runs the participant's handler as VS Code's chat would for `@deepseek /<command> <prompt>` with these
+   * references (#file, or a selection when `range` is given) after the earlier turns in `history` (none by
+   * default), into a recording response stream; resolves with what it wrote, the follow-ups offered after it
+   * and the result.
+   */
+  run(
+    prompt: string,
+    command?: string,
+    references?: readonly { uri: vscode.Uri; range?: vscode.Range }[],
+    token?: vscode.CancellationToken,
+    history?: readonly EarlierTurn[],
+  ): Promise<ParticipantRun>;
 }
 
 /** The test API's hooks for images and documents (OCR). */

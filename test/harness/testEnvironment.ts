@@ -32,6 +32,9 @@ export const TEST_USER_SETTINGS = {
   'chat.disableAIFeatures': true,
   'workbench.colorTheme': 'Default Dark Modern',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // The test workspace lies inside this project's own clone: the Git extension opens only the scratch
+  // repositories the commit-message tests make, never the clone around it (nor asks about it).
+  'git.openRepositoryInParentFolders': 'never',
 };
 
 export interface TestEnvironmentOptions {

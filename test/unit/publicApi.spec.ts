@@ -49,6 +49,7 @@ function testOnly(): TestOnlyMembers {
     completionRequests: () => 0,
     contextStatus: () => ({ parsing: 'idle', folders: [] }),
     documents: {} as TestOnlyMembers['documents'],
+    participant: { run: unused },
   };
 }
 
