@@ -32,7 +32,7 @@ export interface DeepSeekChatProviderDeps {
   readonly logger: Logger;
 }
 
-/** `GET /models` is waited for this long when VS Code asks for the list; after that the roles' ids are offered. */
+/** `GET /models` is waited for this long when the user asks for the list; after that the roles' ids are offered. */
 const LIST_WAIT_MS = 5_000;
 
 /**
@@ -66,7 +66,12 @@ export class DeepSeekChatProvider implements vscode.LanguageModelChatProvider<De
       key = await this.deps.keyStore.resolve();
     }
     if (!key.key || token.isCancellationRequested) return [];
-    const listed = await within(this.deps.engine.listedModels(), LIST_WAIT_MS);
+    // What `/models` listed when it was read (Set API Key, or lazily after a request; models.onDidChange then
+    // refreshes VS Code's list). VS Code asks silently at startup: no request then. When the user asks (Manage
+    // Models), it is read now.
+    const listed = options.silent
+      ? this.deps.models.listed(this.deps.settings.get('baseUrl'), key.key)
+      : await within(this.deps.engine.listedModels(), LIST_WAIT_MS);
     const chat = this.deps.engine.roleModel('chat');
     const reasoner = this.deps.engine.roleModel('reasoner');
     const entries = lmCatalogue({
