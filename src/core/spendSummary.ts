@@ -284,6 +284,12 @@ function apartSection(apart: LedgerApart): string[] {
   ];
 }
 
+/** A recent request's surface: with its pages (ocr), or who asked (lm: the calling extension VS Code named). */
+function surfaceCell(r: SpendRecord): string {
+  if (r.pages !== undefined) return `${r.surface} (${pagesText(r.pages)})`;
+  return r.caller ? `${r.surface} (${r.caller.replace(/[|\\`\r\n]/g, ' ')})` : r.surface;
+}
+
 /**
  * The readable breakdown that `DeepSeek: Show Spend` opens. Times are local, with their UTC offset
  * ("2026-12-02 16:05 (UTC+01:00)"); the price windows stay in UTC, as DeepSeek states them.
@@ -337,7 +343,7 @@ export function spendReport(input: SpendReportInput): string {
     for (const r of recent) {
       const cost = formatRecordCost(r);
       const finish = r.finishReason && r.finishReason !== 'stop' ? ` ⚠ ${r.finishReason}` : '';
-      lines.push(`| ${formatLocalTime(r.at, offsetAt, { seconds: true })} | ${r.model} | ${r.provider} | ${r.pages !== undefined ? `${r.surface} (${pagesText(r.pages)})` : r.surface} | ${tokens(r.hitTokens)} | ${tokens(r.missTokens)} | ${tokens(r.outputTokens)} (${tokens(r.reasoningTokens)}) | ${cost}${finish} | ${r.priceLabel} |`);
+      lines.push(`| ${formatLocalTime(r.at, offsetAt, { seconds: true })} | ${r.model} | ${r.provider} | ${surfaceCell(r)} | ${tokens(r.hitTokens)} | ${tokens(r.missTokens)} | ${tokens(r.outputTokens)} (${tokens(r.reasoningTokens)}) | ${cost}${finish} | ${r.priceLabel} |`);
     }
   }
   if (view.balance) {

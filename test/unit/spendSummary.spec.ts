@@ -1,6 +1,6 @@
 import * as assert from 'assert/strict';
 import { formatLocalTime, formatUtcOffset, localOffsetMinutes } from '../../src/core/localTime';
-import { SpendLedger } from '../../src/core/spendLedger';
+import { parseSpendRecord, SpendLedger } from '../../src/core/spendLedger';
 import { DEEPSEEK_PRICES_2025, resolvePrice } from '../../src/core/pricing';
 import { ocrPriceLabel } from '../../src/core/documents/ocrPrice';
 import { formatRecordCost, formatSpend, spendReport, statusLine, statusTooltip, type SpendView } from '../../src/core/spendSummary';
@@ -147,6 +147,19 @@ describe('spend summary: text extraction', () => {
     assert.match(report, /\| ocr \(1,204 pages\) \|/);
     assert.match(report, /\| Session \| 3 \|.*\| \$0\.52 \|/, 'in the session total with the chat request');
     assert.equal(ocrPriceLabel(0.0003), 'OCR $0.00030/page (deepseek.ocr.pricePerPage)');
+  });
+});
+
+describe('spend summary: VS Code language-model requests', () => {
+  it('a recent lm request names the extension that asked; a caller is kept through the ledger\'s own parse', () => {
+    const ledger = ledgerWith({ hit: 0, miss: 100, out: 10 });
+    const record = ledger.record({ model: 'deepseek-flash', provider: 'DeepSeek', surface: 'lm', caller: 'acme.agent|x', price: undefined, usage: { kind: 'reported', hitTokens: 0, missTokens: 10, outputTokens: 1 } });
+    assert.equal(record.caller, 'acme.agent|x');
+    assert.equal(parseSpendRecord(JSON.parse(JSON.stringify(record)))?.caller, 'acme.agent|x');
+    assert.equal(parseSpendRecord({ ...record, caller: 42 }), undefined, 'a caller that is not text is not a record');
+    const report = reportOf(ledger);
+    assert.match(report, /\| lm \(acme\.agent x\) \|/, 'named, and no cell break from the name');
+    assert.match(report, /\| chat \| 0 \|/);
   });
 });
 
