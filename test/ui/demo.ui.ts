@@ -34,8 +34,18 @@ describe('UI: the demo folder and its simulator (npm run demo)', function () {
     const input = wb.page.locator('.quick-input-widget input.input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`:${line}:${column}`);
-    await wb.page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
+    // On a loaded machine Enter can land before the picker has read what was typed, and then does nothing:
+    // wait for it to offer that line, and press again if the picker is still open.
+    await wb.page.locator('.quick-input-widget', { hasText: new RegExp(`line ${line}\\b`, 'i') }).first().waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await wb.page.keyboard.press('Enter');
+      try {
+        await input.waitFor({ state: 'hidden', timeout: 10_000 });
+        return;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
   };
 
   after(async () => {
