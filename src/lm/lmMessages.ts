@@ -18,6 +18,11 @@ function isDataPart(part: unknown): part is DataPart {
 }
 
 const TEXT_MIME = /^(?:text\/|application\/(?:json|xml|x-yaml|yaml)\b)/i;
+/**
+ * Data parts that are hints to other providers, not content: Copilot's `cache_control` breakpoints (DeepSeek
+ * caches every prefix by itself) and `stateful_marker`. Left out without a word.
+ */
+const HINT_MIME = /^(?:cache_control|stateful_marker)$/i;
 const IMAGE_MIME = /^image\/(?:png|jpe?g|gif|webp)$/i;
 
 /** A part's text, or undefined when it has none (a call, a result, an image, or a part this does not know). */
@@ -31,6 +36,7 @@ function partText(part: unknown): string | undefined {
 /** A tool result's content as text: its text parts joined; data other than text named, not sent. */
 export function toolResultText(content: readonly unknown[]): string {
   return content
+    .filter((part) => !(isDataPart(part) && HINT_MIME.test(part.mimeType)))
     .map((part) => partText(part) ?? (isDataPart(part) ? `[${part.mimeType} data not sent]` : ''))
     .filter((t) => t !== '')
     .join('\n');
@@ -67,7 +73,9 @@ export function toChatMessages(messages: readonly vscode.LanguageModelChatReques
     }
     const content: ChatContentPart[] = [];
     for (const part of parts) {
-      if (part instanceof vscode.LanguageModelToolResultPart) {
+      if (isDataPart(part) && HINT_MIME.test(part.mimeType)) {
+        continue;
+      } else if (part instanceof vscode.LanguageModelToolResultPart) {
         out.push({ role: 'tool', toolCallId: part.callId, content: toolResultText(part.content) });
       } else if (isDataPart(part) && IMAGE_MIME.test(part.mimeType)) {
         content.push({ type: 'image_url', image_url: { url: toDataUrl(part.mimeType.toLowerCase(), part.data) } });

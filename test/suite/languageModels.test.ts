@@ -89,7 +89,10 @@ describe('VS Code language models: DeepSeek through vscode.lm', () => {
     await fake.configure({ chunkDelayMs: 5, replies: [{ content: 'Hello from Flash, streamed in pieces.' }] });
     const before = api.spend().session.requests;
     const flash = await model('deepseek-flash');
-    const response = await flash.sendRequest([vscode.LanguageModelChatMessage.User('Say hello.')], {}, new vscode.CancellationTokenSource().token);
+    // Copilot-style cache breakpoints are hints for other providers: DeepSeek caches by itself, nothing is added.
+    const DataPart = (vscode as unknown as { LanguageModelDataPart: new (data: Uint8Array, mime: string) => vscode.LanguageModelTextPart }).LanguageModelDataPart;
+    const hint = new DataPart(new TextEncoder().encode('ephemeral'), 'cache_control');
+    const response = await flash.sendRequest([vscode.LanguageModelChatMessage.User([new vscode.LanguageModelTextPart('Say hello.'), hint])], {}, new vscode.CancellationTokenSource().token);
     const pieces: string[] = [];
     for await (const piece of response.text) pieces.push(piece);
     assert.equal(pieces.join(''), 'Hello from Flash, streamed in pieces.');
