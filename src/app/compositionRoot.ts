@@ -254,7 +254,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
   }
   register(vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new DeepSeekCodeActions(), DeepSeekCodeActions.metadata()));
   // DeepSeek in VS Code's own chat and for `vscode.lm` callers, through the same engine.
-  const lmProvider = register(new DeepSeekChatProvider({ engine, models, keyStore, settings, notifier, logger }));
+  const lmProvider = register(new DeepSeekChatProvider({ engine, models, keyStore, settings, notifier, logger, state: context.workspaceState }));
   register(vscode.lm.registerLanguageModelChatProvider(LM_VENDOR, lmProvider));
 
   register(

@@ -30,7 +30,14 @@ export interface DeepSeekChatProviderDeps {
   readonly settings: ConfigurationService;
   readonly notifier: Notifier;
   readonly logger: Logger;
+  /** Where the reasoning owed back after tool calls is kept across reloads (the workspace state). */
+  readonly state?: vscode.Memento;
 }
+
+/** The workspace-state key of the reasoning memory (src/core/lm/reasoningMemory.ts). */
+export const REASONING_MEMORY_KEY = 'deepseek.lm.reasoningMemory';
+/** Saves are put off this long, so a burst of tool calls writes once. */
+const SAVE_DELAY_MS = 2_000;
 
 /** `GET /models` is waited for this long when the user asks for the list; after that the roles' ids are offered. */
 const LIST_WAIT_MS = 5_000;
@@ -45,10 +52,12 @@ const LIST_WAIT_MS = 5_000;
 export class DeepSeekChatProvider implements vscode.LanguageModelChatProvider<DeepSeekLmModel>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
-  private readonly memory = new ReasoningMemory();
+  private readonly memory: ReasoningMemory;
   private readonly subscriptions: vscode.Disposable[];
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DeepSeekChatProviderDeps) {
+    this.memory = ReasoningMemory.fromStorage(deps.state?.get<unknown>(REASONING_MEMORY_KEY));
     this.subscriptions = [
       deps.keyStore.onDidChange(() => this.changed.fire()),
       deps.models.onDidChange(() => this.changed.fire()),
@@ -117,7 +126,7 @@ export class DeepSeekChatProvider implements vscode.LanguageModelChatProvider<De
     if (converted.dropped.length > 0) this.deps.logger.info(`lm: parts not sent (no model here takes them): ${converted.dropped.join(', ')}`);
     const exchange = prepareExchange(converted.messages, this.memory, thinking);
     if (exchange.asText > 0) {
-      this.deps.logger.info(`lm: ${exchange.asText} tool exchange(s) sent as text: the reasoning DeepSeek's thinking mode needs back after a tool call is no longer known (a reload, or another model's turns)`);
+      this.deps.logger.info(`lm: ${exchange.asText} tool exchange(s) sent as text: the reasoning DeepSeek's thinking mode needs back after a tool call is not known (another model made the calls, or it was forgotten)`);
     }
     const tools = toToolSpecs(options.tools);
     const toolChoice: ToolChoice | undefined = tools.length === 0 ? undefined : options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' : 'auto';
@@ -150,6 +159,20 @@ export class DeepSeekChatProvider implements vscode.LanguageModelChatProvider<De
     for (const call of calls) progress.report(new vscode.LanguageModelToolCallPart(call.id, call.name, toolInput(call.arguments)));
     // Only DeepSeek's own reasoning is owed back; a fallback's turns go as they are.
     this.memory.remember({ reasoning: result.rawReasoning ?? '', content: result.content, calls: raw.map((c) => ({ id: c.id, arguments: c.arguments })) });
+    this.scheduleSave();
+  }
+
+  /** Keeps the memory in the workspace state a little later (one write for a burst of requests). */
+  private scheduleSave(): void {
+    if (!this.deps.state || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save();
+    }, SAVE_DELAY_MS);
+  }
+
+  private save(): void {
+    this.deps.state?.update(REASONING_MEMORY_KEY, this.memory.toStorage()).then(undefined, (err: unknown) => this.deps.logger.warn('lm: the reasoning memory could not be saved', err));
   }
 
   async provideTokenCount(_model: DeepSeekLmModel, text: string | vscode.LanguageModelChatRequestMessage): Promise<number> {
@@ -157,6 +180,11 @@ export class DeepSeekChatProvider implements vscode.LanguageModelChatProvider<De
   }
 
   dispose(): void {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      this.save();
+    }
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

@@ -42,6 +42,30 @@ describe('VS Code language models: reasoning kept for tool calls, exchanges Deep
     });
   });
 
+  describe('ReasoningMemory across reloads', () => {
+    it('what toStorage keeps, fromStorage gives back; answers are kept under a hash of their text, never the text', () => {
+      const memory = new ReasoningMemory();
+      memory.remember({ reasoning: 'R1', content: '', calls: [{ id: 'call_a', arguments: '{"p":"<SECRET_1>"}' }] });
+      memory.remember({ reasoning: 'R2', content: 'The key is AKIAZ7QX4PLM2WERT6YU.', calls: [] });
+      const stored = JSON.parse(JSON.stringify(memory.toStorage())) as unknown;
+      assert.doesNotMatch(JSON.stringify(stored), /AKIAZ7QX4PLM2WERT6YU/, 'the answer text (with restored values) is not stored');
+      const again = ReasoningMemory.fromStorage(stored);
+      assert.deepEqual(again.forCall('call_a'), { reasoning: 'R1', arguments: '{"p":"<SECRET_1>"}' });
+      assert.equal(again.forText('The key is AKIAZ7QX4PLM2WERT6YU.'), 'R2');
+    });
+
+    it('keeps the newest entries within its size, and leaves out what is malformed', () => {
+      const memory = new ReasoningMemory();
+      for (let i = 0; i < 10; i++) memory.remember({ reasoning: 'x'.repeat(100), content: '', calls: [{ id: `c${i}`, arguments: '{}' }] });
+      const kept = ReasoningMemory.fromStorage(memory.toStorage(350));
+      assert.equal(kept.size, 3);
+      assert.ok(kept.forCall('c9') && kept.forCall('c7') && !kept.forCall('c6'), 'the three newest');
+      const odd = ReasoningMemory.fromStorage([['call:x', { reasoning: 1, arguments: '{}' }], ['text:y', 5], 'junk', ['call:ok', { reasoning: 'R', arguments: '{}' }]]);
+      assert.equal(odd.size, 1);
+      assert.equal(ReasoningMemory.fromStorage({ not: 'a list' }).size, 0);
+    });
+  });
+
   describe('prepareExchange', () => {
     it('thinking: the tool-calling turn gets its reasoning back and its arguments as the model wrote them', () => {
       const memory = new ReasoningMemory();

@@ -8,9 +8,12 @@
  * reasoning as the model sent it and each call's arguments as the model wrote them (placeholders not
  * restored), so a later request sends back the same bytes: the API's rule holds and the prefix cache hits.
  *
- * In memory only, least recently used first out: a reload forgets it (the exchange is then sent as text, see
- * toolExchange.ts). Pure: no vscode, no I/O.
+ * Least recently used first out. It can be kept across reloads (`toStorage` / `fromStorage`, the provider puts it
+ * in the workspace state): answers are keyed by a SHA-256 of their text, never by the text (which holds restored
+ * values), and what is kept — reasoning and arguments as the model sent them — carries placeholders, not
+ * secrets. What is not kept is sent as text (toolExchange.ts). Pure: no vscode, no I/O.
  */
+import { createHash } from 'crypto';
 
 /** One assistant turn as the model answered it. */
 export interface AnsweredTurn {
@@ -29,6 +32,12 @@ export interface RememberedCall {
 
 /** How many entries are kept by default (a call or an answer each). */
 export const DEFAULT_MEMORY_ENTRIES = 1024;
+
+/** How much text `toStorage` keeps by default (the newest entries first). */
+export const DEFAULT_STORAGE_CHARS = 2_000_000;
+
+/** An entry as stored: its key (`call:<id>` or `text:<sha256>`) and what it holds. */
+export type StoredEntry = [string, RememberedCall | string];
 
 export class ReasoningMemory {
   /** Map order is the LRU order: the first key is the least recently used. */
@@ -66,6 +75,32 @@ export class ReasoningMemory {
     this.entries.clear();
   }
 
+  /** The most recently used entries, newest last, within `maxChars` of stored text: JSON for a Memento. */
+  toStorage(maxChars = DEFAULT_STORAGE_CHARS): StoredEntry[] {
+    const out: StoredEntry[] = [];
+    let chars = 0;
+    for (const [key, value] of [...this.entries].reverse()) {
+      const size = key.length + (typeof value === 'string' ? value.length : value.reasoning.length + value.arguments.length);
+      if (chars + size > maxChars) break;
+      chars += size;
+      out.push([key, value]);
+    }
+    return out.reverse();
+  }
+
+  /** A memory holding what `toStorage` kept; anything malformed in it is left out. */
+  static fromStorage(stored: unknown, capacity = DEFAULT_MEMORY_ENTRIES): ReasoningMemory {
+    const memory = new ReasoningMemory(capacity);
+    if (!Array.isArray(stored)) return memory;
+    for (const entry of stored) {
+      if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') continue;
+      const [key, value] = entry as [string, unknown];
+      if (key.startsWith(TEXT_PREFIX) && typeof value === 'string') memory.put(key, value);
+      else if (key.startsWith(CALL_PREFIX) && isRememberedCall(value)) memory.put(key, { reasoning: value.reasoning, arguments: value.arguments });
+    }
+    return memory;
+  }
+
   private put(key: string, value: RememberedCall | string): void {
     this.entries.delete(key);
     this.entries.set(key, value);
@@ -85,5 +120,11 @@ export class ReasoningMemory {
   }
 }
 
-const callKey = (id: string) => `call\u0000${id}`;
-const textKey = (content: string) => `text\u0000${content}`;
+const CALL_PREFIX = 'call:';
+const TEXT_PREFIX = 'text:';
+const callKey = (id: string) => `${CALL_PREFIX}${id}`;
+const textKey = (content: string) => `${TEXT_PREFIX}${createHash('sha256').update(content).digest('hex')}`;
+
+function isRememberedCall(v: unknown): v is RememberedCall {
+  return typeof v === 'object' && v !== null && typeof (v as RememberedCall).reasoning === 'string' && typeof (v as RememberedCall).arguments === 'string';
+}

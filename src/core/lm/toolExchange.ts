@@ -4,7 +4,7 @@
  * Every assistant turn after a tool call, up to the next user message, must carry its `reasoning_content`
  * exactly as received, or DeepSeek answers 400. The reasoning comes from ReasoningMemory (by call id, or by the
  * answer's text); the calls' arguments go back as the model wrote them. When the reasoning of such a turn is
- * no longer known (a reload, or turns another model answered), that exchange is sent as text instead — the
+ * not known (turns another model answered, or older than the memory keeps), that exchange is sent as text instead — the
  * calls and their results described in words — which thinking mode accepts: nothing is refused, and the model
  * still sees what the tools said. A tool message whose call is not in the exchange is sent as text too.
  * Pure: no vscode, no I/O.
