@@ -9,6 +9,7 @@ import type { ModelLimits, ModelRole } from '../core/models';
 import type { ContextBlock } from '../core/prompt/blocks';
 import { budgetFor, MESSAGE_OVERHEAD_TOKENS } from '../core/prompt/fitBudget';
 import { buildPrompt } from '../core/prompt/promptBuilder';
+import { fence } from '../core/prompt/serialize';
 import { estimateTokens } from '../core/tokenEstimate';
 import type { ConfigurationService } from '../config/settings';
 import type { EngineEvent } from '../engine/engineEvents';
@@ -74,6 +75,13 @@ interface Target extends InstructionTarget {
 function metadataOf(result: vscode.ChatResult | undefined): TurnMetadata {
   const m = result?.metadata as unknown;
   return typeof m === 'object' && m !== null ? (m as TurnMetadata) : {};
+}
+
+/** The files the request's references name (a `#file` or a selection's file), in order. */
+function referencedUris(request: ParticipantRequest): vscode.Uri[] {
+  return request.references
+    .map((r) => (r.value instanceof vscode.Uri ? r.value : r.value instanceof vscode.Location ? r.value.uri : undefined))
+    .filter((u): u is vscode.Uri => u !== undefined);
 }
 
 function isResponseTurn(turn: vscode.ChatRequestTurn | vscode.ChatResponseTurn): turn is vscode.ChatResponseTurn {
@@ -217,9 +225,7 @@ export class DeepSeekParticipant {
     }
     const active = vscode.window.activeTextEditor;
     const editor = active && active.document.uri.toString() === target.uri.toString() ? active : undefined;
-    const others = request.references
-      .map((r) => (r.value instanceof vscode.Uri ? r.value : r.value instanceof vscode.Location ? r.value.uri : undefined))
-      .filter((u): u is vscode.Uri => u !== undefined && u.toString() !== target.uri.toString());
+    const others = referencedUris(request).filter((u) => u.toString() !== target.uri.toString());
     const collected = await collectContext(this.deps.contextService, editor, { includeCurrentFile: false, includeSelection: false, pinned: others });
     const blocks: ContextBlock[] = [...collected.blocks, { kind: 'currentFile', id: target.rel, title: `${target.rel} (current file)`, content: target.document.getText() }];
     if (target.range) {
@@ -239,9 +245,7 @@ export class DeepSeekParticipant {
     if (request.prompt.trim() === '') return this.refuse(stream, 'Ask a question, or use /explain, /fix, /tests, /doc or /commit.');
     if (!vscode.workspace.isTrusted) stream.markdown('*This workspace is not trusted: no files were read; the question goes without them.*\n\n');
     const editor = vscode.window.activeTextEditor;
-    const refs = request.references
-      .map((r) => (r.value instanceof vscode.Uri ? r.value : r.value instanceof vscode.Location ? r.value.uri : undefined))
-      .filter((u): u is vscode.Uri => u !== undefined);
+    const refs = referencedUris(request);
     const collected = await collectContext(this.deps.contextService, editor, { includeCurrentFile: true, includeSelection: true, pinned: refs });
     const candidates = [...(editor ? [editor.document.uri] : []), ...refs];
     return this.ask('chat', collected.blocks, request.prompt, context, stream, token, this.usedFiles(collected.blocks, candidates), {});
@@ -363,8 +367,7 @@ export class DeepSeekParticipant {
     const draft = await this.deps.commits.draft(repository, token);
     if (draft.kind === 'refused') return this.refuse(stream, draft.message, 'commit');
     if (draft.kind === 'failed') return this.failed(stream, draft.failure, meta);
-    const fence = '`'.repeat(Math.max(3, ...Array.from(draft.message.matchAll(/`{3,}/g), (m) => m[0].length + 1)));
-    stream.markdown(`${fence}text\n${draft.message}\n${fence}\n`);
+    stream.markdown(`${fence(draft.message, 'text')}\n`);
     for (const note of draftNotes(draft)) stream.markdown(`\n${note.replace(/^DeepSeek: /, '')}\n`);
     stream.button({ command: SET_COMMIT_MESSAGE_COMMAND, title: 'Use as Commit Message', arguments: [draft.repository.rootUri.toString(), draft.message] });
     return { metadata: { ...meta, message: draft.message } };
