@@ -17,6 +17,7 @@ import {
 } from './types';
 import type { WorkspaceFs } from './workspaceFs';
 import { WorkspaceListing, type ListingChange } from './workspaceListing';
+import { within } from '../core/within';
 
 /**
  * Context for one request, as data for the prompt builder: the repo map, the current file, the symbol
@@ -242,8 +243,7 @@ export class ContextGatherer {
     const wait = !this.indexedOnce && this.askedOnce ? 0 : this.settings.indexWaitMs ?? 2_500;
     this.askedOnce = true;
     if (wait === 0) return Promise.resolve();
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([this.indexing, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]).finally(() => clearTimeout(timer));
+    return within(this.indexing, wait).then(() => undefined);
   }
 
   private apply(change: ListingChange): void {
@@ -285,10 +285,7 @@ export class ContextGatherer {
     const build = this.renderMap(complete);
     // Below 20,000 files a rebuild takes well under a second: wait for it, so the map is always current.
     if (this.repoMap === undefined || this.listing.size < LARGE_WORKSPACE_FILES) return build;
-    let timer: NodeJS.Timeout | undefined;
-    const waited = await Promise.race([build, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.settings.mapWaitMs ?? 250)))]);
-    clearTimeout(timer);
-    return waited ?? this.repoMap;
+    return (await within(build, this.settings.mapWaitMs ?? 250)) ?? this.repoMap;
   }
 
   /** One render at a time; a render asked for while one runs starts after it (and sees its ranking). */

@@ -5,6 +5,7 @@ import type { ConfigurationService } from '../config/settings';
 import { CommandIds } from '../core/commandIds';
 import { describeEndpoint } from '../core/endpoint';
 import type { Logger } from '../core/logger';
+import { within } from '../core/within';
 import { lmCatalogue, type CatalogueEntry } from '../core/lm/modelCatalogue';
 import { ReasoningMemory } from '../core/lm/reasoningMemory';
 import { prepareExchange } from '../core/lm/toolExchange';
@@ -199,16 +200,6 @@ function callerOf(options: vscode.ProvideLanguageModelChatResponseOptions): stri
   const value = (options as { readonly requestInitiator?: unknown }).requestInitiator;
   if (value === 'core') return 'VS Code chat';
   return typeof value === 'string' && /^[\w.-]{1,200}$/.test(value) ? value : undefined;
-}
-
-/** `promise`'s value, or undefined once `ms` have passed. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function positiveInt(v: unknown): number | undefined {
