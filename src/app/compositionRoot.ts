@@ -243,7 +243,7 @@ export function compose(context: vscode.ExtensionContext, clock: ActivationClock
     register(d);
   }
   // Generate Commit Message (the Source Control view's title and input box).
-  const commitMessages = new CommitMessages({ engine, notifier, logger, settings, readPolicy: () => contextService.readPolicy() });
+  const commitMessages = new CommitMessages({ engine, notifier, logger, readPolicy: () => contextService.readPolicy() });
   for (const d of commitMessages.register()) {
     register(d);
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import type { DeepSeekClient } from '../api/deepseekClient';
 import type { ChatMessage, ChatResult, StreamTimeouts, ToolCall, ToolChoice, ToolSpec } from '../api/types';
-import { Redactor } from '../core/redaction/redactor';
+import { Redactor, type RedactionFinding } from '../core/redaction/redactor';
 import type { LastRequest } from './lastRequest';
 import type { ApiKeyStore } from '../platform/apiKeyStore';
 import type { ApiFailure } from '../core/apiErrors';
@@ -101,6 +101,8 @@ export type EngineResult<B extends BuiltPrompt = BuiltPrompt> = ChatResult & {
   readonly skippedForImages?: readonly string[];
   /** Every attempt's ledger record, failed and interrupted ones included. */
   readonly records: readonly SpendRecord[];
+  /** What redaction replaced in the prompt the answering attempt sent (empty with redaction off or nothing found). */
+  readonly findings?: readonly RedactionFinding[];
   /** The prompt the answering attempt sent, and the one built for the first provider tried. */
   readonly built?: B;
   readonly firstBuilt?: B;
@@ -311,6 +313,7 @@ export class RequestEngine implements vscode.Disposable {
     const records: SpendRecord[] = [];
     let answeredRecord: SpendRecord | undefined;
     const preparer = redactingPreparer<B>(redactor, this.logger);
+    let sentFindings: readonly RedactionFinding[] = [];
     const tools = task.tools && task.tools.length > 0 ? task.tools : undefined;
     let toldDowngrade = false;
     // Thinking mode refuses `required` and a named function: such a target gets `auto`, and the log says so once.
@@ -338,6 +341,7 @@ export class RequestEngine implements vscode.Disposable {
         log: (message) => this.logger.info(`providers: ${message}`),
         onSend: (target, messages, built) => {
           const findings = preparer.findingsOf(messages);
+          sentFindings = findings;
           const thinking = target.spec.primary ? thinkingText(this.describeTarget(target, use)) : undefined;
           const choice = tools ? toolChoiceOf(target) : undefined;
           this.last = {
@@ -382,6 +386,7 @@ export class RequestEngine implements vscode.Disposable {
         skipped: outcome.skipped,
         ...(skippedForImages.length > 0 ? { skippedForImages } : {}),
         records,
+        findings: sentFindings,
         built: outcome.built,
         firstBuilt: outcome.firstBuilt,
         ...(answeredRecord ? { record: answeredRecord } : {}),

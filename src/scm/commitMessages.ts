@@ -3,8 +3,6 @@ import type { ApiFailure } from '../core/apiErrors';
 import { CommandIds } from '../core/commandIds';
 import { buildCommitPrompt, cleanCommitMessage, MAX_STYLE_SUBJECTS, splitDiff } from '../core/commitMessage';
 import type { Logger } from '../core/logger';
-import { Redactor } from '../core/redaction/redactor';
-import type { ConfigurationService } from '../config/settings';
 import type { EngineEvent } from '../engine/engineEvents';
 import { isNotSent, RequestEngine } from '../engine/requestEngine';
 import type { Notifier } from '../platform/notifier';
@@ -22,7 +20,6 @@ export interface CommitMessageDeps {
   readonly engine: RequestEngine;
   readonly notifier: Notifier;
   readonly logger: Logger;
-  readonly settings: ConfigurationService;
   readonly readPolicy: () => ReadPolicy;
   /** The Git API (default: the built-in Git extension's); tests and the participant share it. */
   readonly git?: () => Promise<GitApi | { readonly unavailable: string }>;
@@ -123,7 +120,6 @@ export class CommitMessages {
       // A repository without commits yet has no log.
     }
     const prompt = buildCommitPrompt({ diff, staged, recentSubjects: subjects, withheld });
-    const secrets = this.deps.settings.get('privacy.redact') ? countSecrets(prompt.messages[1].content) : 0;
     if (token?.isCancellationRequested) return { kind: 'failed', failure: { kind: 'cancelled', retryable: false, message: 'Stopped.' } };
     const result = await this.deps.engine.chat({
       surface: 'commit',
@@ -136,6 +132,8 @@ export class CommitMessages {
     });
     if (isNotSent(result)) return { kind: 'failed', failure: RequestEngine.notSentFailure(result) };
     if (result.failure) return { kind: 'failed', failure: result.failure };
+    // The distinct secrets (and personal data) the engine replaced before the diff left: none is in the message.
+    const secrets = new Set((result.findings ?? []).map((f) => f.placeholder)).size;
     // Fail closed: with secrets in the diff, the placeholders stay (the model only ever saw those).
     const message = cleanCommitMessage(secrets > 0 ? result.rawContent : result.content);
     if (message === '') return { kind: 'failed', failure: { kind: 'unknown', retryable: true, message: 'DeepSeek answered with an empty commit message. Try again.' } };
@@ -223,10 +221,4 @@ export function draftNotes(draft: Extract<CommitDraft, { kind: 'done' }>): strin
   }
   if (draft.withheld.length > 0) notes.push(`DeepSeek: changes in ${draft.withheld.join(', ')} not shown to the model (ignored or secret files).`);
   return notes;
-}
-
-/** How many distinct secrets (and personal data) the redactor finds in `text`: the engine redacts them all before sending. */
-function countSecrets(text: string): number {
-  const findings = new Redactor({ salt: 'count-only' }).redact(text).findings;
-  return new Set(findings.map((f) => f.placeholder)).size;
 }
