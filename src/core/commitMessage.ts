@@ -4,6 +4,7 @@
  * them across repositories), the diff cut to a budget by whole file sections, and the answer cleaned up into
  * a commit message. No `vscode` import: tested in plain Node.
  */
+import { fence } from './prompt/serialize';
 import { estimateTokens } from './tokenEstimate';
 
 /** About this many tokens of diff are sent; the rest of the files are summarised by name and +/- counts. */
@@ -179,9 +180,8 @@ export function buildCommitPrompt(input: CommitPromptInput): CommitPrompt {
   }
   parts.push(`The ${input.staged ? 'staged changes' : 'changes in the working tree (nothing is staged)'}:`);
   if (included.length > 0) {
-    const diff = included.map((s) => s.text).join('');
-    const fence = '`'.repeat(Math.max(3, ...Array.from(diff.matchAll(/`{3,}/g), (m) => m[0].length + 1)));
-    parts.push(`${fence}diff\n${diff}${fence}`);
+    // Each section ends with its line break; the fence puts one before its closing ticks.
+    parts.push(fence(included.map((s) => s.text).join('').replace(/\n$/, ''), 'diff'));
   }
   if (summarised.length > 0) {
     parts.push(`Also changed (summarised, diff not shown):\n${summarised.map(({ section, why }) => `- ${counts(section)}: ${why}`).join('\n')}`);

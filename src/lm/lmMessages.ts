@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatContentPart, ChatMessage, ToolCall, ToolSpec } from '../api/types';
-import { toDataUrl } from '../core/prompt/contentParts';
+import { imageUrlTokens, toDataUrl } from '../core/prompt/contentParts';
 import { estimateTokens } from '../core/tokenEstimate';
-import { imageUrlTokens } from '../core/prompt/contentParts';
 
 /** VS Code 1.104's role enum has User and Assistant; a System role (3) exists at runtime in newer builds. */
 const SYSTEM_ROLE = 3;
