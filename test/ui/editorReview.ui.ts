@@ -40,6 +40,9 @@ describe('UI: the editor keys and the review of a proposed change (real VS Code 
     chat = await wb.openChat();
     const { lastTurn, ask } = chatView(() => chat);
     wb.env.fake.configure({ chunkDelayMs: 0, replies: [{ content: 'Whole file:\n\n```ts\nexport const add = (a: number, b: number): number => a + b;\n```' }] });
+    // A question asked while the previous answer still streams stays in the box (by design): on a loaded machine
+    // the previous test's answer can still be finishing, so wait until the composer offers Send again.
+    await chat.locator('button.send').waitFor({ state: 'visible' });
     await ask('Rewrite add as an arrow function');
     const apply = lastTurn().getByRole('button', { name: 'Apply code to file' });
     await apply.waitFor();
